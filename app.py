@@ -1,0 +1,16 @@
+"""The cancellation desk: Chalice app wiring only; everything else lives in chalicelib/."""
+
+from chalice import Chalice
+
+from chalicelib.api.auth import auth
+from chalicelib.api.buyer import buyer
+from chalicelib.api.middleware import http
+from chalicelib.api.platform import platform
+from chalicelib.api.public import public
+from chalicelib.api.seller import seller
+from chalicelib.jobs.schedule import jobs
+
+app = Chalice(app_name="cancellation-desk")
+
+for blueprint in (auth, http, public, platform, buyer, seller, jobs):
+    app.register_blueprint(blueprint)

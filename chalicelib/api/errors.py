@@ -1,0 +1,80 @@
+"""One error shape for every answer: `{"error": {"code", "message", "details"}}`."""
+
+from typing import Any
+
+import msgspec
+from chalice.app import Response
+
+from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound
+
+JSON = {"Content-Type": "application/json"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> str:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return msgspec.json.encode({"error": error}).decode()
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    return Response(body=error_body(code, message, details), status_code=status, headers={**JSON, **(headers or {})})
+
+
+_STATUS_OF: dict[type[DomainError], int] = {InvalidRequest: 400, NotFound: 404, Conflict: 409}
+
+
+def from_domain(error: DomainError) -> Response:
+    status = next((code for kind, code in _STATUS_OF.items() if isinstance(error, kind)), 400)
+    return error_response(status, error.code, error.message, error.details)
+
+
+def from_api(error: ApiError) -> Response:
+    return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+# Errors Chalice answers itself, by status, in the contract's words.
+FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("BAD_REQUEST", "The request could not be understood."),
+    403: ("FORBIDDEN", "This route is not open to the caller."),
+    404: ("ROUTE_NOT_FOUND", "No such route."),
+    405: ("METHOD_NOT_ALLOWED", "The route does not take this method."),
+    413: ("PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json."),
+    500: ("INTERNAL_ERROR", "An internal error occurred."),
+}
+
+# API Gateway's own answers (before the app runs): status, code, message. The cloud stack sets these as
+# gateway responses; the local runner and the test client map Chalice's emulation of them the same way.
+GATEWAY_ERRORS: dict[str, tuple[int, str, str]] = {
+    "UNAUTHORIZED": (401, "TOKEN_MISSING", "An Authorization: Bearer token is required."),
+    "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND", "No such route."),
+    "ACCESS_DENIED": (403, "FORBIDDEN", "This route is not open to the caller."),
+    "REQUEST_TOO_LARGE": (413, "PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
+    "THROTTLED": (429, "TOO_MANY_REQUESTS", "Too many requests; retry later."),
+    "DEFAULT_4XX": (400, "BAD_REQUEST", "The request could not be understood."),
+    "DEFAULT_5XX": (500, "INTERNAL_ERROR", "An internal error occurred."),
+}
+
+
+def shape_framework_error(response: Response) -> Response:
+    """Reshapes an answer Chalice built itself (`{"Code", "Message"}`) into the contract's shape."""
+    body = response.body
+    if response.status_code < 400 or not (isinstance(body, dict) and "Code" in body):
+        return response
+    code, message = FRAMEWORK_ERRORS.get(response.status_code, FRAMEWORK_ERRORS[500 if response.status_code >= 500
+                                                                               else 400])
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return error_response(response.status_code, code, message, headers=headers)

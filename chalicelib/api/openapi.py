@@ -1,0 +1,109 @@
+"""The OpenAPI 3.1 document, built from the route declarations and the Structs that validate and answer."""
+
+import re
+from functools import lru_cache
+
+import msgspec
+
+from . import schemas
+from .routing import REGISTRY, RouteSpec
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
+_REF = "#/components/schemas/{name}"
+
+_STATUS_TEXT = {
+    200: "OK", 201: "Created", 400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
+    "reason not allowed, bad cursor or limit", 401: "Missing, invalid or expired token",
+    403: "The token's role may not use this route", 404: "Not found, or not the caller's",
+    409: "The object's state forbids the action; details.current gives it", 413: "Body over 16 KiB",
+    415: "Body not application/json", 422: "Idempotency-Key reused with a different body",
+}
+
+
+def _error_statuses(spec: RouteSpec) -> list[int]:
+    statuses = set(spec.errors)
+    if spec.role is not None:
+        statuses |= {401, 403}
+    if _PATH_PARAM.search(spec.path):
+        statuses |= {400, 404}
+    if spec.query:
+        statuses.add(400)
+    if spec.method == "POST":
+        statuses |= {400, 409, 413, 415, 422}
+    return sorted(statuses)
+
+
+def _operation(spec: RouteSpec) -> dict:
+    parameters: list[dict] = [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": schemas.ID_PATTERN}}
+        for name in _PATH_PARAM.findall(spec.path)
+    ]
+    parameters += [{"name": q.name, "in": "query", "required": False, "schema": q.schema,
+                    "description": q.description} for q in spec.query]
+    if spec.method == "POST":
+        parameters.append({
+            "name": "Idempotency-Key", "in": "header", "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            "description": "Retries with the same key and body replay the first answer (kept 24 h)",
+        })
+    success: dict = {"description": _STATUS_TEXT.get(spec.status, "OK")}
+    if spec.response is not None:
+        success["content"] = {"application/json": {"schema": {"$ref": _REF.format(name=spec.response.__name__)}}}
+    else:
+        success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    responses: dict = {str(spec.status): success}
+    if spec.name == "record_order":
+        responses["200"] = {"description": "Already recorded with the same body", **{
+            "content": success["content"]}}
+    for status in _error_statuses(spec):
+        responses[str(status)] = {
+            "description": _STATUS_TEXT[status],
+            "content": {"application/json": {"schema": {"$ref": _REF.format(name="ErrorOut")}}},
+        }
+    operation: dict = {
+        "operationId": spec.name,
+        "summary": spec.summary,
+        "tags": [spec.tag] if spec.tag else [],
+        "parameters": parameters,
+        "responses": responses,
+        "security": [{"bearerAuth": []}] if spec.role else [],
+    }
+    if spec.role is not None:
+        operation["x-role"] = spec.role.value
+    if spec.method == "POST":
+        body_type = spec.body or schemas.EmptyIn
+        operation["requestBody"] = {
+            "required": spec.body is not None,
+            "content": {"application/json": {"schema": {"$ref": _REF.format(name=body_type.__name__)}}},
+        }
+    return operation
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    types = {schemas.ErrorOut, schemas.EmptyIn}
+    for spec in REGISTRY:
+        types.update(t for t in (spec.response, spec.body) if t is not None)
+    _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)
+    paths: dict[str, dict] = {}
+    for spec in REGISTRY:
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Cancellation desk",
+            "version": "1.0.0",
+            "description": "Seller Center cancellations: buyer requests, seller cancellations, "
+                           "auto-approval of unanswered requests, and the seller-fault cancellation rate.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }
+
+
+def encoded() -> bytes:
+    return msgspec.json.encode(document())

@@ -1,0 +1,72 @@
+"""The platform's order source: records orders, payments and deliveries."""
+
+import hashlib
+from datetime import timedelta
+
+import msgspec
+from chalice.app import Blueprint
+
+from .. import config
+from ..domain.clock import parse_iso
+from ..domain.enums import OrderStatus
+from ..domain.identity import Role
+from ..domain.model import LineItem, Order
+from ..service import commands
+from . import render, schemas
+from .errors import ApiError
+from .routing import Command, Ctx, endpoint
+
+platform = Blueprint(__name__)
+
+# Orders from the future are refused beyond this much clock difference with the platform.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def _instant(value: str | None, field: str):
+    if value is None:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError as error:
+        raise ApiError(400, "INVALID_FIELD", f"{field} must be an ISO 8601 time with an offset.",
+                       details={"path": f"$.{field}"}) from error
+
+
+def _order_from(body: schemas.RecordOrderIn, ctx: Ctx) -> Order:
+    placed_at = _instant(body.placed_at, "placed_at") or ctx.now
+    paid_at = _instant(body.paid_at, "paid_at")
+    status = OrderStatus(body.status)
+    if status is OrderStatus.AWAITING_SHIPMENT and paid_at is None:
+        paid_at = ctx.now
+    for field, value in (("placed_at", placed_at), ("paid_at", paid_at)):
+        if value is not None and value > ctx.now + FUTURE_TOLERANCE:
+            raise ApiError(400, "INVALID_FIELD", f"{field} is in the future.", details={"path": f"$.{field}"})
+    fingerprint = hashlib.sha256(msgspec.json.encode(msgspec.to_builtins(body), order="sorted")).hexdigest()
+    return Order(
+        order_id=body.order_id, seller_id=body.seller_id, buyer_id=body.buyer_id,
+        items=tuple(LineItem(i.sku, i.quantity, i.unit_price) for i in body.items),
+        currency=body.currency, status=status, placed_at=placed_at, paid_at=paid_at, fingerprint=fingerprint,
+    )
+
+
+def _order_answer(outcome) -> tuple[int, schemas.OrderOut]:
+    return (201 if outcome.created else 200), render.order(outcome.subject)
+
+
+@endpoint(platform, "/platform/orders", "POST", role=Role.PLATFORM, body=schemas.RecordOrderIn,
+          response=schemas.OrderOut, status=201, errors=(400, 409), tag="platform",
+          summary="Record an order (201); the same body again answers 200, another body for the id 409")
+def record_order(ctx: Ctx) -> Command:
+    return Command(commands.record_order(ctx.identity, _order_from(ctx.body, ctx), config.policy()), _order_answer)
+
+
+@endpoint(platform, "/platform/orders/{order_id}/payment", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+          errors=(404, 409), tag="platform", summary="Record payment: UNPAID to AWAITING_SHIPMENT")
+def record_payment(ctx: Ctx, order_id: str) -> Command:
+    return Command(commands.record_payment(ctx.identity, order_id, ctx.now), _order_answer)
+
+
+@endpoint(platform, "/platform/orders/{order_id}/delivery", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+          errors=(404, 409), tag="platform", summary="Record delivery: IN_TRANSIT to DELIVERED")
+def record_delivery(ctx: Ctx, order_id: str) -> Command:
+    return Command(commands.record_delivery(ctx.identity, order_id, ctx.now), _order_answer)

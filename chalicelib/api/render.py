@@ -1,0 +1,107 @@
+"""Domain values to response Structs."""
+
+from datetime import datetime
+
+from ..domain.clock import iso
+from ..domain.handover import handover
+from ..domain.model import Cancellation, HistoryEntry, Order
+from ..domain.sfcr import Sfcr
+from ..store.reads import ActionNeeded
+from . import schemas as s
+
+
+def _iso(value: datetime | None) -> str | None:
+    return iso(value) if value is not None else None
+
+
+def cancellation(c: Cancellation) -> s.CancellationOut:
+    return s.CancellationOut(
+        cancel_id=c.cancel_id,
+        order_id=c.order_id,
+        seller_id=c.seller_id,
+        buyer_id=c.buyer_id,
+        initiator=c.initiator,
+        status=c.status,
+        reason=c.reason,
+        comment=c.comment,
+        requested_at=iso(c.requested_at),
+        respond_by=_iso(c.respond_by),
+        resolved_at=_iso(c.resolved_at),
+        resolved_by=c.resolved_by,
+        auto_approve_cause=c.auto_approve_cause,
+        reject_reason=c.reject_reason,
+        reject_comment=c.reject_comment,
+        fault=c.fault,
+        counts_toward_sfcr=c.counts_toward_sfcr,
+        acknowledged_at=_iso(c.acknowledged_at),
+    )
+
+
+def _order_fields(o: Order) -> dict:
+    return {
+        "order_id": o.order_id,
+        "seller_id": o.seller_id,
+        "buyer_id": o.buyer_id,
+        "status": o.status,
+        "items": [s.LineItemOut(sku=i.sku, quantity=i.quantity, unit_price=s.Money(amount=i.unit_price,
+                                                                                  currency=o.currency))
+                  for i in o.items],
+        "total": s.Money(amount=o.total, currency=o.currency),
+        "placed_at": iso(o.placed_at),
+        "paid_at": _iso(o.paid_at),
+        "arranged_at": _iso(o.arranged_at),
+        "shipped_at": _iso(o.shipped_at),
+        "delivered_at": _iso(o.delivered_at),
+        "cancelled_at": _iso(o.cancelled_at),
+        "tracking_number": o.tracking_number,
+        "pending_cancel_id": o.pending_cancel_id,
+        "cancel_id": o.cancel_id,
+        "needs_attention": o.needs_attention,
+    }
+
+
+def order(o: Order) -> s.OrderOut:
+    return s.OrderOut(**_order_fields(o))
+
+
+def buyer_order(o: Order, cancellations: list[Cancellation]) -> s.BuyerOrderOut:
+    may_request = o.buyer_may_request and o.pending_cancel_id is None and o.status.value in (
+        "UNPAID", "AWAITING_SHIPMENT", "AWAITING_COLLECTION")
+    return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c) for c in cancellations],
+                           may_request_cancellation=may_request)
+
+
+def history(entry: HistoryEntry) -> s.HistoryOut:
+    return s.HistoryOut(at=iso(entry.at), actor=entry.actor, actor_id=entry.actor_id, action=entry.action,
+                        from_status=entry.from_status, to_status=entry.to_status, cancel_id=entry.cancel_id,
+                        note=entry.note)
+
+
+def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry]) -> s.SellerOrderOut:
+    h = handover(o)
+    return s.SellerOrderOut(
+        **_order_fields(o),
+        cancellations=[cancellation(c) for c in cancellations],
+        history=[history(e) for e in entries],
+        handover=s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning),
+    )
+
+
+def action_needed(counts: ActionNeeded) -> s.ActionNeededOut:
+    return s.ActionNeededOut(cancellation=s.CancellationCounts(
+        total=counts.requested + counts.auto_approved,
+        cancellation_requested=counts.requested,
+        auto_approved=counts.auto_approved,
+    ))
+
+
+def sfcr(result: Sfcr) -> s.SfcrOut:
+    return s.SfcrOut(
+        window=s.WindowOut(from_=iso(result.window.start), to=iso(result.window.end)),
+        orders=result.orders,
+        seller_fault_cancellations=result.seller_fault_cancellations,
+        rate=result.rate,
+        target=result.target,
+        standing=result.standing,
+        order_volume_cap=result.order_volume_cap,
+    )

@@ -1,0 +1,229 @@
+"""Request and response shapes. The same Structs validate bodies, encode answers and feed /openapi.json."""
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from ..domain.enums import (
+    Actor,
+    AutoApproveCause,
+    CancellationStatus,
+    Fault,
+    OrderStatus,
+)
+from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=ID_PATTERN,
+                                 description="1-64 characters: letters, digits, '_' and '-'")]
+Comment = Annotated[str, msgspec.Meta(max_length=500, description="Free text, at most 500 characters")]
+Instant = Annotated[str, msgspec.Meta(description="ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z",
+                                      examples=["2026-11-27T07:00:00Z"])]
+InstantIn = Annotated[str, msgspec.Meta(max_length=40, description="ISO 8601 with an offset")]
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Request bodies: unknown fields are refused, never silently dropped."""
+
+
+class _Out(msgspec.Struct, kw_only=True, omit_defaults=False):
+    pass
+
+
+# --- requests -----------------------------------------------------------------------------------------
+
+
+class LineItemIn(_In):
+    sku: Id
+    quantity: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+    unit_price: Annotated[int, msgspec.Meta(ge=0, le=10**15, description="Minor units of the order currency")]
+
+
+class RecordOrderIn(_In):
+    order_id: Id
+    seller_id: Id
+    buyer_id: Id
+    items: Annotated[list[LineItemIn], msgspec.Meta(min_length=1, max_length=100)]
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+    status: Literal["UNPAID", "AWAITING_SHIPMENT"]
+    placed_at: InstantIn | None = None
+    paid_at: InstantIn | None = None
+
+
+class BuyerRequestIn(_In):
+    reason: BuyerReason
+    comment: Comment | None = None
+
+
+class RejectIn(_In):
+    reason: RejectReason
+    comment: Comment | None = None
+
+
+class SellerCancelIn(_In):
+    reason: SellerCancelReason
+    comment: Comment | None = None
+
+
+class ShipIn(_In):
+    tracking_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=ID_PATTERN)]
+
+
+class EmptyIn(_In):
+    """Routes that take no input accept no body or `{}`."""
+
+
+# --- responses ----------------------------------------------------------------------------------------
+
+
+class Money(_Out):
+    amount: int
+    currency: str
+
+
+class LineItemOut(_Out):
+    sku: str
+    quantity: int
+    unit_price: Money
+
+
+class CancellationOut(_Out):
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    initiator: Actor
+    status: CancellationStatus
+    reason: str
+    comment: str | None
+    requested_at: Instant
+    respond_by: Instant | None
+    resolved_at: Instant | None
+    resolved_by: Actor | None
+    auto_approve_cause: AutoApproveCause | None
+    reject_reason: RejectReason | None
+    reject_comment: str | None
+    fault: Fault
+    counts_toward_sfcr: bool
+    acknowledged_at: Instant | None
+
+
+class OrderOut(_Out):
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    status: OrderStatus
+    items: list[LineItemOut]
+    total: Money
+    placed_at: Instant
+    paid_at: Instant | None
+    arranged_at: Instant | None
+    shipped_at: Instant | None
+    delivered_at: Instant | None
+    cancelled_at: Instant | None
+    tracking_number: str | None
+    pending_cancel_id: str | None
+    cancel_id: str | None
+    needs_attention: bool
+
+
+class BuyerOrderOut(OrderOut):
+    cancellations: list[CancellationOut]
+    may_request_cancellation: bool
+
+
+class HistoryOut(_Out):
+    at: Instant
+    actor: Actor
+    actor_id: str
+    action: str
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    cancel_id: str | None
+    note: str | None
+
+
+class HandoverOut(_Out):
+    hand_over_to_logistics: bool
+    warning: str | None
+
+
+class SellerOrderOut(OrderOut):
+    cancellations: list[CancellationOut]
+    history: list[HistoryOut]
+    handover: HandoverOut
+
+
+class OrderPage(_Out):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class CancellationPage(_Out):
+    items: list[CancellationOut]
+    next_cursor: str | None
+
+
+class CancellationCounts(_Out):
+    total: int
+    cancellation_requested: int
+    auto_approved: int
+
+
+class ActionNeededOut(_Out):
+    cancellation: CancellationCounts
+
+
+class WindowOut(_Out):
+    from_: Instant = msgspec.field(name="from")
+    to: Instant
+
+
+class SfcrOut(_Out):
+    window: WindowOut
+    orders: int
+    seller_fault_cancellations: int
+    rate: float
+    target: float
+    standing: str
+    order_volume_cap: float
+
+
+class HealthOut(_Out):
+    status: str
+
+
+class ErrorBody(_Out):
+    code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    message: str
+    details: dict | None = None
+
+
+class ErrorOut(_Out):
+    error: ErrorBody
+
+
+class BuyerReasonOut(_Out):
+    reason: BuyerReason
+    comment_required: bool
+    fault: Fault
+    counts_toward_sfcr: bool
+
+
+class SellerCancelReasonOut(_Out):
+    reason: SellerCancelReason
+    allowed_statuses: list[OrderStatus]
+    fault: Fault
+    counts_toward_sfcr: bool
+
+
+class RejectReasonOut(_Out):
+    reason: RejectReason
+    seller_may_use: bool
+
+
+class ReasonCatalogueOut(_Out):
+    buyer: list[BuyerReasonOut]
+    seller_cancel: list[SellerCancelReasonOut]
+    seller_cancel_by_status: dict[str, list[SellerCancelReason]]
+    reject: list[RejectReasonOut]

@@ -1,0 +1,144 @@
+"""The seller's Manage Orders: action-needed counts, tabs, cancellations, actions and SFCR."""
+
+from chalice.app import Blueprint, Response
+
+from .. import config
+from ..domain.enums import CancellationStatus, Tab
+from ..domain.identity import Role
+from ..service import commands, views
+from . import cursors, render, schemas
+from .errors import ApiError
+from .routing import Command, Ctx, QueryParam, endpoint, enum_param, limit_param, ok
+
+seller = Blueprint(__name__)
+
+PAGE_PARAMS = (
+    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+    QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
+)
+CANCELLATION_FILTER = "cancellation"
+
+
+def _answer(outcome) -> tuple[int, schemas.CancellationOut]:
+    return (201 if outcome.created else 200), render.cancellation(outcome.subject)
+
+
+def _order_answer(outcome) -> tuple[int, schemas.OrderOut]:
+    return 200, render.order(outcome.subject)
+
+
+def _caller(ctx: Ctx) -> str:
+    return f"{ctx.identity.sub}|{ctx.identity.seller_id}"
+
+
+@endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=schemas.ActionNeededOut,
+          tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
+def action_needed(ctx: Ctx) -> Response:
+    return ok(render.action_needed(views.action_needed(ctx.identity)))
+
+
+@endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=schemas.OrderPage, errors=(400,),
+          tag="seller", summary="Orders of a tab, newest first; filter=cancellation keeps those needing attention",
+          query=(
+              QueryParam("tab", {"type": "string", "enum": [t.value for t in Tab], "default": "all"}, "Tab"),
+              QueryParam("filter", {"type": "string", "enum": [CANCELLATION_FILTER]},
+                         "Pending requests and unacknowledged auto-approved cancellations (All tab)"),
+              *PAGE_PARAMS,
+          ))
+def list_orders(ctx: Ctx) -> Response:
+    tab = enum_param(ctx.query, "tab", Tab, Tab.ALL)
+    attention = ctx.query.get("filter")
+    if attention not in (None, CANCELLATION_FILTER):
+        raise ApiError(400, "UNKNOWN_ENUM_VALUE", f"Unknown filter {attention[:64]!r}.",
+                       details={"allowed": [CANCELLATION_FILTER]})
+    if attention and tab is not Tab.ALL:
+        raise ApiError(400, "FILTER_NEEDS_ALL_TAB", "filter=cancellation applies to the All tab.",
+                       details={"tab": tab.value})
+    limit = limit_param(ctx.query)
+    query = f"orders|{tab.value}|{attention or ''}"
+    after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
+    page = views.orders(ctx.identity, tab, attention is not None, limit, after)
+    return ok(schemas.OrderPage(items=[render.order(o) for o in page.items],
+                                next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
+
+
+@endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=schemas.SellerOrderOut,
+          errors=(404,), tag="seller", summary="Order, its cancellations, its history and the handover warning")
+def order_detail(ctx: Ctx, order_id: str) -> Response:
+    detail = views.seller_order(ctx.identity, order_id)
+    return ok(render.seller_order(detail.order, detail.cancellations, detail.history))
+
+
+@endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=schemas.CancellationPage,
+          errors=(400,), tag="seller",
+          summary="Cancellations; REQUESTED by deadline (most urgent first), the others newest first",
+          query=(
+              QueryParam("status", {"type": "string", "enum": [s.value for s in CancellationStatus]}, "Status"),
+              *PAGE_PARAMS,
+          ))
+def list_cancellations(ctx: Ctx) -> Response:
+    status = enum_param(ctx.query, "status", CancellationStatus)
+    limit = limit_param(ctx.query)
+    query = f"cancellations|{status.value if status else ''}"
+    after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
+    page = views.cancellations(ctx.identity, status, limit, after)
+    return ok(schemas.CancellationPage(items=[render.cancellation(c) for c in page.items],
+                                       next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
+
+
+@endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=schemas.CancellationOut,
+          errors=(404,), tag="seller", summary="One cancellation")
+def get_cancellation(ctx: Ctx, cancel_id: str) -> Response:
+    return ok(render.cancellation(views.cancellation(ctx.identity, cancel_id)))
+
+
+@endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,
+          response=schemas.CancellationOut, errors=(404, 409), tag="seller",
+          summary="Approve a pending request: the order is cancelled")
+def approve(ctx: Ctx, cancel_id: str) -> Command:
+    return Command(commands.approve(ctx.identity, cancel_id, ctx.now), _answer)
+
+
+@endpoint(seller, "/seller/cancellations/{cancel_id}/reject", "POST", role=Role.SELLER, body=schemas.RejectIn,
+          response=schemas.CancellationOut, errors=(400, 404, 409), tag="seller",
+          summary="Reject a pending request with a reason; the order goes on")
+def reject(ctx: Ctx, cancel_id: str) -> Command:
+    body: schemas.RejectIn = ctx.body
+    return Command(commands.reject(ctx.identity, cancel_id, body.reason, body.comment, ctx.now), _answer)
+
+
+@endpoint(seller, "/seller/cancellations/{cancel_id}/acknowledge", "POST", role=Role.SELLER,
+          response=schemas.CancellationOut, errors=(404, 409), tag="seller",
+          summary="Mark an auto-approved cancellation seen; again: 200, no change")
+def acknowledge(ctx: Ctx, cancel_id: str) -> Command:
+    return Command(commands.acknowledge(ctx.identity, cancel_id, ctx.now), _answer)
+
+
+@endpoint(seller, "/seller/orders/{order_id}/cancel", "POST", role=Role.SELLER, body=schemas.SellerCancelIn,
+          response=schemas.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
+          summary="Cancel an order before it ships, with a reason valid for its status")
+def seller_cancel(ctx: Ctx, order_id: str) -> Command:
+    body: schemas.SellerCancelIn = ctx.body
+    decide = commands.seller_cancel(ctx.identity, order_id, body.reason, body.comment, ctx.now, config.policy())
+    return Command(decide, _answer)
+
+
+@endpoint(seller, "/seller/orders/{order_id}/arrange-shipment", "POST", role=Role.SELLER,
+          response=schemas.OrderOut, errors=(404, 409), tag="seller",
+          summary="AWAITING_SHIPMENT to AWAITING_COLLECTION (optional step)")
+def arrange_shipment(ctx: Ctx, order_id: str) -> Command:
+    return Command(commands.arrange_shipment(ctx.identity, order_id, ctx.now), _order_answer)
+
+
+@endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schemas.ShipIn,
+          response=schemas.OrderOut, errors=(400, 404, 409), tag="seller",
+          summary="Ship: IN_TRANSIT; a pending request is rejected with ORDER_SHIPPED")
+def ship(ctx: Ctx, order_id: str) -> Command:
+    body: schemas.ShipIn = ctx.body
+    return Command(commands.ship(ctx.identity, order_id, body.tracking_number, ctx.now), _order_answer)
+
+
+@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=schemas.SfcrOut, tag="seller",
+          summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
+def seller_sfcr(ctx: Ctx) -> Response:
+    return ok(render.sfcr(views.seller_sfcr(ctx.identity, ctx.now, config.policy())))

@@ -1,0 +1,1 @@
+"""Bearer token verification (no Chalice here: the authorizer in api/ adapts it)."""

@@ -1,0 +1,115 @@
+"""Verifies a bearer JWT and turns its claims into an Identity, failing closed.
+
+Local and test stages sign with HS256 and a shared secret; cloud stages verify RS256 tokens from an
+identity provider against its JWKS (keys cached across invocations of a warm Lambda).
+"""
+
+import re
+from functools import lru_cache
+
+import jwt
+
+from .. import config
+from ..domain.identity import Identity, Role
+
+CLOCK_SKEW_SECONDS = 60
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
+
+
+class AuthFailure(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> "jwt.PyJWKClient":
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
+
+
+def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[object, list[str]]:
+    if settings.mode == "jwks":
+        if not settings.jwks_url:
+            raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
+        try:
+            return _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key, ["RS256"]
+        except jwt.PyJWKClientError as error:
+            raise AuthFailure("TOKEN_INVALID", "The token's signing key is unknown.") from error
+    if not settings.secret:
+        raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
+    return settings.secret, ["HS256"]
+
+
+def verify(authorization: str | None) -> Identity:
+    if not authorization:
+        raise AuthFailure("TOKEN_MISSING", "An Authorization: Bearer token is required.")
+    match = _BEARER.match(authorization)
+    if not match:
+        raise AuthFailure("TOKEN_INVALID", "The Authorization header must be 'Bearer <token>'.")
+    token = match.group(1)
+    settings = config.auth()
+    key, algorithms = _key_and_algorithms(token, settings)
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=settings.audience or None,
+            issuer=settings.issuer or None,
+            leeway=CLOCK_SKEW_SECONDS,
+            options={"require": ["exp", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise AuthFailure("TOKEN_EXPIRED", "The token has expired.") from error
+    except jwt.InvalidIssuerError as error:
+        raise AuthFailure("TOKEN_INVALID", "The token's issuer is not accepted.") from error
+    except jwt.InvalidAudienceError as error:
+        raise AuthFailure("TOKEN_INVALID", "The token's audience is not accepted.") from error
+    except jwt.PyJWTError as error:
+        raise AuthFailure("TOKEN_INVALID", "The token is not valid.") from error
+    return _identity(claims)
+
+
+def _identity(claims: dict) -> Identity:
+    try:
+        role = Role(claims.get("role"))
+    except ValueError as error:
+        raise AuthFailure("TOKEN_INVALID", "The token carries no known role.") from error
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not sub:
+        raise AuthFailure("TOKEN_INVALID", "The token has no subject.")
+    seller_id = buyer_id = None
+    if role is Role.SELLER:
+        seller_id = claims.get("seller_id")
+        if not isinstance(seller_id, str) or not ID_PATTERN.match(seller_id):
+            raise AuthFailure("TOKEN_INVALID", "A seller token needs a valid seller_id claim.")
+    elif role is Role.BUYER:
+        buyer_id = claims.get("buyer_id")
+        if not isinstance(buyer_id, str) or not ID_PATTERN.match(buyer_id):
+            raise AuthFailure("TOKEN_INVALID", "A buyer token needs a valid buyer_id claim.")
+    return Identity(sub=sub, role=role, seller_id=seller_id, buyer_id=buyer_id)
+
+
+def to_context(identity: Identity) -> dict[str, str]:
+    """Authorizer context values must be strings."""
+    return {
+        "sub": identity.sub,
+        "role": identity.role.value,
+        "seller_id": identity.seller_id or "",
+        "buyer_id": identity.buyer_id or "",
+    }
+
+
+def from_context(context: dict) -> Identity | None:
+    role = context.get("role")
+    sub = context.get("sub")
+    if not role or not sub or context.get("auth_error"):
+        return None
+    try:
+        parsed = Role(role)
+    except ValueError:
+        return None
+    return Identity(sub=sub, role=parsed, seller_id=context.get("seller_id") or None,
+                    buyer_id=context.get("buyer_id") or None)

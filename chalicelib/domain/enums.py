@@ -1,0 +1,75 @@
+"""The closed vocabularies of orders and cancellations."""
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    UNPAID = "UNPAID"
+    AWAITING_SHIPMENT = "AWAITING_SHIPMENT"
+    AWAITING_COLLECTION = "AWAITING_COLLECTION"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+# Statuses in which an order has not shipped and may still be cancelled.
+CANCELLABLE = frozenset({OrderStatus.UNPAID, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
+PAID_UNSHIPPED = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
+SHIPPED_OR_LATER = frozenset({OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED})
+
+
+class CancellationStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    AUTO_APPROVED = "AUTO_APPROVED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+    SELLER_CANCELLED = "SELLER_CANCELLED"
+
+
+# A cancellation that cancelled its order.
+ACCEPTED = frozenset(
+    {CancellationStatus.AUTO_APPROVED, CancellationStatus.APPROVED, CancellationStatus.SELLER_CANCELLED}
+)
+
+
+class Actor(StrEnum):
+    BUYER = "BUYER"
+    SELLER = "SELLER"
+    SYSTEM = "SYSTEM"
+    PLATFORM = "PLATFORM"
+
+
+class Fault(StrEnum):
+    SELLER = "SELLER"
+    BUYER = "BUYER"
+    NONE = "NONE"
+
+
+class AutoApproveCause(StrEnum):
+    UNPAID_ORDER = "UNPAID_ORDER"
+    WITHIN_GRACE_PERIOD = "WITHIN_GRACE_PERIOD"
+    SELLER_RESPONSE_TIMEOUT = "SELLER_RESPONSE_TIMEOUT"
+
+
+class Tab(StrEnum):
+    """The seller's Manage Orders tabs; each order sits in exactly one besides `all`."""
+
+    ALL = "all"
+    UNPAID = "unpaid"
+    TO_SHIP = "to_ship"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+TAB_OF_STATUS: dict[OrderStatus, Tab] = {
+    OrderStatus.UNPAID: Tab.UNPAID,
+    OrderStatus.AWAITING_SHIPMENT: Tab.TO_SHIP,
+    OrderStatus.AWAITING_COLLECTION: Tab.TO_SHIP,
+    OrderStatus.IN_TRANSIT: Tab.SHIPPED,
+    OrderStatus.DELIVERED: Tab.SHIPPED,
+    OrderStatus.COMPLETED: Tab.COMPLETED,
+    OrderStatus.CANCELLED: Tab.CANCELLED,
+}

@@ -1,0 +1,300 @@
+"""The order and cancellation state machines.
+
+Each function takes the current state and `now`, checks every rule, and returns the `Change` to commit;
+it never mutates its inputs, so a caller that loses a race can decide again from fresh state.
+"""
+
+from dataclasses import replace
+from datetime import datetime
+
+from .clock import iso, market_day
+from .enums import (
+    PAID_UNSHIPPED,
+    SHIPPED_OR_LATER,
+    Actor,
+    AutoApproveCause,
+    CancellationStatus,
+    OrderStatus,
+)
+from .errors import Conflict, InvalidRequest, reason_not_allowed
+from .model import Cancellation, Change, CohortDelta, CounterDelta, HistoryEntry, Order
+from .policy import Policy
+from .reasons import (
+    BUYER_FAULT,
+    COMMENT_REQUIRED,
+    SELLER_CANCEL_RULES,
+    SELLER_REJECT_REASONS,
+    BuyerReason,
+    RejectReason,
+    SellerCancelReason,
+    seller_reasons_for,
+)
+
+
+def _order_conflict(order: Order, message: str, code: str) -> Conflict:
+    return Conflict(message, code=code, details={"current": {"order_status": order.status.value}})
+
+
+def _cancellation_conflict(cancellation: Cancellation, message: str, code: str) -> Conflict:
+    return Conflict(message, code=code, details={"current": {"status": cancellation.status.value}})
+
+
+def _next(order: Order, **changes) -> Order:
+    return replace(order, version=order.version + 1, **changes)
+
+
+def _entry(now: datetime, actor: Actor, actor_id: str, action: str, was: Order, now_status: OrderStatus,
+           cancel_id: str | None = None, note: str | None = None) -> HistoryEntry:
+    return HistoryEntry(now, actor, actor_id, action, was.status, now_status, cancel_id, note)
+
+
+def _ensure_not_shipped(order: Order) -> None:
+    if order.status in SHIPPED_OR_LATER:
+        raise _order_conflict(order, "The order has already shipped.", "ORDER_ALREADY_SHIPPED")
+    if order.status is OrderStatus.CANCELLED:
+        raise _order_conflict(order, "The order is already cancelled.", "ORDER_ALREADY_CANCELLED")
+
+
+def _ensure_no_overdue_request(order: Order, now: datetime) -> None:
+    """A request past its deadline is already auto-approved in effect (rule 5), even before the job runs."""
+    if order.pending_cancel_id and order.pending_respond_by and now >= order.pending_respond_by:
+        raise Conflict(
+            "A cancellation request on this order passed its deadline and is being auto-approved.",
+            code="RESPONSE_DEADLINE_PASSED",
+            details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
+        )
+
+
+# --- platform -----------------------------------------------------------------------------------------
+
+
+def record_order(order: Order, policy: Policy, actor_id: str) -> Change:
+    if order.status not in (OrderStatus.UNPAID, OrderStatus.AWAITING_SHIPMENT):
+        raise InvalidRequest("A new order is UNPAID or AWAITING_SHIPMENT.", code="INVALID_STATUS")
+    if order.status is OrderStatus.UNPAID and order.paid_at is not None:
+        raise InvalidRequest("An UNPAID order has no paid_at.", code="INVALID_PAID_AT")
+    if order.paid_at is not None and order.paid_at < order.placed_at:
+        raise InvalidRequest("paid_at is before placed_at.", code="INVALID_PAID_AT")
+    day = market_day(order.placed_at, policy.market_timezone).isoformat()
+    entry = HistoryEntry(order.placed_at, Actor.PLATFORM, actor_id, "ORDER_RECORDED", None, order.status)
+    return Change(order=order, order_was=None, history=entry, cohort=CohortDelta(day, orders=1))
+
+
+def record_payment(order: Order, now: datetime, actor_id: str) -> Change:
+    if order.status is not OrderStatus.UNPAID:
+        raise _order_conflict(order, "Only an UNPAID order can be paid.", "ORDER_NOT_UNPAID")
+    new = _next(order, status=OrderStatus.AWAITING_SHIPMENT, paid_at=now)
+    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
+
+
+def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
+    if order.status is not OrderStatus.IN_TRANSIT:
+        raise _order_conflict(order, "Only an IN_TRANSIT order can be delivered.", "ORDER_NOT_IN_TRANSIT")
+    new = _next(order, status=OrderStatus.DELIVERED, delivered_at=now)
+    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
+
+
+# --- buyer --------------------------------------------------------------------------------------------
+
+
+def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
+                         now: datetime, policy: Policy) -> Change:
+    if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
+        raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
+    if order.status in SHIPPED_OR_LATER:
+        raise _order_conflict(
+            order, "The order has shipped: ask for a return or refund instead.", "ORDER_ALREADY_SHIPPED"
+        )
+    _ensure_not_shipped(order)
+    if order.pending_cancel_id:
+        raise Conflict(
+            "A cancellation request for this order is already pending.",
+            code="CANCELLATION_ALREADY_PENDING",
+            details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
+        )
+    if not order.buyer_may_request:
+        raise _order_conflict(
+            order, "The seller rejected a cancellation request for this order.", "CANCELLATION_REJECTED_BEFORE"
+        )
+
+    cancellation = Cancellation(
+        cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
+        initiator=Actor.BUYER, status=CancellationStatus.REQUESTED, reason=reason.value, comment=comment,
+        requested_at=now, fault=BUYER_FAULT, counts_toward_sfcr=False,
+    )
+    cause = None
+    if order.status is OrderStatus.UNPAID:
+        cause = AutoApproveCause.UNPAID_ORDER
+    elif order.paid_at is not None and now < order.paid_at + policy.grace_period:
+        cause = AutoApproveCause.WITHIN_GRACE_PERIOD
+
+    if cause is not None:
+        cancellation = replace(
+            cancellation, status=CancellationStatus.AUTO_APPROVED, auto_approve_cause=cause,
+            resolved_at=now, resolved_by=Actor.SYSTEM,
+        )
+        new = _next(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancel_id,
+                    awaiting_acknowledgement=True)
+        entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_AUTO_APPROVED", order, new.status,
+                       cancel_id, cause.value)
+        return Change(new, order.version, entry, cancellation, None, CounterDelta(auto_approved=1))
+
+    respond_by = now + policy.response_window
+    cancellation = replace(cancellation, respond_by=respond_by)
+    new = _next(order, pending_cancel_id=cancel_id, pending_respond_by=respond_by)
+    entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_REQUESTED", order, new.status, cancel_id,
+                   f"respond by {iso(respond_by)}")
+    return Change(new, order.version, entry, cancellation, None, CounterDelta(requested=1))
+
+
+def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, action: str) -> None:
+    if cancellation.status is not CancellationStatus.REQUESTED or order.pending_cancel_id != cancellation.cancel_id:
+        raise _cancellation_conflict(
+            cancellation, f"Only a pending request can be {action}.", "CANCELLATION_NOT_PENDING"
+        )
+    assert cancellation.respond_by is not None
+    if now >= cancellation.respond_by:
+        raise Conflict(
+            "The response deadline has passed: the request is auto-approved.",
+            code="RESPONSE_DEADLINE_PASSED",
+            details={"current": {"status": cancellation.status.value, "respond_by": iso(cancellation.respond_by)}},
+        )
+
+
+def _close_request(order: Order, **changes) -> Order:
+    return _next(order, pending_cancel_id=None, pending_respond_by=None, **changes)
+
+
+def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    _ensure_pending(cancellation, order, now, "withdrawn")
+    done = replace(cancellation, status=CancellationStatus.WITHDRAWN, resolved_at=now, resolved_by=Actor.BUYER,
+                   version=cancellation.version + 1)
+    new = _close_request(order)
+    entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_WITHDRAWN", order, new.status,
+                   cancellation.cancel_id)
+    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+
+
+# --- seller -------------------------------------------------------------------------------------------
+
+
+def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    _ensure_pending(cancellation, order, now, "approved")
+    done = replace(cancellation, status=CancellationStatus.APPROVED, resolved_at=now, resolved_by=Actor.SELLER,
+                   version=cancellation.version + 1)
+    new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id)
+    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_APPROVED", order, new.status,
+                   cancellation.cancel_id)
+    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+
+
+def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
+           now: datetime) -> Change:
+    if reason not in SELLER_REJECT_REASONS:
+        raise reason_not_allowed(reason.value, [r.value for r in SELLER_REJECT_REASONS], "for a seller rejection")
+    _ensure_pending(cancellation, order, now, "rejected")
+    done = replace(cancellation, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SELLER,
+                   reject_reason=reason.value, reject_comment=comment, version=cancellation.version + 1)
+    new = _close_request(order, buyer_may_request=False)
+    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_REJECTED", order, new.status,
+                   cancellation.cancel_id, reason.value)
+    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+
+
+def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Change | None:
+    """Marks an auto-approved cancellation seen; None when it already was (nothing to write)."""
+    if cancellation.status is not CancellationStatus.AUTO_APPROVED:
+        raise _cancellation_conflict(
+            cancellation, "Only an auto-approved cancellation can be acknowledged.", "CANCELLATION_NOT_AUTO_APPROVED"
+        )
+    if cancellation.acknowledged_at is not None:
+        return None
+    done = replace(cancellation, acknowledged_at=now, version=cancellation.version + 1)
+    new = _next(order, awaiting_acknowledgement=False)
+    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_ACKNOWLEDGED", order, new.status,
+                   cancellation.cancel_id)
+    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(auto_approved=-1))
+
+
+def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None, cancel_id: str,
+                  now: datetime, policy: Policy) -> Change:
+    _ensure_not_shipped(order)
+    _ensure_no_overdue_request(order, now)
+    if order.pending_cancel_id:
+        raise Conflict(
+            "The buyer asked to cancel this order: answer that request instead.",
+            code="CANCELLATION_REQUEST_PENDING",
+            details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
+        )
+    rule = SELLER_CANCEL_RULES[reason]
+    if order.status not in rule.allowed_statuses:
+        allowed = [r.value for r in seller_reasons_for(order.status)]
+        raise reason_not_allowed(reason.value, allowed, f"for an order in status {order.status.value}")
+
+    cancellation = Cancellation(
+        cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
+        initiator=Actor.SELLER, status=CancellationStatus.SELLER_CANCELLED, reason=reason.value, comment=comment,
+        requested_at=now, resolved_at=now, resolved_by=Actor.SELLER, fault=rule.fault,
+        counts_toward_sfcr=rule.counts_toward_sfcr,
+    )
+    new = _next(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancel_id)
+    entry = _entry(now, Actor.SELLER, order.seller_id, "SELLER_CANCELLED", order, new.status, cancel_id,
+                   reason.value)
+    cohort = None
+    if rule.counts_toward_sfcr:
+        cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
+    return Change(new, order.version, entry, cancellation, None, CounterDelta(), cohort)
+
+
+def arrange_shipment(order: Order, now: datetime) -> Change:
+    _ensure_no_overdue_request(order, now)
+    if order.status is not OrderStatus.AWAITING_SHIPMENT:
+        raise _order_conflict(order, "Only an order AWAITING_SHIPMENT can have shipment arranged.",
+                              "ORDER_NOT_AWAITING_SHIPMENT")
+    new = _next(order, status=OrderStatus.AWAITING_COLLECTION, arranged_at=now)
+    return Change(new, order.version, _entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order,
+                                             new.status))
+
+
+def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: datetime) -> Change:
+    """Ships the order; a pending buyer request is rejected with ORDER_SHIPPED (rule 6)."""
+    _ensure_not_shipped(order)
+    if order.status not in PAID_UNSHIPPED:
+        raise _order_conflict(order, "An unpaid order cannot ship.", "ORDER_NOT_PAID")
+    _ensure_no_overdue_request(order, now)
+    new = _close_request(order, status=OrderStatus.IN_TRANSIT, shipped_at=now, tracking_number=tracking_number)
+    entry = _entry(now, Actor.SELLER, order.seller_id, "SHIPPED", order, new.status,
+                   order.pending_cancel_id, f"tracking {tracking_number}")
+    if not order.pending_cancel_id:
+        return Change(new, order.version, entry)
+    if pending is None or pending.cancel_id != order.pending_cancel_id:
+        raise ValueError("ship() needs the pending cancellation the order points to")
+    rejected = replace(pending, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SYSTEM,
+                       reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1)
+    return Change(new, order.version, entry, rejected, pending.version, CounterDelta(requested=-1))
+
+
+# --- system -------------------------------------------------------------------------------------------
+
+
+def is_due(cancellation: Cancellation, now: datetime) -> bool:
+    return (cancellation.status is CancellationStatus.REQUESTED and cancellation.respond_by is not None
+            and now >= cancellation.respond_by)
+
+
+def expire(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    """Auto-approves a request the seller left unanswered past its deadline (rule 5)."""
+    if not is_due(cancellation, now) or order.pending_cancel_id != cancellation.cancel_id:
+        raise _cancellation_conflict(cancellation, "The request is not pending past its deadline.",
+                                     "CANCELLATION_NOT_DUE")
+    _ensure_not_shipped(order)
+    done = replace(cancellation, status=CancellationStatus.AUTO_APPROVED,
+                   auto_approve_cause=AutoApproveCause.SELLER_RESPONSE_TIMEOUT, resolved_at=now,
+                   resolved_by=Actor.SYSTEM, version=cancellation.version + 1)
+    new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id,
+                         awaiting_acknowledgement=True)
+    entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", "CANCELLATION_AUTO_APPROVED", order,
+                   new.status, cancellation.cancel_id, AutoApproveCause.SELLER_RESPONSE_TIMEOUT.value)
+    return Change(new, order.version, entry, done, cancellation.version,
+                  CounterDelta(requested=-1, auto_approved=1))
+

@@ -1,0 +1,137 @@
+"""Orders and cancellations as plain values; `version` counts the changes each has seen."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .enums import (
+    Actor as Initiator,
+)
+from .enums import (
+    AutoApproveCause,
+    CancellationStatus,
+    Fault,
+    OrderStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    sku: str
+    quantity: int
+    unit_price: int
+
+
+@dataclass(slots=True)
+class Order:
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    items: tuple[LineItem, ...]
+    currency: str
+    status: OrderStatus
+    placed_at: datetime
+    paid_at: datetime | None = None
+    arranged_at: datetime | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    tracking_number: str | None = None
+    # The buyer request now waiting for the seller, if any (rule 7: one at a time).
+    pending_cancel_id: str | None = None
+    pending_respond_by: datetime | None = None
+    # The cancellation that cancelled this order.
+    cancel_id: str | None = None
+    # An auto-approved cancellation the seller has not yet acknowledged.
+    awaiting_acknowledgement: bool = False
+    # After a seller rejection the buyer may not ask again for this order (rule 7).
+    buyer_may_request: bool = True
+    # What the platform sent when recording the order, to tell a retry from a conflicting order.
+    fingerprint: str = ""
+    version: int = 1
+
+    @property
+    def total(self) -> int:
+        return sum(item.quantity * item.unit_price for item in self.items)
+
+    @property
+    def needs_attention(self) -> bool:
+        """In the seller's Cancellation filter: a pending request or an unacknowledged auto-approval."""
+        return self.pending_cancel_id is not None or self.awaiting_acknowledgement
+
+
+@dataclass(slots=True)
+class Cancellation:
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    initiator: Initiator
+    status: CancellationStatus
+    reason: str
+    requested_at: datetime
+    fault: Fault
+    counts_toward_sfcr: bool
+    comment: str | None = None
+    respond_by: datetime | None = None
+    resolved_at: datetime | None = None
+    resolved_by: Initiator | None = None
+    auto_approve_cause: AutoApproveCause | None = None
+    reject_reason: str | None = None
+    reject_comment: str | None = None
+    acknowledged_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def listed_at(self) -> datetime:
+        """When it reached its current status: what "newest first" orders by."""
+        return self.resolved_at or self.requested_at
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One state change of an order: when, who, what."""
+
+    at: datetime
+    actor: Initiator
+    actor_id: str
+    action: str
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    cancel_id: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CounterDelta:
+    """Moves of a seller's action-needed counts."""
+
+    requested: int = 0
+    auto_approved: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.requested or self.auto_approved)
+
+
+@dataclass(frozen=True, slots=True)
+class CohortDelta:
+    """Moves of a seller's SFCR cohort for the market day its orders were placed on."""
+
+    day: str
+    orders: int = 0
+    seller_fault: int = 0
+
+
+@dataclass(slots=True)
+class Change:
+    """Everything one state change writes, committed together or not at all.
+
+    `order_was`/`cancellation_was` are the versions the change was decided from (None: the item is new).
+    """
+
+    order: Order
+    order_was: int | None
+    history: HistoryEntry
+    cancellation: Cancellation | None = None
+    cancellation_was: int | None = None
+    counters: CounterDelta = field(default_factory=CounterDelta)
+    cohort: CohortDelta | None = None

@@ -1,0 +1,103 @@
+"""The single catalogue of cancellation reasons: validation and `GET /cancellation-reasons` both read it."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .enums import PAID_UNSHIPPED, Fault, OrderStatus
+
+
+class BuyerReason(StrEnum):
+    CHANGED_MIND = "CHANGED_MIND"
+    ORDERED_BY_MISTAKE = "ORDERED_BY_MISTAKE"
+    FOUND_BETTER_PRICE = "FOUND_BETTER_PRICE"
+    NEED_TO_CHANGE_ADDRESS = "NEED_TO_CHANGE_ADDRESS"
+    DELIVERY_TOO_SLOW = "DELIVERY_TOO_SLOW"
+    PAYMENT_ISSUE = "PAYMENT_ISSUE"
+    OTHER = "OTHER"
+
+
+# Buyer reasons that say nothing by themselves and so need a comment.
+COMMENT_REQUIRED = frozenset({BuyerReason.OTHER})
+
+
+class SellerCancelReason(StrEnum):
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    WRONG_PRICE = "WRONG_PRICE"
+    BUYER_NOT_PAID_IN_TIME = "BUYER_NOT_PAID_IN_TIME"
+    ADDRESS_NOT_DELIVERABLE = "ADDRESS_NOT_DELIVERABLE"
+
+
+class RejectReason(StrEnum):
+    PRODUCT_PACKED = "PRODUCT_PACKED"
+    DELIVERY_ON_SCHEDULE = "DELIVERY_ON_SCHEDULE"
+    AGREED_WITH_BUYER = "AGREED_WITH_BUYER"
+    INVALID_REASON = "INVALID_REASON"
+    ORDER_SHIPPED = "ORDER_SHIPPED"
+
+
+# Reject reasons only the system gives (rule 6: shipping rejects a pending request).
+SYSTEM_REJECT_REASONS = frozenset({RejectReason.ORDER_SHIPPED})
+SELLER_REJECT_REASONS = tuple(r for r in RejectReason if r not in SYSTEM_REJECT_REASONS)
+
+
+@dataclass(frozen=True, slots=True)
+class SellerCancelRule:
+    reason: SellerCancelReason
+    allowed_statuses: frozenset[OrderStatus]
+    fault: Fault
+
+    @property
+    def counts_toward_sfcr(self) -> bool:
+        return self.fault is Fault.SELLER
+
+
+_UNPAID = frozenset({OrderStatus.UNPAID})
+_ANY_UNSHIPPED = _UNPAID | PAID_UNSHIPPED
+
+SELLER_CANCEL_RULES: dict[SellerCancelReason, SellerCancelRule] = {
+    rule.reason: rule
+    for rule in (
+        SellerCancelRule(SellerCancelReason.OUT_OF_STOCK, _ANY_UNSHIPPED, Fault.SELLER),
+        SellerCancelRule(SellerCancelReason.WRONG_PRICE, _ANY_UNSHIPPED, Fault.SELLER),
+        SellerCancelRule(SellerCancelReason.BUYER_NOT_PAID_IN_TIME, _UNPAID, Fault.BUYER),
+        SellerCancelRule(SellerCancelReason.ADDRESS_NOT_DELIVERABLE, PAID_UNSHIPPED, Fault.NONE),
+    )
+}
+
+# A buyer-initiated cancellation never counts against the seller, whoever resolved it (rule 8).
+BUYER_FAULT = Fault.BUYER
+
+
+def seller_reasons_for(status: OrderStatus) -> list[SellerCancelReason]:
+    return [rule.reason for rule in SELLER_CANCEL_RULES.values() if status in rule.allowed_statuses]
+
+
+def catalogue() -> dict:
+    """The public reason catalogue, as `GET /cancellation-reasons` returns it."""
+    return {
+        "buyer": [
+            {
+                "reason": r.value,
+                "comment_required": r in COMMENT_REQUIRED,
+                "fault": BUYER_FAULT.value,
+                "counts_toward_sfcr": False,
+            }
+            for r in BuyerReason
+        ],
+        "seller_cancel": [
+            {
+                "reason": rule.reason.value,
+                "allowed_statuses": sorted(s.value for s in rule.allowed_statuses),
+                "fault": rule.fault.value,
+                "counts_toward_sfcr": rule.counts_toward_sfcr,
+            }
+            for rule in SELLER_CANCEL_RULES.values()
+        ],
+        "seller_cancel_by_status": {
+            status.value: [r.value for r in seller_reasons_for(status)]
+            for status in (OrderStatus.UNPAID, *sorted(PAID_UNSHIPPED))
+        },
+        "reject": [
+            {"reason": r.value, "seller_may_use": r not in SYSTEM_REJECT_REASONS} for r in RejectReason
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Scheduled functions: thin wrappers over the service layer."""

@@ -1,0 +1,15 @@
+"""The EventBridge schedule of the expiry job."""
+
+from chalice.app import Blueprint, CloudWatchEvent, Rate
+
+from ..domain.clock import utc_now
+from . import expiry
+
+jobs = Blueprint(__name__)
+
+
+@jobs.schedule(Rate(5, unit=Rate.MINUTES), name="expire_cancellation_requests")
+def expire_cancellation_requests(event: CloudWatchEvent) -> dict:
+    context = getattr(event, "context", None)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return expiry.run(utc_now(), time_left_ms=remaining).as_dict()

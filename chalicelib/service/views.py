@@ -1,0 +1,69 @@
+"""Read models for the seller's and buyer's screens."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain import sfcr
+from ..domain.enums import CancellationStatus, Tab
+from ..domain.errors import NotFound
+from ..domain.identity import Identity
+from ..domain.model import Cancellation, HistoryEntry, Order
+from ..domain.policy import Policy
+from ..store import reads
+from ..store.reads import ActionNeeded, Key, Page
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    order: Order
+    cancellations: list[Cancellation]
+    history: list[HistoryEntry]
+
+
+def _seller_order(identity: Identity, order_id: str) -> Order:
+    order = reads.get_order(order_id)
+    if order is None or order.seller_id != identity.seller_id:
+        raise NotFound(f"Order {order_id} was not found.", code="ORDER_NOT_FOUND")
+    return order
+
+
+def seller_order(identity: Identity, order_id: str) -> OrderDetail:
+    order = _seller_order(identity, order_id)
+    return OrderDetail(order, reads.order_cancellations(order_id), reads.order_history(order_id))
+
+
+def buyer_order(identity: Identity, order_id: str) -> OrderDetail:
+    order = reads.get_order(order_id)
+    if order is None or order.buyer_id != identity.buyer_id:
+        raise NotFound(f"Order {order_id} was not found.", code="ORDER_NOT_FOUND")
+    return OrderDetail(order, reads.order_cancellations(order_id), [])
+
+
+def cancellation(identity: Identity, cancel_id: str) -> Cancellation:
+    found = reads.get_cancellation(cancel_id)
+    if found is None or found.seller_id != identity.seller_id:
+        raise NotFound(f"Cancellation {cancel_id} was not found.", code="CANCELLATION_NOT_FOUND")
+    return found
+
+
+def action_needed(identity: Identity) -> ActionNeeded:
+    assert identity.seller_id is not None
+    return reads.action_needed(identity.seller_id)
+
+
+def orders(identity: Identity, tab: Tab, attention_only: bool, limit: int, after: Key | None) -> Page[Order]:
+    assert identity.seller_id is not None
+    return reads.seller_orders(identity.seller_id, tab, attention_only, limit, after)
+
+
+def cancellations(identity: Identity, status: CancellationStatus | None, limit: int,
+                  after: Key | None) -> Page[Cancellation]:
+    assert identity.seller_id is not None
+    return reads.seller_cancellations(identity.seller_id, status, limit, after)
+
+
+def seller_sfcr(identity: Identity, now: datetime, policy: Policy) -> sfcr.Sfcr:
+    assert identity.seller_id is not None
+    win = sfcr.window(now, policy)
+    orders_placed, faults = reads.cohort_totals(identity.seller_id, win.first_day, win.last_day)
+    return sfcr.compute(win, orders_placed, faults, policy)

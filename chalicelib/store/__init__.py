@@ -1,0 +1,1 @@
+"""DynamoDB persistence through PynamoDB: models, reads, and one transaction per state change."""

@@ -1,0 +1,270 @@
+"""The tables, keyed for the access patterns each screen and job needs (no Scan anywhere).
+
+Table names come from the environment when a connection is made, not at import, so one deployed
+package serves any stage and tests can point at their own tables.
+"""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .. import config
+
+# Pending requests are spread over this many partitions of the due-time index, so no single key
+# carries every pending request; the expiry job queries each shard.
+DUE_SHARDS = 4
+
+
+class _TableName:
+    """`Meta.table_name` resolved from an environment variable on every access."""
+
+    def __init__(self, variable: str):
+        self.variable = variable
+
+    def __get__(self, instance, owner) -> str:
+        return config.table_name(self.variable)
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+    max_retry_attempts = 3
+
+
+# --- orders -------------------------------------------------------------------------------------------
+
+
+class LineItemMap(MapAttribute):
+    sku = UnicodeAttribute()
+    quantity = NumberAttribute()
+    unit_price = NumberAttribute()
+
+
+class OrdersBySeller(GlobalSecondaryIndex):
+    """The All tab: a seller's orders, newest first."""
+
+    class Meta:
+        index_name = "by_seller"
+        projection = AllProjection()
+
+    seller_id = UnicodeAttribute(hash_key=True)
+    placed_key = UnicodeAttribute(range_key=True)
+
+
+class OrdersBySellerTab(GlobalSecondaryIndex):
+    """One tab (unpaid, to_ship, ...): `seller_tab` is `<seller_id>#<tab>`."""
+
+    class Meta:
+        index_name = "by_seller_tab"
+        projection = AllProjection()
+
+    seller_tab = UnicodeAttribute(hash_key=True)
+    placed_key = UnicodeAttribute(range_key=True)
+
+
+class OrdersNeedingAttention(GlobalSecondaryIndex):
+    """Sparse: the Cancellation filter. `attention_seller` exists only while an order needs the seller."""
+
+    class Meta:
+        index_name = "by_seller_attention"
+        projection = AllProjection()
+
+    attention_seller = UnicodeAttribute(hash_key=True)
+    placed_key = UnicodeAttribute(range_key=True)
+
+
+class OrderItem(Model):
+    class Meta(_Meta):
+        table_name = _TableName("ORDERS_TABLE")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    seller_id = UnicodeAttribute()
+    buyer_id = UnicodeAttribute()
+    items = ListAttribute(of=LineItemMap)
+    currency = UnicodeAttribute()
+    total = NumberAttribute()
+    status = UnicodeAttribute()
+    placed_at = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    arranged_at = UnicodeAttribute(null=True)
+    shipped_at = UnicodeAttribute(null=True)
+    delivered_at = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)
+    tracking_number = UnicodeAttribute(null=True)
+    pending_cancel_id = UnicodeAttribute(null=True)
+    pending_respond_by = UnicodeAttribute(null=True)
+    cancel_id = UnicodeAttribute(null=True)
+    awaiting_acknowledgement = BooleanAttribute(default=False)
+    buyer_may_request = BooleanAttribute(default=True)
+    fingerprint = UnicodeAttribute()
+    version = NumberAttribute()
+    # index keys, derived from the fields above by the mapping
+    placed_key = UnicodeAttribute()
+    seller_tab = UnicodeAttribute()
+    attention_seller = UnicodeAttribute(null=True)
+
+    by_seller = OrdersBySeller()
+    by_seller_tab = OrdersBySellerTab()
+    needing_attention = OrdersNeedingAttention()
+
+
+# --- cancellations ------------------------------------------------------------------------------------
+
+
+class CancellationsBySeller(GlobalSecondaryIndex):
+    """Every cancellation of a seller, newest first."""
+
+    class Meta:
+        index_name = "by_seller"
+        projection = AllProjection()
+
+    seller_id = UnicodeAttribute(hash_key=True)
+    listed_key = UnicodeAttribute(range_key=True)
+
+
+class CancellationsBySellerStatus(GlobalSecondaryIndex):
+    """One status of a seller: REQUESTED sorted by deadline, the others by when they got there."""
+
+    class Meta:
+        index_name = "by_seller_status"
+        projection = AllProjection()
+
+    seller_status = UnicodeAttribute(hash_key=True)
+    status_key = UnicodeAttribute(range_key=True)
+
+
+class CancellationsByOrder(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_order"
+        projection = AllProjection()
+
+    order_id = UnicodeAttribute(hash_key=True)
+    requested_key = UnicodeAttribute(range_key=True)
+
+
+class PendingByDueTime(GlobalSecondaryIndex):
+    """Sparse: only REQUESTED cancellations carry `due_shard`/`due_key`, so the expiry job reads only them."""
+
+    class Meta:
+        index_name = "pending_by_due_time"
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class CancellationItem(Model):
+    class Meta(_Meta):
+        table_name = _TableName("CANCELLATIONS_TABLE")
+
+    cancel_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute()
+    seller_id = UnicodeAttribute()
+    buyer_id = UnicodeAttribute()
+    initiator = UnicodeAttribute()
+    status = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    comment = UnicodeAttribute(null=True)
+    requested_at = UnicodeAttribute()
+    respond_by = UnicodeAttribute(null=True)
+    resolved_at = UnicodeAttribute(null=True)
+    resolved_by = UnicodeAttribute(null=True)
+    auto_approve_cause = UnicodeAttribute(null=True)
+    reject_reason = UnicodeAttribute(null=True)
+    reject_comment = UnicodeAttribute(null=True)
+    fault = UnicodeAttribute()
+    counts_toward_sfcr = BooleanAttribute()
+    acknowledged_at = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    # index keys
+    listed_key = UnicodeAttribute()
+    seller_status = UnicodeAttribute()
+    status_key = UnicodeAttribute()
+    requested_key = UnicodeAttribute()
+    due_shard = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+
+    by_seller = CancellationsBySeller()
+    by_seller_status = CancellationsBySellerStatus()
+    by_order = CancellationsByOrder()
+    pending_by_due_time = PendingByDueTime()
+
+
+# --- seller counters ----------------------------------------------------------------------------------
+
+ACTION_NEEDED_KEY = "ACTION"
+COHORT_PREFIX = "DAY#"
+
+
+class SellerCounterItem(Model):
+    """`ACTION`: the action-needed counts. `DAY#<yyyy-mm-dd>`: that market day's SFCR cohort."""
+
+    class Meta(_Meta):
+        table_name = _TableName("COUNTERS_TABLE")
+
+    seller_id = UnicodeAttribute(hash_key=True)
+    counter_key = UnicodeAttribute(range_key=True)
+    requested = NumberAttribute(null=True)
+    auto_approved = NumberAttribute(null=True)
+    orders = NumberAttribute(null=True)
+    seller_fault = NumberAttribute(null=True)
+
+
+# --- order history ------------------------------------------------------------------------------------
+
+
+class HistoryItem(Model):
+    """Append-only; `seq` is the order's version after the change, so entries are gapless and ordered."""
+
+    class Meta(_Meta):
+        table_name = _TableName("HISTORY_TABLE")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    cancel_id = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+
+
+# --- idempotency --------------------------------------------------------------------------------------
+
+
+class IdempotencyItem(Model):
+    """The first answer to an `Idempotency-Key`, kept until `expires_at` (a DynamoDB TTL)."""
+
+    class Meta(_Meta):
+        table_name = _TableName("IDEMPOTENCY_TABLE")
+
+    key = UnicodeAttribute(hash_key=True)
+    body_hash = UnicodeAttribute()
+    status_code = NumberAttribute()
+    response = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (OrderItem, CancellationItem, SellerCounterItem, HistoryItem, IdempotencyItem)
+
+
+def create_tables() -> None:
+    """Creates any missing table (tests and the local runner; the cloud stack declares its own)."""
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+
+
+def reset_connections() -> None:
+    """Drops cached connections, e.g. after the endpoint or credentials changed."""
+    for model in MODELS:
+        model._connection = None

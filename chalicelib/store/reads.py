@@ -1,0 +1,166 @@
+"""Key-based reads: every one is a GetItem, one Query page, or one BatchGetItem."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from ..domain.clock import iso
+from ..domain.enums import CancellationStatus, Tab
+from ..domain.model import Cancellation, HistoryEntry, Order
+from .mapping import cancellation_from_item, history_from_item, order_from_item
+from .models import (
+    ACTION_NEEDED_KEY,
+    COHORT_PREFIX,
+    DUE_SHARDS,
+    CancellationItem,
+    HistoryItem,
+    IdempotencyItem,
+    OrderItem,
+    SellerCounterItem,
+)
+from .transactions import IdempotencyKeyTaken, IdempotencyRecord, idempotency_free, idempotency_item
+
+Key = dict[str, str]
+T = TypeVar("T")
+
+
+def get_order(order_id: str) -> Order | None:
+    try:
+        return order_from_item(OrderItem.get(order_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_cancellation(cancel_id: str) -> Cancellation | None:
+    try:
+        return cancellation_from_item(CancellationItem.get(cancel_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_orders(order_ids: list[str]) -> dict[str, Order]:
+    """Up to 100 orders in one BatchGetItem (PynamoDB re-asks for unprocessed keys)."""
+    return {item.order_id: order_from_item(item) for item in OrderItem.batch_get(order_ids)}
+
+
+def order_cancellations(order_id: str) -> list[Cancellation]:
+    items = CancellationItem.by_order.query(order_id)
+    return [cancellation_from_item(item) for item in items]
+
+
+def order_history(order_id: str) -> list[HistoryEntry]:
+    return [history_from_item(item) for item in HistoryItem.query(order_id, consistent_read=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionNeeded:
+    requested: int
+    auto_approved: int
+
+
+def action_needed(seller_id: str) -> ActionNeeded:
+    try:
+        item = SellerCounterItem.get(seller_id, ACTION_NEEDED_KEY, consistent_read=True)
+    except DoesNotExist:
+        return ActionNeeded(0, 0)
+    return ActionNeeded(int(item.requested or 0), int(item.auto_approved or 0))
+
+
+def cohort_totals(seller_id: str, first_day: date, last_day: date) -> tuple[int, int]:
+    """(orders placed, seller-fault cancellations) over the cohort days, in one Query."""
+    orders = faults = 0
+    for item in SellerCounterItem.query(
+        seller_id,
+        SellerCounterItem.counter_key.between(COHORT_PREFIX + first_day.isoformat(),
+                                              COHORT_PREFIX + last_day.isoformat()),
+    ):
+        orders += int(item.orders or 0)
+        faults += int(item.seller_fault or 0)
+    return orders, faults
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    last_key: Key | None
+
+
+def _page(index, hash_value: str, key_attrs: tuple[str, ...], limit: int, after: Key | None,
+          newest_first: bool) -> tuple[list, Key | None]:
+    # Ask for one more than the page so `last_key` is set only when another page really exists.
+    results = index.query(
+        hash_value,
+        scan_index_forward=not newest_first,
+        limit=limit + 1,
+        last_evaluated_key={k: {"S": v} for k, v in after.items()} if after else None,
+    )
+    items = list(results)
+    if len(items) <= limit:
+        return items, None
+    items = items[:limit]
+    last = items[-1]
+    return items, {attr: getattr(last, attr) for attr in key_attrs}
+
+
+def seller_orders(seller_id: str, tab: Tab, attention_only: bool, limit: int, after: Key | None) -> Page[Order]:
+    """One page of a tab, newest first; `attention_only` (the Cancellation filter) reads the sparse index."""
+    if attention_only:
+        index, hash_value, attr = OrderItem.needing_attention, seller_id, "attention_seller"
+    elif tab is Tab.ALL:
+        index, hash_value, attr = OrderItem.by_seller, seller_id, "seller_id"
+    else:
+        index, hash_value, attr = OrderItem.by_seller_tab, f"{seller_id}#{tab.value}", "seller_tab"
+    items, last = _page(index, hash_value, ("order_id", attr, "placed_key"), limit, after, newest_first=True)
+    return Page([order_from_item(item) for item in items], last)
+
+
+def seller_cancellations(seller_id: str, status: CancellationStatus | None, limit: int,
+                         after: Key | None) -> Page[Cancellation]:
+    if status is None:
+        items, last = _page(CancellationItem.by_seller, seller_id, ("cancel_id", "seller_id", "listed_key"),
+                            limit, after, newest_first=True)
+    else:
+        # Pending requests: most urgent (earliest deadline) first; every other status newest first.
+        items, last = _page(CancellationItem.by_seller_status, f"{seller_id}#{status.value}",
+                            ("cancel_id", "seller_status", "status_key"), limit, after,
+                            newest_first=status is not CancellationStatus.REQUESTED)
+    return Page([cancellation_from_item(item) for item in items], last)
+
+
+def due_requests(now: datetime, shard: int, page_size: int = 100) -> Iterator[Cancellation]:
+    """Pending requests of one shard whose deadline has passed, earliest first, lazily paged."""
+    results = CancellationItem.pending_by_due_time.query(
+        str(shard), CancellationItem.due_key <= f"{iso(now)}#~", page_size=page_size
+    )
+    for item in results:
+        yield cancellation_from_item(item)
+
+
+SHARDS = range(DUE_SHARDS)
+
+
+# --- idempotency --------------------------------------------------------------------------------------
+
+
+def get_idempotency(key: str, now: datetime) -> IdempotencyItem | None:
+    try:
+        item = IdempotencyItem.get(key, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return item if item.expires_at > now else None
+
+
+def put_idempotency(record: IdempotencyRecord, now: datetime) -> None:
+    """Keeps an answer that changed no state (an error); raises IdempotencyKeyTaken if one is there."""
+    try:
+        idempotency_item(record).save(condition=idempotency_free(now))
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise IdempotencyKeyTaken() from error
+        raise

@@ -1,0 +1,147 @@
+"""Commits a domain `Change` as exactly one conditional TransactWriteItems.
+
+The order and the cancellation are written whole, each on condition that its version is still the one
+the change was decided from; the history entry, the counters and the idempotency record ride along, so
+either everything happens or nothing does, and counters can never drift from the items they count.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.clock import iso
+from ..domain.model import Change
+from .mapping import cancellation_to_item, history_to_item, order_to_item
+from .models import (
+    ACTION_NEEDED_KEY,
+    COHORT_PREFIX,
+    CancellationItem,
+    HistoryItem,
+    IdempotencyItem,
+    OrderItem,
+    SellerCounterItem,
+)
+
+_connection: Connection | None = None
+
+
+def connection() -> Connection:
+    global _connection
+    if _connection is None:
+        _connection = Connection()
+    return _connection
+
+
+def reset() -> None:
+    global _connection
+    _connection = None
+
+
+class StaleState(Exception):
+    """An item changed after it was read: decide again from fresh state."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first."""
+
+
+class Contention(Exception):
+    """DynamoDB cancelled the transaction for a reason other than a failed condition (conflict, throttling)."""
+
+    def __init__(self, codes: list[str]):
+        super().__init__(", ".join(codes))
+        self.codes = codes
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    key: str
+    body_hash: str
+    status_code: int
+    response: str
+    created_at: datetime
+    expires_at: datetime
+
+
+def idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:
+    return IdempotencyItem(
+        record.key,
+        body_hash=record.body_hash,
+        status_code=record.status_code,
+        response=record.response,
+        created_at=iso(record.created_at),
+        expires_at=record.expires_at,
+    )
+
+
+def idempotency_free(now: datetime):
+    """Condition: no live record holds the key (an expired one not yet swept by TTL may be replaced)."""
+    return IdempotencyItem.key.does_not_exist() | (IdempotencyItem.expires_at < now)
+
+
+def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | None = None) -> None:
+    labels: list[str] = []
+    try:
+        with TransactWrite(connection=connection()) as txn:
+            _stage(txn, change, now, idempotency, labels)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        failed = {
+            labels[i]: reason.code
+            for i, reason in enumerate(reasons)
+            if reason is not None and i < len(labels) and reason.code not in (None, "None")
+        }
+        if failed.get("idempotency") == "ConditionalCheckFailed":
+            raise IdempotencyKeyTaken() from error
+        if "ConditionalCheckFailed" in failed.values():
+            raise StaleState(", ".join(sorted(failed))) from error
+        raise Contention(sorted(set(failed.values())) or [str(error.cause_response_code)]) from error
+
+
+def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: IdempotencyRecord | None,
+           labels: list[str]) -> None:
+    # PynamoDB sends puts before updates; `labels` follows that order to read cancellation reasons.
+    order = change.order
+    if change.order_was is None:
+        order_condition = OrderItem.order_id.does_not_exist()
+    else:
+        order_condition = OrderItem.version == change.order_was
+    txn.save(order_to_item(order), condition=order_condition)
+    labels.append("order")
+
+    if change.cancellation is not None:
+        if change.cancellation_was is None:
+            c_condition = CancellationItem.cancel_id.does_not_exist()
+        else:
+            c_condition = CancellationItem.version == change.cancellation_was
+        txn.save(cancellation_to_item(change.cancellation), condition=c_condition)
+        labels.append("cancellation")
+
+    txn.save(history_to_item(order.order_id, order.version, change.history),
+             condition=HistoryItem.seq.does_not_exist())
+    labels.append("history")
+
+    if idempotency is not None:
+        txn.save(idempotency_item(idempotency), condition=idempotency_free(now))
+        labels.append("idempotency")
+
+    if change.counters:
+        actions = []
+        if change.counters.requested:
+            actions.append(SellerCounterItem.requested.add(change.counters.requested))
+        if change.counters.auto_approved:
+            actions.append(SellerCounterItem.auto_approved.add(change.counters.auto_approved))
+        txn.update(SellerCounterItem(order.seller_id, ACTION_NEEDED_KEY), actions=actions)
+        labels.append("counters")
+
+    if change.cohort is not None:
+        actions = []
+        if change.cohort.orders:
+            actions.append(SellerCounterItem.orders.add(change.cohort.orders))
+        if change.cohort.seller_fault:
+            actions.append(SellerCounterItem.seller_fault.add(change.cohort.seller_fault))
+        txn.update(SellerCounterItem(order.seller_id, COHORT_PREFIX + change.cohort.day), actions=actions)
+        labels.append("cohort")

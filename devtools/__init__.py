@@ -1,0 +1,1 @@
+"""Development-only tools (never shipped to Lambda): local runner, demo data, token minting."""
