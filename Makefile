@@ -22,6 +22,14 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+## Build the CloudFormation stack (chalice package + tables) into build/ and lint it with cfn-lint.
+package: $(VENV)/.installed
+	scripts/package.sh
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
