@@ -2,6 +2,7 @@
 the fail-closed auth gate, idempotency and `/openapi.json`."""
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import Idempotency
 
 MAX_BODY_BYTES = 16 * 1024
+_LIMIT = re.compile(r"[0-9]{1,9}")
 PATH_ID = schemas.ID_PATTERN
 
 
@@ -236,7 +238,8 @@ def limit_param(query: dict[str, str], default: int = 20, maximum: int = 100) ->
     raw = query.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # A few ASCII digits only: str.isdigit() admits "²" (int() fails: a 500) and "٣"; huge ones overflow int().
+    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= maximum:
         raise ApiError(400, "INVALID_LIMIT", f"limit must be a whole number from 1 to {maximum}.",
                        details={"limit": raw[:32]})
     return int(raw)
