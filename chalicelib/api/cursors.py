@@ -38,7 +38,8 @@ def decode(cursor: str | None, *, caller: str, query: str) -> dict[str, str] | N
     if cursor is None:
         return None
     bad = ApiError(400, "INVALID_CURSOR", "The cursor is not valid for this caller and query.")
-    if len(cursor) > 2048 or cursor.count(".") != 1:
+    # ASCII only: hmac.compare_digest raises TypeError on non-ASCII str (a 500, not a 400).
+    if len(cursor) > 2048 or not cursor.isascii() or cursor.count(".") != 1:
         raise bad
     body, signature = cursor.split(".")
     try:
