@@ -1,0 +1,247 @@
+"""A small demo shop, loaded through the real deciders and store (every change one transaction, as in the API).
+
+Seller S1 gets an order in every status and a cancellation in every state: pending requests with different
+deadlines, unacknowledged auto-approvals (unpaid and timed out), a seller cancellation, approved, rejected,
+withdrawn and ship-rejected requests. Seller S2 has one order with a pending request, which S1 never sees.
+
+Times are set in the past where a story needs them (paid long ago, asked hours ago), by passing `now` to the
+deciders; deadlines are fractions of the configured response window, so a short window shows expiry quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from chalicelib import config
+from chalicelib.domain.clock import utc_now
+from chalicelib.domain.enums import Actor, OrderStatus
+from chalicelib.domain.identity import Identity, Role
+from chalicelib.domain.model import Cancellation, Change, HistoryEntry, LineItem, Order
+from chalicelib.domain.policy import Policy
+from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from chalicelib.service import commands
+from chalicelib.service.executor import execute
+from chalicelib.store import reads, transactions
+
+SELLER_ID = "S1"
+OTHER_SELLER_ID = "S2"
+BUYER_ID = "B1"
+OTHER_BUYER_ID = "B2"
+TOKEN_VARIABLES = {"seller": "SELLER_TOKEN", "buyer": "BUYER_TOKEN", "platform": "PLATFORM_TOKEN",
+                   "other_seller": "OTHER_SELLER_TOKEN"}
+
+PLATFORM = Identity("demo-order-source", Role.PLATFORM)
+SELLER = Identity("demo-seller-user", Role.SELLER, seller_id=SELLER_ID)
+OTHER_SELLER = Identity("other-seller-user", Role.SELLER, seller_id=OTHER_SELLER_ID)
+BUYER = Identity("demo-buyer-user", Role.BUYER, buyer_id=BUYER_ID)
+OTHER_BUYER = Identity("other-buyer-user", Role.BUYER, buyer_id=OTHER_BUYER_ID)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One request worth trying, rendered as a curl line that works once the token variables are exported."""
+
+    title: str
+    method: str
+    path: str
+    role: str
+    body: dict | None = None
+    expect: int = 200  # the status it answers right after the demo is loaded (default configuration)
+
+    def curl(self, base_url: str) -> str:
+        parts = ["curl", "-s"]
+        if self.method != "GET":
+            parts += ["-X", self.method]
+        parts.append(shlex.quote(base_url + self.path))
+        parts += ["-H", f'"Authorization: Bearer ${TOKEN_VARIABLES[self.role]}"']
+        if self.body is not None:
+            parts += ["-H", shlex.quote("Content-Type: application/json"),
+                      "-d", shlex.quote(json.dumps(self.body, separators=(",", ":")))]
+        return " ".join(parts)
+
+
+@dataclass(slots=True)
+class DemoShop:
+    loaded_at: datetime
+    # what each demo order shows -> order_id
+    orders: dict[str, str] = field(default_factory=dict)
+    # pending requests of S1, most urgent first
+    pending: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        lines = [f"Demo shop: seller {SELLER_ID} (buyer {BUYER_ID}), {len(self.orders)} orders; "
+                 f"seller {OTHER_SELLER_ID} has its own order, invisible to {SELLER_ID}."]
+        lines += [f"  {order_id:<9} {story}" for story, order_id in self.orders.items()]
+        return lines
+
+
+def _items(sku: str, quantity: int, unit_price: int) -> tuple[LineItem, ...]:
+    return (LineItem(sku, quantity, unit_price),)
+
+
+class _Loader:
+    def __init__(self, now: datetime, policy: Policy):
+        self.now = now
+        self.policy = policy
+        self.shop = DemoShop(loaded_at=now)
+        self._numbers = {SELLER_ID: 1000, OTHER_SELLER_ID: 2000}
+
+    def ago(self, **delta: float) -> datetime:
+        return self.now - timedelta(**delta)
+
+    # -- the platform
+
+    def order(self, story: str, placed_at: datetime, *, paid_at: datetime | None = None, seller: str = SELLER_ID,
+              buyer: str = BUYER_ID, sku: str = "SKU-TEE", quantity: int = 1, unit_price: int = 150_000) -> str:
+        self._numbers[seller] += 1
+        order_id = f"{seller}-{self._numbers[seller]}"
+        order = Order(order_id=order_id, seller_id=seller, buyer_id=buyer, items=_items(sku, quantity, unit_price),
+                      currency="IDR", status=OrderStatus.AWAITING_SHIPMENT if paid_at else OrderStatus.UNPAID,
+                      placed_at=placed_at, paid_at=paid_at, fingerprint=f"demo:{order_id}")
+        execute(commands.record_order(PLATFORM, order, self.policy), placed_at)
+        if seller == SELLER_ID:
+            self.shop.orders[story] = order_id
+        return order_id
+
+    def paid_order(self, story: str, paid_at: datetime, **kwargs) -> str:
+        return self.order(story, paid_at - timedelta(minutes=10), paid_at=paid_at, **kwargs)
+
+    def pay(self, order_id: str, at: datetime) -> None:
+        execute(commands.record_payment(PLATFORM, order_id, at), at)
+
+    def deliver(self, order_id: str, at: datetime) -> None:
+        execute(commands.record_delivery(PLATFORM, order_id, at), at)
+
+    def complete(self, order_id: str, at: datetime) -> None:
+        """DELIVERED -> COMPLETED. The platform closes orders outside this service (no route or rule moves an
+        order there), so the demo writes that change itself, through the same one-transaction commit."""
+        order = reads.get_order(order_id)
+        assert order is not None and order.status is OrderStatus.DELIVERED
+        done = replace(order, status=OrderStatus.COMPLETED, version=order.version + 1)
+        entry = HistoryEntry(at, Actor.PLATFORM, PLATFORM.sub, "ORDER_COMPLETED", order.status, done.status)
+        transactions.commit(Change(done, order.version, entry), now=at)
+
+    # -- buyers and sellers
+
+    def request(self, order_id: str, at: datetime, reason: BuyerReason = BuyerReason.CHANGED_MIND,
+                buyer: Identity = BUYER) -> str:
+        outcome = execute(commands.request_cancellation(buyer, order_id, reason, None, at, self.policy), at)
+        return outcome.subject.cancel_id
+
+    def waiting_order(self, story: str, asked: datetime, **kwargs) -> str:
+        """A paid order that a buyer request made at `asked` leaves to the seller (paid before the grace period)."""
+        return self.paid_order(story, asked - self.policy.grace_period - timedelta(hours=1), **kwargs)
+
+    def answer(self, asked: datetime) -> datetime:
+        """When the seller (or buyer) acts on a request asked at `asked`: well inside its window."""
+        return asked + min(timedelta(hours=2), self.policy.response_window / 2)
+
+    def run(self, decide, at: datetime):
+        return execute(decide, at).subject
+
+
+def _cancellation(cancel_id: str) -> Cancellation:
+    found = reads.get_cancellation(cancel_id)
+    assert found is not None
+    return found
+
+
+def _window_fraction(policy: Policy, fraction: float) -> timedelta:
+    return timedelta(seconds=int(policy.response_window.total_seconds() * fraction))
+
+
+def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
+    """Loads the demo shop into the configured tables; `now` defaults to the current time."""
+    at = now or utc_now()
+    policy = policy or config.policy()
+    d = _Loader(at, policy)
+    grace = policy.grace_period
+    window = policy.response_window
+
+    # Orders along the lifecycle, one per status.
+    d.order("UNPAID", d.ago(minutes=20), sku="SKU-MUG", unit_price=85_000)
+    cancel_target = d.paid_order("AWAITING_SHIPMENT (try: seller cancel OUT_OF_STOCK)", d.ago(hours=3))
+    ship_target = d.paid_order("AWAITING_COLLECTION (try: ship)", d.ago(days=1), quantity=2)
+    d.run(commands.arrange_shipment(SELLER, ship_target, d.ago(hours=20)), d.ago(hours=20))
+    shipped = d.paid_order("IN_TRANSIT", d.ago(days=2))
+    d.run(commands.ship(SELLER, shipped, "JNE-DEMO-0001", d.ago(days=1)), d.ago(days=1))
+    delivered = d.paid_order("DELIVERED", d.ago(days=5))
+    d.run(commands.ship(SELLER, delivered, "JNE-DEMO-0002", d.ago(days=4)), d.ago(days=4))
+    d.deliver(delivered, d.ago(days=2))
+    completed = d.paid_order("COMPLETED", d.ago(days=6), sku="SKU-CAP")
+    d.run(commands.ship(SELLER, completed, "JNE-DEMO-0003", d.ago(days=5, hours=20)), d.ago(days=5, hours=20))
+    d.deliver(completed, d.ago(days=4))
+    d.complete(completed, d.ago(days=1))
+    seller_cancelled = d.paid_order("CANCELLED by the seller (OUT_OF_STOCK, counts toward SFCR)", d.ago(hours=30))
+    d.run(commands.seller_cancel(SELLER, seller_cancelled, SellerCancelReason.OUT_OF_STOCK, "Last one sold in store",
+                                 d.ago(hours=28), policy), d.ago(hours=28))
+
+    # Pending requests, most urgent first: asked 3/4, 2/5 and 1/10 of the response window ago.
+    for story, fraction in (("pending request, deadline soonest", 0.75), ("pending request", 0.4),
+                            ("pending request, deadline latest (try: approve)", 0.1)):
+        asked = at - _window_fraction(policy, fraction)
+        d.shop.pending.append(d.request(d.waiting_order(story, asked), asked))
+    request_target = d.waiting_order("AWAITING_SHIPMENT, paid before the grace period (try: buyer request)", at)
+
+    # Auto-approved, not yet acknowledged: an unpaid order, and a request the seller left past its deadline.
+    unpaid_cancelled = d.order("CANCELLED, auto-approved (UNPAID_ORDER), awaiting acknowledgement",
+                               d.ago(hours=5))
+    d.request(unpaid_cancelled, d.ago(hours=4), BuyerReason.ORDERED_BY_MISTAKE)
+    asked = at - window - timedelta(hours=1)
+    timed_out = d.waiting_order("CANCELLED, auto-approved (SELLER_RESPONSE_TIMEOUT), awaiting acknowledgement",
+                                asked)
+    cancel_id = d.request(timed_out, asked, BuyerReason.DELIVERY_TOO_SLOW)
+    due = asked + window  # what the scheduled job does at the deadline
+    d.run(commands.expire(_cancellation(cancel_id), None, due), due)
+
+    # Requests already answered, each within its window: approved, rejected, withdrawn, rejected by shipping.
+    asked = d.ago(days=1, hours=12)
+    approved = d.waiting_order("CANCELLED, request approved by the seller", asked)
+    cancel_id = d.request(approved, asked, BuyerReason.FOUND_BETTER_PRICE)
+    d.run(commands.approve(SELLER, cancel_id, d.answer(asked)), d.answer(asked))
+    asked = d.ago(hours=20)
+    rejected = d.waiting_order("AWAITING_SHIPMENT, request rejected (PRODUCT_PACKED)", asked)
+    cancel_id = d.request(rejected, asked)
+    d.run(commands.reject(SELLER, cancel_id, RejectReason.PRODUCT_PACKED, "Packed and labelled already",
+                          d.answer(asked)), d.answer(asked))
+    asked = d.ago(hours=18)
+    withdrawn = d.waiting_order("AWAITING_SHIPMENT, request withdrawn by the buyer", asked)
+    cancel_id = d.request(withdrawn, asked, BuyerReason.NEED_TO_CHANGE_ADDRESS)
+    d.run(commands.withdraw(BUYER, cancel_id, d.answer(asked)), d.answer(asked))
+    asked = d.ago(hours=16)
+    ship_rejected = d.waiting_order("IN_TRANSIT, pending request rejected by shipping (ORDER_SHIPPED)", asked)
+    d.request(ship_rejected, asked)
+    d.run(commands.ship(SELLER, ship_rejected, "JNE-DEMO-0004", d.answer(asked)), d.answer(asked))
+    if grace >= timedelta(seconds=3):  # a zero grace period (an override) auto-approves nothing
+        paid = d.ago(hours=12)
+        acknowledged = d.paid_order("CANCELLED inside the grace period, acknowledged", paid)
+        cancel_id = d.request(acknowledged, paid + grace / 3)
+        d.run(commands.acknowledge(SELLER, cancel_id, d.ago(hours=11)), d.ago(hours=11))
+
+    # Another seller's order with a pending request: never in S1's counts, lists or reach.
+    asked = at - _window_fraction(policy, 0.5)
+    other = d.waiting_order("", asked, seller=OTHER_SELLER_ID, buyer=OTHER_BUYER_ID)
+    d.request(other, asked, buyer=OTHER_BUYER)
+
+    d.shop.examples = [
+        Example("Action Needed counts", "GET", "/seller/action-needed", "seller"),
+        Example("Pending requests, most urgent first", "GET", "/seller/cancellations?status=REQUESTED", "seller"),
+        Example("Approve the request with the latest deadline", "POST",
+                f"/seller/cancellations/{d.shop.pending[-1]}/approve", "seller"),
+        Example("The buyer asks to cancel a paid order (waits for the seller)", "POST",
+                f"/buyer/orders/{request_target}/cancellation-requests", "buyer", {"reason": "CHANGED_MIND"}, 201),
+        Example("The seller cancels an order it cannot fulfil", "POST", f"/seller/orders/{cancel_target}/cancel",
+                "seller", {"reason": "OUT_OF_STOCK", "comment": "Sold out"}, 201),
+        Example("Ship an order (a pending request on it would be rejected)", "POST",
+                f"/seller/orders/{ship_target}/ship", "seller", {"tracking_number": "JNE-12345"}),
+        Example("Order detail: cancellations, history and the handover warning", "GET",
+                f"/seller/orders/{seller_cancelled}", "seller"),
+        Example("Cancellation filter of the All tab", "GET", "/seller/orders?filter=cancellation", "seller"),
+        Example("Seller-fault cancellation rate", "GET", "/seller/metrics/sfcr", "seller"),
+        Example("Another seller's order is not found", "GET", f"/seller/orders/{other}", "seller", expect=404),
+    ]
+    return d.shop

@@ -1,0 +1,405 @@
+"""The local stage in one process: embedded DynamoDB, demo shop, the API on 127.0.0.1:$PORT, the schedule firing.
+
+`python -m devtools.run_local` (what `make run` calls) serves until Ctrl-C. Tests, the fuzzer and the load
+script start the same `LocalStack` in-process on a free port and stop it when done.
+
+Precedence: a variable set in the environment wins over the dev stage's value in .chalice/config.json
+(`chalice local` does the opposite, which is why this runner builds the server from `chalice.local` itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from chalice.app import Chalice
+from chalice.cli.factory import CLIFactory
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    LambdaContext,
+    LocalChalice,
+    LocalDevServer,
+    LocalGatewayException,
+)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from devtools import demo, gateway, stage, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = "dev"
+HOST = "127.0.0.1"
+SCHEDULED_FUNCTION = "expire_cancellation_requests"
+TOKEN_TTL_SECONDS = 30 * 24 * 3600
+
+# Never reach a real account from the local stage, whatever the shell holds.
+DUMMY_AWS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+log = logging.getLogger("devtools.run_local")
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def prepare_environment() -> None:
+    """Dev-stage defaults under the environment, no stray endpoint, dummy credentials."""
+    stage.apply(STAGE)
+    for name in STRAY_AWS:
+        os.environ.pop(name, None)
+    os.environ.update(DUMMY_AWS)
+
+
+# --- embedded DynamoDB ------------------------------------------------------------------------------
+
+
+class SerializedDispatcher(DomainDispatcherApplication):
+    """moto's WSGI app, one request at a time.
+
+    DynamoDB applies one request to an item atomically; moto's server does not under threads, so two racing
+    conditional writes could both win. The response is consumed inside the lock: moto may build it lazily.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(create_backend_app)
+        self._serial = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self._serial:
+            response = super().__call__(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+        return [body]
+
+
+class QuietMotoRequestHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # one line per DynamoDB call drowns the service's own log
+
+
+def _reset_dynamodb() -> None:
+    # The backends are process-wide: a stack started after another must not see its tables.
+    from moto.dynamodb.models import dynamodb_backends
+
+    dynamodb_backends.reset()
+
+
+class EmbeddedDynamoDB:
+    """moto's DynamoDB served over HTTP on a free loopback port, in this process."""
+
+    def __init__(self, host: str = HOST) -> None:
+        self.host = host
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        assert self._server is not None, "start() first"
+        return f"http://{self.host}:{self._server.server_port}"
+
+    def start(self) -> str:
+        _reset_dynamodb()
+        self._server = make_server(self.host, 0, SerializedDispatcher(), threaded=True,
+                                   request_handler=QuietMotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
+        self._thread.start()
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+        _reset_dynamodb()
+
+
+# --- the API ----------------------------------------------------------------------------------------
+
+
+class ContractRequestHandler(ChaliceRequestHandler):
+    """chalice.local's handler, with API Gateway's own answers (no token, unknown route) in the contract shape."""
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        status, headers, body = gateway.shape(error)
+        self._send_http_response(status, headers, body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the app writes its own access line (`http.request`) for every request
+
+
+def _local_app(app: Chalice) -> Chalice:
+    """The app with a per-thread `current_request`, as `chalice local` makes it (once per process)."""
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, type(app))
+        app.__class__ = CustomLocalChalice
+    return app
+
+
+def _chalice_config():
+    return CLIFactory(str(ROOT), environ=os.environ).create_config_obj(chalice_stage_name=STAGE)
+
+
+# --- the schedule -----------------------------------------------------------------------------------
+
+
+def scheduled_event(now: datetime, function_name: str) -> dict[str, Any]:
+    """What EventBridge hands a scheduled Lambda."""
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    account = "123456789012"
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account,
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:{account}:rule/{function_name}"],
+        "detail": {},
+    }
+
+
+class Scheduler:
+    """Fires the scheduled function every `interval` seconds from a daemon thread, as EventBridge would."""
+
+    def __init__(self, app: Chalice, interval: float, announce: Callable[[str], None],
+                 function: str = SCHEDULED_FUNCTION, timeout_seconds: int = 60) -> None:
+        self.handler = app.handler_map[function]
+        self.function_name = f"{app.app_name}-{STAGE}-{function}"
+        self.interval = interval
+        self.timeout_seconds = timeout_seconds
+        self.announce = announce
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._done = threading.Condition()
+        self._started = 0  # ticks begun
+        self._finished = 0  # highest tick number finished
+        self.last_report: dict[str, Any] | None = None
+
+    @property
+    def ticks_started(self) -> int:
+        with self._done:
+            return self._started
+
+    def tick(self) -> dict[str, Any]:
+        """One invocation of the scheduled function, through the handler Chalice registered for it."""
+        from chalicelib.domain.clock import utc_now
+
+        with self._done:
+            self._started += 1
+            number = self._started
+        context = LambdaContext(self.function_name, memory_size=256, max_runtime_ms=self.timeout_seconds * 1000)
+        try:
+            report = self.handler(scheduled_event(utc_now(), self.function_name), context)
+        finally:
+            with self._done:
+                self._finished = max(self._finished, number)
+                self._done.notify_all()
+        self.last_report = report
+        if report.get("due_seen") or report.get("failed") or report.get("stopped_early"):
+            self.announce(f"[schedule] {SCHEDULED_FUNCTION}: auto-approved {report['auto_approved']}, "
+                          f"skipped {report['skipped']}, failed {report['failed']} of {report['due_seen']} due")
+        return report
+
+    def wait_for_tick_after(self, started: int, timeout: float) -> bool:
+        """Waits (bounded) until a tick begun after `started` ticks has finished."""
+        with self._done:
+            return self._done.wait_for(lambda: self._finished > started, timeout=timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.tick()
+            except Exception:  # a failed run must not stop the schedule; EventBridge would fire again too
+                log.exception("scheduled function %s failed", SCHEDULED_FUNCTION)
+                self.announce(f"[schedule] {SCHEDULED_FUNCTION} failed; see the log above")
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="local-schedule", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._thread = None
+
+
+# --- everything together ----------------------------------------------------------------------------
+
+
+class LocalStack:
+    """The whole local stage; `start()` and `stop()` bracket it (also usable as a context manager).
+
+    `port=0` picks a free port. `schedule_seconds` and `port` default to LOCAL_SCHEDULE_SECONDS and PORT.
+    The environment is restored on `stop()`, so tests can start and stop stacks freely.
+    """
+
+    def __init__(self, *, port: int | None = None, schedule_seconds: float | None = None, load_demo: bool = True,
+                 announce: Callable[[str], None] = say) -> None:
+        self._port = port
+        self._schedule_seconds = schedule_seconds
+        self._load_demo = load_demo
+        self.announce = announce
+        self.dynamodb = EmbeddedDynamoDB()
+        self.server: LocalDevServer | None = None
+        self.scheduler: Scheduler | None = None
+        self.shop: demo.DemoShop | None = None
+        self.tokens: dict[str, str] = {}
+        self._http_thread: threading.Thread | None = None
+        self._saved_env: dict[str, str] | None = None
+
+    # -- lifecycle
+
+    def start(self) -> LocalStack:
+        from chalicelib.store import models, transactions
+
+        self._saved_env = dict(os.environ)
+        try:
+            prepare_environment()
+            port = self._port if self._port is not None else int(os.environ["PORT"])
+            interval = (self._schedule_seconds if self._schedule_seconds is not None
+                        else float(os.environ["LOCAL_SCHEDULE_SECONDS"]))
+            if interval <= 0:
+                raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
+
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
+            models.reset_connections()
+            transactions.reset()
+            models.create_tables()
+            if self._load_demo:
+                self.shop = demo.load()
+            self.tokens = demo_tokens()
+
+            from app import app
+
+            local_app = _local_app(app)
+            self.server = LocalDevServer(local_app, _chalice_config(), HOST, port, handler_cls=ContractRequestHandler)
+            self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
+                                                 daemon=True)
+            self._http_thread.start()
+            self.scheduler = Scheduler(local_app, interval, self.announce)
+            self.scheduler.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        from chalicelib.store import models, transactions
+
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server.server_close()
+        if self._http_thread is not None:
+            self._http_thread.join(timeout=10)
+        self.dynamodb.stop()
+        models.reset_connections()
+        transactions.reset()
+        if self._saved_env is not None:
+            os.environ.clear()
+            os.environ.update(self._saved_env)
+        self.server = self.scheduler = self._http_thread = self._saved_env = None
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- what a client needs
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None, "start() first"
+        return self.server.server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def banner(self) -> str:
+        from chalicelib import config
+
+        policy = config.policy()
+        assert self.scheduler is not None
+        lines = [
+            f"Cancellation desk, local stage '{STAGE}'",
+            f"  API        {self.base_url}   (OpenAPI document: {self.base_url}/openapi.json)",
+            f"  DynamoDB   embedded moto at {self.dynamodb.endpoint} (in memory: gone when stopped)",
+            f"  schedule   {SCHEDULED_FUNCTION} every {self.scheduler.interval:g}s (LOCAL_SCHEDULE_SECONDS)",
+            f"  policy     response window {int(policy.response_window.total_seconds())}s, grace period "
+            f"{int(policy.grace_period.total_seconds())}s, SFCR window {policy.sfcr_window_days} days, "
+            f"time zone {policy.market_timezone}",
+            "             (any variable set in the environment beats .chalice/config.json)",
+        ]
+        if self.shop is not None:
+            lines += ["", *self.shop.describe()]
+        lines += ["", f"Tokens (valid {TOKEN_TTL_SECONDS // 86400} days); paste these first:"]
+        lines += [f"  export {name}={value}" for name, value in token_exports(self.tokens).items()]
+        if self.shop is not None:
+            lines += ["", "Then try:"]
+            for example in self.shop.examples:
+                lines += [f"  # {example.title}", f"  {example.curl(self.base_url)}"]
+        lines += ["", "Ctrl-C stops the service."]
+        return "\n".join(lines)
+
+
+def demo_tokens() -> dict[str, str]:
+    """Long-lived tokens for the demo parties, signed with the stage's dev secret."""
+    ttl = TOKEN_TTL_SECONDS
+    return {
+        "seller": tokens.mint("seller", "demo-seller-user", seller_id=demo.SELLER_ID, ttl_seconds=ttl),
+        "buyer": tokens.mint("buyer", "demo-buyer-user", buyer_id=demo.BUYER_ID, ttl_seconds=ttl),
+        "platform": tokens.mint("platform", "demo-order-source", ttl_seconds=ttl),
+        "other_seller": tokens.mint("seller", "other-seller-user", seller_id=demo.OTHER_SELLER_ID, ttl_seconds=ttl),
+    }
+
+
+def token_exports(minted: dict[str, str]) -> dict[str, str]:
+    return {demo.TOKEN_VARIABLES[role]: token for role, token in minted.items()}
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    stack = LocalStack()
+    stopping = threading.Event()
+    # SIGTERM (e.g. from a process manager) stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    stack.start()
+    try:
+        say(stack.banner())
+        while not stopping.wait(3600):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        say("\nStopping.")
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

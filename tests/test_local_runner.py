@@ -1,0 +1,205 @@
+"""The local runner, started in-process on a free port and driven over real HTTP on loopback."""
+
+import json
+import os
+import shlex
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from devtools.run_local import LocalStack
+from tests.helpers import order_body
+
+TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
+WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
+
+
+class Reply:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status = status
+        self.headers = {name.lower(): value for name, value in headers.items()}
+        self.json: Any = json.loads(body) if body else None
+
+
+def http(base_url: str, method: str, path: str, token: str | None = None, body: Any = None,
+         headers: dict[str, str] | None = None) -> Reply:
+    request = urllib.request.Request(base_url + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Reply(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, dict(error.headers), error.read())
+
+
+def assert_error_shape(reply: Reply, status: int, code: str) -> None:
+    assert reply.status == status, reply.json
+    assert reply.headers["content-type"].startswith("application/json")
+    assert set(reply.json) == {"error"}
+    assert reply.json["error"]["code"] == code
+    assert isinstance(reply.json["error"]["message"], str) and reply.json["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SELLER_RESPONSE_WINDOW_SECONDS", WINDOW)
+        env.delenv("SFCR_WINDOW_DAYS", raising=False)
+        # A stray endpoint (say, from another tool) must not leak into the embedded DynamoDB's place.
+        env.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
+        announced: list[str] = []
+        local = LocalStack(port=0, schedule_seconds=3600, announce=announced.append).start()
+        try:
+            yield local
+        finally:
+            local.stop()
+        assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == "http://127.0.0.1:9"  # the environment is restored
+
+
+def test_the_environment_beats_config_json_and_fills_what_is_unset(stack):
+    assert os.environ["SELLER_RESPONSE_WINDOW_SECONDS"] == WINDOW
+    assert os.environ["SFCR_WINDOW_DAYS"] == "7"  # unset before start: the dev stage's value
+    assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == stack.dynamodb.endpoint
+    assert "response window 600s" in stack.banner()
+
+    placed = (datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recorded = http(stack.base_url, "POST", "/platform/orders", stack.tokens["platform"],
+                    order_body("ENV-1", seller_id="S9", buyer_id="B1", placed_at=placed, paid_at=placed))
+    assert recorded.status == 201, recorded.json
+    created = http(stack.base_url, "POST", "/buyer/orders/ENV-1/cancellation-requests", stack.tokens["buyer"],
+                   {"reason": "CHANGED_MIND"})
+    assert created.status == 201, created.json
+    assert created.json["status"] == "REQUESTED"
+    asked = datetime.fromisoformat(created.json["requested_at"])
+    due = datetime.fromisoformat(created.json["respond_by"])
+    assert due - asked == timedelta(seconds=int(WINDOW))
+
+
+def test_demo_shop_is_served(stack):
+    seller = stack.tokens["seller"]
+    counts = http(stack.base_url, "GET", "/seller/action-needed", seller)
+    assert counts.status == 200
+    assert counts.json == {"cancellation": {"total": 5, "cancellation_requested": 3, "auto_approved": 2}}
+
+    orders = http(stack.base_url, "GET", "/seller/orders?limit=100", seller)
+    assert orders.status == 200 and orders.json["next_cursor"] is None
+    statuses = {order["status"] for order in orders.json["items"]}
+    assert statuses == {"UNPAID", "AWAITING_SHIPMENT", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED",
+                        "CANCELLED"}
+    assert {order["seller_id"] for order in orders.json["items"]} == {"S1"}
+    assert len(orders.json["items"]) == len(stack.shop.orders)
+
+    pending = http(stack.base_url, "GET", "/seller/cancellations?status=REQUESTED", seller)
+    assert [c["cancel_id"] for c in pending.json["items"]] == stack.shop.pending
+    deadlines = [c["respond_by"] for c in pending.json["items"]]
+    assert deadlines == sorted(deadlines) and len(set(deadlines)) == 3
+
+    auto = http(stack.base_url, "GET", "/seller/cancellations?status=AUTO_APPROVED", seller).json["items"]
+    causes = {c["auto_approve_cause"]: c["acknowledged_at"] for c in auto}
+    assert causes["UNPAID_ORDER"] is None and causes["SELLER_RESPONSE_TIMEOUT"] is None
+    assert causes["WITHIN_GRACE_PERIOD"] is not None
+    kinds = {c["status"] for c in http(stack.base_url, "GET", "/seller/cancellations?limit=100", seller).json["items"]}
+    assert kinds == {"REQUESTED", "AUTO_APPROVED", "APPROVED", "REJECTED", "WITHDRAWN", "SELLER_CANCELLED"}
+
+    detail = http(stack.base_url, "GET", f"/seller/orders/{stack.shop.orders['COMPLETED']}", seller).json
+    assert [h["action"] for h in detail["history"]][-1] == "ORDER_COMPLETED"
+
+
+def test_the_other_sellers_order_stays_apart(stack):
+    other = http(stack.base_url, "GET", "/seller/action-needed", stack.tokens["other_seller"])
+    assert other.json == {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0}}
+    theirs = http(stack.base_url, "GET", "/seller/orders", stack.tokens["other_seller"]).json["items"]
+    assert [o["seller_id"] for o in theirs] == ["S2"]
+    assert_error_shape(http(stack.base_url, "GET", f"/seller/orders/{theirs[0]['order_id']}", stack.tokens["seller"]),
+                       404, "ORDER_NOT_FOUND")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("with_token", [False, True])
+def test_an_unknown_route_is_404_route_not_found(stack, method, with_token):
+    token = stack.tokens["seller"] if with_token else None
+    reply = http(stack.base_url, method, "/no/such/route", token, body={} if method == "POST" else None)
+    assert_error_shape(reply, 404, "ROUTE_NOT_FOUND")
+
+
+def test_a_missing_token_is_401_in_the_error_shape(stack):
+    reply = http(stack.base_url, "GET", "/seller/action-needed")
+    assert_error_shape(reply, 401, "TOKEN_MISSING")
+    assert reply.headers["www-authenticate"].startswith("Bearer")
+    bad = http(stack.base_url, "GET", "/seller/action-needed", "not-a-jwt")
+    assert_error_shape(bad, 401, "TOKEN_INVALID")
+    assert http(stack.base_url, "GET", "/health").json == {"status": "ok"}
+
+
+def test_the_banner_prints_working_tokens_and_curl_lines(stack):
+    banner = stack.banner()
+    for variable, role in (("SELLER_TOKEN", "seller"), ("BUYER_TOKEN", "buyer"), ("PLATFORM_TOKEN", "platform")):
+        assert f"export {variable}={stack.tokens[role]}" in banner
+    for example in stack.shop.examples:
+        assert example.curl(stack.base_url) in banner
+    titles = " | ".join(example.title for example in stack.shop.examples)
+    for needed in ("Action Needed", "most urgent first", "Approve", "buyer asks", "cancels", "Ship"):
+        assert needed in titles
+
+
+def test_the_printed_curl_lines_work_as_printed(stack):
+    """Runs each example exactly as its curl line says (method, URL, headers, body), in the printed order."""
+    variables = {f"${name}": stack.tokens[role] for role, name in
+                 (("seller", "SELLER_TOKEN"), ("buyer", "BUYER_TOKEN"), ("platform", "PLATFORM_TOKEN"))}
+    for example in stack.shop.examples:
+        words = shlex.split(example.curl(stack.base_url))
+        method = words[words.index("-X") + 1] if "-X" in words else "GET"
+        url = next(word for word in words if word.startswith("http://"))
+        headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+        token = headers.pop("Authorization").removeprefix("Bearer ")
+        body = words[words.index("-d") + 1].encode() if "-d" in words else None
+        request = urllib.request.Request(url, method=method, data=body, headers=headers)
+        request.add_header("Authorization", f"Bearer {variables[token]}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, payload = response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            status, payload = error.code, json.loads(error.read())
+        assert status == example.expect, (example.title, payload)
+
+
+def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch):
+    monkeypatch.setenv("SELLER_RESPONSE_WINDOW_SECONDS", WINDOW)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    announced: list[str] = []
+    with LocalStack(port=0, schedule_seconds=0.05, load_demo=False, announce=announced.append) as local:
+        scheduler = local.scheduler
+        assert scheduler.wait_for_tick_after(0, timeout=TICK_TIMEOUT), "the schedule never fired"
+        assert scheduler.last_report == {"due_seen": 0, "auto_approved": 0, "skipped": 0, "failed": 0,
+                                         "stopped_early": False}
+
+        now = datetime.now(UTC).replace(microsecond=0)
+        paid = (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        http(local.base_url, "POST", "/platform/orders", local.tokens["platform"],
+             order_body("TICK-1", placed_at=paid, paid_at=paid))
+        created = http(local.base_url, "POST", "/buyer/orders/TICK-1/cancellation-requests", local.tokens["buyer"],
+                       {"reason": "CHANGED_MIND"}).json
+        assert created["status"] == "REQUESTED"
+
+        # Move every thread's clock past the deadline, then wait for a tick that began after the move.
+        with time_machine.travel(now + timedelta(seconds=int(WINDOW) + 5), tick=True):
+            begun = scheduler.ticks_started
+            assert scheduler.wait_for_tick_after(begun, timeout=TICK_TIMEOUT), "no tick after the clock moved"
+            seen = http(local.base_url, "GET", f"/seller/cancellations/{created['cancel_id']}", local.tokens["seller"])
+            counts = http(local.base_url, "GET", "/seller/action-needed", local.tokens["seller"]).json
+        assert seen.json["status"] == "AUTO_APPROVED"
+        assert seen.json["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
+        assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1}}
+        assert any("auto-approved 1" in line for line in announced), announced
+    assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
