@@ -1,7 +1,6 @@
 """UTC instants at whole-second precision, and the ISO 8601 `Z` form the API speaks."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 
 def utc_now() -> datetime:
@@ -9,7 +8,9 @@ def utc_now() -> datetime:
 
 
 def iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: "%Y" drops the zero padding of years before 1000 on glibc, and
+    # parse_iso then cannot read back what was stored.
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def parse_iso(text: str) -> datetime:
@@ -22,4 +23,6 @@ def parse_iso(text: str) -> datetime:
 
 def market_day(instant: datetime, timezone: str) -> date:
     """The calendar day an instant falls on in the market's time zone."""
+    from zoneinfo import ZoneInfo  # on first use: only orders and SFCR need the market's calendar
+
     return instant.astimezone(ZoneInfo(timezone)).date()
