@@ -6,11 +6,13 @@ identity provider against its JWKS (keys cached across invocations of a warm Lam
 
 import re
 from functools import lru_cache
-
-import jwt
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..domain.identity import Identity, Role
+
+if TYPE_CHECKING:
+    import jwt
 
 CLOCK_SKEW_SECONDS = 60
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -26,10 +28,14 @@ class AuthFailure(Exception):
 
 @lru_cache(maxsize=4)
 def _jwks_client(url: str) -> "jwt.PyJWKClient":
+    import jwt
+
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
 
 def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[object, list[str]]:
+    import jwt
+
     if settings.mode == "jwks":
         if not settings.jwks_url:
             raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
@@ -49,6 +55,10 @@ def verify(authorization: str | None) -> Identity:
     if not match:
         raise AuthFailure("TOKEN_INVALID", "The Authorization header must be 'Bearer <token>'.")
     token = match.group(1)
+    # Imported on the first token check, not at import: PyJWT loads `cryptography` (~20 ms), which the
+    # scheduled functions and the open routes never need.
+    import jwt
+
     settings = config.auth()
     key, algorithms = _key_and_algorithms(token, settings)
     try:
