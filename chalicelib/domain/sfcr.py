@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from .policy import Policy
 
@@ -16,6 +15,8 @@ class Window:
 
 
 def window(now: datetime, policy: Policy) -> Window:
+    from zoneinfo import ZoneInfo  # on first use, as in clock.market_day
+
     zone = ZoneInfo(policy.market_timezone)
     today = now.astimezone(zone).date()
     first = today - timedelta(days=policy.sfcr_window_days - 1)
