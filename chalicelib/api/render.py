@@ -1,13 +1,15 @@
 """Domain values to response Structs."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.clock import iso
-from ..domain.handover import handover
 from ..domain.model import Cancellation, HistoryEntry, Order
-from ..domain.sfcr import Sfcr
 from ..store.reads import ActionNeeded
 from . import schemas as s
+
+if TYPE_CHECKING:
+    from ..domain.sfcr import Sfcr
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -78,6 +80,8 @@ def history(entry: HistoryEntry) -> s.HistoryOut:
 
 
 def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry]) -> s.SellerOrderOut:
+    from ..domain.handover import handover  # on first use: only the order detail needs it
+
     h = handover(o)
     return s.SellerOrderOut(
         **_order_fields(o),
@@ -95,7 +99,7 @@ def action_needed(counts: ActionNeeded) -> s.ActionNeededOut:
     ))
 
 
-def sfcr(result: Sfcr) -> s.SfcrOut:
+def sfcr(result: "Sfcr") -> s.SfcrOut:
     return s.SfcrOut(
         window=s.WindowOut(from_=iso(result.window.start), to=iso(result.window.end)),
         orders=result.orders,

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..domain import sfcr
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.errors import NotFound
 from ..domain.identity import Identity
@@ -11,6 +11,9 @@ from ..domain.model import Cancellation, HistoryEntry, Order
 from ..domain.policy import Policy
 from ..store import reads
 from ..store.reads import ActionNeeded, Key, Page
+
+if TYPE_CHECKING:
+    from ..domain.sfcr import Sfcr
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,9 @@ def cancellations(identity: Identity, status: CancellationStatus | None, limit: 
     return reads.seller_cancellations(identity.seller_id, status, limit, after)
 
 
-def seller_sfcr(identity: Identity, now: datetime, policy: Policy) -> sfcr.Sfcr:
+def seller_sfcr(identity: Identity, now: datetime, policy: Policy) -> "Sfcr":
+    from ..domain import sfcr  # on first use: only the SFCR route needs it (keeps the cold import small)
+
     assert identity.seller_id is not None
     win = sfcr.window(now, policy)
     orders_placed, faults = reads.cohort_totals(identity.seller_id, win.first_day, win.last_day)
