@@ -27,7 +27,7 @@ def _instant(value: str | None, field: str):
         return None
     try:
         return parse_iso(value)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # e.g. 0001-01-01T00:00:00+14:00 falls before year 1 in UTC
         raise ApiError(400, "INVALID_FIELD", f"{field} must be an ISO 8601 time with an offset.",
                        details={"path": f"$.{field}"}) from error
 
