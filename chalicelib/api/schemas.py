@@ -13,7 +13,10 @@ from ..domain.enums import (
 )
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 
-ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+# Python's re (msgspec's engine) lets "$" match before a final newline, so "O1\n" passed as an id; the
+# lookahead refuses that and is a no-op in ECMA-262, the dialect of the patterns in /openapi.json.
+END = r"$(?!\n)"
+ID_PATTERN = r"^[A-Za-z0-9_-]+" + END
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=ID_PATTERN,
                                  description="1-64 characters: letters, digits, '_' and '-'")]
 Comment = Annotated[str, msgspec.Meta(max_length=500, description="Free text, at most 500 characters")]
@@ -44,7 +47,7 @@ class RecordOrderIn(_In):
     seller_id: Id
     buyer_id: Id
     items: Annotated[list[LineItemIn], msgspec.Meta(min_length=1, max_length=100)]
-    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}" + END, description="ISO 4217 code")]
     status: Literal["UNPAID", "AWAITING_SHIPMENT"]
     placed_at: InstantIn | None = None
     paid_at: InstantIn | None = None
