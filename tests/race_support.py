@@ -1,0 +1,206 @@
+"""Step-by-step replay of two writers racing on one order or cancellation, and a whole-store consistency check.
+
+moto is not atomic under threads, so races are never run on threads: the loser reads a snapshot taken before
+the winner committed (the first read of each item returns the snapshot), the winner commits, and only then
+does the loser attempt its conditional write. Every commit the service makes is recorded, so a test can prove
+the loser's first write was refused as stale and see what it did after deciding again from fresh state.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+
+from chalicelib.domain.model import Cancellation, Change, Order
+from chalicelib.service import executor
+from chalicelib.store import mapping, reads, transactions
+from chalicelib.store.models import CancellationItem, HistoryItem, OrderItem, SellerCounterItem
+
+# Cancellation statuses that cancelled their order, and those that still wait for the seller.
+ACCEPTED = {"AUTO_APPROVED", "APPROVED", "SELLER_CANCELLED"}
+PENDING = "REQUESTED"
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Items as one writer read them, before the other writer committed."""
+
+    orders: dict[str, Order | None] = field(default_factory=dict)  # None: not recorded yet
+    cancellations: dict[str, Cancellation] = field(default_factory=dict)
+
+
+def snapshot(*, order_ids: tuple[str, ...] = (), cancel_ids: tuple[str, ...] = ()) -> Snapshot:
+    """Reads the orders and cancellations named, plus every cancellation of those orders."""
+    snap = Snapshot()
+    for order_id in order_ids:
+        snap.orders[order_id] = reads.get_order(order_id)
+        for cancellation in reads.order_cancellations(order_id):
+            snap.cancellations[cancellation.cancel_id] = cancellation
+    for cancel_id in cancel_ids:
+        cancellation = reads.get_cancellation(cancel_id)
+        assert cancellation is not None, cancel_id
+        snap.cancellations[cancel_id] = cancellation
+        order = reads.get_order(cancellation.order_id)
+        assert order is not None
+        snap.orders.setdefault(order.order_id, order)
+    return snap
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One conditional write the service tried: the change and whether it committed or was stale."""
+
+    change: Change
+    outcome: str  # "committed" | "stale"
+
+
+class Replay:
+    """Records every commit the executor attempts and serves stale snapshots to the next writer."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.monkeypatch = monkeypatch
+        self.attempts: list[Attempt] = []
+        self.stale_reads = 0
+        real_commit = transactions.commit
+
+        def recording_commit(change: Change, **kwargs) -> None:
+            try:
+                real_commit(change, **kwargs)
+            except transactions.StaleState:
+                self.attempts.append(Attempt(change, "stale"))
+                raise
+            self.attempts.append(Attempt(change, "committed"))
+
+        monkeypatch.setattr(executor, "commit", recording_commit)
+
+    def reset(self) -> None:
+        self.attempts.clear()
+        self.stale_reads = 0
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [attempt.outcome for attempt in self.attempts]
+
+    @contextmanager
+    def stale(self, snap: Snapshot) -> Iterator[None]:
+        """Inside: the first read of each snapshot item (and the expiry job's due-request query) sees the
+        snapshot; later reads, i.e. the re-decision after a lost race, see the store."""
+        self.reset()
+        served: set[tuple[str, str]] = set()
+        real_get_order, real_get_cancellation = reads.get_order, reads.get_cancellation
+        real_get_orders, real_due = reads.get_orders, reads.due_requests
+
+        def first_time(kind: str, key: str) -> bool:
+            if (kind, key) in served:
+                return False
+            served.add((kind, key))
+            self.stale_reads += 1
+            return True
+
+        def get_order(order_id: str) -> Order | None:
+            if order_id in snap.orders and first_time("order", order_id):
+                stale = snap.orders[order_id]
+                return replace(stale) if stale is not None else None
+            return real_get_order(order_id)
+
+        def get_cancellation(cancel_id: str) -> Cancellation | None:
+            if cancel_id in snap.cancellations and first_time("cancellation", cancel_id):
+                return replace(snap.cancellations[cancel_id])
+            return real_get_cancellation(cancel_id)
+
+        def get_orders(order_ids: list[str]) -> dict[str, Order]:
+            stale = [i for i in order_ids if i in snap.orders and first_time("order", i)]
+            found = real_get_orders([i for i in order_ids if i not in stale])
+            found.update({i: replace(snap.orders[i]) for i in stale if snap.orders[i] is not None})
+            return found
+
+        def due_requests(now: datetime, shard: int, page_size: int = 100) -> Iterator[Cancellation]:
+            if not first_time("due", str(shard)):
+                yield from real_due(now, shard, page_size)
+                return
+            due = [c for c in snap.cancellations.values()
+                   if c.status.value == PENDING and c.respond_by is not None and c.respond_by <= now
+                   and mapping.due_shard(c.cancel_id) == str(shard)]
+            yield from sorted(due, key=lambda c: (c.respond_by, c.cancel_id))
+
+        with self.monkeypatch.context() as patch:
+            patch.setattr(reads, "get_order", get_order)
+            patch.setattr(reads, "get_cancellation", get_cancellation)
+            patch.setattr(reads, "get_orders", get_orders)
+            patch.setattr(reads, "due_requests", due_requests)
+            yield
+        assert self.stale_reads, "the loser never read the stale snapshot: the race was not replayed"
+
+    def assert_lost_then(self, *after: str) -> None:
+        """The loser's first write was refused as stale; `after` lists what its re-decision wrote."""
+        assert self.outcomes == ["stale", *after], self.outcomes
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def assert_store_consistent() -> None:
+    """Every cross-item invariant of the stored data, recounted from the items themselves."""
+    orders = {item.order_id: item for item in OrderItem.scan()}
+    cancellations = list(CancellationItem.scan())
+    by_order: dict[str, list[CancellationItem]] = defaultdict(list)
+    for c in cancellations:
+        assert c.order_id in orders, f"cancellation {c.cancel_id} of an unknown order"
+        by_order[c.order_id].append(c)
+
+    for order_id, order in orders.items():
+        mine = by_order[order_id]
+        pending = [c.cancel_id for c in mine if c.status == PENDING]
+        accepted = [c for c in mine if c.status in ACCEPTED]
+        assert len(pending) <= 1, f"{order_id}: more than one pending request {pending}"
+        assert order.pending_cancel_id == (pending[0] if pending else None), order_id
+        assert len(accepted) <= 1, f"{order_id}: cancelled more than once"
+        assert (order.status == "CANCELLED") == bool(accepted), f"{order_id}: {order.status} vs {accepted}"
+        if accepted:
+            assert order.cancel_id == accepted[0].cancel_id
+            unseen = accepted[0].status == "AUTO_APPROVED" and accepted[0].acknowledged_at is None
+            assert bool(order.awaiting_acknowledgement) == unseen, order_id
+        else:
+            assert not order.awaiting_acknowledgement, order_id
+        history = list(HistoryItem.query(order_id, consistent_read=True))
+        # One entry per change: the order's version counts its changes and is the entry's seq.
+        assert [h.seq for h in history] == list(range(1, int(order.version) + 1)), order_id
+        assert history[-1].to_status == order.status, order_id
+        for before, after in pairwise(history):
+            assert after.from_status == before.to_status, order_id
+
+    requested: Counter[str] = Counter()
+    unseen: Counter[str] = Counter()
+    for c in cancellations:
+        if c.status == PENDING:
+            requested[c.seller_id] += 1
+        if c.status == "AUTO_APPROVED" and c.acknowledged_at is None:
+            unseen[c.seller_id] += 1
+    placed: Counter[tuple[str, str]] = Counter()
+    faults: Counter[tuple[str, str]] = Counter()
+    for order in orders.values():
+        day = order.placed_at[:10]  # the market is UTC in tests
+        placed[order.seller_id, day] += 1
+        if order.status == "CANCELLED":
+            cause = next(c for c in by_order[order.order_id] if c.cancel_id == order.cancel_id)
+            faults[order.seller_id, day] += int(bool(cause.counts_toward_sfcr))
+
+    stored_actions: dict[str, tuple[int, int]] = {}
+    stored_cohorts: dict[tuple[str, str], tuple[int, int]] = {}
+    for item in SellerCounterItem.scan():
+        values = (int(item.requested or 0), int(item.auto_approved or 0), int(item.orders or 0),
+                  int(item.seller_fault or 0))
+        if item.counter_key == "ACTION":
+            stored_actions[item.seller_id] = values[:2]
+        else:
+            stored_cohorts[item.seller_id, item.counter_key.removeprefix("DAY#")] = values[2:]
+    sellers = {o.seller_id for o in orders.values()} | set(stored_actions)
+    for seller in sellers:
+        assert stored_actions.get(seller, (0, 0)) == (requested[seller], unseen[seller]), seller
+    for key in set(placed) | set(stored_cohorts):
+        assert stored_cohorts.get(key, (0, 0)) == (placed[key], faults[key]), key
