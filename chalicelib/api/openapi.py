@@ -21,7 +21,7 @@ _STATUS_TEXT = {
 
 
 def _error_statuses(spec: RouteSpec) -> list[int]:
-    statuses = set(spec.errors)
+    statuses = set(spec.errors) | {400}  # every route refuses unknown or repeated query parameters
     if spec.role is not None:
         statuses |= {401, 403}
     if _PATH_PARAM.search(spec.path):
