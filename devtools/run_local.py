@@ -140,12 +140,24 @@ class EmbeddedDynamoDB:
 class ContractRequestHandler(ChaliceRequestHandler):
     """chalice.local's handler, with API Gateway's own answers (no token, unknown route) in the contract shape."""
 
+    # One write per response, sent at once: headers and body in separate unbuffered writes meet the client's
+    # delayed ACK and cost ~40 ms a request on a kept-alive connection.
+    wbufsize = -1
+    disable_nagle_algorithm = True
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, headers, body = gateway.shape(error)
         self._send_http_response(status, headers, body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the app writes its own access line (`http.request`) for every request
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, ...) goes to the gateway too, which answers 405 or 404 in the
+        # contract's shape, instead of http.server's HTML 501.
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
 
 
 def _local_app(app: Chalice) -> Chalice:
