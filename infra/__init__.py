@@ -1,0 +1,1 @@
+"""The cloud stack around the Chalice app: tables, queue, alarms, parameters, IAM checks (never shipped to Lambda)."""

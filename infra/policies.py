@@ -1,0 +1,103 @@
+"""Reads the IAM policy files of `.chalice/` as sets of DynamoDB grants, so tests can hold them to the code.
+
+A grant is (action, table variable, index or None): `("dynamodb:Query", "ORDERS_TABLE", "by_seller")`. The
+`prod` policies name the stack's tables with `Fn::GetAtt`/`Fn::Sub` (Chalice copies the file into the role
+and CloudFormation resolves them); the `dev` policies name the dev stage's tables by ARN. Anything else on a
+DynamoDB action (a wildcard, another table, `NotAction`) is refused: least privilege, checked.
+"""
+
+import json
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .tables import table_logical_ids
+
+ROOT = Path(__file__).resolve().parent.parent
+CHALICE_DIR = ROOT / ".chalice"
+
+# Chalice's names for the app's Lambda functions (their settings go under `lambda_functions`).
+API_HANDLER = "api_handler"
+AUTHORIZER = "jwt_authorizer"
+EXPIRY = "expire_cancellation_requests"
+FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY)
+STAGES = ("dev", "prod")
+
+_INDEX_SUB = re.compile(r"^\$\{(?P<logical>[A-Za-z0-9]+)\.Arn\}/index/(?P<index>[A-Za-z0-9_.-]+)$")
+_DEV_ARN = re.compile(r"^arn:aws:dynamodb:\*:\*:table/(?P<table>[A-Za-z0-9_.-]+)(/index/(?P<index>[A-Za-z0-9_.-]+))?$")
+
+
+class Grant(NamedTuple):
+    action: str
+    table: str  # the environment variable naming the table, e.g. ORDERS_TABLE
+    index: str | None
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def chalice_config() -> dict[str, Any]:
+    return json.loads((CHALICE_DIR / "config.json").read_text())
+
+
+def policy_path(stage: str, function: str) -> Path:
+    config = chalice_config()
+    stage_config = config["stages"][stage]
+    function_config = stage_config.get("lambda_functions", {}).get(function, {})
+    name = function_config.get("iam_policy_file") or stage_config.get("iam_policy_file") \
+        or config.get("iam_policy_file") or f"policy-{stage}.json"
+    return CHALICE_DIR / name
+
+
+def policy_document(stage: str, function: str) -> dict[str, Any]:
+    return json.loads(policy_path(stage, function).read_text())
+
+
+def _dev_tables() -> dict[str, str]:
+    config = chalice_config()
+    variables = {**config.get("environment_variables", {}), **config["stages"]["dev"]["environment_variables"]}
+    return {variables[variable]: variable for variable in table_logical_ids()}
+
+
+def _resource_of(stage: str, resource: Any) -> tuple[str, str | None]:
+    """(table variable, index) named by one policy resource."""
+    if stage == "prod":
+        variables = {logical: variable for variable, logical in table_logical_ids().items()}
+        if isinstance(resource, dict) and list(resource) == ["Fn::GetAtt"]:
+            logical, attribute = resource["Fn::GetAtt"]
+            if attribute == "Arn" and logical in variables:
+                return variables[logical], None
+        if isinstance(resource, dict) and list(resource) == ["Fn::Sub"] and isinstance(resource["Fn::Sub"], str):
+            match = _INDEX_SUB.match(resource["Fn::Sub"])
+            if match and match["logical"] in variables:
+                return variables[match["logical"]], match["index"]
+    elif isinstance(resource, str) and (match := _DEV_ARN.match(resource)):
+        tables = _dev_tables()
+        if match["table"] in tables:
+            return tables[match["table"]], match["index"]
+    raise PolicyError(f"{stage}: {json.dumps(resource)} is not one of the project's tables or indexes")
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def dynamodb_grants(stage: str, function: str) -> set[Grant]:
+    grants: set[Grant] = set()
+    for statement in policy_document(stage, function)["Statement"]:
+        if "NotAction" in statement or "NotResource" in statement or statement.get("Effect") != "Allow":
+            raise PolicyError(f"{stage}/{function}: only plain Allow statements are expected")
+        actions = [a for a in _listed(statement["Action"]) if a.lower().startswith("dynamodb:")]
+        if not actions:
+            continue
+        if any("*" in action for action in actions):
+            raise PolicyError(f"{stage}/{function}: wildcard DynamoDB action in {actions}")
+        for resource in _listed(statement["Resource"]):
+            table, index = _resource_of(stage, resource)
+            grants.update(Grant(action, table, index) for action in actions)
+    return grants
+
+
+def all_grants(stage: str) -> dict[str, set[Grant]]:
+    return {function: dynamodb_grants(stage, function) for function in FUNCTIONS}

@@ -1,0 +1,148 @@
+"""End to end: `scripts/package.sh` builds the stack and cfn-lint passes; then the stack itself is read.
+
+Packaging takes seconds (`chalice package` caches the dependencies it downloads in .chalice/deployments/),
+so it runs here as well as in CI's `make package`.
+"""
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import date, timedelta
+from importlib import resources as package_resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.api import auth as api_auth
+from infra import policies, template
+from infra.tables import table_logical_ids
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
+# Chalice's logical ids for the app's functions.
+FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,
+             policies.EXPIRY: template.EXPIRY_FUNCTION}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    build = tmp_path_factory.mktemp("build")
+    env = {**os.environ, "BUILD_DIR": str(build), "BIN": str(Path(sys.executable).parent)}
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)  # the script must bring its own dummy credentials
+    done = subprocess.run(["scripts/package.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return build / "package"
+
+
+@pytest.fixture(scope="module")
+def stack(package) -> dict[str, Any]:
+    return json.loads((package / "sam.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def transformed(stack) -> dict[str, Any]:
+    """The stack as CloudFormation sees it once the SAM transform has run (as cfn-lint runs it)."""
+    from cfnlint.template.transforms._sam import Transform
+
+    region = os.environ.get("AWS_DEFAULT_REGION")
+    sam = Transform("sam.json", copy.deepcopy(stack), "us-east-1")
+    problems = sam.transform_template()
+    if region is not None:
+        os.environ["AWS_DEFAULT_REGION"] = region  # the transform sets it for itself
+    assert problems == []
+    return sam.template()
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+def test_the_runtime_is_the_newest_python_lambda_and_chalice_support(stack):
+    chosen = subprocess.run(["scripts/find-python"], cwd=ROOT, capture_output=True, text=True, check=True)
+    version = subprocess.run([chosen.stdout.strip(), "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert f"python{version}" == RUNTIME  # the tests run on the Python the package is built with
+    assert RUNTIME == "python3.13"
+    functions = of_type(stack["Resources"], "AWS::Serverless::Function")
+    assert set(functions) == set(FUNCTIONS.values())
+    assert {f["Properties"]["Runtime"] for f in functions.values()} == {RUNTIME}
+    lifecycle = json.loads(package_resources.files("cfnlint.data.AdditionalSpecs")
+                           .joinpath("LmbdRuntimeLifecycle.json").read_text())
+    assert date.fromisoformat(lifecycle[RUNTIME]["deprecated"]) > date.today() + timedelta(days=365)
+
+
+def test_the_code_package_holds_only_what_lambda_runs(package):
+    names = zipfile.ZipFile(package / "deployment.zip").namelist()
+    assert "app.py" in names and "chalicelib/store/models.py" in names
+    assert not [n for n in names if n.split("/")[0] in {"tests", "infra", "devtools", "bench", "scripts"}]
+    assert any(n.startswith("pynamodb/") for n in names) and any(n.startswith("jwt/") for n in names)
+
+
+def test_every_function_reads_its_tables_by_reference(transformed):
+    functions = of_type(transformed["Resources"], "AWS::Lambda::Function")
+    assert len(functions) == 3
+    for name, function in functions.items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        for variable, logical in table_logical_ids().items():
+            assert variables[variable] == {"Ref": logical}, (name, variable)
+        assert variables["AUTH_MODE"] == "jwks"
+        assert variables["AUTH_ISSUER"] == {"Ref": "AuthIssuer"}
+        assert variables["AUTH_AUDIENCE"] == {"Ref": "AuthAudience"}
+
+
+def test_every_role_carries_its_policy_file(stack):
+    for function, logical in FUNCTIONS.items():
+        function_resource = stack["Resources"][logical]
+        role = function_resource["Properties"]["Role"]["Fn::GetAtt"][0]
+        documents = [p["PolicyDocument"] for p in stack["Resources"][role]["Properties"]["Policies"]]
+        assert documents == [policies.policy_document("prod", function)]
+
+
+def test_every_function_has_a_log_group_with_retention(stack):
+    retention = policies.chalice_config()["stages"]["prod"]["log_retention_in_days"]
+    for logical in FUNCTIONS.values():
+        group_name = template.LOG_GROUPS[logical]
+        group = stack["Resources"][group_name]
+        assert group["Properties"]["RetentionInDays"] == retention
+        assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/" + template.FUNCTION_NAMES[logical]}
+        function = stack["Resources"][logical]
+        assert function["Properties"]["FunctionName"] == {"Fn::Sub": template.FUNCTION_NAMES[logical]}
+        assert function["DependsOn"] == [group_name]
+
+
+def test_the_schedule_and_its_failure_destination(transformed):
+    resources = transformed["Resources"]
+    rules = of_type(resources, "AWS::Events::Rule")
+    assert [r["Properties"]["ScheduleExpression"] for r in rules.values()] == ["rate(5 minutes)"]
+    target = next(iter(rules.values()))["Properties"]["Targets"][0]["Arn"]
+    assert target == {"Fn::GetAtt": [template.EXPIRY_FUNCTION, "Arn"]}
+    invoke_configs = list(of_type(resources, "AWS::Lambda::EventInvokeConfig").values())
+    assert len(invoke_configs) == 1
+    config = invoke_configs[0]["Properties"]
+    assert config["FunctionName"] == {"Ref": template.EXPIRY_FUNCTION}
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": [template.EXPIRY_QUEUE, "Arn"]}
+
+
+def test_the_api_stage_throttles_and_caches_the_authorizer(stack, transformed):
+    stages = list(of_type(transformed["Resources"], "AWS::ApiGateway::Stage").values())
+    assert len(stages) == 1
+    [settings] = stages[0]["Properties"]["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
+    # The API definition as deployed (cfn-lint's transform blanks it, so it is read before the transform).
+    body = stack["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    authorizer = body["securityDefinitions"]["jwt_authorizer"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["authorizerResultTtlInSeconds"] == api_auth.CACHE_SECONDS
+    assert body["x-amazon-apigateway-gateway-responses"] == template.gateway_responses()
+
+
+def test_tables_are_in_the_stack(transformed):
+    tables = of_type(transformed["Resources"], "AWS::DynamoDB::Table")
+    assert set(tables) == set(table_logical_ids().values())
+    assert all(t["DeletionPolicy"] == "Retain" for t in tables.values())
