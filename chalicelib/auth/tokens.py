@@ -4,17 +4,26 @@ Local and test stages sign with HS256 and a shared secret; cloud stages verify R
 identity provider against its JWKS (keys cached across invocations of a warm Lambda).
 """
 
+import logging
 import re
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .. import config
+from .. import config, obs
 from ..domain.identity import Identity, Role
 
 if TYPE_CHECKING:
     import jwt
 
 CLOCK_SKEW_SECONDS = 60
+# The JWK set is fetched at most once per this many seconds per warm Lambda (plus, for a token signed with
+# a key the set does not hold yet, one forced refresh per PyJWT's cooldown). Keys are looked up in the cached
+# set rather than kept in PyJWT's per-key LRU, which never expires: a key the provider withdraws stops
+# verifying within this time.
+JWKS_CACHE_SECONDS = 600
+JWKS_TIMEOUT_SECONDS = 5
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
@@ -30,7 +39,14 @@ class AuthFailure(Exception):
 def _jwks_client(url: str) -> "jwt.PyJWKClient":
     import jwt
 
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
+    return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=JWKS_CACHE_SECONDS, cache_keys=False,
+                           timeout=JWKS_TIMEOUT_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    identity: Identity
+    expires_at: int  # the token's exp, in seconds since the epoch
 
 
 def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[object, list[str]]:
@@ -41,14 +57,24 @@ def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[obje
             raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
         try:
             return _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key, ["RS256"]
+        except jwt.PyJWKClientConnectionError as error:
+            # Fail closed, but say so in the logs: every token is refused until the provider answers.
+            obs.event("auth.jwks_unreachable", logging.ERROR, url=settings.jwks_url, error=str(error))
+            raise AuthFailure("TOKEN_INVALID", "The token's signing key could not be checked.") from error
         except jwt.PyJWKClientError as error:
             raise AuthFailure("TOKEN_INVALID", "The token's signing key is unknown.") from error
+        except jwt.PyJWTError as error:  # a header that is not a JWT's
+            raise AuthFailure("TOKEN_INVALID", "The token is not valid.") from error
     if not settings.secret:
         raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
     return settings.secret, ["HS256"]
 
 
 def verify(authorization: str | None) -> Identity:
+    return verify_token(authorization).identity
+
+
+def verify_token(authorization: str | None) -> Verified:
     if not authorization:
         raise AuthFailure("TOKEN_MISSING", "An Authorization: Bearer token is required.")
     match = _BEARER.match(authorization)
@@ -79,7 +105,7 @@ def verify(authorization: str | None) -> Identity:
         raise AuthFailure("TOKEN_INVALID", "The token's audience is not accepted.") from error
     except jwt.PyJWTError as error:
         raise AuthFailure("TOKEN_INVALID", "The token is not valid.") from error
-    return _identity(claims)
+    return Verified(_identity(claims), int(claims["exp"]))
 
 
 def _identity(claims: dict) -> Identity:
@@ -102,20 +128,29 @@ def _identity(claims: dict) -> Identity:
     return Identity(sub=sub, role=role, seller_id=seller_id, buyer_id=buyer_id)
 
 
-def to_context(identity: Identity) -> dict[str, str]:
-    """Authorizer context values must be strings."""
+def to_context(verified: Verified) -> dict[str, str]:
+    """Authorizer context values must be strings. `expires_at` travels with the identity because API Gateway
+    caches this context per token: the views re-check it, so a cached answer never outlives the token."""
+    identity = verified.identity
     return {
         "sub": identity.sub,
         "role": identity.role.value,
         "seller_id": identity.seller_id or "",
         "buyer_id": identity.buyer_id or "",
+        "expires_at": str(verified.expires_at),
     }
 
 
-def from_context(context: dict) -> Identity | None:
+def from_context(context: dict, now: float | None = None) -> Identity | None:
     role = context.get("role")
     sub = context.get("sub")
     if not role or not sub or context.get("auth_error"):
+        return None
+    try:
+        expires_at = int(context.get("expires_at") or "")
+    except ValueError:
+        return None
+    if (time.time() if now is None else now) > expires_at + CLOCK_SKEW_SECONDS:
         return None
     try:
         parsed = Role(role)
