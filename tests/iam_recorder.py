@@ -1,0 +1,221 @@
+"""pytest plugin: records every DynamoDB operation the product code calls and holds the IAM policies to it.
+
+Registered in pyproject.toml (`-p tests.iam_recorder`). Every botocore call is seen (PynamoDB and boto3 both go
+through `BaseClient._make_api_call`); a DynamoDB call counts when the innermost project frame that made it is in
+`chalicelib/` (not `create_tables`, which only tests and the local runner use: the stack declares the tables),
+and it is attributed to the Lambda function whose code is on the stack (the expiry job, the authorizer, the API).
+Calls made by tests themselves (direct model reads in assertions) are not the product's and are ignored.
+
+At the end of the session:
+- every recorded operation must be granted, on that table or index, to that function, in both stages'
+  policies: always checked, whatever subset of the suite ran;
+- every granted operation must have been called by that function: checked only when the whole suite ran
+  with no failure (a subset, `-k`, `-m` or deselection leaves code paths unexercised).
+"""
+
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any, NamedTuple
+
+import pytest
+from botocore.client import BaseClient
+
+from infra import policies
+from infra.policies import Grant
+
+ROOT = Path(__file__).resolve().parent.parent
+_PRODUCT = str(ROOT / "chalicelib") + "/"
+_JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
+_API = str(ROOT / "chalicelib" / "api") + "/"
+_AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
+_APP = str(ROOT / "app.py")
+_VENV = str(ROOT / ".venv") + "/"
+SETUP_FUNCTIONS = {"create_tables"}
+
+# Operations whose IAM action is checked per item of the request.
+_TRANSACT_WRITE = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                   "ConditionCheck": "ConditionCheckItem"}
+
+
+class Call(NamedTuple):
+    function: str | None  # Chalice function name, None when no function's code is on the stack
+    grant: Grant
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: set[Call] = set()
+        self._scopes: list[set[Call]] = []
+        self._lock = threading.Lock()
+
+    def add(self, calls: list[Call]) -> None:
+        with self._lock:
+            self.calls.update(calls)
+            for scope in self._scopes:
+                scope.update(calls)
+
+    @contextmanager
+    def scope(self) -> Iterator[set[Call]]:
+        """The calls made inside the block (a test's own view, independent of the rest of the suite)."""
+        calls: set[Call] = set()
+        with self._lock:
+            self._scopes.append(calls)
+        try:
+            yield calls
+        finally:
+            with self._lock:
+                self._scopes.remove(calls)
+
+
+RECORDER = Recorder()
+
+
+def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
+    """(is a product call, function) for the code that made this call."""
+    product: bool | None = None
+    function: str | None = None
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        in_project = filename.startswith(str(ROOT)) and not filename.startswith(_VENV)
+        if in_project and product is None:
+            if filename.startswith(_PRODUCT) or filename == _APP:
+                product = frame.f_code.co_name not in SETUP_FUNCTIONS
+            else:
+                return False, None  # a test or a dev tool called DynamoDB itself
+        if product and function is None:
+            if filename.startswith(_JOBS):
+                function = policies.EXPIRY
+            elif filename == _AUTHORIZER:
+                function = policies.AUTHORIZER
+            elif filename.startswith(_API) or filename == _APP:
+                function = policies.API_HANDLER
+        frame = frame.f_back
+    return bool(product), function
+
+
+def _table_variables() -> dict[str, str]:
+    from chalicelib import config
+    from infra.tables import table_logical_ids
+
+    return {config.table_name(variable): variable for variable in table_logical_ids()}
+
+
+def grants_of(operation: str, params: dict[str, Any]) -> list[Grant]:
+    """The IAM action(s), with the table and index each one is checked against, of one API call."""
+    tables = _table_variables()
+
+    def grant(action: str, table: str, index: str | None = None) -> Grant:
+        return Grant("dynamodb:" + action, tables.get(table, f"<unknown table {table}>"), index)
+
+    if operation == "TransactWriteItems":
+        return [grant(_TRANSACT_WRITE[kind], body["TableName"])
+                for item in params.get("TransactItems", []) for kind, body in item.items()]
+    if operation == "TransactGetItems":
+        return [grant("GetItem", item["Get"]["TableName"]) for item in params.get("TransactItems", [])]
+    if operation in ("BatchGetItem", "BatchWriteItem"):
+        return [grant(operation, table) for table in params.get("RequestItems", {})]
+    if "TableName" in params:
+        return [grant(operation, params["TableName"], params.get("IndexName"))]
+    return [Grant("dynamodb:" + operation, "*", None)]
+
+
+_original_make_api_call = BaseClient._make_api_call
+
+
+def _recording_make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+    if self.meta.service_model.service_name == "dynamodb":
+        product, function = _caller(sys._getframe(1))
+        if product:
+            RECORDER.add([Call(function, grant) for grant in grants_of(operation_name, api_params)])
+    return _original_make_api_call(self, operation_name, api_params)
+
+
+BaseClient._make_api_call = _recording_make_api_call
+
+
+@pytest.fixture
+def dynamodb_calls() -> Iterator[set[Call]]:
+    """The product's DynamoDB calls made during one test."""
+    with RECORDER.scope() as calls:
+        yield calls
+
+
+# --- the end-of-session check -------------------------------------------------------------------------
+
+
+def not_granted(calls: set[Call], stages: tuple[str, ...] = policies.STAGES) -> list[str]:
+    problems = []
+    for stage in stages:
+        grants = policies.all_grants(stage)
+        for call in sorted(calls, key=str):
+            allowed = grants[call.function] if call.function else set().union(*grants.values())
+            if call.grant not in allowed:
+                problems.append(f"{stage}: {call.function or 'some function'} calls {_show(call.grant)}, "
+                                "which its policy does not grant")
+    return problems
+
+
+def never_called(calls: set[Call], stages: tuple[str, ...] = policies.STAGES) -> list[str]:
+    problems = []
+    for stage in stages:
+        for function, grants in policies.all_grants(stage).items():
+            used = {call.grant for call in calls if call.function == function}
+            problems.extend(f"{stage}: {function} is granted {_show(grant)}, which it never calls"
+                            for grant in sorted(grants - used, key=str))
+    return problems
+
+
+def _show(grant: Grant) -> str:
+    return f"{grant.action} on {grant.table}" + (f" index {grant.index}" if grant.index else "")
+
+
+class _State:
+    deselected = False
+    problems: list[str] = []
+    checked_unused = False
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items:
+        _State.deselected = True
+
+
+def _whole_suite(session: pytest.Session) -> bool:
+    config = session.config
+    if config.getoption("keyword", "") or config.getoption("markexpr", "") or _State.deselected:
+        return False
+    if session.testsfailed or session.shouldstop or session.shouldfail:
+        return False
+    testpaths = {(ROOT / path).resolve() for path in config.getini("testpaths")} or {ROOT}
+    args = {Path(arg).resolve() for arg in config.args}
+    return not config.args or args <= testpaths | {ROOT}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return
+    try:
+        problems = not_granted(RECORDER.calls)
+        _State.checked_unused = _whole_suite(session)
+        if _State.checked_unused:
+            problems += never_called(RECORDER.calls)
+    except policies.PolicyError as error:
+        problems = [str(error)]
+    _State.problems = problems
+    if problems:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _State.problems:
+        terminalreporter.write_sep("=", "IAM policy check failed", red=True)
+        for problem in _State.problems:
+            terminalreporter.write_line(problem)
+    elif RECORDER.calls:
+        extent = "called ops granted; no grant unused" if _State.checked_unused else \
+            "called ops granted (unused grants not checked: part of the suite ran)"
+        terminalreporter.write_line(f"IAM policy check: {len(RECORDER.calls)} distinct DynamoDB calls, {extent}")

@@ -1,0 +1,149 @@
+"""Least privilege, checked: each function's policy grants exactly the DynamoDB operations its code calls.
+
+`tests/iam_recorder.py` records every DynamoDB call the product makes during the whole suite and checks the
+policies at the end; the scenario below exercises every access path of the API and the expiry job in one test,
+so the policies are held to the code even when this file runs alone.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.domain.clock import utc_now
+from chalicelib.jobs import expiry
+from chalicelib.store import reads
+from infra import policies
+from infra.policies import Grant, PolicyError
+from infra.tables import table_logical_ids
+from tests.helpers import paid_order_past_grace, request_cancel
+from tests.iam_recorder import Call, grants_of, never_called, not_granted
+
+
+def test_dev_and_prod_grant_the_same_operations():
+    assert policies.all_grants("dev") == policies.all_grants("prod")
+
+
+def test_the_authorizer_reads_no_table():
+    for stage in policies.STAGES:
+        assert policies.dynamodb_grants(stage, policies.AUTHORIZER) == set()
+
+
+def test_every_function_has_its_own_policy_file():
+    for stage in policies.STAGES:
+        paths = {policies.policy_path(stage, function) for function in policies.FUNCTIONS}
+        assert len(paths) == len(policies.FUNCTIONS)
+        assert all(path.exists() for path in paths)
+
+
+def test_no_statement_reaches_beyond_the_project():
+    """Every resource is one of the stack's own (no `*`), and the only non-DynamoDB grants are the
+    function's own log stream and, for the expiry job, its failure queue."""
+    logical_ids = set(table_logical_ids().values())
+    for stage in policies.STAGES:
+        for function in policies.FUNCTIONS:
+            for statement in policies.policy_document(stage, function)["Statement"]:
+                for resource in statement["Resource"]:
+                    assert resource != "*" and "dynamodb:*" not in statement["Action"]
+                    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+                        assert resource["Fn::GetAtt"][0] in logical_ids | {"ExpiryFailureQueue"}
+                services = {action.split(":")[0] for action in statement["Action"]}
+                assert services <= {"dynamodb", "logs", "sqs"}
+                if "sqs" in services:
+                    assert (stage, function, statement["Action"]) == ("prod", policies.EXPIRY, ["sqs:SendMessage"])
+                if "logs" in services:
+                    assert "logs:CreateLogGroup" not in statement["Action"] or stage == "dev"
+
+
+def test_a_wildcard_or_foreign_table_is_refused(monkeypatch, tmp_path):
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": ["arn:aws:dynamodb:*:*:table/someone-else"]}]}
+    monkeypatch.setattr(policies, "policy_document", lambda stage, function: document)
+    with pytest.raises(PolicyError):
+        policies.dynamodb_grants("dev", policies.API_HANDLER)
+    document["Statement"][0].update(Action=["dynamodb:*"], Resource=["arn:aws:dynamodb:*:*:table/cancel-desk-orders"])
+    with pytest.raises(PolicyError):
+        policies.dynamodb_grants("dev", policies.API_HANDLER)
+
+
+# --- the recorder ---------------------------------------------------------------------------------------
+
+
+def test_a_transaction_needs_the_action_of_each_item():
+    orders, counters = "cancel-desk-orders", "cancel-desk-seller-counters"
+    params = {"TransactItems": [{"Put": {"TableName": orders}}, {"Update": {"TableName": counters}},
+                                {"ConditionCheck": {"TableName": orders}}]}
+    assert grants_of("TransactWriteItems", params) == [
+        Grant("dynamodb:PutItem", "ORDERS_TABLE", None),
+        Grant("dynamodb:UpdateItem", "COUNTERS_TABLE", None),
+        Grant("dynamodb:ConditionCheckItem", "ORDERS_TABLE", None),
+    ]
+    assert grants_of("Query", {"TableName": orders, "IndexName": "by_seller"}) == [
+        Grant("dynamodb:Query", "ORDERS_TABLE", "by_seller")]
+    assert grants_of("BatchGetItem", {"RequestItems": {orders: {}}}) == [
+        Grant("dynamodb:BatchGetItem", "ORDERS_TABLE", None)]
+
+
+def test_the_check_reports_both_directions():
+    scan = Call(policies.API_HANDLER, Grant("dynamodb:Scan", "ORDERS_TABLE", None))
+    assert not_granted({scan}) == [
+        f"{stage}: api_handler calls dynamodb:Scan on ORDERS_TABLE, which its policy does not grant"
+        for stage in policies.STAGES]
+    job_query = Grant("dynamodb:Query", "CANCELLATIONS_TABLE", "pending_by_due_time")
+    # The API may not use the job's grant: attribution is per function.
+    assert not_granted({Call(policies.API_HANDLER, job_query)})
+    assert not not_granted({Call(policies.EXPIRY, job_query), Call(None, job_query)})
+    everything = {Call(function, grant) for function, grants in policies.all_grants("prod").items()
+                  for grant in grants}
+    assert never_called(everything) == []
+    assert f"prod: expire_cancellation_requests is granted {_show(job_query)}, which it never calls" in \
+        never_called(everything - {Call(policies.EXPIRY, job_query)})
+
+
+def _show(grant: Grant) -> str:
+    return f"{grant.action} on {grant.table}" + (f" index {grant.index}" if grant.index else "")
+
+
+# --- every access path, once ---------------------------------------------------------------------------
+
+
+def test_the_policies_grant_exactly_what_the_code_calls(api, tok, clock, monkeypatch, dynamodb_calls):
+    seller = tok.seller
+    paid_order_past_grace(api, tok, clock, "IAM-1")
+    created = request_cancel(api, tok, "IAM-1", token=None)
+    assert created.status_code == 201, created.json
+    cancel_id = created.json["cancel_id"]
+    for path in ("/seller/action-needed", "/seller/orders", "/seller/orders?tab=to_ship",
+                 "/seller/orders?filter=cancellation", "/seller/orders/IAM-1", "/seller/cancellations",
+                 "/seller/cancellations?status=REQUESTED", f"/seller/cancellations/{cancel_id}",
+                 "/seller/metrics/sfcr", "/buyer/orders/IAM-1"):
+        answer = api.get(path, seller if path.startswith("/seller") else tok.buyer)
+        assert answer.status_code == 200, (path, answer.json)
+    # An error answer is kept for its Idempotency-Key (a put of its own), then replayed.
+    for replayed in ("", "true"):
+        missing = api.post("/seller/cancellations/cxl_missing/approve", seller, headers={"Idempotency-Key": "k-1"})
+        assert missing.status_code == 404
+        assert missing.headers.get("Idempotent-Replayed", "") == replayed
+
+    # The expiry job, with a second run overlapping the first: the first run's write is then stale, so it
+    # reads the request and the order afresh and finds nothing left to do.
+    clock.shift(timedelta(days=3))
+    original_get_orders = reads.get_orders
+    overlapping: list[expiry.Report] = []
+
+    def get_orders_then_let_another_run_finish(order_ids):
+        found = original_get_orders(order_ids)
+        monkeypatch.setattr(reads, "get_orders", original_get_orders)  # the second run reads normally
+        overlapping.append(expiry.run(utc_now(), sleep=lambda seconds: None))
+        return found
+
+    monkeypatch.setattr(reads, "get_orders", get_orders_then_let_another_run_finish)
+    first = expiry.run(utc_now(), sleep=lambda seconds: None)
+    assert [run.auto_approved for run in overlapping] == [1]
+    assert (first.due_seen, first.auto_approved, first.skipped) == (1, 0, 1)
+
+    called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
+    for call in dynamodb_calls:
+        assert call.function is not None, call
+        called[call.function].add(call.grant)
+    for stage in policies.STAGES:
+        assert called == policies.all_grants(stage), stage
