@@ -100,10 +100,14 @@ def environment() -> Json:
         "AUTH_AUDIENCE": {"Ref": "AuthAudience"},
         "AUTH_JWKS_URL": {"Fn::If": ["DeriveJwksUrl", {"Fn::Sub": "${AuthIssuer}/.well-known/jwks.json"},
                                      {"Ref": "AuthJwksUrl"}]},
-        # Resolved by CloudFormation at deploy time: the secret never appears in the template or parameters.
-        "CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"},
     })
     return variables
+
+
+def api_environment() -> Json:
+    """Variables only the API handler gets (merged into the ones Chalice writes from the stage config)."""
+    # Resolved by CloudFormation at deploy time: the secret never appears in the template or parameters.
+    return {"CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"}}
 
 
 def gateway_responses() -> Json:
@@ -194,6 +198,7 @@ def chalice_overrides() -> Json:
     # (the roles may not create log groups, so none can appear outside the stack's control).
     log_groups: Json = {LOG_GROUPS[name]: {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/" + sub}}}
                         for name, sub in FUNCTION_NAMES.items()}
+    functions[API_FUNCTION]["Properties"]["Environment"] = {"Variables": api_environment()}
     functions[EXPIRY_FUNCTION]["Properties"]["EventInvokeConfig"] = {
         # A failed run is not retried: the next scheduled run, five minutes later, redoes all that is due.
         "MaximumRetryAttempts": 0,

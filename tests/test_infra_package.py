@@ -93,6 +93,10 @@ def test_every_function_reads_its_tables_by_reference(transformed):
         assert variables["AUTH_MODE"] == "jwks"
         assert variables["AUTH_ISSUER"] == {"Ref": "AuthIssuer"}
         assert variables["AUTH_AUDIENCE"] == {"Ref": "AuthAudience"}
+        # Only the API signs cursors; the secret is resolved by CloudFormation, never written in the template.
+        assert ("CURSOR_SECRET" in variables) == (name == template.API_FUNCTION), name
+    secret = functions[template.API_FUNCTION]["Properties"]["Environment"]["Variables"]["CURSOR_SECRET"]
+    assert secret == {"Fn::Sub": "{{resolve:secretsmanager:${" + template.CURSOR_SECRET + "}:SecretString}}"}
 
 
 def test_every_role_carries_its_policy_file(stack):

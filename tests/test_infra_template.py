@@ -40,7 +40,8 @@ def test_identity_settings_come_from_parameters():
     derived, given = variables["AUTH_JWKS_URL"]["Fn::If"][1:]
     assert derived == {"Fn::Sub": "${AuthIssuer}/.well-known/jwks.json"}  # Cognito's layout
     assert given == {"Ref": "AuthJwksUrl"}
-    assert "resolve:secretsmanager" in variables["CURSOR_SECRET"]["Fn::Sub"]
+    assert "CURSOR_SECRET" not in variables  # only the API signs cursors
+    assert "resolve:secretsmanager" in template.api_environment()["CURSOR_SECRET"]["Fn::Sub"]
 
 
 def test_gateway_responses_speak_the_error_contract():
