@@ -1,20 +1,26 @@
 """Auto-approves every pending request whose seller left it unanswered past its deadline (rule 5).
 
-Reads only due requests (a Query per shard of the sparse due-time index, earliest first), fetches their
-orders with one BatchGetItem per page, and resolves each in its own conditional transaction, a bounded
-number at a time. A request the seller answered meanwhile loses its condition and is skipped; throttling
-and transaction conflicts are retried with backoff; the run stops before the Lambda's time runs out and
-leaves the rest, untouched, for the next run. Running twice on the same event does nothing twice.
+Reads only due requests: a Query per shard of the sparse due-time index (earliest first, a page at a time),
+then their orders in one BatchGetItem per 100 requests. Each request is resolved in its own conditional
+transaction, up to `EXPIRY_CONCURRENCY` at a time while the next page is read. Two transactions of one
+seller are never in flight together: both would update that seller's counters item, and DynamoDB cancels
+one of two concurrent transactions on an item (TransactionConflict), which would cost a call and a retry.
+
+A request the seller answered meanwhile loses its condition and is skipped (logged). Throttling and
+transaction conflicts are retried with jittered exponential backoff while the others proceed. The run stops
+starting work once the Lambda's remaining time drops under `EXPIRY_SAFETY_MARGIN_MS`, lets what is in flight
+finish, and reports what it left; everything left is still pending, untouched, for the next run. Running
+twice on the same event does nothing twice: a resolved request has left the index and fails its condition.
 """
 
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from itertools import islice
 
 from .. import config, obs
 from ..domain.errors import DomainError
@@ -24,84 +30,139 @@ from ..service.executor import execute
 from ..store import reads
 from ..store.transactions import Contention
 
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # one Query page, and the most keys one BatchGetItem takes
 RETRIES = 4
 BASE_BACKOFF_SECONDS = 0.05
+# Cancellation reasons and error codes that mean "try again later", not "this will never work".
+RETRYABLE = frozenset({
+    "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
+})
+
+Due = tuple[Cancellation, Order | None]
 
 
 @dataclass(slots=True)
 class Report:
-    due_seen: int = 0
+    due_seen: int = 0  # due requests read from the index
     auto_approved: int = 0
-    skipped: int = 0
-    failed: int = 0
-    stopped_early: bool = False
+    skipped: int = 0  # answered, withdrawn or shipped since they were read
+    failed: int = 0  # still contended after every retry: left pending for the next run
+    retries: int = 0
+    stopped_early: bool = False  # out of time: stopped starting work
+    left: int = 0  # read but not started because time ran out (still pending)
+    unread: bool = False  # stopped before reading every page: more due requests may be waiting
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def _chunks(items: Iterable[Cancellation], size: int) -> Iterator[list[Cancellation]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def _due_batches(now: datetime) -> Iterator[list[Due]]:
+    """Due requests with their orders, up to PAGE_SIZE at a time; reads a page only when asked for more."""
+    batch: list[Cancellation] = []
+    for shard in reads.SHARDS:
+        for cancellation in reads.due_requests(now, shard, PAGE_SIZE):
+            batch.append(cancellation)
+            if len(batch) == PAGE_SIZE:
+                yield _with_orders(batch)
+                batch = []
+    if batch:
+        yield _with_orders(batch)
 
 
-def _resolve(cancellation: Cancellation, order: Order | None, now: datetime,
-             sleep: Callable[[float], None]) -> str:
-    for attempt in range(RETRIES + 1):
+def _with_orders(batch: list[Cancellation]) -> list[Due]:
+    orders = reads.get_orders(sorted({c.order_id for c in batch}))
+    return [(c, orders.get(c.order_id)) for c in batch]
+
+
+def _backoff(retry: int) -> float:
+    return BASE_BACKOFF_SECONDS * (2 ** (retry - 1)) * (0.5 + random.random())
+
+
+def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sleep: Callable[[float], None],
+             out_of_time: Callable[[], bool]) -> tuple[str, int]:
+    """(outcome, retries) for one due request: one conditional transaction, retried while contended."""
+    retries = 0
+    while True:
         try:
+            # On a lost race `execute` decides again from fresh reads (then the domain says why not).
             execute(commands.expire(cancellation, order, now), now)
-            return "auto_approved"
+            return "auto_approved", retries
         except DomainError as error:
-            # Answered, withdrawn or shipped since it was read: nothing left to do.
             obs.event("expiry.skipped", cancel_id=cancellation.cancel_id, code=error.code)
-            return "skipped"
+            return "skipped", retries
         except Contention as error:
-            if attempt == RETRIES:
-                obs.event("expiry.failed", logging.WARNING, cancel_id=cancellation.cancel_id, codes=error.codes)
-                return "failed"
-            order = None  # read afresh on the next attempt
-            sleep(BASE_BACKOFF_SECONDS * (2 ** attempt) * (0.5 + random.random()))
-    return "failed"
+            # What was read is still the right basis: the transaction's conditions guard it.
+            if not RETRYABLE.intersection(error.codes) or retries == RETRIES or out_of_time():
+                obs.event("expiry.failed", logging.WARNING, cancel_id=cancellation.cancel_id, codes=error.codes,
+                          attempts=retries + 1)
+                return "failed", retries
+            retries += 1
+            sleep(_backoff(retries))
+
+
+def _take(waiting: deque[Due], busy: set[str]) -> Due | None:
+    """The earliest waiting request whose seller has no transaction in flight."""
+    for index, due in enumerate(waiting):
+        if due[0].seller_id not in busy:
+            del waiting[index]
+            return due
+    return None
 
 
 def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurrency: int | None = None,
         sleep: Callable[[float], None] = time.sleep) -> Report:
     """Resolves what is due at `now`; `time_left_ms` is the Lambda's remaining time."""
-    workers = concurrency or int(config.env("EXPIRY_CONCURRENCY"))
+    workers = max(1, concurrency or int(config.env("EXPIRY_CONCURRENCY")))
     margin = int(config.env("EXPIRY_SAFETY_MARGIN_MS"))
     report = Report()
 
     def out_of_time() -> bool:
         return time_left_ms is not None and time_left_ms() < margin
 
-    def tally(future: Future) -> None:
-        setattr(report, future.result(), getattr(report, future.result()) + 1)
-
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="expiry") as pool:
-        in_flight: set[Future] = set()
-        for shard in reads.SHARDS:
-            for page in _chunks(reads.due_requests(now, shard, PAGE_SIZE), PAGE_SIZE):
-                if out_of_time():
+    batches = _due_batches(now)
+    waiting: deque[Due] = deque()
+    busy: set[str] = set()
+    running: dict[Future, str] = {}
+    read: Future | None = None
+    exhausted = False
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="expiry") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="expiry-read") as reader:
+            while True:
+                if not report.stopped_early and out_of_time():
                     report.stopped_early = True
+                if not report.stopped_early:
+                    # Read ahead while the workers write, keeping about a page in hand.
+                    if read is None and not exhausted and len(waiting) < max(PAGE_SIZE, workers):
+                        read = reader.submit(next, batches, None)
+                    while len(running) < workers and (due := _take(waiting, busy)) is not None:
+                        seller = due[0].seller_id
+                        busy.add(seller)
+                        running[pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)] = seller
+                pending = set(running) | ({read} if read is not None else set())
+                if not pending:
                     break
-                orders = reads.get_orders(sorted({c.order_id for c in page}))
-                for cancellation in page:
-                    if out_of_time():
-                        report.stopped_early = True
-                        break
-                    report.due_seen += 1
-                    while len(in_flight) >= workers:
-                        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            tally(future)
-                    in_flight.add(pool.submit(_resolve, cancellation, orders.get(cancellation.order_id), now, sleep))
-                if report.stopped_early:
-                    break
-            if report.stopped_early:
-                break
-        for future in in_flight:
-            tally(future)
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future is read:
+                        read = None
+                        batch = future.result()
+                        if batch is None:
+                            exhausted = True
+                        else:
+                            report.due_seen += len(batch)
+                            waiting.extend(batch)
+                        continue
+                    busy.discard(running.pop(future))
+                    outcome, retries = future.result()
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                    report.retries += retries
+    except BaseException:
+        obs.event("expiry.crashed", logging.ERROR, **report.as_dict())
+        raise
+    report.left = len(waiting)
+    report.unread = not exhausted
     obs.event("expiry.run", **report.as_dict())
     return report
