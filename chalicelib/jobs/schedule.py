@@ -3,13 +3,14 @@
 from chalice.app import Blueprint, CloudWatchEvent, Rate
 
 from ..domain.clock import utc_now
-from . import expiry
 
 jobs = Blueprint(__name__)
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES), name="expire_cancellation_requests")
 def expire_cancellation_requests(event: CloudWatchEvent) -> dict:
+    from . import expiry  # imported by the job's own Lambda only, not on every API cold start
+
     context = getattr(event, "context", None)
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return expiry.run(utc_now(), time_left_ms=remaining).as_dict()

@@ -1,0 +1,1 @@
+"""Benchmarks: DynamoDB calls and capacity per operation, the expiry job at scale, cold start, warm path."""

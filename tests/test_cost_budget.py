@@ -1,0 +1,345 @@
+"""The cost budget of architecture.md, asserted exactly: DynamoDB calls per operation, by operation name.
+
+| operation | budget |
+| action-needed counts | 1 GetItem |
+| one list page | 1 Query (+ at most 1 BatchGetItem) |
+| order detail | <= 3 reads |
+| any state change | <= 2 reads + exactly 1 TransactWriteItems |
+| SFCR | 1 BatchGetItem or 1 Query |
+| expiry job | reads grow with due requests only (Query on the sparse index), 1 TransactWriteItems per due
+|            | request, 0 calls for anything not due |
+
+Each test asserts the exact calls the route makes (so a new read shows up here) and that they fit the budget.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+
+from bench.seed import seed_pending
+from chalicelib.domain.clock import utc_now
+from chalicelib.jobs import expiry
+from chalicelib.store.models import DUE_SHARDS
+from tests.dynamo_calls import READS, DynamoCalls
+from tests.helpers import order_body, paid_order_past_grace, record, request_cancel
+
+STATE_CHANGE_READS = 2
+
+
+@pytest.fixture
+def calls(api) -> Iterator[DynamoCalls]:
+    with DynamoCalls() as recorder:
+        yield recorder
+
+
+def measured(calls: DynamoCalls, action: Callable[[], object]) -> tuple[object, Counter[str]]:
+    calls.clear()
+    result = action()
+    return result, calls.counts()
+
+
+def assert_state_change_budget(counts: Counter[str]) -> None:
+    reads = sum(n for op, n in counts.items() if op in READS)
+    assert reads <= STATE_CHANGE_READS, counts
+    assert counts["TransactWriteItems"] == 1, counts
+    assert set(counts) <= READS | {"TransactWriteItems"}, counts
+
+
+def pending_request(api, tok, clock, order_id: str = "O1") -> str:
+    paid_order_past_grace(api, tok, clock, order_id)
+    created = request_cancel(api, tok, order_id)
+    assert created.json["status"] == "REQUESTED"
+    return created.json["cancel_id"]
+
+
+def auto_approved(api, tok, order_id: str = "O9") -> str:
+    record(api, tok, order_id, status="UNPAID")
+    created = request_cancel(api, tok, order_id)
+    assert created.json["status"] == "AUTO_APPROVED"
+    return created.json["cancel_id"]
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def test_action_needed_is_one_get_item(api, tok, clock, calls):
+    pending_request(api, tok, clock)
+    response, counts = measured(calls, lambda: api.get("/seller/action-needed", tok.seller))
+    assert response.json["cancellation"]["cancellation_requested"] == 1
+    assert counts == {"GetItem": 1}
+
+
+LIST_PAGES = [
+    "/seller/orders", "/seller/orders?filter=cancellation",
+    *(f"/seller/orders?tab={tab}" for tab in ("all", "unpaid", "to_ship", "shipped", "completed", "cancelled")),
+    "/seller/cancellations",
+    *(f"/seller/cancellations?status={status}" for status in (
+        "REQUESTED", "AUTO_APPROVED", "APPROVED", "REJECTED", "WITHDRAWN", "SELLER_CANCELLED")),
+]
+
+
+def test_one_list_page_is_one_query(api, tok, clock, calls):
+    pending_request(api, tok, clock)
+    auto_approved(api, tok)
+    found = {}
+    for path in LIST_PAGES:
+        response, counts = measured(calls, lambda path=path: api.get(path, tok.seller))
+        assert response.status_code == 200, (path, response.json)
+        found[path] = dict(counts)
+    assert found == {path: {"Query": 1} for path in LIST_PAGES}
+
+
+def test_the_next_page_is_one_query_too(api, tok, clock, calls):
+    for n in range(3):
+        record(api, tok, f"O{n}")
+    first = api.get("/seller/orders?limit=2", tok.seller).json
+    response, counts = measured(
+        calls, lambda: api.get(f"/seller/orders?limit=2&cursor={first['next_cursor']}", tok.seller))
+    assert len(response.json["items"]) == 1
+    assert counts == {"Query": 1}
+
+
+def test_order_detail_is_three_reads(api, tok, clock, calls):
+    pending_request(api, tok, clock)
+    response, counts = measured(calls, lambda: api.get("/seller/orders/O1", tok.seller))
+    assert len(response.json["history"]) == 2
+    assert counts == {"GetItem": 1, "Query": 2}  # the order, its cancellations, its history
+    assert sum(counts.values()) <= 3
+
+
+def test_buyer_order_and_one_cancellation(api, tok, clock, calls):
+    cancel_id = pending_request(api, tok, clock)
+    _, counts = measured(calls, lambda: api.get("/buyer/orders/O1", tok.buyer))
+    assert counts == {"GetItem": 1, "Query": 1}
+    _, counts = measured(calls, lambda: api.get(f"/seller/cancellations/{cancel_id}", tok.seller))
+    assert counts == {"GetItem": 1}
+
+
+def test_sfcr_is_one_query(api, tok, clock, calls):
+    record(api, tok, "O1")
+    response, counts = measured(calls, lambda: api.get("/seller/metrics/sfcr", tok.seller))
+    assert response.json["orders"] == 1
+    assert counts == {"Query": 1}
+
+
+def test_open_routes_make_no_calls(api, calls):
+    for path in ("/health", "/cancellation-reasons", "/openapi.json"):
+        response, counts = measured(calls, lambda path=path: api.get(path))
+        assert (path, response.status_code, counts) == (path, 200, {})
+
+
+# --- state changes ------------------------------------------------------------------------------------
+
+
+# Each setup prepares its own order `oid` and returns the request to measure.
+Setup = Callable[..., Callable[[], object]]
+
+
+def _record(api, tok, clock, oid):
+    return lambda: api.post("/platform/orders", tok.platform, order_body(oid))
+
+
+def _payment(api, tok, clock, oid):
+    record(api, tok, oid, status="UNPAID")
+    return lambda: api.post(f"/platform/orders/{oid}/payment", tok.platform)
+
+
+def _delivery(api, tok, clock, oid):
+    record(api, tok, oid)
+    api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
+    return lambda: api.post(f"/platform/orders/{oid}/delivery", tok.platform)
+
+
+def _request_waiting(api, tok, clock, oid):
+    paid_order_past_grace(api, tok, clock, oid)
+    return lambda: request_cancel(api, tok, oid)
+
+
+def _request_auto_approved(api, tok, clock, oid):
+    record(api, tok, oid, status="UNPAID")
+    return lambda: request_cancel(api, tok, oid)
+
+
+def _withdraw(api, tok, clock, oid):
+    cancel_id = pending_request(api, tok, clock, oid)
+    return lambda: api.post(f"/buyer/cancellations/{cancel_id}/withdraw", tok.buyer)
+
+
+def _approve(api, tok, clock, oid):
+    cancel_id = pending_request(api, tok, clock, oid)
+    return lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
+
+
+def _reject(api, tok, clock, oid):
+    cancel_id = pending_request(api, tok, clock, oid)
+    return lambda: api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller, {"reason": "PRODUCT_PACKED"})
+
+
+def _acknowledge(api, tok, clock, oid):
+    cancel_id = auto_approved(api, tok, oid)
+    return lambda: api.post(f"/seller/cancellations/{cancel_id}/acknowledge", tok.seller)
+
+
+def _seller_cancel(api, tok, clock, oid):
+    record(api, tok, oid)
+    return lambda: api.post(f"/seller/orders/{oid}/cancel", tok.seller, {"reason": "OUT_OF_STOCK"})
+
+
+def _arrange(api, tok, clock, oid):
+    record(api, tok, oid)
+    return lambda: api.post(f"/seller/orders/{oid}/arrange-shipment", tok.seller)
+
+
+def _ship(api, tok, clock, oid):
+    record(api, tok, oid)
+    return lambda: api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
+
+
+def _ship_with_pending_request(api, tok, clock, oid):
+    pending_request(api, tok, clock, oid)
+    return lambda: api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
+
+
+# Every state change route: its setup and the exact calls it makes.
+STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
+    "record order": (_record, {"GetItem": 1, "TransactWriteItems": 1}),
+    "payment": (_payment, {"GetItem": 1, "TransactWriteItems": 1}),
+    "delivery": (_delivery, {"GetItem": 1, "TransactWriteItems": 1}),
+    "buyer request (waits for the seller)": (_request_waiting, {"GetItem": 1, "TransactWriteItems": 1}),
+    "buyer request (auto-approved)": (_request_auto_approved, {"GetItem": 1, "TransactWriteItems": 1}),
+    "withdraw": (_withdraw, {"GetItem": 2, "TransactWriteItems": 1}),
+    "approve": (_approve, {"GetItem": 2, "TransactWriteItems": 1}),
+    "reject": (_reject, {"GetItem": 2, "TransactWriteItems": 1}),
+    "acknowledge": (_acknowledge, {"GetItem": 2, "TransactWriteItems": 1}),
+    "seller cancel": (_seller_cancel, {"GetItem": 1, "TransactWriteItems": 1}),
+    "arrange shipment": (_arrange, {"GetItem": 1, "TransactWriteItems": 1}),
+    "ship": (_ship, {"GetItem": 1, "TransactWriteItems": 1}),
+    "ship with a pending request": (_ship_with_pending_request, {"GetItem": 2, "TransactWriteItems": 1}),
+}
+
+
+def test_every_state_change_is_at_most_two_reads_and_one_transaction(api, tok, clock, calls):
+    found: dict[str, dict[str, int]] = {}
+    for n, (name, (setup, _)) in enumerate(STATE_CHANGES.items()):
+        action = setup(api, tok, clock, f"SC{n}")
+        response, counts = measured(calls, action)
+        assert response.status_code in (200, 201), (name, response.json)
+        found[name] = dict(counts)
+        # The one transaction carries the whole change: the order and its history entry at least.
+        tables = {body["TableName"] for _, body in calls.of("TransactWriteItems")[0].transact_items()}
+        assert {"cancel-desk-orders", "cancel-desk-order-history"} <= tables, name
+    assert found == {name: expected for name, (_, expected) in STATE_CHANGES.items()}
+    for counts in found.values():
+        assert_state_change_budget(Counter(counts))
+
+
+def test_a_refused_change_writes_nothing(api, tok, clock, calls):
+    cancel_id = pending_request(api, tok, clock)
+    api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
+    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller))
+    assert response.status_code == 409
+    assert counts == {"GetItem": 2}
+
+
+def test_acknowledging_again_reads_and_writes_nothing_new(api, tok, clock, calls):
+    cancel_id = auto_approved(api, tok)
+    api.post(f"/seller/cancellations/{cancel_id}/acknowledge", tok.seller)
+    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/acknowledge",
+                                                        tok.seller))
+    assert response.status_code == 200
+    assert counts == {"GetItem": 2}
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------------------
+
+
+def test_idempotency_key_adds_no_call_to_the_first_request(api, tok, clock, calls):
+    first = pending_request(api, tok, clock, "O1")
+    second = pending_request(api, tok, clock, "O2")
+    _, plain = measured(calls, lambda: api.post(f"/seller/cancellations/{first}/approve", tok.seller))
+    response, keyed = measured(calls, lambda: api.post(f"/seller/cancellations/{second}/approve", tok.seller,
+                                                       headers={"Idempotency-Key": "k-1"}))
+    assert response.status_code == 200
+    assert keyed == plain == {"GetItem": 2, "TransactWriteItems": 1}
+    # The kept answer rides in the change's own transaction: one item more, no call more.
+    plain_items = len(calls.of("TransactWriteItems")[0].transact_items())
+    tables = [body["TableName"] for _, body in calls.of("TransactWriteItems")[0].transact_items()]
+    assert "cancel-desk-idempotency" in tables
+    assert plain_items == 5  # order, cancellation, history, idempotency record, counters
+
+
+def test_idempotent_replay_reads_and_writes_nothing_new(api, tok, clock, calls):
+    cancel_id = pending_request(api, tok, clock)
+    headers = {"Idempotency-Key": "k-1"}
+    first = api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller, headers=headers)
+    replay, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller,
+                                                      headers=headers))
+    assert (replay.status_code, replay.json) == (first.status_code, first.json)
+    # The decision is read again (it refuses: already approved), then the kept answer is looked up.
+    assert counts == {"GetItem": 3}
+
+
+def test_idempotent_replay_of_a_recorded_order(api, tok, clock, calls):
+    headers = {"Idempotency-Key": "order-N1"}
+    first = api.post("/platform/orders", tok.platform, order_body("N1"), headers=headers)
+    replay, counts = measured(calls, lambda: api.post("/platform/orders", tok.platform, order_body("N1"),
+                                                      headers=headers))
+    assert (replay.status_code, replay.json) == (201, first.json)
+    assert counts == {"GetItem": 2}
+
+
+def test_idempotency_key_reused_with_another_body(api, tok, clock, calls):
+    cancel_id = pending_request(api, tok, clock)
+    headers = {"Idempotency-Key": "k-1"}
+    api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller, {"reason": "PRODUCT_PACKED"}, headers=headers)
+    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller,
+                                                        {"reason": "INVALID_REASON"}, headers=headers))
+    assert response.status_code == 422
+    assert counts == {"GetItem": 3}
+
+
+def test_idempotency_key_on_a_refused_request_keeps_the_answer_with_one_put(api, tok, clock, calls):
+    cancel_id = pending_request(api, tok, clock)
+    api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
+    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller,
+                                                        headers={"Idempotency-Key": "k-2"}))
+    assert response.status_code == 409
+    # Decision reads, a look for an earlier answer, then the refusal is kept with one conditional put.
+    assert counts == {"GetItem": 3, "PutItem": 1}
+
+
+# --- the expiry job -----------------------------------------------------------------------------------
+
+
+def _items_read(calls: DynamoCalls) -> int:
+    queried = sum(call.response["Count"] for call in calls.of("Query"))
+    batched = sum(len(items) for call in calls.of("BatchGetItem") for items in call.response["Responses"].values())
+    return queried + batched
+
+
+def test_expiry_reads_only_due_requests(dynamodb, clock):
+    """50 pending, 5 due: a Query per shard returning only the 5, one BatchGetItem, one transaction each."""
+    now = utc_now()
+    seeded = seed_pending(50, first_due=now - timedelta(hours=4), spacing=timedelta(hours=1))
+    assert len(seeded.due_at(now)) == 5
+    with DynamoCalls() as calls:
+        report = expiry.run(now)
+    assert report.auto_approved == 5
+    assert calls.counts() == {"Query": DUE_SHARDS, "BatchGetItem": 1, "TransactWriteItems": 5}
+    assert sum(call.response["Count"] for call in calls.of("Query")) == 5
+    assert _items_read(calls) == 10  # 5 requests and their 5 orders; none of the 45 not due
+    for query in calls.of("Query"):
+        assert query.params["IndexName"] == "pending_by_due_time"
+        assert query.params["Limit"] == expiry.PAGE_SIZE
+
+
+def test_expiry_with_nothing_due_makes_only_the_shard_queries(dynamodb, clock):
+    now = utc_now()
+    seed_pending(50, first_due=now + timedelta(seconds=1), spacing=timedelta(minutes=1))
+    with DynamoCalls() as calls:
+        report = expiry.run(now)
+    assert report.due_seen == 0
+    assert calls.counts() == {"Query": DUE_SHARDS}
+    assert _items_read(calls) == 0
