@@ -18,9 +18,10 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from queue import SimpleQueue
 
 from .. import config, obs
 from ..domain.errors import DomainError
@@ -127,6 +128,7 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
     running: dict[Future, str] = {}
     read: Future | None = None
     exhausted = False
+    finished: SimpleQueue[Future] = SimpleQueue()  # completions, in the order they happen
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="expiry") as pool, \
                 ThreadPoolExecutor(1, thread_name_prefix="expiry-read") as reader:
@@ -137,28 +139,28 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
                     # Read ahead while the workers write, keeping about a page in hand.
                     if read is None and not exhausted and len(waiting) < max(PAGE_SIZE, workers):
                         read = reader.submit(next, batches, None)
+                        read.add_done_callback(finished.put)
                     while len(running) < workers and (due := _take(waiting, busy)) is not None:
-                        seller = due[0].seller_id
-                        busy.add(seller)
-                        running[pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)] = seller
-                pending = set(running) | ({read} if read is not None else set())
-                if not pending:
+                        busy.add(due[0].seller_id)
+                        future = pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)
+                        running[future] = due[0].seller_id
+                        future.add_done_callback(finished.put)
+                if not running and read is None:
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    if future is read:
-                        read = None
-                        batch = future.result()
-                        if batch is None:
-                            exhausted = True
-                        else:
-                            report.due_seen += len(batch)
-                            waiting.extend(batch)
-                        continue
-                    busy.discard(running.pop(future))
-                    outcome, retries = future.result()
-                    setattr(report, outcome, getattr(report, outcome) + 1)
-                    report.retries += retries
+                future = finished.get()
+                if future is read:
+                    read = None
+                    batch = future.result()
+                    if batch is None:
+                        exhausted = True
+                    else:
+                        report.due_seen += len(batch)
+                        waiting.extend(batch)
+                    continue
+                busy.discard(running.pop(future))
+                outcome, retries = future.result()
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                report.retries += retries
     except BaseException:
         obs.event("expiry.crashed", logging.ERROR, **report.as_dict())
         raise
