@@ -9,11 +9,13 @@ Precedence: a variable set in the environment wins over the dev stage's value in
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -208,6 +210,7 @@ class Scheduler:
         self._started = 0  # ticks begun
         self._finished = 0  # highest tick number finished
         self.last_report: dict[str, Any] | None = None
+        self.totals: Counter[str] = Counter()  # summed numeric fields of every report
 
     @property
     def ticks_started(self) -> int:
@@ -229,6 +232,9 @@ class Scheduler:
                 self._finished = max(self._finished, number)
                 self._done.notify_all()
         self.last_report = report
+        self.totals.update({name: value for name, value in report.items()
+                            if isinstance(value, int) and not isinstance(value, bool)})
+        self.totals["runs"] += 1
         if report.get("due_seen") or report.get("failed") or report.get("stopped_early"):
             self.announce(f"[schedule] {SCHEDULED_FUNCTION}: auto-approved {report['auto_approved']}, "
                           f"skipped {report['skipped']}, failed {report['failed']} of {report['due_seen']} due")
@@ -265,12 +271,14 @@ class LocalStack:
     """The whole local stage; `start()` and `stop()` bracket it (also usable as a context manager).
 
     `port=0` picks a free port. `schedule_seconds` and `port` default to LOCAL_SCHEDULE_SECONDS and PORT.
+    `environment` is set over os.environ for the stack's life (it wins like any other environment variable).
     The environment is restored on `stop()`, so tests can start and stop stacks freely.
     """
 
     def __init__(self, *, port: int | None = None, schedule_seconds: float | None = None, load_demo: bool = True,
-                 announce: Callable[[str], None] = say) -> None:
+                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say) -> None:
         self._port = port
+        self._environment = dict(environment or {})
         self._schedule_seconds = schedule_seconds
         self._load_demo = load_demo
         self.announce = announce
@@ -281,6 +289,7 @@ class LocalStack:
         self.tokens: dict[str, str] = {}
         self._http_thread: threading.Thread | None = None
         self._saved_env: dict[str, str] | None = None
+        self._frozen = False
 
     # -- lifecycle
 
@@ -289,6 +298,7 @@ class LocalStack:
 
         self._saved_env = dict(os.environ)
         try:
+            os.environ.update(self._environment)
             prepare_environment()
             port = self._port if self._port is not None else int(os.environ["PORT"])
             interval = (self._schedule_seconds if self._schedule_seconds is not None
@@ -313,6 +323,10 @@ class LocalStack:
             self._http_thread.start()
             self.scheduler = Scheduler(local_app, interval, self.announce)
             self.scheduler.start()
+            # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
+            # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
+            gc.freeze()
+            self._frozen = True
         except BaseException:
             self.stop()
             raise
@@ -321,6 +335,9 @@ class LocalStack:
     def stop(self) -> None:
         from chalicelib.store import models, transactions
 
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.server is not None:
