@@ -14,6 +14,7 @@ import json
 import shlex
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib import config
 from chalicelib.domain.clock import utc_now
@@ -23,7 +24,7 @@ from chalicelib.domain.model import Cancellation, Change, HistoryEntry, LineItem
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.service import commands
-from chalicelib.service.executor import execute
+from chalicelib.service.executor import Decider, execute
 from chalicelib.store import reads, transactions
 
 SELLER_ID = "S1"
@@ -107,7 +108,7 @@ class _Loader:
             self.shop.orders[story] = order_id
         return order_id
 
-    def paid_order(self, story: str, paid_at: datetime, **kwargs) -> str:
+    def paid_order(self, story: str, paid_at: datetime, **kwargs: Any) -> str:
         return self.order(story, paid_at - timedelta(minutes=10), paid_at=paid_at, **kwargs)
 
     def pay(self, order_id: str, at: datetime) -> None:
@@ -132,7 +133,7 @@ class _Loader:
         outcome = execute(commands.request_cancellation(buyer, order_id, reason, None, at, self.policy), at)
         return outcome.subject.cancel_id
 
-    def waiting_order(self, story: str, asked: datetime, **kwargs) -> str:
+    def waiting_order(self, story: str, asked: datetime, **kwargs: Any) -> str:
         """A paid order that a buyer request made at `asked` leaves to the seller (paid before the grace period)."""
         return self.paid_order(story, asked - self.policy.grace_period - timedelta(hours=1), **kwargs)
 
@@ -140,7 +141,7 @@ class _Loader:
         """When the seller (or buyer) acts on a request asked at `asked`: well inside its window."""
         return asked + min(timedelta(hours=2), self.policy.response_window / 2)
 
-    def run(self, decide, at: datetime):
+    def run(self, decide: Decider, at: datetime) -> Any:
         return execute(decide, at).subject
 
 
@@ -164,7 +165,8 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
 
     # Orders along the lifecycle, one per status.
     d.order("UNPAID", d.ago(minutes=20), sku="SKU-MUG", unit_price=85_000)
-    cancel_target = d.paid_order("AWAITING_SHIPMENT (try: seller cancel OUT_OF_STOCK)", d.ago(hours=3))
+    cancel_target = d.order("AWAITING_SHIPMENT (try: seller cancel OUT_OF_STOCK)", d.ago(hours=3))
+    d.pay(cancel_target, d.ago(hours=2, minutes=50))
     ship_target = d.paid_order("AWAITING_COLLECTION (try: ship)", d.ago(days=1), quantity=2)
     d.run(commands.arrange_shipment(SELLER, ship_target, d.ago(hours=20)), d.ago(hours=20))
     shipped = d.paid_order("IN_TRANSIT", d.ago(days=2))

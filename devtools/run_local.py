@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections import Counter
@@ -412,23 +413,28 @@ def token_exports(minted: dict[str, str]) -> dict[str, str]:
     return {demo.TOKEN_VARIABLES[role]: token for role, token in minted.items()}
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    stack = LocalStack()
     stopping = threading.Event()
-    # SIGTERM (e.g. from a process manager) stops as cleanly as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    stack.start()
+    # Ctrl-C and SIGTERM both stop cleanly; set explicitly, since a shell starting us in the background
+    # leaves SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    stack = LocalStack()
+    try:
+        stack.start()
+    except OSError as error:
+        say(f"Cannot serve on {HOST}:{os.environ.get('PORT', '8000')}: {error.strerror or error}. "
+            "Set PORT to a free port, e.g. PORT=8001 make run")
+        return 1
     try:
         say(stack.banner())
-        while not stopping.wait(3600):
-            pass
-    except KeyboardInterrupt:
-        pass
+        stopping.wait()
     finally:
         say("\nStopping.")
         stack.stop()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
