@@ -200,8 +200,12 @@ def test_a_cached_answer_never_outlives_the_token(jwks, signing_key):
     exp = int(time.time()) + 600
     context = to_context(verify_token(f"Bearer {rs256(signing_key, exp=exp)}"))
     assert from_context(context, now=exp + tokens.CLOCK_SKEW_SECONDS - 1).sub == "user-1"
-    assert from_context(context, now=exp + tokens.CLOCK_SKEW_SECONDS + 1) is None
-    assert from_context({k: v for k, v in context.items() if k != "expires_at"}) is None
+    with pytest.raises(AuthFailure) as expired:
+        from_context(context, now=exp + tokens.CLOCK_SKEW_SECONDS + 1)
+    assert expired.value.code == "TOKEN_EXPIRED"
+    with pytest.raises(AuthFailure) as missing:
+        from_context({k: v for k, v in context.items() if k != "expires_at"})
+    assert missing.value.code == "TOKEN_INVALID"
 
 
 def test_the_authorizer_cache_is_short():

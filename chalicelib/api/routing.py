@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 from chalice.app import Blueprint, Request, Response
 
-from ..auth.tokens import from_context
+from ..auth.tokens import AuthFailure, from_context
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
@@ -156,12 +156,11 @@ def _gate(spec: RouteSpec, request: Request) -> Identity | None:
     if spec.role is None:
         return None
     context = (request.context or {}).get("authorizer") or {}
-    if context.get("auth_error"):
-        raise ApiError(401, context["auth_error"], context.get("auth_message") or "Not authenticated.",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    identity = from_context(context)
-    if identity is None:
-        raise ApiError(401, "TOKEN_INVALID", "Not authenticated.", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        identity = from_context(context)
+    except AuthFailure as failure:
+        raise ApiError(401, failure.code, failure.message,
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from failure
     if identity.role is not spec.role:
         raise ApiError(403, "ROLE_NOT_ALLOWED", f"This route is for the {spec.role.value} role.",
                        details={"required_role": spec.role.value})

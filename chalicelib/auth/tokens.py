@@ -141,20 +141,20 @@ def to_context(verified: Verified) -> dict[str, str]:
     }
 
 
-def from_context(context: dict, now: float | None = None) -> Identity | None:
-    role = context.get("role")
-    sub = context.get("sub")
-    if not role or not sub or context.get("auth_error"):
-        return None
-    try:
-        expires_at = int(context.get("expires_at") or "")
-    except ValueError:
-        return None
-    if (time.time() if now is None else now) > expires_at + CLOCK_SKEW_SECONDS:
-        return None
+def from_context(context: dict, now: float | None = None) -> Identity:
+    """The identity an authorizer answer carries; raises AuthFailure if it carries none or has expired
+    since (API Gateway may serve a cached answer)."""
+    if context.get("auth_error"):
+        raise AuthFailure(context["auth_error"], context.get("auth_message") or "Not authenticated.")
+    role, sub = context.get("role"), context.get("sub")
     try:
         parsed = Role(role)
-    except ValueError:
-        return None
+        expires_at = int(context.get("expires_at") or "")
+    except ValueError as error:
+        raise AuthFailure("TOKEN_INVALID", "Not authenticated.") from error
+    if not sub:
+        raise AuthFailure("TOKEN_INVALID", "Not authenticated.")
+    if (time.time() if now is None else now) > expires_at + CLOCK_SKEW_SECONDS:
+        raise AuthFailure("TOKEN_EXPIRED", "The token has expired.")
     return Identity(sub=sub, role=parsed, seller_id=context.get("seller_id") or None,
                     buyer_id=context.get("buyer_id") or None)
