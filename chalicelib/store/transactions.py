@@ -12,6 +12,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from .. import config
 from ..domain.clock import iso
 from ..domain.model import Change
 from .mapping import cancellation_to_item, history_to_item, order_to_item
@@ -31,7 +32,9 @@ _connection: Connection | None = None
 def connection() -> Connection:
     global _connection
     if _connection is None:
-        _connection = Connection()
+        # One pooled HTTPS connection per transaction the expiry job runs at once (PynamoDB's default pool
+        # holds 10; past that, urllib3 opens and drops a connection, a TLS handshake, per transaction).
+        _connection = Connection(max_pool_connections=max(10, int(config.env("EXPIRY_CONCURRENCY"))))
     return _connection
 
 
