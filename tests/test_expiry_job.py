@@ -220,12 +220,14 @@ def test_request_answered_before_the_jobs_transaction_is_skipped(api, tok, clock
 # --- throttling and conflicts -------------------------------------------------------------------------
 
 
-def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_proceed(api, tok, clock):
+def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_proceed(api, tok, clock, monkeypatch):
     sellers = [("S1", tok.seller), ("S2", tok.other_seller)]
     cancel_ids = pending(api, tok, clock, 8, seller_tokens=sellers)
     clock.shift(WINDOW)
     throttled_twice, throttled_once, conflicted = cancel_ids[:3]
-    sleeps = Sleeps()
+    sleeps, pauses = Sleeps(), Sleeps()
+    # A conflict may be retried by the executor itself (deciding again) or by the job; neither waits here.
+    monkeypatch.setattr(executor, "pause", pauses, raising=False)
     with DynamoCalls() as calls:
         calls.fail("TransactWriteItems", THROTTLED[0], times=2, when=lambda call: call.mentions(throttled_twice))
         calls.fail("TransactWriteItems", THROTTLED[1], times=1, when=lambda call: call.mentions(throttled_once))
@@ -235,19 +237,35 @@ def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_procee
                    when=lambda call: call.mentions(conflicted))
         report = expiry.run(utc_now(), concurrency=4, sleep=sleeps)
 
-    assert (report.auto_approved, report.failed, report.retries) == (8, 0, 5)
+    assert (report.auto_approved, report.skipped, report.failed) == (8, 0, 0)
     attempts = {c: len(transactions_for(calls, c)) for c in cancel_ids}
     assert attempts == {throttled_twice: 3, throttled_once: 2, conflicted: 3,
                         **{c: 1 for c in cancel_ids[3:]}}
     assert [call.error for call in transactions_for(calls, throttled_twice)] == [THROTTLED[0], THROTTLED[0], None]
-    # Jittered exponential backoff: the n-th retry waits 0.5x to 1.5x of 50 ms * 2^(n-1).
-    assert len(sleeps) == 5
-    first_retries = sorted(sleeps)[:3]
-    assert all(0.025 <= s < 0.075 for s in first_retries), sleeps
-    assert sum(1 for s in sleeps if 0.05 <= s < 0.15) >= 2
+    # Throttling is the job's to retry: jittered exponential backoff, 0.5x to 1.5x of 50 ms * 2^(n-1).
+    assert report.retries + len(pauses) == 5 and report.retries >= 3
+    job_waits = sorted(sleeps)
+    assert len(job_waits) == report.retries
+    assert sum(0.025 <= s < 0.075 for s in job_waits) >= 2 and sum(0.05 <= s < 0.15 for s in job_waits) >= 1
+    assert all(0 < s < 0.15 for s in [*sleeps, *pauses])
     assert {cancellation(api, tok, c, sellers[n % 2][1])["status"] for n, c in enumerate(cancel_ids)} == {
         "AUTO_APPROVED"}
     assert counts(api, tok.seller) == (0, 4) and counts(api, tok.other_seller) == (0, 4)
+
+
+def test_a_request_contended_past_every_attempt_is_left_pending(api, tok, clock, monkeypatch, events):
+    stuck, other = pending(api, tok, clock, 2)
+    clock.shift(WINDOW)
+    monkeypatch.setattr(executor, "pause", Sleeps(), raising=False)
+    with DynamoCalls() as calls:
+        calls.fail("TransactWriteItems", "TransactionCanceledException", reasons=["None", "None", "None",
+                                                                                  "TransactionConflict"],
+                   when=lambda call: call.mentions(stuck))
+        report = expiry.run(utc_now(), sleep=Sleeps())
+    assert (report.auto_approved, report.skipped, report.failed) == (1, 0, 1)
+    assert [e["cancel_id"] for e in events if e["event"] == "expiry.failed"] == [stuck]
+    assert cancellation(api, tok, stuck)["status"] == "REQUESTED"
+    assert cancellation(api, tok, other)["status"] == "AUTO_APPROVED"
 
 
 def test_a_request_still_throttled_after_every_retry_is_left_for_the_next_run(api, tok, clock, events):

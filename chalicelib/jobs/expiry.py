@@ -34,11 +34,13 @@ from ..store.transactions import Contention
 PAGE_SIZE = 100  # one Query page, and the most keys one BatchGetItem takes
 RETRIES = 4
 BASE_BACKOFF_SECONDS = 0.05
+# The executor's answer when other writers kept winning: the request is still pending, try again later.
+STILL_CONTENDED = "CONCURRENT_UPDATE"
 # Cancellation reasons and error codes that mean "try again later", not "this will never work".
 RETRYABLE = frozenset({
     "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
+    "InternalServerError", "ServiceUnavailable", "TransactionInProgressException", STILL_CONTENDED,
 })
 
 Due = tuple[Cancellation, Order | None]
@@ -90,17 +92,20 @@ def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sle
             # On a lost race `execute` decides again from fresh reads (then the domain says why not).
             execute(commands.expire(cancellation, order, now), now)
             return "auto_approved", retries
-        except DomainError as error:
-            obs.event("expiry.skipped", cancel_id=cancellation.cancel_id, code=error.code)
-            return "skipped", retries
         except Contention as error:
-            # What was read is still the right basis: the transaction's conditions guard it.
-            if not RETRYABLE.intersection(error.codes) or retries == RETRIES or out_of_time():
-                obs.event("expiry.failed", logging.WARNING, cancel_id=cancellation.cancel_id, codes=error.codes,
-                          attempts=retries + 1)
-                return "failed", retries
-            retries += 1
-            sleep(_backoff(retries))
+            codes = error.codes
+        except DomainError as error:
+            if error.code != STILL_CONTENDED:
+                obs.event("expiry.skipped", cancel_id=cancellation.cancel_id, code=error.code)
+                return "skipped", retries
+            codes = [error.code]
+        # What was read is still the right basis: the transaction's conditions guard it.
+        if not RETRYABLE.intersection(codes) or retries == RETRIES or out_of_time():
+            obs.event("expiry.failed", logging.WARNING, cancel_id=cancellation.cancel_id, codes=codes,
+                      attempts=retries + 1)
+            return "failed", retries
+        retries += 1
+        sleep(_backoff(retries))
 
 
 def _take(waiting: deque[Due], busy: set[str]) -> Due | None:
