@@ -1,0 +1,382 @@
+"""Support for the hostile-input suites: security, error contract, input limits, pagination, idempotency, OpenAPI.
+
+Each of those modules opens one `Desk`: a moto DynamoDB, the tables and the real app behind chalice.test.Client,
+with the clock frozen at `START`. Building that costs about a second, so it is shared by a module's tests; each
+test makes objects with ids of its own, so the tests stay independent of each other and of their order.
+
+Every answer that passes through `Desk.api` is checked against `/openapi.json` on its way back: the status must
+be one the document lists for that route and method, and the body must match the schema listed for it.
+"""
+
+import base64
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import time_machine
+from botocore.awsrequest import AWSResponse
+from chalice.test import Client
+from jsonschema import Draft202012Validator
+from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+
+from app import app as APP  # imported first: it registers every route into REGISTRY
+from chalicelib import config
+from chalicelib.api.openapi import document
+from chalicelib.api.routing import REGISTRY, RouteSpec
+from chalicelib.domain.clock import iso, utc_now
+from chalicelib.store import models, transactions
+from devtools import tokens
+from tests.conftest import ROOT, START, Api
+
+ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+SPECS: dict[str, RouteSpec] = {spec.name: spec for spec in REGISTRY}
+ROLE_ROUTES: list[RouteSpec] = [spec for spec in REGISTRY if spec.role is not None]
+POST_ROUTES: list[RouteSpec] = [spec for spec in ROLE_ROUTES if spec.method == "POST"]
+LONG_TTL = 10**8
+WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+
+
+def header(response: Any, name: str) -> str | None:
+    return next((value for key, value in response.headers.items() if key.lower() == name.lower()), None)
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict:
+    """The contract's error shape, exactly: `{"error": {"code": UPPER_SNAKE, "message": str, "details"?: obj}}`."""
+    assert response.status_code == status, (response.status_code, response.json)
+    assert (header(response, "Content-Type") or "").startswith("application/json")
+    body = response.json
+    assert isinstance(body, dict) and set(body) == {"error"}, body
+    error = body["error"]
+    assert {"code", "message"} <= set(error) <= {"code", "message", "details"}, error
+    assert isinstance(error["code"], str) and ERROR_CODE.fullmatch(error["code"]), error
+    assert isinstance(error["message"], str) and error["message"].strip(), error
+    assert isinstance(error.get("details", {}), dict), error
+    text = response.body.decode()
+    assert "Traceback" not in text and 'File "' not in text, text
+    if code is not None:
+        assert error["code"] == code, error
+    return error
+
+
+# --- the document as an oracle -------------------------------------------------------------------------
+
+
+class DocumentCheck:
+    """Checks an answer against the status and schema /openapi.json documents for its route and method."""
+
+    def __init__(self) -> None:
+        self.doc = document()
+        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path) for path in self.doc["paths"]]
+        self.validators: dict[str, Draft202012Validator] = {}
+
+    def template(self, path: str) -> str | None:
+        bare = path.split("?", 1)[0]
+        return next((template for pattern, template in self.templates if pattern.match(bare)), None)
+
+    def validator(self, schema: dict) -> Draft202012Validator:
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self.validators:
+            # `$ref`s point into `#/components`, so the components ride along in the root schema.
+            self.validators[key] = Draft202012Validator({**schema, "components": self.doc["components"]})
+        return self.validators[key]
+
+    def problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
+        template = self.template(path)
+        operation = self.doc["paths"].get(template, {}).get(method.lower()) if template else None
+        if operation is None:  # an unknown route or method: the document promises the error shape only
+            schema = {"$ref": "#/components/schemas/ErrorOut"}
+        else:
+            documented = operation["responses"].get(str(status))
+            if documented is None:
+                return [f"{method} {template} answered {status}, which /openapi.json does not list"]
+            schema = documented["content"]["application/json"]["schema"]
+        return [f"{method} {path} {status}: {error.message} at {list(error.absolute_path)}"
+                for error in self.validator(schema).iter_errors(body)]
+
+
+DOCUMENT = DocumentCheck()
+
+
+class CheckedApi(Api):
+    """`tests.conftest.Api` whose every answer must be the one /openapi.json documents."""
+
+    def __init__(self, client: Client):
+        super().__init__(client)
+        self.answers = 0
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, headers=None,
+             raw: bytes | None = None, *, documented: bool = True):
+        response = super().call(method, path, token, body=body, headers=headers, raw=raw)
+        self.answers += 1
+        if documented:
+            problems = DOCUMENT.problems(method, path, response.status_code, response.json)
+            assert not problems, problems
+        return response
+
+
+# --- the desk ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request its owner may make right now: the route, a concrete path, a valid body and the answer."""
+
+    spec: RouteSpec
+    path: str
+    body: dict | None
+    token: str
+    status: int
+    seller: str
+    buyer: str
+
+
+class Desk:
+    def __init__(self, api: CheckedApi, clock: time_machine.Traveller):
+        self.api = api
+        self.clock = clock
+        self._ids = itertools.count(1)
+        self.platform = tokens.mint("platform", "order-source", ttl_seconds=LONG_TTL)
+        self._dynamodb: Any = None
+
+    def uid(self, prefix: str = "O") -> str:
+        return f"{prefix}{next(self._ids)}"
+
+    def seller_token(self, seller_id: str, sub: str | None = None, **claims: Any) -> str:
+        return tokens.mint("seller", sub or f"user-{seller_id}", seller_id=seller_id, ttl_seconds=LONG_TTL, **claims)
+
+    def buyer_token(self, buyer_id: str, sub: str | None = None, **claims: Any) -> str:
+        return tokens.mint("buyer", sub or f"user-{buyer_id}", buyer_id=buyer_id, ttl_seconds=LONG_TTL, **claims)
+
+    def token_for(self, role: str, seller: str = "S1", buyer: str = "B1") -> str:
+        return {"platform": self.platform, "seller": self.seller_token(seller), "buyer": self.buyer_token(buyer)}[role]
+
+    # builders: objects in a known state, made through the API itself
+
+    def order_body(self, order_id: str | None = None, *, seller: str = "S1", buyer: str = "B1",
+                   status: str = "AWAITING_SHIPMENT", placed_ago: timedelta = timedelta(hours=3)) -> dict:
+        """Placed (and, unless UNPAID, paid) in the past, so a buyer request waits for the seller."""
+        now = utc_now()
+        body = {"order_id": order_id or self.uid(), "seller_id": seller, "buyer_id": buyer,
+                "items": [{"sku": "SKU-1", "quantity": 2, "unit_price": 75000}], "currency": "IDR",
+                "status": status, "placed_at": iso(now - placed_ago)}
+        if status == "AWAITING_SHIPMENT":
+            body["paid_at"] = iso(now - placed_ago + timedelta(minutes=30))
+        return body
+
+    def order(self, **kwargs: Any) -> str:
+        response = self.api.post("/platform/orders", self.platform, self.order_body(**kwargs))
+        assert response.status_code == 201, response.json
+        return response.json["order_id"]
+
+    def request(self, order_id: str, buyer: str = "B1", reason: str = "CHANGED_MIND") -> dict:
+        response = self.api.post(f"/buyer/orders/{order_id}/cancellation-requests", self.buyer_token(buyer),
+                                 {"reason": reason})
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def pending(self, seller: str = "S1", buyer: str = "B1", **kwargs: Any) -> tuple[str, str]:
+        order_id = self.order(seller=seller, buyer=buyer, **kwargs)
+        cancellation = self.request(order_id, buyer)
+        assert cancellation["status"] == "REQUESTED"
+        return order_id, cancellation["cancel_id"]
+
+    def auto_approved(self, seller: str = "S1", buyer: str = "B1") -> tuple[str, str]:
+        order_id = self.order(seller=seller, buyer=buyer, status="UNPAID")
+        cancellation = self.request(order_id, buyer)
+        assert cancellation["status"] == "AUTO_APPROVED"
+        return order_id, cancellation["cancel_id"]
+
+    def in_transit(self, seller: str = "S1", buyer: str = "B1") -> str:
+        order_id = self.order(seller=seller, buyer=buyer)
+        shipped = self.api.post(f"/seller/orders/{order_id}/ship", self.seller_token(seller),
+                                {"tracking_number": "TRK-1"})
+        assert shipped.status_code == 200, shipped.json
+        return order_id
+
+    @contextmanager
+    def writes(self) -> Iterator[list[str]]:
+        """The DynamoDB write operations made inside the block: none means the store is as it was."""
+        seen: list[str] = []
+        original = BotocoreStubber.__call__
+
+        def recording(stubber, event_name, request, **kwargs):
+            target = request.headers.get("X-Amz-Target") or b""
+            operation = (target.decode() if isinstance(target, bytes) else target).rsplit(".", 1)[-1]
+            if operation in WRITE_OPERATIONS:
+                seen.append(operation)
+            return original(stubber, event_name, request, **kwargs)
+
+        BotocoreStubber.__call__ = recording
+        try:
+            yield seen
+        finally:
+            BotocoreStubber.__call__ = original
+
+    @contextmanager
+    def real_query_limits(self) -> Iterator[None]:
+        """DynamoDB's `Limit` semantics on top of moto's.
+
+        DynamoDB returns a LastEvaluatedKey whenever `Limit` stopped the read, even on the very last item (the
+        next call then returns an empty page); moto leaves it out when nothing follows. Putting it back makes a
+        phantom empty page, which the cloud would show, show here too.
+        """
+        client = self._client()
+        keys: dict[tuple[str, str | None], list[str]] = {}
+
+        def key_attributes(table: str, index: str | None) -> list[str]:
+            if (table, index) not in keys:
+                described = client.describe_table(TableName=table)["Table"]
+                schema = [k["AttributeName"] for k in described["KeySchema"]]
+                for gsi in described.get("GlobalSecondaryIndexes", []):
+                    if gsi["IndexName"] == index:
+                        schema += [k["AttributeName"] for k in gsi["KeySchema"] if k["AttributeName"] not in schema]
+                keys[(table, index)] = schema
+            return keys[(table, index)]
+
+        original = BotocoreStubber.__call__
+
+        def with_limits(stubber, event_name, request, **kwargs):
+            response = original(stubber, event_name, request, **kwargs)
+            target = request.headers.get("X-Amz-Target") or b""
+            if response is None or not (target.decode() if isinstance(target, bytes) else target).endswith(".Query"):
+                return response
+            params = json.loads(request.body or b"{}")
+            body = json.loads(response.content)
+            items = body.get("Items") or []
+            if "Limit" not in params or "LastEvaluatedKey" in body or len(items) < params["Limit"]:
+                return response
+            body["LastEvaluatedKey"] = {attr: items[-1][attr] for attr in
+                                        key_attributes(params["TableName"], params.get("IndexName"))}
+            headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "x-amz-crc32")}
+            return AWSResponse(response.url, response.status_code, headers, MockRawResponse(json.dumps(body).encode()))
+
+        key_attributes(config.table_name("ORDERS_TABLE"), None)  # one real call first: the client is warm
+        BotocoreStubber.__call__ = with_limits
+        try:
+            yield
+        finally:
+            BotocoreStubber.__call__ = original
+
+    def _client(self) -> Any:
+        if self._dynamodb is None:
+            self._dynamodb = boto3.client("dynamodb")  # made once: building a client costs ~0.1 s
+        return self._dynamodb
+
+    def stored(self, order_id: str) -> dict[str, Any]:
+        """Everything stored about one order, raw: the order, its cancellations and history, its seller's
+        counters (action-needed and SFCR cohorts). What "the stored item is unchanged" compares."""
+        client = self._client()
+
+        def query(variable: str, key: str, value: str, index: str | None = None) -> list[dict]:
+            extra = {"IndexName": index} if index else {"ConsistentRead": True}
+            return client.query(TableName=config.table_name(variable), KeyConditionExpression=f"{key} = :v",
+                                ExpressionAttributeValues={":v": {"S": value}}, **extra)["Items"]
+
+        order = client.get_item(TableName=config.table_name("ORDERS_TABLE"), Key={"order_id": {"S": order_id}},
+                                ConsistentRead=True).get("Item")
+        assert order is not None, order_id
+        return {
+            "order": order,
+            "cancellations": sorted(query("CANCELLATIONS_TABLE", "order_id", order_id, "by_order"),
+                                    key=lambda item: item["cancel_id"]["S"]),
+            "history": query("HISTORY_TABLE", "order_id", order_id),
+            "counters": query("COUNTERS_TABLE", "seller_id", order["seller_id"]["S"]),
+        }
+
+    def order_of(self, path: str) -> str:
+        """The order a concrete path is about (through its cancellation for /cancellations/{id} paths)."""
+        parts = path.split("?", 1)[0].split("/")
+        if "orders" in parts and len(parts) > parts.index("orders") + 1:
+            return parts[parts.index("orders") + 1]
+        cancel_id = parts[parts.index("cancellations") + 1]
+        item = self._client().get_item(TableName=config.table_name("CANCELLATIONS_TABLE"),
+                                       Key={"cancel_id": {"S": cancel_id}}, ConsistentRead=True)["Item"]
+        return item["order_id"]["S"]
+
+    # every route with a role, as its owner would call it
+
+    def prepare(self, name: str, *, seller: str = "S1", buyer: str = "B1") -> Prepared:
+        spec = SPECS[name]
+        path, body = ROUTE_BUILDERS[name](self, seller, buyer)
+        assert path.split("?")[0].count("/") == spec.path.count("/"), (path, spec.path)
+        token = self.token_for(spec.role.value, seller, buyer)
+        return Prepared(spec, path, body, token, spec.status, seller, buyer)
+
+    def send(self, prepared: Prepared, token: str | None = "owner", *, body: Any = "same",
+             headers: dict | None = None, **kwargs: Any):
+        token = prepared.token if token == "owner" else token
+        body = prepared.body if body == "same" else body
+        return self.api.call(prepared.spec.method, prepared.path, token, body=body, headers=headers, **kwargs)
+
+
+def _order_path(suffix: str = "", **order: Any) -> Callable[[Desk, str, str], tuple[str, dict | None]]:
+    def build(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
+        return f"/seller/orders/{desk.order(seller=seller, buyer=buyer, **order)}{suffix}", None
+
+    return build
+
+
+def _with_body(build: Callable, body: dict) -> Callable[[Desk, str, str], tuple[str, dict | None]]:
+    def with_body(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
+        return build(desk, seller, buyer)[0], dict(body)
+
+    return with_body
+
+
+def _pending_path(prefix: str, suffix: str) -> Callable[[Desk, str, str], tuple[str, dict | None]]:
+    def build(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
+        return f"{prefix}{desk.pending(seller, buyer)[1]}{suffix}", None
+
+    return build
+
+
+ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] = {
+    "record_order": lambda d, s, b: ("/platform/orders", d.order_body(seller=s, buyer=b)),
+    "record_payment": lambda d, s, b: (f"/platform/orders/{d.order(seller=s, buyer=b, status='UNPAID')}/payment",
+                                       None),
+    "record_delivery": lambda d, s, b: (f"/platform/orders/{d.in_transit(s, b)}/delivery", None),
+    "buyer_order": lambda d, s, b: (f"/buyer/orders/{d.order(seller=s, buyer=b)}", None),
+    "request_cancellation": lambda d, s, b: (
+        f"/buyer/orders/{d.order(seller=s, buyer=b)}/cancellation-requests", {"reason": "CHANGED_MIND"}),
+    "withdraw": _pending_path("/buyer/cancellations/", "/withdraw"),
+    "action_needed": lambda d, s, b: ("/seller/action-needed", None),
+    "list_orders": lambda d, s, b: ("/seller/orders?tab=to_ship&limit=5", None),
+    "order_detail": _order_path(),
+    "list_cancellations": lambda d, s, b: ("/seller/cancellations?status=REQUESTED&limit=5", None),
+    "get_cancellation": _pending_path("/seller/cancellations/", ""),
+    "approve": _pending_path("/seller/cancellations/", "/approve"),
+    "reject": _with_body(_pending_path("/seller/cancellations/", "/reject"), {"reason": "PRODUCT_PACKED"}),
+    "acknowledge": lambda d, s, b: (f"/seller/cancellations/{d.auto_approved(s, b)[1]}/acknowledge", None),
+    "seller_cancel": _with_body(_order_path("/cancel"), {"reason": "OUT_OF_STOCK", "comment": "last one broke"}),
+    "arrange_shipment": _order_path("/arrange-shipment"),
+    "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
+    "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+}
+
+
+@contextmanager
+def open_desk() -> Iterator[Desk]:
+    """A fresh store and client with the clock frozen at START (tests may move it; see `clock_back`)."""
+    with time_machine.travel(START, tick=False) as clock, mock_aws():
+        models.reset_connections()
+        transactions.reset()
+        models.create_tables()
+        with Client(APP, stage_name="test", project_dir=str(ROOT)) as client:
+            yield Desk(CheckedApi(client), clock)
+    models.reset_connections()
+    transactions.reset()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
