@@ -1,0 +1,275 @@
+"""`Idempotency-Key` on every POST: a retry gets the first answer without acting again; another body is a 422;
+keys are scoped to the caller, method and path, kept 24 hours, and 5xx answers are not kept."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from chalicelib import config
+from chalicelib.api.idempotency import REPLAYED_HEADER, Idempotency
+from chalicelib.domain.clock import utc_now
+from chalicelib.domain.identity import Identity, Role
+from chalicelib.service import executor
+from devtools import tokens
+from tests.conftest import START
+from tests.sec_support import POST_ROUTES, Desk, Prepared, assert_error, header, open_desk
+
+
+@pytest.fixture(scope="module")
+def desk() -> Iterator[Desk]:
+    with open_desk() as opened:
+        yield opened
+
+
+@pytest.fixture(autouse=True)
+def clock_back(desk: Desk) -> Iterator[None]:
+    yield
+    desk.clock.move_to(START)
+
+
+def key(desk: Desk) -> dict[str, str]:
+    return {"Idempotency-Key": desk.uid("key-")}
+
+
+def order_of(desk: Desk, prepared: Prepared) -> str:
+    return prepared.body["order_id"] if prepared.spec.name == "record_order" else desk.order_of(prepared.path)
+
+
+def replayed(response) -> bool:
+    return header(response, REPLAYED_HEADER) == "true"
+
+
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_a_retry_with_the_same_key_and_body_replays_the_first_answer_without_acting(desk: Desk, spec):
+    prepared = desk.prepare(spec.name)
+    headers = key(desk)
+    first = desk.send(prepared, headers=headers)
+    assert first.status_code == spec.status and not replayed(first), first.json
+    order_id = order_of(desk, prepared)
+    after_first = desk.stored(order_id)  # the order, its cancellations, history and the seller's counters
+    for _ in range(2):
+        with desk.writes() as writes:
+            retry = desk.send(prepared, headers=headers)
+        assert (retry.status_code, retry.body) == (first.status_code, first.body)
+        assert replayed(retry)
+        assert writes == [] and desk.stored(order_id) == after_first
+
+
+def test_without_a_key_a_retry_acts_again(desk: Desk):
+    """The contrast: the same request twice without a key creates a second cancellation attempt (here a 409)."""
+    prepared = desk.prepare("seller_cancel")
+    assert desk.send(prepared).status_code == 201
+    assert_error(desk.send(prepared), 409, "ORDER_ALREADY_CANCELLED")
+
+
+def test_the_same_key_with_another_body_is_422_and_acts_on_nothing(desk: Desk):
+    prepared = desk.prepare("seller_cancel")
+    headers = key(desk)
+    first = desk.send(prepared, headers=headers)
+    assert first.status_code == 201
+    order_id = order_of(desk, prepared)
+    before = desk.stored(order_id)
+    with desk.writes() as writes:
+        other = desk.send(prepared, body={"reason": "WRONG_PRICE"}, headers=headers)
+    assert_error(other, 422, "IDEMPOTENCY_KEY_REUSED")
+    assert writes == [] and desk.stored(order_id) == before
+    again = desk.send(prepared, headers=headers)  # the first body still replays
+    assert (again.status_code, again.body, replayed(again)) == (201, first.body, True)
+
+
+def test_another_body_that_would_succeed_is_422_and_not_recorded(desk: Desk):
+    headers = key(desk)
+    first_body, second_body = desk.order_body(), desk.order_body()
+    assert desk.api.post("/platform/orders", desk.platform, first_body, headers=headers).status_code == 201
+    assert_error(desk.api.post("/platform/orders", desk.platform, second_body, headers=headers), 422,
+                 "IDEMPOTENCY_KEY_REUSED")
+    assert_error(desk.api.get(f"/seller/orders/{second_body['order_id']}", desk.seller_token("S1")), 404,
+                 "ORDER_NOT_FOUND")
+
+
+def test_keys_are_scoped_to_the_caller(desk: Desk):
+    shared = key(desk)
+    mine, theirs = desk.order(seller="S1"), desk.order(seller="S2")
+    first = desk.api.post(f"/seller/orders/{mine}/cancel", desk.seller_token("S1"), {"reason": "OUT_OF_STOCK"},
+                          headers=shared)
+    second = desk.api.post(f"/seller/orders/{theirs}/cancel", desk.seller_token("S2"), {"reason": "OUT_OF_STOCK"},
+                           headers=shared)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert not replayed(second) and second.json["seller_id"] == "S2"
+    assert first.json["cancel_id"] != second.json["cancel_id"]
+
+    # Same path, same body, same key, another platform user: acted afresh (200: already recorded), not replayed.
+    body = desk.order_body()
+    assert desk.api.post("/platform/orders", desk.platform, body, headers=shared).status_code == 201
+    other_source = tokens.mint("platform", "billing-service", ttl_seconds=3600)
+    fresh = desk.api.post("/platform/orders", other_source, body, headers=shared)
+    assert fresh.status_code == 200 and not replayed(fresh)
+
+    # Two buyers, one key, each its own order.
+    a, b = desk.order(buyer="B1"), desk.order(buyer="B2")
+    for buyer, order_id in (("B1", a), ("B2", b)):
+        response = desk.api.post(f"/buyer/orders/{order_id}/cancellation-requests", desk.buyer_token(buyer),
+                                 {"reason": "CHANGED_MIND"}, headers=shared)
+        assert response.status_code == 201 and not replayed(response) and response.json["buyer_id"] == buyer
+
+
+def test_keys_are_scoped_to_the_path(desk: Desk):
+    shared = key(desk)
+    seller = desk.seller_token("S1")
+    for order_id in (desk.order(), desk.order()):
+        response = desk.api.post(f"/seller/orders/{order_id}/arrange-shipment", seller, headers=shared)
+        assert response.status_code == 200 and response.json["order_id"] == order_id and not replayed(response)
+    order_id = desk.order()
+    for action, body in (("arrange-shipment", None), ("ship", {"tracking_number": "T1"})):
+        response = desk.api.post(f"/seller/orders/{order_id}/{action}", seller, body, headers=shared)
+        assert response.status_code == 200 and not replayed(response), action
+    assert response.json["status"] == "IN_TRANSIT"
+
+
+def test_get_ignores_the_header(desk: Desk):
+    """Reads are safe to repeat; a key on a GET neither caches nor is checked."""
+    order_id = desk.order()
+    headers = {"Idempotency-Key": "k" * 300}
+    seller = desk.seller_token("S1")
+    assert desk.api.get(f"/seller/orders/{order_id}", seller, headers=headers).json["status"] == "AWAITING_SHIPMENT"
+    assert desk.api.post(f"/seller/orders/{order_id}/arrange-shipment", seller).status_code == 200
+    again = desk.api.get(f"/seller/orders/{order_id}", seller, headers=headers)
+    assert again.json["status"] == "AWAITING_COLLECTION" and not replayed(again)
+
+
+# --- error answers ---------------------------------------------------------------------------------------------
+
+
+def test_an_error_answer_is_kept_even_after_the_state_would_allow_the_action(desk: Desk):
+    seller = desk.seller_token("S1")
+    order_id = desk.order(status="UNPAID")
+    path, body, headers = f"/seller/orders/{order_id}/ship", {"tracking_number": "T1"}, key(desk)
+    first = desk.api.post(path, seller, body, headers=headers)
+    assert_error(first, 409, "ORDER_NOT_PAID")
+    assert desk.api.post(f"/platform/orders/{order_id}/payment", desk.platform).status_code == 200
+    retry = desk.api.post(path, seller, body, headers=headers)
+    assert (retry.status_code, retry.body, replayed(retry)) == (409, first.body, True)
+    assert desk.api.get(f"/seller/orders/{order_id}", seller).json["status"] == "AWAITING_SHIPMENT"
+    assert desk.api.post(path, seller, body, headers=key(desk)).status_code == 200  # a new key acts
+
+
+def test_a_rule_refusal_and_a_404_are_replayed_too(desk: Desk):
+    seller = desk.seller_token("S1")
+    order_id = desk.order(status="UNPAID")
+    path, body, headers = f"/seller/orders/{order_id}/cancel", {"reason": "ADDRESS_NOT_DELIVERABLE"}, key(desk)
+    first = desk.api.post(path, seller, body, headers=headers)
+    assert_error(first, 400, "REASON_NOT_ALLOWED")
+    assert desk.api.post(f"/platform/orders/{order_id}/payment", desk.platform).status_code == 200
+    retry = desk.api.post(path, seller, body, headers=headers)  # now allowed for a paid order, but kept
+    assert (retry.status_code, retry.body, replayed(retry)) == (400, first.body, True)
+
+    headers = key(desk)
+    missing = desk.api.post("/seller/cancellations/cxl_nope/approve", seller, headers=headers)
+    assert_error(missing, 404, "CANCELLATION_NOT_FOUND")
+    again = desk.api.post("/seller/cancellations/cxl_nope/approve", seller, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (404, missing.body, True)
+
+
+def test_a_request_refused_before_it_runs_does_not_use_up_the_key(desk: Desk):
+    """Malformed input never reaches the action, so nothing is kept (as with Stripe's keys): fixed and resent
+    under the same key, the request acts."""
+    path, headers = f"/seller/orders/{desk.order()}/cancel", key(desk)
+    assert_error(desk.api.post(path, desk.seller_token("S1"), raw=b"{", headers=headers), 400, "MALFORMED_JSON")
+    fixed = desk.api.post(path, desk.seller_token("S1"), {"reason": "OUT_OF_STOCK"}, headers=headers)
+    assert fixed.status_code == 201 and not replayed(fixed)
+
+
+# --- retention -------------------------------------------------------------------------------------------------
+
+
+def test_keys_are_kept_24_hours_then_a_retry_acts_afresh(desk: Desk):
+    body, headers = desk.order_body(), key(desk)
+    first = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    assert first.status_code == 201
+
+    desk.clock.shift(timedelta(hours=24) - timedelta(seconds=1))
+    kept = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    assert (kept.status_code, kept.body, replayed(kept)) == (201, first.body, True)
+
+    desk.clock.shift(timedelta(seconds=2))
+    fresh = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    assert fresh.status_code == 200 and not replayed(fresh)  # acted: found the order already recorded
+    again = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (200, fresh.body, True)  # the new answer is kept
+
+
+def test_an_expired_key_on_a_state_change_acts_afresh(desk: Desk):
+    prepared = desk.prepare("seller_cancel")
+    headers = key(desk)
+    assert desk.send(prepared, headers=headers).status_code == 201
+    desk.clock.shift(timedelta(hours=25))
+    fresh = desk.send(prepared, headers=headers)
+    assert_error(fresh, 409, "ORDER_ALREADY_CANCELLED")
+    assert not replayed(fresh)
+
+
+def test_the_stored_key_carries_a_ttl_of_24_hours(desk: Desk):
+    headers = key(desk)
+    order_id = desk.order()
+    path = f"/seller/orders/{order_id}/arrange-shipment"
+    assert desk.api.post(path, desk.seller_token("S1"), headers=headers).status_code == 200
+    identity = Identity(sub="user-S1", role=Role.SELLER, seller_id="S1")
+    record = Idempotency.from_request(headers["Idempotency-Key"], identity, "POST", path, b"", utc_now())
+    item = desk._client().get_item(TableName=config.table_name("IDEMPOTENCY_TABLE"),
+                                   Key={"key": {"S": record.key}}, ConsistentRead=True)["Item"]
+    assert int(item["expires_at"]["N"]) == int((utc_now() + timedelta(hours=24)).timestamp())
+    assert int(item["status_code"]["N"]) == 200
+
+
+# --- failures --------------------------------------------------------------------------------------------------
+
+
+def test_a_5xx_is_not_kept_so_the_retry_acts(desk: Desk, monkeypatch):
+    prepared = desk.prepare("seller_cancel")
+    headers = key(desk)
+    order_id = order_of(desk, prepared)
+    before = desk.stored(order_id)
+    real_commit = executor.commit
+    failures = []
+
+    def commit_failing_once(change, **kwargs):
+        if not failures:
+            failures.append(change)
+            raise ConnectionError("DynamoDB endpoint unreachable")  # a server-side failure: answered 500
+        return real_commit(change, **kwargs)
+
+    # executor bound `commit` at import, so the failure is injected where it is called.
+    monkeypatch.setattr(executor, "commit", commit_failing_once)
+    failed = desk.send(prepared, headers=headers, documented=False)
+    error = assert_error(failed, 500, "INTERNAL_ERROR")
+    assert "details" not in error and desk.stored(order_id) == before
+
+    retry = desk.send(prepared, headers=headers)
+    assert retry.status_code == 201 and not replayed(retry)
+    again = desk.send(prepared, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (201, retry.body, True)
+
+
+def test_two_requests_racing_with_one_key_act_once(desk: Desk, monkeypatch):
+    """A decides; before A commits, B (same key, same body) decides and commits; A's commit then fails on the
+    key and A answers what B answered. Replayed step by step: moto is not atomic under threads."""
+    prepared = desk.prepare("seller_cancel")
+    headers = key(desk)
+    order_id = order_of(desk, prepared)
+    real_commit = executor.commit
+    answers = []
+
+    def b_commits_first(change, **kwargs):
+        if not answers:
+            answers.append(None)
+            answers[0] = desk.send(prepared, headers=headers)  # B, re-entering while A waits to commit
+        return real_commit(change, **kwargs)
+
+    monkeypatch.setattr(executor, "commit", b_commits_first)
+    a = desk.send(prepared, headers=headers)
+    b = answers[0]
+    assert b.status_code == 201 and (a.status_code, a.body) == (b.status_code, b.body) and replayed(a)
+    stored = desk.stored(order_id)
+    assert len(stored["cancellations"]) == 1
+    assert [entry["action"]["S"] for entry in stored["history"]] == ["ORDER_RECORDED", "SELLER_CANCELLED"]
