@@ -1,0 +1,157 @@
+"""`GET /openapi.json` is a valid OpenAPI 3.1 document that is true to the code: the same routes (both ways),
+bearer security exactly where a role is required, request schemas that accept what the app accepts and refuse
+what it refuses, and response schemas that every answer the app gives matches (each answer that passes through
+`sec_support.CheckedApi`, in every suite that uses it, is validated against this document)."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from app import app
+from chalicelib.api.routing import REGISTRY
+from tests.sec_support import DOCUMENT, POST_ROUTES, ROLE_ROUTES, Desk, open_desk
+
+OPEN_ROUTES = [spec for spec in REGISTRY if spec.role is None]
+
+
+@pytest.fixture(scope="module")
+def desk() -> Iterator[Desk]:
+    with open_desk() as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def served(desk: Desk) -> dict:
+    response = desk.api.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def operations(doc: dict) -> dict[tuple[str, str], dict]:
+    return {(method.upper(), path): operation for path, item in doc["paths"].items()
+            for method, operation in item.items()}
+
+
+def chalice_routes() -> dict[tuple[str, str], object]:
+    return {(method, path): entry for path, methods in app.routes.items() for method, entry in methods.items()}
+
+
+def test_the_served_document_is_valid_openapi_3_1(served: dict):
+    assert served["openapi"].startswith("3.1")
+    errors = [error.message for error in OpenAPIV31SpecValidator(served).iter_errors()]
+    assert errors == []
+    assert served == DOCUMENT.doc  # the oracle the other suites use is the document the app serves
+
+
+def test_every_chalice_route_is_documented_and_every_documented_operation_is_a_route(served: dict):
+    assert set(operations(served)) == set(chalice_routes())
+    assert len(operations(served)) == len(REGISTRY)
+
+
+def test_bearer_security_exactly_where_a_role_is_required(served: dict):
+    assert served["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    roles = {(spec.method, spec.path): spec.role for spec in REGISTRY}
+    for where, operation in operations(served).items():
+        has_authorizer = chalice_routes()[where].authorizer is not None
+        secured = operation["security"] == [{"bearerAuth": []}]
+        assert secured == has_authorizer == (roles[where] is not None), where
+        assert operation["security"] in ([], [{"bearerAuth": []}]), where
+        if secured:
+            assert {"401", "403"} <= set(operation["responses"]), where
+            assert operation["x-role"] == roles[where].value
+
+
+def test_parameters_match_the_routes(served: dict):
+    for spec in REGISTRY:
+        operation = operations(served)[(spec.method, spec.path)]
+        by_place: dict[str, set[str]] = {}
+        for parameter in operation["parameters"]:
+            by_place.setdefault(parameter["in"], set()).add(parameter["name"])
+        assert by_place.get("path", set()) == set(re.findall(r"{(\w+)}", spec.path)), spec.path
+        assert by_place.get("query", set()) == {q.name for q in spec.query}, spec.path
+        assert by_place.get("header", set()) == ({"Idempotency-Key"} if spec.method == "POST" else set())
+        if "{" in spec.path:
+            assert "404" in operation["responses"]
+        if spec.method == "POST":
+            assert {"400", "409", "413", "415", "422"} <= set(operation["responses"]), spec.path
+            body = operation["requestBody"]
+            assert body["required"] == (spec.body is not None)
+
+
+def _request_validator(served: dict, spec) -> Draft202012Validator:
+    schema = operations(served)[(spec.method, spec.path)]["requestBody"]["content"]["application/json"]["schema"]
+    return DOCUMENT.validator(schema)
+
+
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_request_schemas_accept_what_the_app_accepts_and_refuse_what_it_refuses(desk: Desk, served: dict, spec):
+    validator = _request_validator(served, spec)
+    prepared = desk.prepare(spec.name)
+    body = prepared.body or {}
+    assert list(validator.iter_errors(body)) == []
+    refused = [{**body, "status": "APPROVED"}]  # unknown fields: additionalProperties false
+    if "comment" in (spec.body.__struct_fields__ if spec.body else ()):
+        refused.append({**body, "comment": "x" * 501})
+    if spec.name == "record_order":
+        refused += [{**body, "order_id": "O" * 65}, {**body, "seller_id": "S1\n"}, {**body, "items": []},
+                    {**body, "currency": "idr"}]
+    if spec.name == "ship":
+        refused.append({"tracking_number": "T 1"})
+    for bad in refused:
+        assert list(validator.iter_errors(bad)), bad
+        response = desk.send(prepared, body=bad)
+        assert response.status_code == 400, (bad, response.json)
+    assert desk.send(prepared).status_code == spec.status
+
+
+def test_documented_limits_are_the_ones_enforced(desk: Desk, served: dict):
+    limit = next(p for p in operations(served)[("GET", "/seller/orders")]["parameters"] if p["name"] == "limit")
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"], limit["schema"]["default"]) == (1, 100, 20)
+    seller = desk.seller_token("S1")
+    assert desk.api.get("/seller/orders?limit=100", seller).status_code == 200
+    assert desk.api.get("/seller/orders?limit=101", seller).status_code == 400
+    key = next(p for p in operations(served)[("POST", "/seller/orders/{order_id}/cancel")]["parameters"]
+               if p["name"] == "Idempotency-Key")
+    assert key["schema"]["maxLength"] == 255
+
+
+@pytest.mark.parametrize("spec", ROLE_ROUTES + OPEN_ROUTES, ids=[s.name for s in ROLE_ROUTES + OPEN_ROUTES])
+def test_each_routes_answer_matches_its_documented_schema(desk: Desk, spec):
+    response = desk.api.get(spec.path) if spec.role is None else desk.send(desk.prepare(spec.name))
+    assert response.status_code == spec.status, response.json
+    assert DOCUMENT.problems(spec.method, spec.path, response.status_code, response.json) == []
+    documented = operations(DOCUMENT.doc)[(spec.method, spec.path)]["responses"][str(spec.status)]
+    schema = documented["content"]["application/json"]["schema"]
+    if spec.response is not None:
+        assert schema == {"$ref": f"#/components/schemas/{spec.response.__name__}"}
+
+
+def test_richer_answers_match_too(desk: Desk):
+    """Answers with every optional part filled: history, handover warning, cancellations, pages with cursors."""
+    seller = desk.seller_token("S1")
+    order_id, cancel_id = desk.pending()
+    desk.pending()
+    assert desk.api.post(f"/seller/cancellations/{cancel_id}/reject", seller,
+                         {"reason": "PRODUCT_PACKED", "comment": "packed"}).status_code == 200
+    _, auto_id = desk.auto_approved()
+    desk.api.post(f"/seller/cancellations/{auto_id}/acknowledge", seller)
+    for path in (f"/seller/orders/{order_id}", "/seller/orders?limit=1", "/seller/cancellations?limit=1",
+                 "/seller/orders?filter=cancellation&limit=1", f"/seller/cancellations/{auto_id}",
+                 "/seller/metrics/sfcr", "/seller/action-needed"):
+        response = desk.api.get(path, seller)  # CheckedApi validates against the document
+        assert response.status_code == 200
+    assert desk.api.get(f"/buyer/orders/{order_id}", desk.buyer_token("B1")).json["cancellations"]
+
+
+def test_the_oracle_itself_catches_a_mismatch():
+    """The check the suites rely on can fail: a wrong body, an undocumented status, an unknown route's body."""
+    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0}}
+    assert DOCUMENT.problems("GET", "/seller/action-needed", 200, good) == []
+    assert DOCUMENT.problems("GET", "/seller/action-needed", 200, {"cancellation": {"total": "1"}})
+    assert DOCUMENT.problems("GET", "/seller/action-needed", 409, {"error": {"code": "X", "message": "m"}})
+    assert DOCUMENT.problems("GET", "/nowhere", 404, {"error": {"code": "lower", "message": "m"}})
+    assert DOCUMENT.problems("POST", "/seller/orders/O1/cancel", 201, {"cancel_id": "c"})
