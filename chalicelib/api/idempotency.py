@@ -43,7 +43,10 @@ class Idempotency:
         if not header or len(header) > MAX_KEY_LENGTH or not header.isprintable():
             raise ApiError(400, "INVALID_IDEMPOTENCY_KEY",
                            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters.")
-        key = _sha256(identity.sub.encode(), method.encode(), path.encode(), header.encode())
+        # The caller is the whole identity the token states: one account (`sub`) may hold tokens for two shops,
+        # and an answer kept for one shop must never be replayed to the other (it would show its objects).
+        caller = (identity.sub, identity.role.value, identity.seller_id or "", identity.buyer_id or "")
+        key = _sha256(*(part.encode() for part in caller), method.encode(), path.encode(), header.encode())
         return cls(key=key, body_hash=_sha256(body), now=now)
 
     def seal(self, status: int, body: str) -> IdempotencyRecord:
