@@ -273,3 +273,16 @@ def test_two_requests_racing_with_one_key_act_once(desk: Desk, monkeypatch):
     stored = desk.stored(order_id)
     assert len(stored["cancellations"]) == 1
     assert [entry["action"]["S"] for entry in stored["history"]] == ["ORDER_RECORDED", "SELLER_CANCELLED"]
+
+
+def test_a_kept_answer_is_not_replayed_to_the_same_user_acting_for_another_shop(desk: Desk):
+    """One account may hold tokens for two shops (same `sub`, another seller_id): the key is scoped to the
+    identity the token states, so the other shop's token gets its own answer (404), not the first shop's."""
+    order_id = desk.order(seller="S1")
+    path, headers = f"/seller/orders/{order_id}/cancel", key(desk)
+    for_s1 = desk.seller_token("S1", sub="staff-of-two-shops")
+    for_s2 = desk.seller_token("S2", sub="staff-of-two-shops")
+    assert desk.api.post(path, for_s1, {"reason": "OUT_OF_STOCK"}, headers=headers).status_code == 201
+    other_shop = desk.api.post(path, for_s2, {"reason": "OUT_OF_STOCK"}, headers=headers)
+    assert_error(other_shop, 404, "ORDER_NOT_FOUND")
+    assert not replayed(other_shop)
