@@ -1,0 +1,146 @@
+"""`python -m bench [--quick] [--json FILE] [--only SECTION ...]`: prints every table; exits 1 if a DynamoDB
+call count misses its floor (never because of a time)."""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import env
+
+env.prepare()
+
+from bench import coldstart, expiry_scale, operations, throughput, warm  # noqa: E402
+from bench.table import render  # noqa: E402
+
+SECTIONS = ("operations", "expiry", "throughput", "coldstart", "warm")
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()} on {platform.system()} "
+            f"{platform.release()}, load average {load}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds (CI)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    args = parser.parse_args(argv)
+    env.quiet_logs()
+    quick = args.quick
+    out: dict = {"quick": quick, "machine": machine(), "commit": _commit()}
+    broken: list[str] = []
+    print(f"# Benchmarks{' (quick)' if quick else ''}\n\nMachine: {out['machine']}\n")
+
+    if "operations" in args.only:
+        rows = operations.measure()
+        print("## DynamoDB calls per operation (moto, real routes)\n")
+        print(render(
+            ["operation", "status", "calls", "floor", "ok", "items read", "items written", "RCU", "WCU"],
+            [[r.operation, r.status, r.calls, r.floor.text, "yes" if r.ok else "NO", r.usage.items_read,
+              r.usage.items_written, r.usage.rcu, r.usage.wcu] for r in rows]))
+        print()
+        broken += [f"operation {r.operation}: {r.calls} (floor {r.floor.text})" for r in rows if not r.ok]
+        out["operations"] = [{"operation": r.operation, "status": r.status, "calls": dict(r.counts),
+                              "floor": r.floor.text, "ok": r.ok, "items_read": r.usage.items_read,
+                              "items_written": r.usage.items_written, "rcu": r.usage.rcu, "wcu": r.usage.wcu}
+                             for r in rows]
+
+    if "expiry" in args.only:
+        pending, dues = (2_000, [0, 20, 200]) if quick else (100_000, [0, 1_000, 10_000])
+        rows, seeding = expiry_scale.measure(pending, dues, sellers=100 if quick else 1000)
+        print(f"## Expiry job at scale: {pending:,} pending requests in moto (seeded in {seeding:.0f} s)\n")
+        print(render(
+            ["pending", "due", "Query", "BatchGetItem", "TransactWriteItems", "expected", "ok", "items read",
+             "items written", "RCU", "WCU", "s (moto)"],
+            [[r.pending, r.due, r.counts["Query"], r.counts["BatchGetItem"], r.counts["TransactWriteItems"],
+              "/".join(str(r.expected[op]) for op in ("Query", "BatchGetItem", "TransactWriteItems")),
+              "yes" if r.ok else "NO", r.usage.items_read, r.usage.items_written, r.usage.rcu, r.usage.wcu,
+              r.seconds] for r in rows]))
+        print("\nexpected = Query/BatchGetItem/TransactWriteItems from the due requests alone: a Query page per "
+              "100 due per shard (+1 per shard), a BatchGetItem per 100 due, a transaction per due request.\n")
+        broken += [f"expiry with {r.due} due: {dict(r.counts)} (expected {dict(r.expected)})" for r in rows
+                   if not r.ok]
+        out["expiry"] = [{"pending": r.pending, "due": r.due, "calls": dict(r.counts), "expected": dict(r.expected),
+                          "ok": r.ok, "items_read": r.usage.items_read, "rcu": r.usage.rcu, "wcu": r.usage.wcu,
+                          "seconds": r.seconds} for r in rows]
+
+    if "throughput" in args.only:
+        default = throughput.default_concurrency()
+        levels = [1, default] if quick else sorted({1, 4, 8, default, 32})
+        due = 100 if quick else 1_000
+        rows = throughput.measure(due, levels, single_seller_due=0 if quick else 100)
+        sequential = next(r.rate for r in rows if r.concurrency == 1 and r.label == "one at a time")
+        print(f"## Expiry throughput: each DynamoDB call answered after {throughput.LATENCY * 1000:.0f} ms\n")
+        print(render(
+            ["run", "due", "resolved", "seconds", "resolved/s", "vs one at a time", "CPU ms per request"],
+            [[r.label, r.due, r.resolved, r.seconds, r.rate, f"{r.rate / sequential:.1f}x", r.cpu_ms_per_request]
+             for r in rows]))
+        print()
+        broken += [f"throughput {r.label}: {r.resolved}/{r.due} resolved, calls {r.calls}" for r in rows
+                   if not r.ok]
+        out["throughput"] = [{"run": r.label, "concurrency": r.concurrency, "due": r.due, "resolved": r.resolved,
+                              "seconds": r.seconds, "per_second": r.rate, "speedup": r.rate / sequential,
+                              "cpu_ms_per_request": r.cpu_ms_per_request, "calls": r.calls} for r in rows]
+
+    if "coldstart" in args.only:
+        runs = 5 if quick else 21
+        results = [coldstart.measure(runs, compiled=True)] + ([] if quick else [coldstart.measure(9, compiled=False)])
+        print(f"## Cold start: `import app` against `import chalice, pynamodb.models` (fresh interpreter, "
+              f"median of {runs})\n")
+        print(render(
+            ["bytecode", "bare import ms", "import app ms", "ratio", "app's own ms", "PyJWT loaded"],
+            [["cached (.pyc)" if r.compiled else "compiled at import (no .pyc shipped)", r.bare_ms, r.app_ms,
+              f"{r.ratio:.3f}", r.own_ms, "yes" if r.jwt_loaded else "no"] for r in results]))
+        print()
+        out["coldstart"] = [{"compiled": r.compiled, "bare_ms": r.bare_ms, "app_ms": r.app_ms, "ratio": r.ratio,
+                             "runs": r.runs} for r in results]
+
+    if "warm" in args.only:
+        iterations = 100 if quick else 2_000
+        rows = warm.measure(iterations)
+        print(f"## Warm path: Lambda handler in-process, DynamoDB answered from memory ({iterations} requests "
+              "per route)\n")
+        print(render(["route", "status", "DynamoDB calls", "p50 ms", "p99 ms"],
+                     [[r.route, r.status, r.calls, r.p50_ms, r.p99_ms] for r in rows]))
+        print()
+        out["warm"] = [{"route": r.route, "status": r.status, "calls": r.calls, "p50_ms": r.p50_ms,
+                        "p99_ms": r.p99_ms} for r in rows]
+
+    out["floors_broken"] = broken
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=str))
+    if broken:
+        print("FLOORS BROKEN:\n  " + "\n  ".join(broken))
+        return 1
+    print("Every DynamoDB call count is at its floor.")
+    return 0
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    code = main()
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+    sys.exit(code)

@@ -1,0 +1,23 @@
+"""CI runs the benchmark in its quick mode: it fails on a broken DynamoDB call-count floor, never on a time."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_keeps_every_call_count_at_its_floor(tmp_path):
+    figures = tmp_path / "bench.json"
+    run = subprocess.run([sys.executable, "-m", "bench", "--quick", "--json", str(figures)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert figures.exists(), run.stdout + run.stderr
+    result = json.loads(figures.read_text())
+    assert result["floors_broken"] == [], run.stdout
+    assert run.returncode == 0, run.stdout + run.stderr
+    # Every section ran and measured something; the times themselves are only printed.
+    assert {"operations", "expiry", "throughput", "coldstart", "warm"} <= set(result)
+    assert all(row["ok"] for row in result["operations"])
+    assert [row["due"] for row in result["expiry"]] == [0, 20, 200]
+    assert all(row["calls"]["TransactWriteItems"] == row["due"] for row in result["throughput"])
