@@ -55,7 +55,7 @@ class Attempt:
     """One conditional write the service tried: the change and whether it committed or was stale."""
 
     change: Change
-    outcome: str  # "committed" | "stale"
+    outcome: str  # "committed" | "stale" | "conflict" (DynamoDB cancelled it: another transaction was in flight)
 
 
 class Replay:
@@ -72,6 +72,9 @@ class Replay:
                 real_commit(change, **kwargs)
             except transactions.StaleState:
                 self.attempts.append(Attempt(change, "stale"))
+                raise
+            except transactions.Contention:
+                self.attempts.append(Attempt(change, "conflict"))
                 raise
             self.attempts.append(Attempt(change, "committed"))
 

@@ -20,8 +20,10 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.reasons import SellerCancelReason
 from chalicelib.jobs import expiry
+from chalicelib.service import executor
 from chalicelib.service.executor import Outcome, execute
 from chalicelib.store import models, reads, transactions
+from tests.dynamo_calls import DynamoCalls
 from tests.helpers import order_body, record
 from tests.race_support import Replay, assert_store_consistent, at, snapshot
 
@@ -445,6 +447,85 @@ def test_nothing_answers_after_the_deadline_before_the_job_runs(late: str, desk:
     assert desk.detail()["status"] == "CANCELLED"
     assert desk.counts() == (0, 1)
     assert_store_consistent()
+
+
+# --- a transaction that arrives while another one on the same item is in flight ----------------------------
+#
+# DynamoDB cancels such a transaction (reason TransactionConflict) rather than queueing it. moto never does,
+# so the conflict is injected on the loser's first TransactWriteItems; the winner has committed by the time
+# the loser tries again.
+
+
+def test_a_conflicting_transaction_is_a_lost_race_not_a_server_error(desk: Desk, replay: Replay, monkeypatch):
+    desk.pending()
+    stale = snapshot(cancel_ids=(desk.cancel_id,))
+    assert desk.approve().status_code == 200
+    pauses: list[float] = []
+    monkeypatch.setattr(executor, "pause", pauses.append)
+
+    with replay.stale(stale), DynamoCalls() as calls:
+        calls.fail("TransactWriteItems", "TransactionCanceledException", times=1,
+                   reasons=["TransactionConflict", "None", "None", "None"])
+        lost = desk.approve()
+    # Decided again after a pause, from fresh state: the request is answered, the 409 of any lost race.
+    assert replay.outcomes == ["conflict"], replay.outcomes
+    assert_refused(lost, 409, "CANCELLATION_NOT_PENDING", status="APPROVED")
+    assert len(pauses) == 1
+    assert desk.counts() == (0, 0)
+    assert_store_consistent()
+
+
+def test_requests_on_two_orders_of_one_seller_meet_on_its_counters(desk: Desk, replay: Replay, monkeypatch):
+    """Every request moves the seller's action-needed counters, so two buyers asking at the same moment on two
+    different orders send two transactions on one counter item: the second is cancelled by DynamoDB, and must
+    be retried rather than answered with a 500."""
+    record(desk.api, desk.tok, "O2", buyer_id="B2")
+    desk.paid()
+    monkeypatch.setattr(executor, "pause", lambda seconds: None)
+    assert desk.request().status_code == 201
+
+    replay.reset()
+    with DynamoCalls() as calls:
+        # the counters item is the fourth of the transaction: order, cancellation, history (puts), counters
+        calls.fail("TransactWriteItems", "TransactionCanceledException", times=1,
+                   reasons=["None", "None", "None", "TransactionConflict"])
+        second = desk.api.post("/buyer/orders/O2/cancellation-requests", desk.tok.other_buyer,
+                               {"reason": "CHANGED_MIND"})
+    assert second.status_code == 201, second.json
+    assert replay.outcomes == ["conflict", "committed"]
+    assert desk.counts() == (2, 0)
+    assert_store_consistent()
+
+
+def test_a_transaction_that_keeps_conflicting_ends_in_409(desk: Desk, replay: Replay, monkeypatch):
+    desk.pending()
+    pauses: list[float] = []
+    monkeypatch.setattr(executor, "pause", pauses.append)
+    with DynamoCalls() as calls:
+        calls.fail("TransactWriteItems", "TransactionCanceledException",
+                   reasons=["TransactionConflict", "None", "None", "None"])
+        answer = desk.approve()
+    assert_refused(answer, 409, "CONCURRENT_UPDATE")
+    assert replay.outcomes[-3:] == ["conflict"] * 3
+    # between attempts, a jittered pause that doubles each time
+    assert len(pauses) == 2 and 0.01 <= pauses[0] <= 0.03 and 0.02 <= pauses[1] <= 0.06, pauses
+    assert desk.cancellation()["status"] == "REQUESTED"
+    assert_store_consistent()
+
+
+def test_throttling_is_not_taken_for_a_lost_race(desk: Desk, replay: Replay, monkeypatch):
+    """Only a conflict means another writer: a throttled transaction is a server-side failure (5xx, not kept
+    for the Idempotency-Key, so a retry acts afresh)."""
+    desk.pending()
+    monkeypatch.setattr(executor, "pause", lambda seconds: None)
+    replay.reset()
+    with DynamoCalls() as calls:
+        calls.fail("TransactWriteItems", "TransactionCanceledException", times=1,
+                   reasons=["ThrottlingError", "None", "None", "None"])
+        answer = desk.approve()
+    assert answer.status_code == 500, answer.json
+    assert replay.outcomes == ["conflict"]
+    assert desk.cancellation()["status"] == "REQUESTED"
 
 
 # --- the conditional write itself ------------------------------------------------------------------------

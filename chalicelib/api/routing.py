@@ -133,12 +133,12 @@ def _run(command: Command, now: datetime, idem: Idempotency | None) -> Response:
 
     seal = (lambda outcome: idem.seal(*answer(outcome))) if idem else None
     try:
-        outcome = execute(command.decide, now, seal)
+        outcome = execute(command.decide, now, seal, retry_conflicts=True)
     except IdempotencyKeyTaken:
         assert idem is not None
         replayed = idem.replay()
         if replayed is None:  # the earlier record expired in between: nothing to replay, act afresh
-            outcome = execute(command.decide, now, None)
+            outcome = execute(command.decide, now, None, retry_conflicts=True)
         else:
             return replayed
     except DomainError as error:

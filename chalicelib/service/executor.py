@@ -1,5 +1,7 @@
 """Runs a decision against fresh state and commits it, deciding again if another writer got there first."""
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,10 +9,15 @@ from typing import Any
 
 from ..domain.errors import Conflict
 from ..domain.model import Change
-from ..store.transactions import IdempotencyRecord, StaleState, commit
+from ..store.transactions import Contention, IdempotencyRecord, StaleState, commit
 
 # A racing writer can only win a few times in a row before the state leaves the one we can act on.
 MAX_ATTEMPTS = 3
+# DynamoDB cancels a transaction that meets another one in flight on any of its items (TransactionConflict):
+# another writer is at work, on this object or on a counter item shared by the seller's objects. Once it is
+# done, deciding again gives the real answer; the pause before trying grows with each attempt (jittered).
+CONFLICT_BACKOFF_SECONDS = 0.02
+pause: Callable[[float], None] = time.sleep
 
 
 @dataclass(slots=True)
@@ -26,16 +33,27 @@ Decider = Callable[[], Outcome]
 Sealer = Callable[[Outcome], IdempotencyRecord | None]
 
 
-def execute(decide: Decider, now: datetime, seal: Sealer | None = None) -> Outcome:
+def execute(decide: Decider, now: datetime, seal: Sealer | None = None, *, retry_conflicts: bool = False) -> Outcome:
     """`decide` loads state and raises a DomainError or returns an Outcome; `seal` gives the idempotency
-    record to commit with the change (the answer is then stored atomically with the effect)."""
-    for _ in range(MAX_ATTEMPTS):
+    record to commit with the change (the answer is then stored atomically with the effect).
+
+    `retry_conflicts`: a transaction DynamoDB cancelled for conflicting with another one in flight is a race
+    like any other (the API's callers get the 409 of the loser, never a 500); without it the Contention
+    goes to the caller, e.g. the expiry job, which has its own retry and backoff."""
+    for attempt in range(MAX_ATTEMPTS):
         outcome = decide()
         if outcome.change is None:
             return outcome
         try:
             commit(outcome.change, now=now, idempotency=seal(outcome) if seal else None)
         except StaleState:
+            continue
+        except Contention as error:
+            # Only a conflict means another writer; throttling and the like stay server-side failures.
+            if not retry_conflicts or set(error.codes) != {"TransactionConflict"}:
+                raise
+            if attempt + 1 < MAX_ATTEMPTS:
+                pause(CONFLICT_BACKOFF_SECONDS * 2**attempt * random.uniform(0.5, 1.5))
             continue
         return outcome
     raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")
