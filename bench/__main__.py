@@ -103,11 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"## Cold start: `import app` against `import chalice, pynamodb.models` (fresh interpreter, "
               f"median of {runs})\n")
         print(render(
-            ["bytecode", "bare import ms", "import app ms", "ratio", "app's own ms", "PyJWT loaded"],
-            [["cached (.pyc)" if r.compiled else "compiled at import (no .pyc shipped)", r.bare_ms, r.app_ms,
-              f"{r.ratio:.3f}", r.own_ms, "yes" if r.jwt_loaded else "no"] for r in results]))
-        print()
+            ["bytecode", "bare import ms", "import app ms", "ratio", "app's own ms", "CPU ms bare / app",
+             "CPU ratio", "PyJWT loaded"],
+            [["cached (.pyc)" if r.compiled else "compiled at import (no .pyc)", r.bare_ms, r.app_ms,
+              f"{r.ratio:.3f}", r.own_ms, f"{r.bare_cpu_ms:.0f} / {r.app_cpu_ms:.0f}", f"{r.cpu_ratio:.3f}",
+              "yes" if r.jwt_loaded else "no"] for r in results]))
+        effects = coldstart.import_side_effects()
+        print(f"\n`import app` opens no file but its modules: {'yes' if not effects['files_opened'] else 'NO'} "
+              f"{effects['files_opened'] or ''}; creates no DynamoDB connection: "
+              f"{'yes' if not effects['connections'] else 'NO'} {effects['connections'] or ''}\n")
+        out["import_side_effects"] = effects
         out["coldstart"] = [{"compiled": r.compiled, "bare_ms": r.bare_ms, "app_ms": r.app_ms, "ratio": r.ratio,
+                             "bare_cpu_ms": r.bare_cpu_ms, "app_cpu_ms": r.app_cpu_ms, "cpu_ratio": r.cpu_ratio,
                              "runs": r.runs} for r in results]
 
     if "warm" in args.only:

@@ -21,3 +21,5 @@ def test_quick_benchmark_keeps_every_call_count_at_its_floor(tmp_path):
     assert all(row["ok"] for row in result["operations"])
     assert [row["due"] for row in result["expiry"]] == [0, 20, 200]
     assert all(row["calls"]["TransactWriteItems"] == row["due"] for row in result["throughput"])
+    # Importing the app reads no file and makes no DynamoDB client (architecture.md: settings are lazy).
+    assert result["import_side_effects"] == {"files_opened": [], "connections": []}
