@@ -45,6 +45,21 @@ def from_api(error: ApiError) -> Response:
     return error_response(error.status, error.code, error.message, error.details, error.headers)
 
 
+# DynamoDB is momentarily over capacity or busy on the same items (after the SDK's own retries): the client
+# may simply retry, so the answer is a 503 with Retry-After, not a 500.
+_BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+                         "TransactionConflict", "TransactionConflictException", "TransactionInProgressException"})
+RETRY_AFTER_SECONDS = 1
+
+
+def busy_response(error: Exception) -> Response | None:
+    codes = set(getattr(error, "codes", ()) or ()) | {getattr(error, "cause_response_code", None) or ""}
+    if not codes & _BUSY_CODES:
+        return None
+    return error_response(503, "SERVICE_BUSY", "The service is busy; retry shortly.",
+                          headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 # Errors Chalice answers itself, by status, in the contract's words.
 FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "The request could not be understood."),

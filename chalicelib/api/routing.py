@@ -10,16 +10,17 @@ from typing import Any
 
 import msgspec
 from chalice.app import Blueprint, Request, Response
+from pynamodb.exceptions import PynamoDBException
 
 from ..auth.tokens import AuthFailure, from_context
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
 from ..service.executor import Decider, Outcome, execute
-from ..store.transactions import IdempotencyKeyTaken
+from ..store.transactions import Contention, IdempotencyKeyTaken
 from . import schemas
 from .auth import jwt_authorizer
-from .errors import JSON, ApiError, from_api, from_domain
+from .errors import JSON, ApiError, busy_response, from_api, from_domain
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import Idempotency
 
@@ -95,6 +96,11 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                 return from_api(error)
             except DomainError as error:
                 return from_domain(error)
+            except (Contention, PynamoDBException) as error:
+                busy = busy_response(error)
+                if busy is None:
+                    raise
+                return busy
 
         bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None,
                  content_types=["*/*"], name=handler.__name__)(view)
@@ -121,8 +127,11 @@ def _serve(spec: RouteSpec, handler: Callable[..., Any], request: Request, path_
         return result
     concrete_path = spec.path.format(**path_params)
     assert identity is not None
+    # The body as understood, not as spelled: whitespace, key order or an explicit null for an omitted
+    # optional field do not make a retry a different request.
+    canonical = msgspec.json.encode(ctx.body, order="sorted")
     idem = Idempotency.from_request(request.headers.get(IDEMPOTENCY_HEADER), identity, spec.method, concrete_path,
-                                    raw, now)
+                                    canonical, now)
     return _run(result, now, idem)
 
 
