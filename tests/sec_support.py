@@ -200,6 +200,12 @@ class Desk:
         assert shipped.status_code == 200, shipped.json
         return order_id
 
+    def delivered(self, seller: str = "S1", buyer: str = "B1") -> str:
+        order_id = self.in_transit(seller, buyer)
+        delivered = self.api.post(f"/platform/orders/{order_id}/delivery", self.token_for("platform", seller, buyer))
+        assert delivered.status_code == 200, delivered.json
+        return order_id
+
     @contextmanager
     def writes(self) -> Iterator[list[str]]:
         """The DynamoDB write operations made inside the block: none means the store is as it was."""
@@ -342,6 +348,7 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "record_payment": lambda d, s, b: (f"/platform/orders/{d.order(seller=s, buyer=b, status='UNPAID')}/payment",
                                        None),
     "record_delivery": lambda d, s, b: (f"/platform/orders/{d.in_transit(s, b)}/delivery", None),
+    "record_completion": lambda d, s, b: (f"/platform/orders/{d.delivered(s, b)}/completion", None),
     "buyer_order": lambda d, s, b: (f"/buyer/orders/{d.order(seller=s, buyer=b)}", None),
     "request_cancellation": lambda d, s, b: (
         f"/buyer/orders/{d.order(seller=s, buyer=b)}/cancellation-requests", {"reason": "CHANGED_MIND"}),

@@ -31,7 +31,7 @@ def test_recording_an_order_is_idempotent_by_body(api, tok):
     assert other.json["error"]["details"]["current"] == {"order_status": "AWAITING_SHIPMENT"}
 
 
-def test_payment_then_shipping_then_delivery(api, tok, clock):
+def test_payment_shipping_delivery_and_completion(api, tok, clock):
     record(api, tok, "O1", status="UNPAID")
     paid = api.post("/platform/orders/O1/payment", tok.platform)
     assert (paid.status_code, paid.json["status"]) == (200, "AWAITING_SHIPMENT")
@@ -45,10 +45,14 @@ def test_payment_then_shipping_then_delivery(api, tok, clock):
     early = api.post("/platform/orders/O1/delivery", tok.platform)
     assert early.json["status"] == "DELIVERED"
     assert api.post("/platform/orders/O1/delivery", tok.platform).json["error"]["code"] == "ORDER_NOT_IN_TRANSIT"
+    completed = api.post("/platform/orders/O1/completion", tok.platform)
+    assert (completed.status_code, completed.json["status"]) == (200, "COMPLETED")
+    assert api.post("/platform/orders/O1/completion", tok.platform).json["error"]["code"] == "ORDER_NOT_DELIVERED"
+    assert [o["order_id"] for o in api.get("/seller/orders?tab=completed", tok.seller).json["items"]] == ["O1"]
     history = detail(api, tok, "O1")["history"]
     assert [(h["action"], h["actor"]) for h in history] == [
         ("ORDER_RECORDED", "PLATFORM"), ("PAYMENT_RECORDED", "PLATFORM"), ("SHIPMENT_ARRANGED", "SELLER"),
-        ("SHIPPED", "SELLER"), ("DELIVERED", "PLATFORM")]
+        ("SHIPPED", "SELLER"), ("DELIVERED", "PLATFORM"), ("COMPLETED", "PLATFORM")]
     assert history[1]["from_status"] == "UNPAID" and history[1]["to_status"] == "AWAITING_SHIPMENT"
 
 

@@ -70,3 +70,9 @@ def record_payment(ctx: Ctx, order_id: str) -> Command:
           errors=(404, 409), tag="platform", summary="Record delivery: IN_TRANSIT to DELIVERED")
 def record_delivery(ctx: Ctx, order_id: str) -> Command:
     return Command(commands.record_delivery(ctx.identity, order_id, ctx.now), _order_answer)
+
+
+@endpoint(platform, "/platform/orders/{order_id}/completion", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+          errors=(404, 409), tag="platform", summary="Record completion: DELIVERED to COMPLETED")
+def record_completion(ctx: Ctx, order_id: str) -> Command:
+    return Command(commands.record_completion(ctx.identity, order_id, ctx.now), _order_answer)

@@ -54,6 +54,7 @@ def _order_fields(o: Order) -> dict:
         "arranged_at": _iso(o.arranged_at),
         "shipped_at": _iso(o.shipped_at),
         "delivered_at": _iso(o.delivered_at),
+        "completed_at": _iso(o.completed_at),
         "cancelled_at": _iso(o.cancelled_at),
         "tracking_number": o.tracking_number,
         "pending_cancel_id": o.pending_cancel_id,

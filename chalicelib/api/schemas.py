@@ -123,6 +123,7 @@ class OrderOut(_Out):
     arranged_at: Instant | None
     shipped_at: Instant | None
     delivered_at: Instant | None
+    completed_at: Instant | None
     cancelled_at: Instant | None
     tracking_number: str | None
     pending_cancel_id: str | None

@@ -94,6 +94,13 @@ def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
     return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
 
 
+def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
+    if order.status is not OrderStatus.DELIVERED:
+        raise _order_conflict(order, "Only a DELIVERED order can be completed.", "ORDER_NOT_DELIVERED")
+    new = _next(order, status=OrderStatus.COMPLETED, completed_at=now)
+    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
+
+
 # --- buyer --------------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ class Order:
     arranged_at: datetime | None = None
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+    completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     tracking_number: str | None = None
     # The buyer request now waiting for the seller, if any (rule 7: one at a time).

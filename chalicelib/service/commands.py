@@ -82,6 +82,14 @@ def record_delivery(identity: Identity, order_id: str, now: datetime) -> Decider
     return decide
 
 
+def record_completion(identity: Identity, order_id: str, now: datetime) -> Decider:
+    def decide() -> Outcome:
+        change = lifecycle.record_completion(_order_for(identity, order_id), now, identity.sub)
+        return Outcome(change, change.order)
+
+    return decide
+
+
 # --- buyer --------------------------------------------------------------------------------------------
 
 

@@ -95,6 +95,7 @@ class OrderItem(Model):
     arranged_at = UnicodeAttribute(null=True)
     shipped_at = UnicodeAttribute(null=True)
     delivered_at = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
     tracking_number = UnicodeAttribute(null=True)
     pending_cancel_id = UnicodeAttribute(null=True)
