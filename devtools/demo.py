@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import config
 from chalicelib.domain.clock import utc_now
-from chalicelib.domain.enums import Actor, OrderStatus
+from chalicelib.domain.enums import OrderStatus
 from chalicelib.domain.identity import Identity, Role
-from chalicelib.domain.model import Cancellation, Change, HistoryEntry, LineItem, Order
+from chalicelib.domain.model import Cancellation, LineItem, Order
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.service import commands
 from chalicelib.service.executor import Decider, execute
-from chalicelib.store import reads, transactions
+from chalicelib.store import reads
 
 SELLER_ID = "S1"
 OTHER_SELLER_ID = "S2"
@@ -118,13 +118,7 @@ class _Loader:
         execute(commands.record_delivery(PLATFORM, order_id, at), at)
 
     def complete(self, order_id: str, at: datetime) -> None:
-        """DELIVERED -> COMPLETED. The platform closes orders outside this service (no route or rule moves an
-        order there), so the demo writes that change itself, through the same one-transaction commit."""
-        order = reads.get_order(order_id)
-        assert order is not None and order.status is OrderStatus.DELIVERED
-        done = replace(order, status=OrderStatus.COMPLETED, version=order.version + 1)
-        entry = HistoryEntry(at, Actor.PLATFORM, PLATFORM.sub, "ORDER_COMPLETED", order.status, done.status)
-        transactions.commit(Change(done, order.version, entry), now=at)
+        execute(commands.record_completion(PLATFORM, order_id, at), at)
 
     # -- buyers and sellers
 

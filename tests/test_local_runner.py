@@ -113,7 +113,7 @@ def test_demo_shop_is_served(stack):
     assert kinds == {"REQUESTED", "AUTO_APPROVED", "APPROVED", "REJECTED", "WITHDRAWN", "SELLER_CANCELLED"}
 
     detail = http(stack.base_url, "GET", f"/seller/orders/{stack.shop.orders['COMPLETED']}", seller).json
-    assert [h["action"] for h in detail["history"]][-1] == "ORDER_COMPLETED"
+    assert [h["action"] for h in detail["history"]][-1] == "COMPLETED"
 
 
 def test_the_other_sellers_order_stays_apart(stack):
