@@ -5,9 +5,10 @@ so each request sees the current values. Defaults here match `.chalice/config.js
 """
 
 import os
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+
+import msgspec
 
 from .domain.policy import Policy, parse_bands
 
@@ -71,8 +72,7 @@ def policy() -> Policy:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class AuthSettings:
+class AuthSettings(msgspec.Struct, frozen=True):
     mode: str  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
     secret: str
     issuer: str

@@ -9,11 +9,12 @@ the loser's first write was refused as stale and see what it did after deciding 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.domain.model import Cancellation, Change, Order
 from chalicelib.service import executor

@@ -1,9 +1,9 @@
 """The product rules on plain values: no AWS, no HTTP."""
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.enums import Actor, AutoApproveCause, CancellationStatus, Fault, OrderStatus

@@ -1,9 +1,9 @@
 """SFCR window, rate and standing."""
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.config import DEFAULT_SFCR_BANDS
 from chalicelib.domain import sfcr

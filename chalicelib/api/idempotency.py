@@ -6,9 +6,9 @@ conditional put. 5xx answers are never kept, so a retry after one acts afresh.
 """
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import msgspec
 from chalice.app import Response
 
 from ..domain.identity import Identity
@@ -29,8 +29,7 @@ def _sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Idempotency:
+class Idempotency(msgspec.Struct, frozen=True):
     key: str
     body_hash: str
     now: datetime

@@ -4,7 +4,6 @@ the fail-closed auth gate, idempotency and `/openapi.json`."""
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,15 +28,13 @@ _LIMIT = re.compile(r"[0-9]{1,9}")
 PATH_ID = schemas.ID_PATTERN
 
 
-@dataclass(frozen=True, slots=True)
-class QueryParam:
+class QueryParam(msgspec.Struct, frozen=True):
     name: str
     schema: dict[str, Any]
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class RouteSpec:
+class RouteSpec(msgspec.Struct, frozen=True):
     path: str
     method: str
     role: Role | None
@@ -54,8 +51,7 @@ class RouteSpec:
 REGISTRY: list[RouteSpec] = []
 
 
-@dataclass(slots=True)
-class Ctx:
+class Ctx(msgspec.Struct):
     identity: Identity | None
     body: Any
     query: dict[str, str]
@@ -63,13 +59,12 @@ class Ctx:
     request: Request
 
 
-@dataclass(slots=True)
-class Command:
+class Command(msgspec.Struct):
     """A state change: how to decide it, and how to answer (status, Struct) once it is decided."""
 
     decide: Decider
     answer: Callable[[Outcome], tuple[int, msgspec.Struct]]
-    extra: dict = field(default_factory=dict)
+    extra: dict = msgspec.field(default_factory=dict)
 
 
 def encode(payload: msgspec.Struct | dict) -> str:

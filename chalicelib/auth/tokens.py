@@ -7,9 +7,10 @@ identity provider against its JWKS (keys cached across invocations of a warm Lam
 import logging
 import re
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .. import config, obs
 from ..domain.identity import Identity, Role
@@ -43,8 +44,7 @@ def _jwks_client(url: str) -> "jwt.PyJWKClient":
                            timeout=JWKS_TIMEOUT_SECONDS)
 
 
-@dataclass(frozen=True, slots=True)
-class Verified:
+class Verified(msgspec.Struct, frozen=True):
     identity: Identity
     expires_at: int  # the token's exp, in seconds since the epoch
 

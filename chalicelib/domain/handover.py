@@ -1,6 +1,7 @@
 """Whether the parcel goes to logistics, and the warning the seller sees."""
 
-from dataclasses import dataclass
+
+import msgspec
 
 from .enums import PAID_UNSHIPPED, OrderStatus
 from .model import Order
@@ -9,8 +10,7 @@ NO_HANDOVER_WARNING = "You don't need to hand over this order to logistics."
 PENDING_REQUEST_WARNING = "The buyer asked to cancel this order: answer the request before handing it to logistics."
 
 
-@dataclass(frozen=True, slots=True)
-class Handover:
+class Handover(msgspec.Struct, frozen=True):
     hand_over_to_logistics: bool
     warning: str | None
 

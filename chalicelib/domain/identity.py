@@ -1,7 +1,8 @@
 """Who is calling, as the verified token says; never taken from the path, query or body."""
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 
 class Role(StrEnum):
@@ -10,8 +11,7 @@ class Role(StrEnum):
     PLATFORM = "platform"
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True):
     sub: str
     role: Role
     seller_id: str | None = None

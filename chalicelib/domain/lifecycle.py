@@ -4,8 +4,9 @@ Each function takes the current state and `now`, checks every rule, and returns 
 it never mutates its inputs, so a caller that loses a race can decide again from fresh state.
 """
 
-from dataclasses import replace
 from datetime import datetime
+
+from msgspec.structs import replace
 
 from .clock import iso, market_day
 from .enums import (

@@ -1,7 +1,8 @@
 """Orders and cancellations as plain values; `version` counts the changes each has seen."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
+
+import msgspec
 
 from .enums import (
     Actor as Initiator,
@@ -14,15 +15,13 @@ from .enums import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
+class LineItem(msgspec.Struct, frozen=True):
     sku: str
     quantity: int
     unit_price: int
 
 
-@dataclass(slots=True)
-class Order:
+class Order(msgspec.Struct):
     order_id: str
     seller_id: str
     buyer_id: str
@@ -60,8 +59,7 @@ class Order:
         return self.pending_cancel_id is not None or self.awaiting_acknowledgement
 
 
-@dataclass(slots=True)
-class Cancellation:
+class Cancellation(msgspec.Struct):
     cancel_id: str
     order_id: str
     seller_id: str
@@ -88,8 +86,7 @@ class Cancellation:
         return self.resolved_at or self.requested_at
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(msgspec.Struct, frozen=True):
     """One state change of an order: when, who, what."""
 
     at: datetime
@@ -102,8 +99,7 @@ class HistoryEntry:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CounterDelta:
+class CounterDelta(msgspec.Struct, frozen=True):
     """Moves of a seller's action-needed counts."""
 
     requested: int = 0
@@ -113,8 +109,7 @@ class CounterDelta:
         return bool(self.requested or self.auto_approved)
 
 
-@dataclass(frozen=True, slots=True)
-class CohortDelta:
+class CohortDelta(msgspec.Struct, frozen=True):
     """Moves of a seller's SFCR cohort for the market day its orders were placed on."""
 
     day: str
@@ -122,8 +117,7 @@ class CohortDelta:
     seller_fault: int = 0
 
 
-@dataclass(slots=True)
-class Change:
+class Change(msgspec.Struct):
     """Everything one state change writes, committed together or not at all.
 
     `order_was`/`cancellation_was` are the versions the change was decided from (None: the item is new).
@@ -134,5 +128,5 @@ class Change:
     history: HistoryEntry
     cancellation: Cancellation | None = None
     cancellation_was: int | None = None
-    counters: CounterDelta = field(default_factory=CounterDelta)
+    counters: CounterDelta = msgspec.field(default_factory=CounterDelta)
     cohort: CohortDelta | None = None

@@ -1,11 +1,11 @@
 """Market policy values: grace period, response window, SFCR window, thresholds and time zone."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
+import msgspec
 
-@dataclass(frozen=True, slots=True)
-class Band:
+
+class Band(msgspec.Struct, frozen=True):
     """From `min_rate` (inclusive) up to the next band, a seller has this standing and volume cap."""
 
     min_rate: float
@@ -13,8 +13,7 @@ class Band:
     order_volume_cap: float
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True):
     response_window: timedelta
     grace_period: timedelta
     sfcr_window_days: int

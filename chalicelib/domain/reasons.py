@@ -1,7 +1,8 @@
 """The single catalogue of cancellation reasons: validation and `GET /cancellation-reasons` both read it."""
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from .enums import PAID_UNSHIPPED, Fault, OrderStatus
 
@@ -40,8 +41,7 @@ SYSTEM_REJECT_REASONS = frozenset({RejectReason.ORDER_SHIPPED})
 SELLER_REJECT_REASONS = tuple(r for r in RejectReason if r not in SYSTEM_REJECT_REASONS)
 
 
-@dataclass(frozen=True, slots=True)
-class SellerCancelRule:
+class SellerCancelRule(msgspec.Struct, frozen=True):
     reason: SellerCancelReason
     allowed_statuses: frozenset[OrderStatus]
     fault: Fault

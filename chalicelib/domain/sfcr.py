@@ -1,13 +1,13 @@
 """Seller-fault cancellation rate over the cohort of orders placed in the last N market days."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+import msgspec
 
 from .policy import Policy
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     first_day: date
     last_day: date
     start: datetime  # 00:00 of first_day in the market's time zone
@@ -23,8 +23,7 @@ def window(now: datetime, policy: Policy) -> Window:
     return Window(first, today, datetime.combine(first, time(0), tzinfo=zone), now)
 
 
-@dataclass(frozen=True, slots=True)
-class Sfcr:
+class Sfcr(msgspec.Struct, frozen=True):
     window: Window
     orders: int
     seller_fault_cancellations: int

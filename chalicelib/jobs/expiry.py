@@ -19,9 +19,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from queue import SimpleQueue
+
+import msgspec
+from msgspec.structs import asdict
 
 from .. import config, obs
 from ..domain.errors import DomainError
@@ -46,8 +48,7 @@ RETRYABLE = frozenset({
 Due = tuple[Cancellation, Order | None]
 
 
-@dataclass(slots=True)
-class Report:
+class Report(msgspec.Struct):
     due_seen: int = 0  # due requests read from the index
     auto_approved: int = 0
     skipped: int = 0  # answered, withdrawn or shipped since they were read

@@ -3,9 +3,10 @@
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from ..domain.errors import Conflict
 from ..domain.model import Change
@@ -20,8 +21,7 @@ CONFLICT_BACKOFF_SECONDS = 0.02
 pause: Callable[[float], None] = time.sleep
 
 
-@dataclass(slots=True)
-class Outcome:
+class Outcome(msgspec.Struct):
     """What a decision produced: the change to write (None: nothing to write) and what to answer with."""
 
     change: Change | None

@@ -1,8 +1,9 @@
 """Read models for the seller's and buyer's screens."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.errors import NotFound
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
     from ..domain.sfcr import Sfcr
 
 
-@dataclass(frozen=True, slots=True)
-class OrderDetail:
+class OrderDetail(msgspec.Struct, frozen=True):
     order: Order
     cancellations: list[Cancellation]
     history: list[HistoryEntry]

@@ -1,10 +1,10 @@
 """Key-based reads: every one is a GetItem, one Query page, or one BatchGetItem."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
+import msgspec
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from ..domain.clock import iso
@@ -55,8 +55,7 @@ def order_history(order_id: str) -> list[HistoryEntry]:
     return [history_from_item(item) for item in HistoryItem.query(order_id, consistent_read=True)]
 
 
-@dataclass(frozen=True, slots=True)
-class ActionNeeded:
+class ActionNeeded(msgspec.Struct, frozen=True):
     requested: int
     auto_approved: int
 
@@ -85,8 +84,7 @@ def cohort_totals(seller_id: str, first_day: date, last_day: date) -> tuple[int,
 # --- pages --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(msgspec.Struct, Generic[T], frozen=True):
     items: list[T]
     last_key: Key | None
 

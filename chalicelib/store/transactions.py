@@ -5,9 +5,9 @@ the change was decided from; the history entry, the counters and the idempotency
 either everything happens or nothing does, and counters can never drift from the items they count.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -59,8 +59,7 @@ class Contention(Exception):
         self.codes = codes
 
 
-@dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
+class IdempotencyRecord(msgspec.Struct, frozen=True):
     key: str
     body_hash: str
     status_code: int
