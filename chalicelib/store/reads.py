@@ -10,7 +10,14 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from ..domain.clock import iso
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.model import Cancellation, HistoryEntry, Order
-from .mapping import cancellation_from_item, history_from_item, order_from_item
+from .mapping import (
+    Raw,
+    cancellation_from_item,
+    cancellation_from_raw,
+    history_from_item,
+    order_from_item,
+    order_from_raw,
+)
 from .models import (
     ACTION_NEEDED_KEY,
     COHORT_PREFIX,
@@ -28,17 +35,13 @@ T = TypeVar("T")
 
 
 def get_order(order_id: str) -> Order | None:
-    try:
-        return order_from_item(OrderItem.get(order_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    raw = OrderItem._get_connection().get_item(order_id, consistent_read=True).get("Item")
+    return order_from_raw(raw) if raw else None
 
 
 def get_cancellation(cancel_id: str) -> Cancellation | None:
-    try:
-        return cancellation_from_item(CancellationItem.get(cancel_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    raw = CancellationItem._get_connection().get_item(cancel_id, consistent_read=True).get("Item")
+    return cancellation_from_raw(raw) if raw else None
 
 
 def get_orders(order_ids: list[str]) -> dict[str, Order]:
@@ -47,8 +50,10 @@ def get_orders(order_ids: list[str]) -> dict[str, Order]:
 
 
 def order_cancellations(order_id: str) -> list[Cancellation]:
-    items = CancellationItem.by_order.query(order_id)
-    return [cancellation_from_item(item) for item in items]
+    """An order's few cancellations, oldest first, in one Query."""
+    items, _ = _query(CancellationItem, CancellationItem.by_order, order_id, limit=None, after=None,
+                      newest_first=False)
+    return [cancellation_from_raw(raw) for raw in items]
 
 
 def order_history(order_id: str) -> list[HistoryEntry]:
@@ -89,21 +94,28 @@ class Page(msgspec.Struct, Generic[T], frozen=True):
     last_key: Key | None
 
 
-def _page(index, hash_value: str, key_attrs: tuple[str, ...], limit: int, after: Key | None,
-          newest_first: bool) -> tuple[list, Key | None]:
-    # Ask for one more than the page so `last_key` is set only when another page really exists.
-    results = index.query(
+def _query(model, index, hash_value: str, *, limit: int | None, after: Key | None,
+           newest_first: bool) -> tuple[list[Raw], Key | None]:
+    """One Query call on an index, items as DynamoDB returns them."""
+    data = model._get_connection().query(
         hash_value,
+        index_name=index.Meta.index_name,
         scan_index_forward=not newest_first,
-        limit=limit + 1,
-        last_evaluated_key={k: {"S": v} for k, v in after.items()} if after else None,
+        limit=limit,
+        exclusive_start_key={k: {"S": v} for k, v in after.items()} if after else None,
     )
-    items = list(results)
+    last = data.get("LastEvaluatedKey")
+    return data.get("Items", []), ({k: v["S"] for k, v in last.items()} if last else None)
+
+
+def _page(model, index, hash_value: str, key_attrs: tuple[str, ...], limit: int, after: Key | None,
+          newest_first: bool) -> tuple[list[Raw], Key | None]:
+    # Ask for one more than the page so `last_key` is set only when another page really exists.
+    items, _ = _query(model, index, hash_value, limit=limit + 1, after=after, newest_first=newest_first)
     if len(items) <= limit:
         return items, None
     items = items[:limit]
-    last = items[-1]
-    return items, {attr: getattr(last, attr) for attr in key_attrs}
+    return items, {attr: items[-1][attr]["S"] for attr in key_attrs}
 
 
 def seller_orders(seller_id: str, tab: Tab, attention_only: bool, limit: int, after: Key | None) -> Page[Order]:
@@ -114,21 +126,22 @@ def seller_orders(seller_id: str, tab: Tab, attention_only: bool, limit: int, af
         index, hash_value, attr = OrderItem.by_seller, seller_id, "seller_id"
     else:
         index, hash_value, attr = OrderItem.by_seller_tab, f"{seller_id}#{tab.value}", "seller_tab"
-    items, last = _page(index, hash_value, ("order_id", attr, "placed_key"), limit, after, newest_first=True)
-    return Page([order_from_item(item) for item in items], last)
+    items, last = _page(OrderItem, index, hash_value, ("order_id", attr, "placed_key"), limit, after,
+                        newest_first=True)
+    return Page([order_from_raw(raw) for raw in items], last)
 
 
 def seller_cancellations(seller_id: str, status: CancellationStatus | None, limit: int,
                          after: Key | None) -> Page[Cancellation]:
     if status is None:
-        items, last = _page(CancellationItem.by_seller, seller_id, ("cancel_id", "seller_id", "listed_key"),
-                            limit, after, newest_first=True)
+        items, last = _page(CancellationItem, CancellationItem.by_seller, seller_id,
+                            ("cancel_id", "seller_id", "listed_key"), limit, after, newest_first=True)
     else:
         # Pending requests: most urgent (earliest deadline) first; every other status newest first.
-        items, last = _page(CancellationItem.by_seller_status, f"{seller_id}#{status.value}",
+        items, last = _page(CancellationItem, CancellationItem.by_seller_status, f"{seller_id}#{status.value}",
                             ("cancel_id", "seller_status", "status_key"), limit, after,
                             newest_first=status is not CancellationStatus.REQUESTED)
-    return Page([cancellation_from_item(item) for item in items], last)
+    return Page([cancellation_from_raw(raw) for raw in items], last)
 
 
 def due_requests(now: datetime, shard: int, page_size: int = 100) -> Iterator[Cancellation]:
