@@ -1,0 +1,634 @@
+"""The whole lifecycle, model-checked: random sequences of every party's actions, clock moves and expiry runs,
+driven through the real app (chalice.test.Client over moto) and compared after every step with a small
+reference model of product.md written here, independently of chalicelib's domain code.
+
+Each example starts on empty tables and a clock frozen at START. After every step, through the API:
+each order's status, cancellations and history match the model; at most one request is pending per order;
+an order is CANCELLED iff it has exactly one accepted cancellation; final states never change; action-needed
+counts equal the items they count; SFCR equals a recount. At the end of each example the stored items are
+recounted as well. `LIFECYCLE_MODEL_EXAMPLES` raises the number of examples for a longer run.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from chalice.test import Client
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from moto import mock_aws
+
+from chalicelib.jobs import expiry
+from chalicelib.store import models
+from tests.conftest import START, Api, Tokens
+from tests.race_support import assert_store_consistent
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = int(os.environ.get("LIFECYCLE_MODEL_EXAMPLES", "30"))
+STEPS = 40
+MAX_ORDERS = 6
+
+# --- the reference model: product.md, in as few lines as it takes --------------------------------------
+
+GRACE = timedelta(seconds=int(os.environ.get("BUYER_GRACE_PERIOD_SECONDS", "3600")))
+WINDOW = timedelta(seconds=int(os.environ.get("SELLER_RESPONSE_WINDOW_SECONDS", "172800")))
+SFCR_DAYS = int(os.environ.get("SFCR_WINDOW_DAYS", "7"))
+MARKET = ZoneInfo(os.environ.get("MARKET_TIMEZONE", "UTC"))  # whose calendar days the SFCR window counts
+# (lowest rate, standing, order volume cap), highest band first
+STANDINGS = ((0.75, "SUSPENDED", 0.0), (0.50, "RESTRICTED", 0.25), (0.30, "RESTRICTED", 0.5),
+             (0.10, "RESTRICTED", 0.75), (0.025, "AT_RISK", 1.0), (0.0, "GOOD", 1.0))
+
+UNSHIPPED = ("UNPAID", "AWAITING_SHIPMENT", "AWAITING_COLLECTION")
+PAID_UNSHIPPED = ("AWAITING_SHIPMENT", "AWAITING_COLLECTION")
+ACCEPTED = ("AUTO_APPROVED", "APPROVED", "SELLER_CANCELLED")
+BUYER_REASONS = ("CHANGED_MIND", "ORDERED_BY_MISTAKE", "FOUND_BETTER_PRICE", "NEED_TO_CHANGE_ADDRESS",
+                 "DELIVERY_TOO_SLOW", "PAYMENT_ISSUE", "OTHER")
+REJECT_REASONS = ("PRODUCT_PACKED", "DELIVERY_ON_SCHEDULE", "AGREED_WITH_BUYER", "INVALID_REASON")
+# seller cancel reason -> (statuses it is allowed in, counts toward SFCR)
+SELLER_REASONS = {
+    "OUT_OF_STOCK": (UNSHIPPED, True),
+    "WRONG_PRICE": (UNSHIPPED, True),
+    "BUYER_NOT_PAID_IN_TIME": (("UNPAID",), False),
+    "ADDRESS_NOT_DELIVERABLE": (PAID_UNSHIPPED, False),
+}
+SELLERS = {"S1": "seller", "S2": "other_seller"}
+BUYERS = {"B1": "buyer", "B2": "other_buyer"}
+NO_HANDOVER = "You don't need to hand over this order to logistics."
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class MCancel:
+    cancel_id: str
+    order_id: str
+    seller: str
+    status: str
+    respond_by: datetime | None = None
+    cause: str | None = None
+    reject_reason: str | None = None
+    counts_sfcr: bool = False
+    acknowledged: bool = False
+
+
+@dataclass
+class MOrder:
+    order_id: str
+    seller: str
+    buyer: str
+    status: str
+    placed_at: datetime
+    paid_at: datetime | None
+    body: dict[str, Any]
+    pending: str | None = None
+    cancelled_by: str | None = None
+    may_request: bool = True
+    history: list[tuple[str, str]] = field(default_factory=list)  # (at, to_status) per change
+
+
+class Model:
+    def __init__(self, now: datetime):
+        self.now = now
+        self.orders: dict[str, MOrder] = {}
+        self.cancels: dict[str, MCancel] = {}
+        self.touched: set[str] = set()  # orders the last step acted on or changed
+
+    def change(self, order: MOrder, status: str | None = None) -> None:
+        self.touched.add(order.order_id)
+        if status:
+            order.status = status
+        order.history.append((iso(self.now), order.status))
+
+    def overdue(self, order: MOrder) -> bool:
+        pending = self.cancels.get(order.pending or "")
+        return pending is not None and pending.respond_by is not None and self.now >= pending.respond_by
+
+    def answerable(self, c: MCancel) -> bool:
+        """A pending request the buyer may withdraw or the seller answer: before its deadline (rule 5)."""
+        assert c.respond_by is not None or c.status != "REQUESTED"
+        return c.status == "REQUESTED" and c.respond_by is not None and self.now < c.respond_by
+
+    def close(self, c: MCancel, status: str, order_status: str | None = None, **changes: Any) -> None:
+        order = self.orders[c.order_id]
+        c.status = status
+        for name, value in changes.items():
+            setattr(c, name, value)
+        order.pending = None
+        if order_status == "CANCELLED":
+            order.cancelled_by = c.cancel_id
+        self.change(order, order_status)
+
+    def expire(self) -> None:
+        due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.respond_by <= self.now]
+        for c in due:
+            self.close(c, "AUTO_APPROVED", "CANCELLED", cause="SELLER_RESPONSE_TIMEOUT")
+
+    def action_needed(self, seller: str) -> tuple[int, int]:
+        mine = [c for c in self.cancels.values() if c.seller == seller]
+        return (sum(c.status == "REQUESTED" for c in mine),
+                sum(c.status == "AUTO_APPROVED" and not c.acknowledged for c in mine))
+
+    def sfcr(self, seller: str) -> dict[str, Any]:
+        """Orders placed from 00:00 of today - (days - 1) in the market's calendar, and their seller faults."""
+        today = self.now.astimezone(MARKET).date()
+        first = today - timedelta(days=SFCR_DAYS - 1)
+        cohort = [o for o in self.orders.values()
+                  if o.seller == seller and first <= o.placed_at.astimezone(MARKET).date() <= today]
+        faults = sum(o.cancelled_by is not None and self.cancels[o.cancelled_by].counts_sfcr for o in cohort)
+        rate = faults / len(cohort) if cohort else 0.0
+        _, standing, cap = next(band for band in STANDINGS if rate >= band[0])
+        start = datetime.combine(first, time(0), tzinfo=MARKET)
+        return {"window": {"from": iso(start), "to": iso(self.now)}, "orders": len(cohort),
+                "seller_fault_cancellations": faults, "rate": pytest.approx(rate), "standing": standing,
+                "order_volume_cap": pytest.approx(cap)}
+
+
+# --- the machine -------------------------------------------------------------------------------------------
+
+# How an order arrives: status, placed how long ago, paid when placed (else paid now, or unpaid). Mostly paid
+# hours ago, so that a request waits for the seller; the last two sit on either side of the SFCR window's start
+# (00:00 six days before today, START being 09:00).
+ARRIVALS = [
+    *[("AWAITING_SHIPMENT", timedelta(hours=3), True)] * 4,
+    ("AWAITING_SHIPMENT", timedelta(0), False),
+    ("UNPAID", timedelta(0), False),
+    ("UNPAID", timedelta(days=1), False),
+    ("AWAITING_SHIPMENT", timedelta(days=6, hours=9), True),
+    ("AWAITING_SHIPMENT", timedelta(days=6, hours=9, seconds=1), False),
+]
+# seller (mostly S1: S2 keeps the counters honest per seller), buyer, and how the order arrives
+ORDER_SPECS = st.tuples(st.sampled_from(["S1", "S1", "S1", "S2"]), st.sampled_from(sorted(BUYERS)),
+                        st.sampled_from(ARRIVALS)).map(lambda spec: (spec[0], spec[1], *spec[2]))
+OrderSpec = tuple[str, str, str, timedelta, bool]
+# Each action picks its object with `i`; with `aim` it picks among the objects the action suits, so most steps
+# change something while the others check that a refused action changes nothing. Hypothesis leans towards the
+# first element of a sampled_from (its simplest), so lists start with the choice that exercises most.
+PICK = st.integers(0, 7)
+AIM = st.sampled_from([True, False])
+RUNS = {"examples": 0, "steps": 0, "calls": 0}
+
+
+@dataclass(frozen=True)
+class Action:
+    weight: int
+    applies: Callable[[Any], bool]
+    arguments: dict[str, st.SearchStrategy]
+
+
+# Every party's actions, each a method of the machine. One rule (`step`) draws among those that apply, by
+# weight: hypothesis's own rule choice (swarm testing, which turns half the rules off in a typical example)
+# left most examples without a request reaching its answer, its deadline or the expiry job.
+ACTIONS: dict[str, Action] = {}
+
+
+def action(weight: int, applies: Callable[[Any], bool] = lambda machine: True, **arguments: st.SearchStrategy):
+    def register(method: Callable) -> Callable:
+        ACTIONS[method.__name__] = Action(weight, applies, arguments)
+        return method
+
+    return register
+
+
+def choose(items: list, i: int, aim: bool, suits) -> Any:
+    suited = [item for item in items if suits(item)] if aim else []
+    pool = suited or items
+    return pool[i % len(pool)]
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    """One example: its own tables (a fresh moto), its own frozen clock, the real app behind a test client."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        RUNS["examples"] += 1
+        self._travel = time_machine.travel(START, tick=False)
+        self.clock = self._travel.start()
+        self._aws = mock_aws()
+        self._aws.start()
+        models.create_tables()
+        from app import app
+
+        self._client = Client(app, stage_name="test", project_dir=str(ROOT))
+        self.api = Api(self._client.__enter__())
+        self.tok = Tokens()
+        self.model = Model(START)
+        self.finals: dict[str, Any] = {}  # what each final cancellation and cancelled order first looked like
+
+    def teardown(self) -> None:
+        try:
+            if self.model.orders:
+                for seller in SELLERS:  # also a seller without orders: all its counters are zero
+                    self.check_orders(seller)
+                    self.check_cancellations(seller)
+                    self.check_counters(seller)
+                    self.check_screens(seller)
+                for order in self.model.orders.values():
+                    self.check_order(order)
+                    self.check_buyer_view(order)
+                assert_store_consistent()
+        finally:
+            self._client.__exit__(None, None, None)
+            self._aws.stop()
+            self._travel.stop()
+
+    # --- helpers ---
+
+    def token(self, party: str) -> str:
+        return getattr(self.tok, {**SELLERS, **BUYERS, "platform": "platform"}[party])
+
+    def post(self, path: str, party: str, body: dict | None = None, expect: int | None = None):
+        RUNS["calls"] += 1
+        response = self.api.post(path, self.token(party), body)
+        if expect is not None:
+            assert response.status_code == expect, (path, body, response.status_code, response.json)
+        return response
+
+    def order(self, i: int, aim: bool, suits=lambda order: True) -> MOrder:
+        order = choose(list(self.model.orders.values()), i, aim, suits)
+        self.model.touched.add(order.order_id)
+        return order
+
+    def cancellation(self, j: int, aim: bool, suits=lambda c: c.status == "REQUESTED") -> MCancel:
+        c = choose(list(self.model.cancels.values()), j, aim, suits)
+        self.model.touched.add(c.order_id)
+        return c
+
+    # When an action applies: while some object suits it (`aim=False` still picks any object, so refusals are
+    # tested too); actions with nothing to act on would only dilute the steps.
+    def some_order(self, *statuses: str) -> bool:
+        return any(order.status in statuses for order in self.model.orders.values())
+
+    def some_cancellation(self, status: str) -> bool:
+        return any(c.status == status for c in self.model.cancels.values())
+
+    def new_cancellation(self, order: MOrder, response, status: str, **fields: Any) -> MCancel:
+        created = response.json
+        assert created["status"] == status, created
+        c = MCancel(created["cancel_id"], order.order_id, order.seller, status, **fields)
+        self.model.cancels[c.cancel_id] = c
+        return c
+
+    # --- platform ---
+
+    def _record(self, spec: OrderSpec) -> None:
+        seller, buyer, status, placed_ago, paid_when_placed = spec
+        m = self.model
+        order_id = f"O{len(m.orders) + 1}"
+        body: dict[str, Any] = {"order_id": order_id, "seller_id": seller, "buyer_id": buyer,
+                                "items": [{"sku": "SKU-1", "quantity": 1, "unit_price": 1000}],
+                                "currency": "IDR", "status": status}
+        placed_at = m.now - placed_ago
+        if placed_ago:
+            body["placed_at"] = iso(placed_at)
+        paid_at = None
+        if status == "AWAITING_SHIPMENT":
+            paid_at = placed_at if paid_when_placed else m.now  # the platform defaults paid_at to now
+            if paid_when_placed:
+                body["paid_at"] = iso(placed_at)
+        self.post("/platform/orders", "platform", body, expect=201)
+        order = MOrder(order_id, seller, buyer, status, placed_at, paid_at, body)
+        order.history.append((iso(placed_at), status))
+        m.orders[order_id] = order
+        m.touched.add(order_id)
+
+    @initialize(specs=st.lists(ORDER_SPECS, min_size=1, max_size=3))
+    def first_orders(self, specs: list[OrderSpec]):
+        for spec in specs:
+            self._record(spec)
+
+    @action(2, lambda self: len(self.model.orders) < MAX_ORDERS, spec=ORDER_SPECS,
+            resend=st.sampled_from([None, "same", "other"]))
+    def record_order(self, spec: OrderSpec, resend: str | None):
+        """A new order; the platform may send it again (the same body: 200, another body for the id: 409)."""
+        self._record(spec)
+        if resend:
+            order = list(self.model.orders.values())[-1]
+            body = order.body if resend == "same" else {**order.body, "currency": "USD"}
+            response = self.post("/platform/orders", "platform", body, expect=200 if resend == "same" else 409)
+            if resend == "same":
+                assert response.json["status"] == order.status
+
+    @action(2, lambda self: self.some_order("UNPAID", "IN_TRANSIT"), i=PICK, aim=AIM,
+            event=st.sampled_from(["payment", "delivery"]))
+    def platform_event(self, i: int, aim: bool, event: str):
+        """Payment (UNPAID to AWAITING_SHIPMENT) or delivery (IN_TRANSIT to DELIVERED)."""
+        before, after = ("UNPAID", "AWAITING_SHIPMENT") if event == "payment" else ("IN_TRANSIT", "DELIVERED")
+        order = self.order(i, aim, lambda o: o.status == before)
+        ok = order.status == before
+        self.post(f"/platform/orders/{order.order_id}/{event}", "platform", expect=200 if ok else 409)
+        if ok:
+            if event == "payment":
+                order.paid_at = self.model.now
+            self.model.change(order, after)
+
+    # --- buyer ---
+
+    @action(5, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM, reason=st.sampled_from(BUYER_REASONS),
+            comment=st.booleans())
+    def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool):
+        m = self.model
+        order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending and o.may_request)
+        body = {"reason": reason, **({"comment": "please"} if comment else {})}
+        path = f"/buyer/orders/{order.order_id}/cancellation-requests"
+        if reason == "OTHER" and not comment:
+            self.post(path, order.buyer, body, expect=400)
+        elif order.status not in UNSHIPPED or order.pending or not order.may_request:
+            self.post(path, order.buyer, body, expect=409)
+        elif order.status == "UNPAID" or m.now < order.paid_at + GRACE:
+            cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
+            c = self.new_cancellation(order, self.post(path, order.buyer, body, expect=201), "AUTO_APPROVED",
+                                      cause=cause)
+            order.cancelled_by = c.cancel_id
+            m.change(order, "CANCELLED")
+        else:
+            c = self.new_cancellation(order, self.post(path, order.buyer, body, expect=201), "REQUESTED",
+                                      respond_by=m.now + WINDOW)
+            order.pending = c.cancel_id
+            m.change(order)
+
+    # --- seller ---
+
+    @action(6, lambda self: self.some_cancellation("REQUESTED"), j=PICK, aim=AIM,
+            answer=st.sampled_from(["approve", "reject", "withdraw"]),
+            reason=st.sampled_from([*REJECT_REASONS, "ORDER_SHIPPED"]))
+    def answer_request(self, j: int, aim: bool, answer: str, reason: str):
+        """The seller approves or rejects (ORDER_SHIPPED is the system's reason: 400), or the buyer withdraws;
+        only a pending request before its deadline can be answered."""
+        m, c = self.model, self.cancellation(j, aim)
+        ok = m.answerable(c)
+        if answer == "withdraw":
+            buyer = m.orders[c.order_id].buyer
+            self.post(f"/buyer/cancellations/{c.cancel_id}/withdraw", buyer, expect=200 if ok else 409)
+            if ok:
+                m.close(c, "WITHDRAWN")
+        elif answer == "approve":
+            self.post(f"/seller/cancellations/{c.cancel_id}/approve", c.seller, expect=200 if ok else 409)
+            if ok:
+                m.close(c, "APPROVED", "CANCELLED")
+        else:
+            expect = 400 if reason == "ORDER_SHIPPED" else 200 if ok else 409
+            self.post(f"/seller/cancellations/{c.cancel_id}/reject", c.seller, {"reason": reason}, expect=expect)
+            if expect == 200:
+                m.close(c, "REJECTED", reject_reason=reason)
+                m.orders[c.order_id].may_request = False
+
+    @action(2, lambda self: self.some_cancellation("AUTO_APPROVED"), j=PICK, aim=AIM)
+    def acknowledge(self, j: int, aim: bool):
+        """Acknowledging an auto-approval clears it from the count; again: 200, no change."""
+        c = self.cancellation(j, aim, lambda c: c.status == "AUTO_APPROVED" and not c.acknowledged)
+        ok = c.status == "AUTO_APPROVED"
+        response = self.post(f"/seller/cancellations/{c.cancel_id}/acknowledge", c.seller, expect=200 if ok else 409)
+        if ok:
+            assert response.json["acknowledged_at"] is not None
+            if not c.acknowledged:
+                c.acknowledged = True
+                self.model.change(self.model.orders[c.order_id])
+
+    @action(3, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM,
+            reason=st.sampled_from(sorted(SELLER_REASONS)))
+    def seller_cancel(self, i: int, aim: bool, reason: str):
+        m = self.model
+        allowed, counts = SELLER_REASONS[reason]
+        order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending)
+        path = f"/seller/orders/{order.order_id}/cancel"
+        if order.status not in UNSHIPPED or order.pending:
+            self.post(path, order.seller, {"reason": reason}, expect=409)
+        elif order.status not in allowed:
+            response = self.post(path, order.seller, {"reason": reason}, expect=400)
+            assert response.json["error"]["code"] == "REASON_NOT_ALLOWED"
+            valid = [r for r, (statuses, _) in SELLER_REASONS.items() if order.status in statuses]
+            assert sorted(response.json["error"]["details"]["allowed"]) == sorted(valid)
+        else:
+            response = self.post(path, order.seller, {"reason": reason}, expect=201)
+            c = self.new_cancellation(order, response, "SELLER_CANCELLED", counts_sfcr=counts)
+            assert response.json["counts_toward_sfcr"] is counts
+            order.cancelled_by = c.cancel_id
+            m.change(order, "CANCELLED")
+
+    @action(3, lambda self: self.some_order(*PAID_UNSHIPPED), i=PICK, aim=AIM,
+            arrange_first=st.sampled_from([False, True]))
+    def fulfil(self, i: int, aim: bool, arrange_first: bool):
+        """Arrange shipment (optional) or ship; neither goes ahead past a pending request's deadline."""
+        m = self.model
+        if arrange_first:
+            order = self.order(i, aim, lambda o: o.status == "AWAITING_SHIPMENT")
+            ok = order.status == "AWAITING_SHIPMENT" and not m.overdue(order)
+            self.post(f"/seller/orders/{order.order_id}/arrange-shipment", order.seller, expect=200 if ok else 409)
+            if ok:
+                m.change(order, "AWAITING_COLLECTION")
+            return
+        order = self.order(i, aim, lambda o: o.status in PAID_UNSHIPPED)
+        ok = order.status in PAID_UNSHIPPED and not m.overdue(order)
+        self.post(f"/seller/orders/{order.order_id}/ship", order.seller, {"tracking_number": "TRK-1"},
+                  expect=200 if ok else 409)
+        if ok:
+            if order.pending:  # rule 6: shipping rejects the pending request
+                c = m.cancels[order.pending]
+                c.status, c.reject_reason = "REJECTED", "ORDER_SHIPPED"
+                order.pending = None
+            m.change(order, "IN_TRANSIT")
+
+    # --- time and the expiry job ---
+
+    @action(4, i=PICK, to=st.sampled_from(["forward", "deadline", "forward", "end of grace"]),
+            offset=st.sampled_from([0, -1, 1]),
+            step=st.sampled_from([timedelta(hours=12), timedelta(0), timedelta(minutes=1), timedelta(minutes=30),
+                                  timedelta(hours=1), timedelta(hours=47), timedelta(hours=48), timedelta(days=3),
+                                  timedelta(days=8)]),
+            job_runs=st.sampled_from([1, 0, 2]))
+    def pass_time(self, i: int, to: str, offset: int, step: timedelta, job_runs: int):
+        """Forward by a step, or to a second before, at, or a second after a pending request's deadline or the
+        end of an order's grace period still ahead; then the expiry job runs not at all (it runs every 5
+        minutes, so a seller may act past a deadline before it does), once, or twice on the same `now` (a
+        retried event)."""
+        m = self.model
+        target = m.now + step
+        if to != "forward":
+            if to == "deadline":
+                edges = [c.respond_by for c in m.cancels.values() if c.status == "REQUESTED"]
+            else:
+                edges = [o.paid_at + GRACE for o in m.orders.values() if o.paid_at and o.status in PAID_UNSHIPPED]
+            ahead = sorted(edge + timedelta(seconds=offset) for edge in edges
+                           if edge + timedelta(seconds=offset) >= m.now)
+            target = ahead[i % len(ahead)] if ahead else m.now
+        if target > m.now:
+            self.clock.move_to(target)
+            m.now = target
+        for _ in range(job_runs):
+            RUNS["calls"] += 1
+            expiry.run(m.now)
+        if job_runs:
+            m.expire()
+
+    # --- one step ---
+
+    @rule(data=st.data())
+    def step(self, data: st.DataObject):
+        """One action, drawn by weight among those that apply now (see ACTIONS)."""
+        options = [name for name, act in ACTIONS.items() if act.applies(self) for _ in range(act.weight)]
+        name = data.draw(st.sampled_from(options), label="action")
+        arguments = {arg: data.draw(strategy, label=arg) for arg, strategy in ACTIONS[name].arguments.items()}
+        getattr(self, name)(**arguments)
+
+    # --- invariants, through the API ---
+
+    @invariant()
+    def the_service_matches_the_model(self):
+        """After every step: each seller's orders (one list read), action-needed counts and SFCR, and the full
+        detail (cancellations, history) of each order the step acted on. The end of each example checks the
+        full detail of every order, every seller's cancellations, and recounts the stored items."""
+        RUNS["steps"] += 1  # invariants run once after __init__ and once after every step
+        m = self.model
+        for seller in sorted({order.seller for order in m.orders.values()}):
+            self.check_orders(seller)
+            self.check_counters(seller)
+        for order_id in sorted(m.touched):
+            self.check_order(m.orders[order_id])
+        m.touched.clear()
+
+    def check_orders(self, seller: str) -> None:
+        m = self.model
+        mine = {o.order_id: o for o in m.orders.values() if o.seller == seller}
+        listed = {o["order_id"]: o for o in self.api.get("/seller/orders?limit=100", self.token(seller)).json["items"]}
+        assert set(listed) == set(mine), seller
+        for order_id, got in listed.items():
+            order = mine[order_id]
+            assert got["status"] == order.status, (order_id, got["status"], order.status)
+            assert got["pending_cancel_id"] == order.pending, order_id
+            assert got["cancel_id"] == order.cancelled_by, order_id
+            cause = m.cancels.get(order.cancelled_by or "")
+            unseen = cause is not None and cause.status == "AUTO_APPROVED" and not cause.acknowledged
+            assert got["needs_attention"] == (order.pending is not None or unseen), order_id
+            if got["status"] == "CANCELLED":  # final: never changes again
+                seen = {k: got[k] for k in ("status", "cancel_id", "cancelled_at", "placed_at", "paid_at")}
+                assert self.finals.setdefault(order_id, seen) == seen, order_id
+
+    def check_cancellations(self, seller: str) -> None:
+        """Every cancellation of a seller (one list read) against the model."""
+        m = self.model
+        cancellations = self.api.get("/seller/cancellations?limit=100", self.token(seller)).json["items"]
+        expected = {c.cancel_id: c for c in m.cancels.values() if c.seller == seller}
+        assert {c["cancel_id"] for c in cancellations} == set(expected), seller
+        for got in cancellations:
+            self.check_cancellation(expected[got["cancel_id"]], got)
+
+    def check_cancellation(self, c: MCancel, got: dict[str, Any]) -> None:
+        assert got["status"] == c.status, (c, got)
+        assert got["order_id"] == c.order_id
+        assert got["respond_by"] == (iso(c.respond_by) if c.respond_by else None)
+        assert got["auto_approve_cause"] == c.cause
+        assert got["reject_reason"] == c.reject_reason
+        assert (got["acknowledged_at"] is not None) == c.acknowledged
+        assert got["counts_toward_sfcr"] is c.counts_sfcr
+        # rule 8: a buyer's cancellation never counts against the seller, whoever resolved it
+        assert got["fault"] == "BUYER" or got["initiator"] == "SELLER"
+        if got["status"] != "REQUESTED":  # final: only an auto-approval's acknowledgement may still come
+            seen = {k: v for k, v in got.items() if k != "acknowledged_at"}
+            assert self.finals.setdefault(c.cancel_id, seen) == seen, c.cancel_id
+
+    def check_screens(self, seller: str) -> None:
+        """The seller's tabs split its orders, the Cancellation filter holds what needs the seller, and the
+        pending requests come most urgent first."""
+        m, token = self.model, self.token(seller)
+        mine = [o for o in m.orders.values() if o.seller == seller]
+
+        def listed(query: str) -> list[dict[str, Any]]:
+            response = self.api.get(f"/seller/{query}", token)
+            assert response.status_code == 200, response.json
+            return response.json["items"]
+
+        every = listed("orders?limit=100")
+        assert [o["placed_at"] for o in every] == sorted((o["placed_at"] for o in every), reverse=True)
+        tabs = {tab: {o["order_id"] for o in listed(f"orders?tab={tab}&limit=100")}
+                for tab in ("unpaid", "to_ship", "shipped", "completed", "cancelled")}
+        assert sorted(i for ids in tabs.values() for i in ids) == sorted(o.order_id for o in mine)  # a partition
+        assert tabs["unpaid"] == {o.order_id for o in mine if o.status == "UNPAID"}
+        assert tabs["to_ship"] == {o.order_id for o in mine if o.status in PAID_UNSHIPPED}
+        assert tabs["cancelled"] == {o.order_id for o in mine if o.status == "CANCELLED"}
+
+        def needs_seller(order: MOrder) -> bool:
+            cause = m.cancels.get(order.cancelled_by or "")
+            return order.pending is not None or (cause is not None and cause.status == "AUTO_APPROVED"
+                                                 and not cause.acknowledged)
+
+        flagged = {o["order_id"] for o in listed("orders?filter=cancellation&limit=100")}
+        assert flagged == {o.order_id for o in mine if needs_seller(o)}
+        queue = listed("cancellations?status=REQUESTED&limit=100")
+        expected = sorted((c for c in m.cancels.values() if c.seller == seller and c.status == "REQUESTED"),
+                          key=lambda c: (c.respond_by, c.cancel_id))
+        assert [c["respond_by"] for c in queue] == [iso(c.respond_by) for c in expected]
+        assert {c["cancel_id"] for c in queue} == {c.cancel_id for c in expected}
+
+    def check_buyer_view(self, order: MOrder) -> None:
+        response = self.api.get(f"/buyer/orders/{order.order_id}", self.token(order.buyer))
+        assert response.status_code == 200, response.json
+        got = response.json
+        assert got["status"] == order.status
+        may = order.status in UNSHIPPED and order.pending is None and order.may_request
+        assert got["may_request_cancellation"] is may, order.order_id
+        assert {c["cancel_id"] for c in got["cancellations"]} == {
+            c.cancel_id for c in self.model.cancels.values() if c.order_id == order.order_id}
+
+    def check_order(self, order: MOrder) -> None:
+        response = self.api.get(f"/seller/orders/{order.order_id}", self.token(order.seller))
+        assert response.status_code == 200, response.json
+        got = response.json
+        assert got["status"] == order.status, (order.order_id, got["status"], order.status)
+        # one history entry per change, each when it happened and what it led to, chained from status to status
+        assert [(h["at"], h["to_status"]) for h in got["history"]] == order.history, order.order_id
+        for before, after in pairwise(got["history"]):
+            assert after["from_status"] == before["to_status"], order.order_id
+        expected = {c.cancel_id: c for c in self.model.cancels.values() if c.order_id == order.order_id}
+        assert {c["cancel_id"] for c in got["cancellations"]} == set(expected), order.order_id
+        for c in got["cancellations"]:
+            self.check_cancellation(expected[c["cancel_id"]], c)
+        # straight from what the service answers, whatever the model says
+        pending = [c["cancel_id"] for c in got["cancellations"] if c["status"] == "REQUESTED"]
+        accepted = [c["cancel_id"] for c in got["cancellations"] if c["status"] in ACCEPTED]
+        assert len(pending) <= 1 and got["pending_cancel_id"] == (pending[0] if pending else None)
+        assert len(accepted) <= 1 and got["cancel_id"] == (accepted[0] if accepted else None)
+        assert (got["status"] == "CANCELLED") == bool(accepted), order.order_id
+        if got["status"] == "CANCELLED":
+            assert got["handover"] == {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+
+    def check_counters(self, seller: str) -> None:
+        counts = self.api.get("/seller/action-needed", self.token(seller)).json["cancellation"]
+        assert (counts["cancellation_requested"], counts["auto_approved"]) == self.model.action_needed(seller)
+        assert counts["total"] == counts["cancellation_requested"] + counts["auto_approved"]
+        sfcr = self.api.get("/seller/metrics/sfcr", self.token(seller)).json
+        expected = self.model.sfcr(seller)
+        assert {k: sfcr[k] for k in expected} == expected, seller
+
+
+def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
+    RUNS.update(examples=0, steps=0, calls=0)
+    started = perf_counter()
+    run_state_machine_as_test(LifecycleMachine, settings=settings(
+        max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    ))
+    seconds = perf_counter() - started
+    steps = RUNS["steps"] - RUNS["examples"]
+    with capsys.disabled():
+        print(f"\nlifecycle model: {RUNS['examples']} examples, {steps} steps, {RUNS['calls']} state-changing "
+              f"calls and job runs, invariants checked after every step, {seconds:.1f}s")
+    assert RUNS["examples"] >= EXAMPLES
+    assert steps >= EXAMPLES * 5
+
