@@ -260,6 +260,8 @@ RACES = [
     Race("unpaid: seller cancel vs buyer request", Desk.unpaid, lambda d: d.cancel("BUYER_NOT_PAID_IN_TIME"),
          Desk.request, 409, "ORDER_ALREADY_CANCELLED", "CANCELLED", ("SELLER_CANCELLED",), (0, 0),
          {"order_status": "CANCELLED"}, check=_counts_no_seller_fault),
+    Race("unpaid: buyer request vs buyer request", Desk.unpaid, Desk.request, lambda d: d.request("PAYMENT_ISSUE"),
+         409, "ORDER_ALREADY_CANCELLED", "CANCELLED", ("AUTO_APPROVED",), (0, 1), {"order_status": "CANCELLED"}),
     Race("buyer request vs buyer request", Desk.paid, Desk.request, lambda d: d.request("ORDERED_BY_MISTAKE"), 409,
          "CANCELLATION_ALREADY_PENDING", "AWAITING_SHIPMENT", ("REQUESTED",), (1, 0),
          {"order_status": "AWAITING_SHIPMENT"}),
@@ -288,6 +290,14 @@ RACES = [
          "AWAITING_COLLECTION", ("REQUESTED",), (1, 0), rewrites=("committed",)),
     Race("arranged: seller cancel vs ship", Desk.arranged, Desk.cancel, Desk.ship, 409, "ORDER_ALREADY_CANCELLED",
          "CANCELLED", ("SELLER_CANCELLED",), (0, 0), {"order_status": "CANCELLED"}),
+    Race("buyer request vs arrange", Desk.paid, Desk.request, Desk.arrange, 200, None,
+         "AWAITING_COLLECTION", ("REQUESTED",), (1, 0), rewrites=("committed",)),
+    Race("arrange vs approve", Desk.pending, Desk.arrange, Desk.approve, 200, None,
+         "CANCELLED", ("APPROVED",), (0, 0), rewrites=("committed",)),
+    Race("approve vs arrange", Desk.pending, Desk.approve, Desk.arrange, 409, "ORDER_NOT_AWAITING_SHIPMENT",
+         "CANCELLED", ("APPROVED",), (0, 0), {"order_status": "CANCELLED"}),
+    Race("ship vs reject", Desk.pending, Desk.ship, Desk.reject, 409, "CANCELLATION_NOT_PENDING",
+         "IN_TRANSIT", ("REJECTED",), (0, 0), {"status": "REJECTED"}, check=_ship_rejected_request),
     # the platform's writes
     Race("payment vs buyer request (unpaid auto-approve)", Desk.unpaid, Desk.pay, Desk.request, 201, None,
          "CANCELLED", ("AUTO_APPROVED",), (0, 1), rewrites=("committed",), check=_grace_period_cause),
@@ -408,6 +418,38 @@ def test_expiry_job_beats_answer_sent_before_deadline(answer: str, desk: Desk, r
     cancellation = desk.cancellation()
     assert cancellation["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
     assert desk.detail()["status"] == "CANCELLED"
+    assert desk.counts() == (0, 1)
+    assert_store_consistent()
+
+
+def test_arrange_before_the_deadline_vs_expiry_job(desk: Desk, replay: Replay):
+    """Arranging does not answer the request: whichever commits first, the job still auto-approves it."""
+    desk.pending()
+    deadline = desk.respond_by()
+    desk.clock.move_to(deadline - timedelta(seconds=1))
+    job_saw = snapshot(cancel_ids=(desk.cancel_id,))
+    assert desk.arrange().status_code == 200
+
+    with replay.stale(job_saw):
+        expiry.run(deadline)
+    replay.assert_lost_then("committed")  # decided again from AWAITING_COLLECTION, and still due
+    assert desk.cancellation()["status"] == "AUTO_APPROVED"
+    assert [h["to_status"] for h in desk.detail()["history"]][-2:] == ["AWAITING_COLLECTION", "CANCELLED"]
+    assert desk.counts() == (0, 1)
+    assert_store_consistent()
+
+
+def test_expiry_job_vs_arrange_before_the_deadline(desk: Desk, replay: Replay):
+    desk.pending()
+    deadline = desk.respond_by()
+    desk.clock.move_to(deadline - timedelta(seconds=1))
+    arrange_saw = snapshot(cancel_ids=(desk.cancel_id,))
+    expiry.run(deadline)
+
+    with replay.stale(arrange_saw):
+        lost = desk.arrange()
+    replay.assert_lost_then()
+    assert_refused(lost, 409, "ORDER_NOT_AWAITING_SHIPMENT", order_status="CANCELLED")
     assert desk.counts() == (0, 1)
     assert_store_consistent()
 
