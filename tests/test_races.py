@@ -555,17 +555,19 @@ def test_a_transaction_that_keeps_conflicting_ends_in_409(desk: Desk, replay: Re
     assert_store_consistent()
 
 
-def test_throttling_is_not_taken_for_a_lost_race(desk: Desk, replay: Replay, monkeypatch):
-    """Only a conflict means another writer: a throttled transaction is a server-side failure (5xx, not kept
-    for the Idempotency-Key, so a retry acts afresh)."""
+@pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded"])
+def test_throttling_is_not_taken_for_a_lost_race(reason: str, desk: Desk, replay: Replay, monkeypatch):
+    """Only a conflict means another writer: a throttled transaction is not decided again but answered as a
+    busy service (503 with Retry-After, not kept for the Idempotency-Key, so a retry acts afresh)."""
     desk.pending()
     monkeypatch.setattr(executor, "pause", lambda seconds: None)
     replay.reset()
     with DynamoCalls() as calls:
         calls.fail("TransactWriteItems", "TransactionCanceledException", times=1,
-                   reasons=["ThrottlingError", "None", "None", "None"])
+                   reasons=[reason, "None", "None", "None"])
         answer = desk.approve()
-    assert answer.status_code == 500, answer.json
+    assert_refused(answer, 503, "SERVICE_BUSY")
+    assert answer.headers["Retry-After"] == "1"
     assert replay.outcomes == ["conflict"]
     assert desk.cancellation()["status"] == "REQUESTED"
 

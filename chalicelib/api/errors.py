@@ -46,9 +46,11 @@ def from_api(error: ApiError) -> Response:
 
 
 # DynamoDB is momentarily over capacity or busy on the same items (after the SDK's own retries): the client
-# may simply retry, so the answer is a 503 with Retry-After, not a 500.
+# may simply retry, so the answer is a 503 with Retry-After, not a 500. A cancelled TransactWriteItems names
+# the cause per item in its own words ("ThrottlingError", "ProvisionedThroughputExceeded").
 _BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-                         "TransactionConflict", "TransactionConflictException", "TransactionInProgressException"})
+                         "TransactionConflict", "TransactionConflictException", "TransactionInProgressException",
+                         "ThrottlingError", "ProvisionedThroughputExceeded"})
 RETRY_AFTER_SECONDS = 1
 
 
