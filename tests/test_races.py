@@ -539,16 +539,19 @@ def test_requests_on_two_orders_of_one_seller_meet_on_its_counters(desk: Desk, r
     assert_store_consistent()
 
 
-def test_a_transaction_that_keeps_conflicting_ends_in_409(desk: Desk, replay: Replay, monkeypatch):
+def test_a_transaction_that_keeps_conflicting_ends_in_a_busy_answer(desk: Desk, replay: Replay, monkeypatch):
+    """Conflicting on every attempt is not a state that forbids the action: 503 with Retry-After."""
     desk.pending()
     pauses: list[float] = []
     monkeypatch.setattr(executor, "pause", pauses.append)
+    replay.reset()
     with DynamoCalls() as calls:
         calls.fail("TransactWriteItems", "TransactionCanceledException",
                    reasons=["TransactionConflict", "None", "None", "None"])
         answer = desk.approve()
-    assert_refused(answer, 409, "CONCURRENT_UPDATE")
-    assert replay.outcomes[-3:] == ["conflict"] * 3
+    assert_refused(answer, 503, "SERVICE_BUSY")
+    assert answer.headers["Retry-After"] == "1"
+    assert replay.outcomes == ["conflict"] * executor.MAX_ATTEMPTS
     # between attempts, a jittered pause that doubles each time
     assert len(pauses) == 2 and 0.01 <= pauses[0] <= 0.03 and 0.02 <= pauses[1] <= 0.06, pauses
     assert desk.cancellation()["status"] == "REQUESTED"

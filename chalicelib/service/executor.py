@@ -38,8 +38,8 @@ def execute(decide: Decider, now: datetime, seal: Sealer | None = None, *, retry
     record to commit with the change (the answer is then stored atomically with the effect).
 
     `retry_conflicts`: a transaction DynamoDB cancelled for conflicting with another one in flight is a race
-    like any other (the API's callers get the 409 of the loser, never a 500); without it the Contention
-    goes to the caller, e.g. the expiry job, which has its own retry and backoff."""
+    like any other: decide again after a short pause (the API's callers get the loser's 409, never a 500);
+    without it the Contention goes to the caller, e.g. the expiry job, which has its own retry and backoff."""
     for attempt in range(MAX_ATTEMPTS):
         outcome = decide()
         if outcome.change is None:
@@ -49,11 +49,11 @@ def execute(decide: Decider, now: datetime, seal: Sealer | None = None, *, retry
         except StaleState:
             continue
         except Contention as error:
-            # Only a conflict means another writer; throttling and the like stay server-side failures.
-            if not retry_conflicts or set(error.codes) != {"TransactionConflict"}:
+            # Only a conflict means another writer; throttling and the like stay server-side failures, and
+            # so does a conflict that outlasts the attempts (the API answers it 503 with Retry-After).
+            if not retry_conflicts or set(error.codes) != {"TransactionConflict"} or attempt + 1 == MAX_ATTEMPTS:
                 raise
-            if attempt + 1 < MAX_ATTEMPTS:
-                pause(CONFLICT_BACKOFF_SECONDS * 2**attempt * random.uniform(0.5, 1.5))
+            pause(CONFLICT_BACKOFF_SECONDS * 2**attempt * random.uniform(0.5, 1.5))
             continue
         return outcome
     raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")
