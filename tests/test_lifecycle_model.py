@@ -325,11 +325,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             if resend == "same":
                 assert response.json["status"] == order.status
 
-    @action(2, lambda self: self.some_order("UNPAID", "IN_TRANSIT"), i=PICK, aim=AIM,
-            event=st.sampled_from(["payment", "delivery"]))
+    @action(2, lambda self: self.some_order("UNPAID", "IN_TRANSIT", "DELIVERED"), i=PICK, aim=AIM,
+            event=st.sampled_from(["payment", "delivery", "completion"]))
     def platform_event(self, i: int, aim: bool, event: str):
-        """Payment (UNPAID to AWAITING_SHIPMENT) or delivery (IN_TRANSIT to DELIVERED)."""
-        before, after = ("UNPAID", "AWAITING_SHIPMENT") if event == "payment" else ("IN_TRANSIT", "DELIVERED")
+        """Payment (UNPAID to AWAITING_SHIPMENT), delivery (IN_TRANSIT to DELIVERED) or completion (DELIVERED
+        to COMPLETED)."""
+        before, after = {"payment": ("UNPAID", "AWAITING_SHIPMENT"), "delivery": ("IN_TRANSIT", "DELIVERED"),
+                         "completion": ("DELIVERED", "COMPLETED")}[event]
         order = self.order(i, aim, lambda o: o.status == before)
         ok = order.status == before
         self.post(f"/platform/orders/{order.order_id}/{event}", "platform", expect=200 if ok else 409)
@@ -516,8 +518,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             cause = m.cancels.get(order.cancelled_by or "")
             unseen = cause is not None and cause.status == "AUTO_APPROVED" and not cause.acknowledged
             assert got["needs_attention"] == (order.pending is not None or unseen), order_id
-            if got["status"] == "CANCELLED":  # final: never changes again
-                seen = {k: got[k] for k in ("status", "cancel_id", "cancelled_at", "placed_at", "paid_at")}
+            if got["status"] in ("CANCELLED", "COMPLETED"):  # final: never changes again
+                seen = {k: got[k] for k in ("status", "cancel_id", "cancelled_at", "shipped_at", "placed_at",
+                                            "paid_at")}
                 assert self.finals.setdefault(order_id, seen) == seen, order_id
 
     def check_cancellations(self, seller: str) -> None:
@@ -562,6 +565,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert tabs["unpaid"] == {o.order_id for o in mine if o.status == "UNPAID"}
         assert tabs["to_ship"] == {o.order_id for o in mine if o.status in PAID_UNSHIPPED}
         assert tabs["cancelled"] == {o.order_id for o in mine if o.status == "CANCELLED"}
+        assert tabs["completed"] == {o.order_id for o in mine if o.status == "COMPLETED"}
 
         def needs_seller(order: MOrder) -> bool:
             cause = m.cancels.get(order.cancelled_by or "")

@@ -55,6 +55,10 @@ class Desk:
         self.paid()
         assert self.ship("TRK-0").status_code == 200
 
+    def delivered(self) -> None:
+        self.shipped()
+        assert self.deliver().status_code == 200
+
     def pending(self) -> None:
         self.paid()
         created = self.request()
@@ -77,6 +81,9 @@ class Desk:
 
     def deliver(self):
         return self.api.post(f"/platform/orders/{ORDER}/delivery", self.tok.platform)
+
+    def complete(self):
+        return self.api.post(f"/platform/orders/{ORDER}/completion", self.tok.platform)
 
     def request(self, reason: str = "CHANGED_MIND"):
         return self.api.post(f"/buyer/orders/{ORDER}/cancellation-requests", self.tok.buyer, {"reason": reason})
@@ -312,6 +319,8 @@ RACES = [
          "AWAITING_SHIPMENT", (), (0, 0), {"order_status": "AWAITING_SHIPMENT"}),
     Race("delivery vs delivery", Desk.shipped, Desk.deliver, Desk.deliver, 409, "ORDER_NOT_IN_TRANSIT",
          "DELIVERED", (), (0, 0), {"order_status": "DELIVERED"}),
+    Race("completion vs completion", Desk.delivered, Desk.complete, Desk.complete, 409, "ORDER_NOT_DELIVERED",
+         "COMPLETED", (), (0, 0), {"order_status": "COMPLETED"}),
     Race("record order vs the same order", lambda d: None, Desk.record, Desk.record, 200, None,
          "AWAITING_SHIPMENT", (), (0, 0), check=_counts_no_seller_fault),
     Race("record order vs another order with that id", lambda d: None, Desk.record,
