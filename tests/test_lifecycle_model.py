@@ -2,11 +2,13 @@
 driven through the real app (chalice.test.Client over moto) and compared after every step with a small
 reference model of product.md written here, independently of chalicelib's domain code.
 
-Each example starts on empty tables and a clock frozen at START. After every step, through the API:
-each order's status, cancellations and history match the model; at most one request is pending per order;
-an order is CANCELLED iff it has exactly one accepted cancellation; final states never change; action-needed
-counts equal the items they count; SFCR equals a recount. At the end of each example the stored items are
-recounted as well. `LIFECYCLE_MODEL_EXAMPLES` raises the number of examples for a longer run.
+Each example starts on empty tables and a clock frozen at START. After every step, through the API: every
+order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts
+and SFCR of every seller against a recount, and, for each order the step acted on, its cancellations (at most
+one pending; CANCELLED iff exactly one accepted) and its history (one entry per change); a cancelled or
+completed order, and a resolved cancellation, never change once seen. At the end of each example the same
+holds for every order and cancellation, the tabs, Cancellation filter, deadline queue and buyer's view agree,
+and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of examples for a longer run.
 """
 
 import os
