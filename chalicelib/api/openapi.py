@@ -104,6 +104,3 @@ def document() -> dict:
         },
     }
 
-
-def encoded() -> bytes:
-    return msgspec.json.encode(document())

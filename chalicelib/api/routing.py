@@ -64,7 +64,6 @@ class Command(msgspec.Struct):
 
     decide: Decider
     answer: Callable[[Outcome], tuple[int, msgspec.Struct]]
-    extra: dict = msgspec.field(default_factory=dict)
 
 
 def encode(payload: msgspec.Struct | dict) -> str:

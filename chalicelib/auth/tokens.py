@@ -70,10 +70,6 @@ def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[obje
     return settings.secret, ["HS256"]
 
 
-def verify(authorization: str | None) -> Identity:
-    return verify_token(authorization).identity
-
-
 def verify_token(authorization: str | None) -> Verified:
     if not authorization:
         raise AuthFailure("TOKEN_MISSING", "An Authorization: Bearer token is required.")
