@@ -119,7 +119,7 @@ def test_every_function_has_a_log_group_with_retention(stack):
         assert function["DependsOn"] == [group_name]
 
 
-def test_the_schedule_and_its_failure_destination(transformed):
+def test_the_job_runs_every_five_minutes_and_its_failures_go_to_its_queue(transformed):
     resources = transformed["Resources"]
     rules = of_type(resources, "AWS::Events::Rule")
     assert [r["Properties"]["ScheduleExpression"] for r in rules.values()] == ["rate(5 minutes)"]
