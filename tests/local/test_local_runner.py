@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from devtools.run_local import LocalStack
-from tests.support.builders import order_body
+from tests.support.shop import order_body
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
@@ -126,7 +126,7 @@ def test_the_other_sellers_order_stays_apart(stack):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("with_token", [False, True])
+@pytest.mark.parametrize("with_token", [False, True], ids=["without a token", "with a token"])
 def test_an_unknown_route_is_404_route_not_found(stack, method, with_token):
     token = stack.tokens["seller"] if with_token else None
     reply = http(stack.base_url, method, "/no/such/route", token, body={} if method == "POST" else None)
