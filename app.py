@@ -1,6 +1,6 @@
 """The cancellation desk: Chalice app wiring only; everything else lives in chalicelib/."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.api.auth import auth
 from chalicelib.api.buyer import buyer

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import msgspec
 
+from ..domain import ids
 from . import schemas
 from .routing import REGISTRY, RouteSpec
 
@@ -37,7 +38,8 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
 def _operation(spec: RouteSpec) -> dict:
     parameters: list[dict] = [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": schemas.ID_PATTERN}}
+         "schema": {"type": "string", "minLength": 1, "maxLength": ids.MAX_LENGTH, "pattern": ids.PATTERN,
+                    "description": ids.DESCRIPTION}}
         for name in _PATH_PARAM.findall(spec.path)
     ]
     parameters += [{"name": q.name, "in": "query", "required": False, "schema": q.schema,

@@ -5,11 +5,13 @@ it never mutates its inputs, so a caller that loses a race can decide again from
 """
 
 from datetime import datetime
+from typing import Any
 
 from msgspec.structs import replace
 
 from .clock import iso, market_day
 from .enums import (
+    CANCELLABLE,
     PAID_UNSHIPPED,
     SHIPPED_OR_LATER,
     Actor,
@@ -40,7 +42,7 @@ def _cancellation_conflict(cancellation: Cancellation, message: str, code: str) 
     return Conflict(message, code=code, details={"current": {"status": cancellation.status.value}})
 
 
-def _next(order: Order, **changes) -> Order:
+def _next(order: Order, **changes: Any) -> Order:
     return replace(order, version=order.version + 1, **changes)
 
 
@@ -105,25 +107,35 @@ def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
 # --- buyer --------------------------------------------------------------------------------------------
 
 
-def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
-                         now: datetime, policy: Policy) -> Change:
-    if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
-        raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
+def buyer_request_refusal(order: Order) -> Conflict | None:
+    """Why the buyer may not ask to cancel this order now, or None if it may (rules 1 and 7): the one test
+    behind both the request itself and the buyer's `may_request_cancellation`."""
     if order.status in SHIPPED_OR_LATER:
-        raise _order_conflict(
+        return _order_conflict(
             order, "The order has shipped: ask for a return or refund instead.", "ORDER_ALREADY_SHIPPED"
         )
-    _ensure_not_shipped(order)
+    if order.status not in CANCELLABLE:
+        return _order_conflict(order, "The order is already cancelled.", "ORDER_ALREADY_CANCELLED")
     if order.pending_cancel_id:
-        raise Conflict(
+        return Conflict(
             "A cancellation request for this order is already pending.",
             code="CANCELLATION_ALREADY_PENDING",
             details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
         )
     if not order.buyer_may_request:
-        raise _order_conflict(
+        return _order_conflict(
             order, "The seller rejected a cancellation request for this order.", "CANCELLATION_REJECTED_BEFORE"
         )
+    return None
+
+
+def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
+                         now: datetime, policy: Policy) -> Change:
+    if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
+        raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
+    refusal = buyer_request_refusal(order)
+    if refusal is not None:
+        raise refusal
 
     cancellation = Cancellation(
         cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
@@ -169,7 +181,7 @@ def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, act
         )
 
 
-def _close_request(order: Order, **changes) -> Order:
+def _close_request(order: Order, **changes: Any) -> Order:
     return _next(order, pending_cancel_id=None, pending_respond_by=None, **changes)
 
 
