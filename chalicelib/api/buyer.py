@@ -18,6 +18,8 @@ def _cancellation_answer(outcome) -> tuple[int, schemas.CancellationOut]:
 @endpoint(buyer, "/buyer/orders/{order_id}", "GET", role=Role.BUYER, response=schemas.BuyerOrderOut,
           errors=(404,), tag="buyer", summary="The order as the buyer sees it, with its cancellations")
 def buyer_order(ctx: Ctx, order_id: str) -> Response:
+    """One of the buyer's own orders, with its cancellations and whether the buyer may still ask to cancel. Another
+    buyer's order is 404 ORDER_NOT_FOUND, as if it did not exist."""
     detail = views.buyer_order(ctx.identity, order_id)
     return ok(render.buyer_order(detail.order, detail.cancellations))
 
@@ -27,6 +29,10 @@ def buyer_order(ctx: Ctx, order_id: str) -> Response:
           tag="buyer",
           summary="Ask to cancel: AUTO_APPROVED if unpaid or inside the grace period, else REQUESTED with respond_by")
 def request_cancellation(ctx: Ctx, order_id: str) -> Command:
+    """Asks to cancel an order that has not shipped. An unpaid order, or one paid within the grace period, is cancelled
+    at once (AUTO_APPROVED); otherwise the request waits for the seller (REQUESTED) until respond_by, after which it
+    is auto-approved. A shipped or cancelled order, a request already pending, or one the seller rejected before is
+    409; some reasons need a comment (400 COMMENT_REQUIRED)."""
     body: schemas.BuyerRequestIn = ctx.body
     decide = commands.request_cancellation(ctx.identity, order_id, body.reason, body.comment, ctx.now,
                                            config.policy())
@@ -37,4 +43,6 @@ def request_cancellation(ctx: Ctx, order_id: str) -> Command:
           response=schemas.CancellationOut, errors=(404, 409), tag="buyer",
           summary="Withdraw a pending request before its deadline")
 def withdraw(ctx: Ctx, cancel_id: str) -> Command:
+    """Takes back a pending request before its deadline: REQUESTED to WITHDRAWN, and the order goes on. A request no
+    longer pending, or past respond_by, is 409."""
     return Command(commands.withdraw(ctx.identity, cancel_id, ctx.now), _cancellation_answer)

@@ -34,6 +34,8 @@ def _caller(ctx: Ctx) -> str:
 @endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=schemas.ActionNeededOut,
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
 def action_needed(ctx: Ctx) -> Response:
+    """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
+    acknowledged, and their total."""
     return ok(render.action_needed(views.action_needed(ctx.identity)))
 
 
@@ -46,6 +48,9 @@ def action_needed(ctx: Ctx) -> Response:
               *PAGE_PARAMS,
           ))
 def list_orders(ctx: Ctx) -> Response:
+    """The seller's orders in one tab, newest first, a page at a time (pass next_cursor back as cursor).
+    filter=cancellation, on the All tab only, keeps the orders with a pending request or an unacknowledged
+    auto-approved cancellation. A bad tab, filter, limit or cursor is 400."""
     tab = enum_param(ctx.query, "tab", Tab, Tab.ALL)
     attention = ctx.query.get("filter")
     if attention not in (None, CANCELLATION_FILTER):
@@ -65,6 +70,8 @@ def list_orders(ctx: Ctx) -> Response:
 @endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=schemas.SellerOrderOut,
           errors=(404,), tag="seller", summary="Order, its cancellations, its history and the handover warning")
 def order_detail(ctx: Ctx, order_id: str) -> Response:
+    """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
+    hand the parcel to logistics, with the warning to show. Another shop's order is 404."""
     detail = views.seller_order(ctx.identity, order_id)
     return ok(render.seller_order(detail.order, detail.cancellations, detail.history))
 
@@ -77,6 +84,8 @@ def order_detail(ctx: Ctx, order_id: str) -> Response:
               *PAGE_PARAMS,
           ))
 def list_cancellations(ctx: Ctx) -> Response:
+    """The seller's cancellations, optionally of one status, a page at a time. Pending requests come most urgent first
+    (by respond_by); the others newest first."""
     status = enum_param(ctx.query, "status", CancellationStatus)
     limit = limit_param(ctx.query)
     query = f"cancellations|{status.value if status else ''}"
@@ -89,6 +98,7 @@ def list_cancellations(ctx: Ctx) -> Response:
 @endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=schemas.CancellationOut,
           errors=(404,), tag="seller", summary="One cancellation")
 def get_cancellation(ctx: Ctx, cancel_id: str) -> Response:
+    """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
     return ok(render.cancellation(views.cancellation(ctx.identity, cancel_id)))
 
 
@@ -96,6 +106,8 @@ def get_cancellation(ctx: Ctx, cancel_id: str) -> Response:
           response=schemas.CancellationOut, errors=(404, 409), tag="seller",
           summary="Approve a pending request: the order is cancelled")
 def approve(ctx: Ctx, cancel_id: str) -> Command:
+    """Accepts a buyer's pending request: REQUESTED to APPROVED, and the order is CANCELLED. A request no longer
+    pending, or past respond_by, is 409."""
     return Command(commands.approve(ctx.identity, cancel_id, ctx.now), _answer)
 
 
@@ -103,6 +115,9 @@ def approve(ctx: Ctx, cancel_id: str) -> Command:
           response=schemas.CancellationOut, errors=(400, 404, 409), tag="seller",
           summary="Reject a pending request with a reason; the order goes on")
 def reject(ctx: Ctx, cancel_id: str) -> Command:
+    """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
+    on and the buyer may not ask again. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no
+    longer pending, or past respond_by, is 409."""
     body: schemas.RejectIn = ctx.body
     return Command(commands.reject(ctx.identity, cancel_id, body.reason, body.comment, ctx.now), _answer)
 
@@ -111,6 +126,8 @@ def reject(ctx: Ctx, cancel_id: str) -> Command:
           response=schemas.CancellationOut, errors=(404, 409), tag="seller",
           summary="Mark an auto-approved cancellation seen; again: 200, no change")
 def acknowledge(ctx: Ctx, cancel_id: str) -> Command:
+    """Marks an auto-approved cancellation as seen, which takes it out of the Action Needed count. Acknowledging it
+    again answers 200 and changes nothing; any other status is 409."""
     return Command(commands.acknowledge(ctx.identity, cancel_id, ctx.now), _answer)
 
 
@@ -118,6 +135,10 @@ def acknowledge(ctx: Ctx, cancel_id: str) -> Command:
           response=schemas.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
 def seller_cancel(ctx: Ctx, order_id: str) -> Command:
+    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a SELLER_CANCELLED
+    cancellation saying who is at fault and whether it counts toward the seller-fault rate. A reason not allowed is
+    400 REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled order, or one with a
+    pending buyer request (answer that instead), is 409."""
     body: schemas.SellerCancelIn = ctx.body
     decide = commands.seller_cancel(ctx.identity, order_id, body.reason, body.comment, ctx.now, config.policy())
     return Command(decide, _answer)
@@ -127,6 +148,8 @@ def seller_cancel(ctx: Ctx, order_id: str) -> Command:
           response=schemas.OrderOut, errors=(404, 409), tag="seller",
           summary="AWAITING_SHIPMENT to AWAITING_COLLECTION (optional step)")
 def arrange_shipment(ctx: Ctx, order_id: str) -> Command:
+    """Books the pickup: AWAITING_SHIPMENT to AWAITING_COLLECTION. The step is optional: an order can ship straight
+    from AWAITING_SHIPMENT. Any other status, or a request past its deadline, is 409."""
     return Command(commands.arrange_shipment(ctx.identity, order_id, ctx.now), _order_answer)
 
 
@@ -134,6 +157,9 @@ def arrange_shipment(ctx: Ctx, order_id: str) -> Command:
           response=schemas.OrderOut, errors=(400, 404, 409), tag="seller",
           summary="Ship: IN_TRANSIT; a pending request is rejected with ORDER_SHIPPED")
 def ship(ctx: Ctx, order_id: str) -> Command:
+    """Hands the order to the carrier with a tracking number: AWAITING_SHIPMENT or AWAITING_COLLECTION to IN_TRANSIT. A
+    pending buyer request is rejected with ORDER_SHIPPED. An unpaid, shipped or cancelled order, or one whose
+    request passed its deadline, is 409."""
     body: schemas.ShipIn = ctx.body
     return Command(commands.ship(ctx.identity, order_id, body.tracking_number, ctx.now), _order_answer)
 
@@ -141,4 +167,6 @@ def ship(ctx: Ctx, order_id: str) -> Command:
 @endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=schemas.SfcrOut, tag="seller",
           summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
 def seller_sfcr(ctx: Ctx) -> Response:
+    """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
+    against the target, the standing it earns and the order volume cap that goes with it."""
     return ok(render.sfcr(views.seller_sfcr(ctx.identity, ctx.now, config.policy())))
