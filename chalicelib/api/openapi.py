@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document, built from the route declarations and the Structs that validate and answer."""
 
+import inspect
 import re
 from functools import lru_cache
 
@@ -10,6 +11,11 @@ from .routing import REGISTRY, RouteSpec
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _REF = "#/components/schemas/{name}"
+# Relative, so resolved against where the document was fetched (OpenAPI 3.1, Server Object): /openapi.json
+# locally, /<stage>/openapi.json behind API Gateway (or a custom domain's base path), and "." is the folder
+# the API's paths hang from in each. A Host-and-stage URL built per request would have to trust the Host header
+# and could not be cached; this one is the same for every caller.
+SERVERS = [{"url": ".", "description": "This API, where this document is served"}]
 
 _STATUS_TEXT = {
     200: "OK", 201: "Created", 400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
@@ -34,7 +40,20 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
     return sorted(statuses)
 
 
-def _operation(spec: RouteSpec) -> dict:
+def _descriptions() -> dict[tuple[str, str], str]:
+    """Each route's handler docstring, read from Chalice's route table (the view keeps the handler's __doc__),
+    one line per paragraph."""
+    from .public import public  # registered in the app like every route blueprint; it leads to the app
+
+    found = {}
+    for path, methods in public.current_app.routes.items():
+        for method, entry in methods.items():
+            text = inspect.getdoc(entry.view_function) or ""
+            found[(method, path)] = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+    return found
+
+
+def _operation(spec: RouteSpec, description: str) -> dict:
     parameters: list[dict] = [
         {"name": name, "in": "path", "required": True,
          "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": schemas.ID_PATTERN}}
@@ -65,6 +84,7 @@ def _operation(spec: RouteSpec) -> dict:
     operation: dict = {
         "operationId": spec.name,
         "summary": spec.summary,
+        "description": description,
         "tags": [spec.tag] if spec.tag else [],
         "parameters": parameters,
         "responses": responses,
@@ -87,9 +107,11 @@ def document() -> dict:
     for spec in REGISTRY:
         types.update(t for t in (spec.response, spec.body) if t is not None)
     _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)
+    descriptions = _descriptions()
     paths: dict[str, dict] = {}
     for spec in REGISTRY:
-        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+        description = descriptions.get((spec.method, spec.path), "")
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, description)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -98,6 +120,7 @@ def document() -> dict:
             "description": "Seller Center cancellations: buyer requests, seller cancellations, "
                            "auto-approval of unanswered requests, and the seller-fault cancellation rate.",
         },
+        "servers": SERVERS,
         "paths": paths,
         "components": {
             "schemas": components,
