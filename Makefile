@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 WEB_DOCS := web/api-docs
 DOCS := chalicelib/static/docs
 
-.PHONY: run test lint bench package docs clean
+.PHONY: run test unit lint bench package docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: $(VENV)/.installed docs
 test: $(VENV)/.installed docs
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## The domain and unit layers only: no moto, no app; well under a minute.
+unit: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
 bench: $(VENV)/.installed
