@@ -15,7 +15,7 @@ _REF = "#/components/schemas/{name}"
 # locally, /<stage>/openapi.json behind API Gateway (or a custom domain's base path), and "." is the folder
 # the API's paths hang from in each. A Host-and-stage URL built per request would have to trust the Host header
 # and could not be cached; this one is the same for every caller.
-SERVERS = [{"url": ".", "description": "This API, where this document is served"}]
+SERVERS: list[dict[str, str]] = [{"url": ".", "description": "This API, where this document is served"}]
 
 _STATUS_TEXT = {
     200: "OK", 201: "Created", 400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
@@ -45,7 +45,7 @@ def _descriptions() -> dict[tuple[str, str], str]:
     one line per paragraph."""
     from .public import public  # registered in the app like every route blueprint; it leads to the app
 
-    found = {}
+    found: dict[tuple[str, str], str] = {}
     for path, methods in public.current_app.routes.items():
         for method, entry in methods.items():
             text = inspect.getdoc(entry.view_function) or ""

@@ -5,6 +5,7 @@ contract's error shape."""
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -47,16 +48,27 @@ class Page(HTMLParser):
         self._tag = None
 
 
+@dataclass
+class Answer:
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+    text: str
+    json: Any
+
+
 class Viewer:
+    """The app through chalice.test.Client, for answers that are HTML, CSS or JS as well as JSON errors."""
+
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def get(self, path: str) -> Any:
+    def get(self, path: str) -> Answer:
         response = self.client.http.get(path)
-        text = response.body.decode() if response.body else ""
-        response.json = json.loads(text) if text.startswith("{") else None
-        response.text = text
-        return response
+        body = response.body or b""
+        text = body.decode()
+        return Answer(response.status_code, dict(response.headers), body, text,
+                      json.loads(text) if text.startswith("{") else None)
 
 
 @pytest.fixture(scope="module")
@@ -66,19 +78,19 @@ def viewer() -> Iterator[Viewer]:
 
 
 @pytest.fixture(scope="module")
-def page(viewer: Viewer) -> Any:
+def page(viewer: Viewer) -> Answer:
     response = viewer.get("/docs")
     assert response.status_code == 200
     return response
 
 
-def parsed(page: Any) -> Page:
+def parsed(page: Answer) -> Page:
     result = Page()
     result.feed(page.text)
     return result
 
 
-def test_the_page_is_html_that_loads_only_relative_same_origin_urls(page: Any):
+def test_the_page_is_html_that_loads_only_relative_same_origin_urls(page: Answer) -> None:
     assert header(page, "Content-Type") == "text/html; charset=utf-8"
     assert not re.search(r"(https?:)?//", page.text.replace("<!doctype html>", ""))
     urls = parsed(page).urls
@@ -90,11 +102,11 @@ def test_the_page_is_html_that_loads_only_relative_same_origin_urls(page: Any):
         f"{STAGE_ORIGIN}/docs/{name}" for name in docs_page.ASSETS}
 
 
-def test_nothing_runs_or_is_styled_inline_so_the_strict_policy_holds(page: Any):
+def test_nothing_runs_or_is_styled_inline_so_the_strict_policy_holds(page: Answer) -> None:
     assert parsed(page).inline == []
 
 
-def test_the_page_carries_a_same_origin_only_content_security_policy(page: Any):
+def test_the_page_carries_a_same_origin_only_content_security_policy(page: Answer) -> None:
     policy = header(page, "Content-Security-Policy") or ""
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
     assert directives["default-src"] == ["'none'"]
@@ -108,7 +120,7 @@ def test_the_page_carries_a_same_origin_only_content_security_policy(page: Any):
 
 
 @pytest.mark.parametrize("name", sorted(docs_page.ASSETS))
-def test_each_file_the_page_names_is_served_with_its_type(viewer: Viewer, name: str):
+def test_each_file_the_page_names_is_served_with_its_type(viewer: Viewer, name: str) -> None:
     response = viewer.get(f"/docs/{name}")
     assert response.status_code == 200
     assert header(response, "Content-Type") == TYPES[Path(name).suffix]
@@ -119,7 +131,7 @@ def test_each_file_the_page_names_is_served_with_its_type(viewer: Viewer, name: 
     assert "sourceMappingURL" not in response.text[-300:]  # no map is shipped, so none is asked for
 
 
-def test_the_viewer_loads_this_apis_document_from_beside_the_page(viewer: Viewer):
+def test_the_viewer_loads_this_apis_document_from_beside_the_page(viewer: Viewer) -> None:
     start = viewer.get("/docs/init.js").text
     assert 'new URL("openapi.json", document.baseURI)' in start
     assert "validatorUrl: null" in start and "queryConfigEnabled: false" in start
@@ -134,25 +146,25 @@ def test_the_viewer_loads_this_apis_document_from_beside_the_page(viewer: Viewer
     "/docs/..%2F..%2Fchalicelib%2Fconfig.py", "/docs/%2e%2e", "/docs/../app.py", "/docs/init.js/more",
     "/docs/swagger-ui-standalone-preset.js", "/docs/favicon-32x32.png",
 ])
-def test_anything_else_under_docs_is_404_route_not_found(viewer: Viewer, path: str):
+def test_anything_else_under_docs_is_404_route_not_found(viewer: Viewer, path: str) -> None:
     assert_error(viewer.get(path), 404, "ROUTE_NOT_FOUND")
 
 
-def test_a_trailing_slash_is_sent_back_to_the_page_relatively(viewer: Viewer):
+def test_a_trailing_slash_is_sent_back_to_the_page_relatively(viewer: Viewer) -> None:
     response = viewer.get("/docs/")
     assert response.status_code == 301
     assert header(response, "Location") == "../docs"
     assert urljoin(f"{STAGE_ORIGIN}/docs/", "../docs") == f"{STAGE_ORIGIN}/docs"
 
 
-def test_query_parameters_are_refused_like_on_every_route(viewer: Viewer):
+def test_query_parameters_are_refused_like_on_every_route(viewer: Viewer) -> None:
     error = assert_error(viewer.get("/docs?url=https://elsewhere.example/openapi.json"), 400, "UNKNOWN_PARAMETER")
     assert error["details"] == {"allowed": []}
     assert_error(viewer.get("/docs/init.js?v=1"), 400, "UNKNOWN_PARAMETER")
 
 
 def test_a_deployment_without_the_built_files_says_so_in_the_error_shape(viewer: Viewer, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch):
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(docs_page, "STATIC", tmp_path)
     docs_page._text.cache_clear()
     try:
