@@ -59,6 +59,9 @@ def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
           response=schemas.OrderOut, status=201, errors=(400, 409), tag="platform",
           summary="Record an order (201); the same body again answers 200, another body for the id 409")
 def record_order(ctx: Ctx[schemas.RecordOrderIn]) -> Command[Order]:
+    """Records an order from the platform, UNPAID or AWAITING_SHIPMENT, and answers 201 with it. Sending the same body
+    again answers 200 with the stored order; another body for the same order_id is 409 ORDER_ALREADY_RECORDED. Times
+    in the future, or paid_at before placed_at, are 400."""
     decide = commands.record_order(ctx.caller, _order_from(ctx.body, ctx), config.policy())
     return Command(decide=decide, answer=_order_answer)
 
@@ -66,16 +69,21 @@ def record_order(ctx: Ctx[schemas.RecordOrderIn]) -> Command[Order]:
 @endpoint(platform, "/platform/orders/{order_id}/payment", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record payment: UNPAID to AWAITING_SHIPMENT")
 def record_payment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records the buyer's payment: the order goes from UNPAID to AWAITING_SHIPMENT and gets paid_at, which starts the
+    buyer's grace period. Any other status is 409 ORDER_NOT_UNPAID."""
     return Command(decide=commands.record_payment(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
 @endpoint(platform, "/platform/orders/{order_id}/delivery", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record delivery: IN_TRANSIT to DELIVERED")
 def record_delivery(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records that the parcel arrived: the order goes from IN_TRANSIT to DELIVERED. Any other status is 409
+    ORDER_NOT_IN_TRANSIT."""
     return Command(decide=commands.record_delivery(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
 @endpoint(platform, "/platform/orders/{order_id}/completion", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record completion: DELIVERED to COMPLETED")
 def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records that the order is complete: DELIVERED to COMPLETED. Any other status is 409 ORDER_NOT_DELIVERED."""
     return Command(decide=commands.record_completion(ctx.caller, order_id, ctx.now), answer=_order_answer)

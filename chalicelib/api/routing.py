@@ -3,6 +3,7 @@
 `/openapi.json` (`openapi`); this module only registers routes and wires those together."""
 
 import functools
+import inspect
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -85,7 +86,7 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
     def register(handler: View) -> View:
         spec = RouteSpec(path=path, method=method, role=role, summary=summary, response=response, status=status,
                          body=body, query=query, errors=errors, tag=tag, name=handler.__name__,
-                         description=" ".join((handler.__doc__ or "").split()))
+                         description=_description(handler))
         REGISTRY.append(spec)
 
         @functools.wraps(handler)
@@ -108,6 +109,12 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
         return handler
 
     return register
+
+
+def _description(handler: View) -> str:
+    """The handler's docstring, one line per paragraph: the operation's description in /openapi.json."""
+    text = inspect.getdoc(handler) or ""
+    return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n") if part.strip())
 
 
 def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[str, str]) -> Response:
