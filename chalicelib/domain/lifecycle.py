@@ -87,21 +87,24 @@ def record_payment(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.UNPAID:
         raise _order_conflict(order, "Only an UNPAID order can be paid.", "ORDER_NOT_UNPAID")
     new = _next(order, status=OrderStatus.AWAITING_SHIPMENT, paid_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
 
 
 def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.IN_TRANSIT:
         raise _order_conflict(order, "Only an IN_TRANSIT order can be delivered.", "ORDER_NOT_IN_TRANSIT")
     new = _next(order, status=OrderStatus.DELIVERED, delivered_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
 
 
 def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.DELIVERED:
         raise _order_conflict(order, "Only a DELIVERED order can be completed.", "ORDER_NOT_DELIVERED")
     new = _next(order, status=OrderStatus.COMPLETED, completed_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
 
 
 # --- buyer --------------------------------------------------------------------------------------------
@@ -157,14 +160,16 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
                     awaiting_acknowledgement=True)
         entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_AUTO_APPROVED", order, new.status,
                        cancel_id, cause.value)
-        return Change(new, order.version, entry, cancellation, None, CounterDelta(auto_approved=1))
+        return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
+                      counters=CounterDelta(auto_approved=1))
 
     respond_by = now + policy.response_window
     cancellation = replace(cancellation, respond_by=respond_by)
     new = _next(order, pending_cancel_id=cancel_id, pending_respond_by=respond_by)
     entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_REQUESTED", order, new.status, cancel_id,
                    f"respond by {iso(respond_by)}")
-    return Change(new, order.version, entry, cancellation, None, CounterDelta(requested=1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
+                  counters=CounterDelta(requested=1))
 
 
 def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, action: str) -> None:
@@ -192,7 +197,8 @@ def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     new = _close_request(order)
     entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_WITHDRAWN", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 # --- seller -------------------------------------------------------------------------------------------
@@ -205,7 +211,8 @@ def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_APPROVED", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
@@ -218,7 +225,8 @@ def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comme
     new = _close_request(order, buyer_may_request=False)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_REJECTED", order, new.status,
                    cancellation.cancel_id, reason.value)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Change | None:
@@ -233,7 +241,8 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
     new = _next(order, awaiting_acknowledgement=False)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_ACKNOWLEDGED", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(auto_approved=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(auto_approved=-1))
 
 
 def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None, cancel_id: str,
@@ -263,7 +272,7 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
     cohort = None
     if rule.counts_toward_sfcr:
         cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
-    return Change(new, order.version, entry, cancellation, None, CounterDelta(), cohort)
+    return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation, cohort=cohort)
 
 
 def arrange_shipment(order: Order, now: datetime) -> Change:
@@ -272,8 +281,8 @@ def arrange_shipment(order: Order, now: datetime) -> Change:
         raise _order_conflict(order, "Only an order AWAITING_SHIPMENT can have shipment arranged.",
                               "ORDER_NOT_AWAITING_SHIPMENT")
     new = _next(order, status=OrderStatus.AWAITING_COLLECTION, arranged_at=now)
-    return Change(new, order.version, _entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order,
-                                             new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order, new.status))
 
 
 def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: datetime) -> Change:
@@ -286,12 +295,13 @@ def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: 
     entry = _entry(now, Actor.SELLER, order.seller_id, "SHIPPED", order, new.status,
                    order.pending_cancel_id, f"tracking {tracking_number}")
     if not order.pending_cancel_id:
-        return Change(new, order.version, entry)
+        return Change(order=new, order_was=order.version, history=entry)
     if pending is None or pending.cancel_id != order.pending_cancel_id:
         raise ValueError("ship() needs the pending cancellation the order points to")
     rejected = replace(pending, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SYSTEM,
                        reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1)
-    return Change(new, order.version, entry, rejected, pending.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=rejected,
+                  cancellation_was=pending.version, counters=CounterDelta(requested=-1))
 
 
 # --- system -------------------------------------------------------------------------------------------
@@ -315,6 +325,6 @@ def expire(cancellation: Cancellation, order: Order, now: datetime) -> Change:
                          awaiting_acknowledgement=True)
     entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", "CANCELLATION_AUTO_APPROVED", order,
                    new.status, cancellation.cancel_id, AutoApproveCause.SELLER_RESPONSE_TIMEOUT.value)
-    return Change(new, order.version, entry, done, cancellation.version,
-                  CounterDelta(requested=-1, auto_approved=1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1, auto_approved=1))
 
