@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench package clean
+.PHONY: run test unit lint bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## The domain and unit layers only: no moto, no app; well under a minute.
+unit: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
 bench: $(VENV)/.installed

@@ -10,20 +10,15 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.store.models import OrderItem
-from tests.conftest import START
-from tests.sec_support import Desk, assert_error, b64url, open_desk, unb64url
+from tests.support.desk import Desk, assert_error, b64url, unb64url
+
+pytestmark = pytest.mark.usefixtures("clock_back")
 
 
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened, opened.real_query_limits():
-        yield opened
-
-
-@pytest.fixture(autouse=True)
-def clock_back(desk: Desk) -> Iterator[None]:
-    yield
-    desk.clock.move_to(START)
+@pytest.fixture(scope="module", autouse=True)
+def real_query_limits(desk: Desk) -> Iterator[None]:
+    with desk.real_query_limits():
+        yield
 
 
 def walk(desk: Desk, path: str, token: str, limit: int, key: str = "order_id") -> list[list[str]]:

@@ -9,7 +9,7 @@ from infra import template
 from infra.policies import chalice_config
 from infra.tables import table_logical_ids
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
 STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET"}

@@ -22,8 +22,8 @@ from bench.seed import seed_pending
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store.models import DUE_SHARDS
-from tests.dynamo_calls import READS, DynamoCalls
-from tests.helpers import order_body, paid_order_past_grace, record, request_cancel
+from tests.support.builders import order_body, paid_order_past_grace, record, request_cancel
+from tests.support.dynamo_calls import READS, DynamoCalls
 
 STATE_CHANGE_READS = 2
 

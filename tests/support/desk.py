@@ -33,7 +33,8 @@ from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import iso, utc_now
 from chalicelib.store import models, transactions
 from devtools import tokens
-from tests.conftest import ROOT, START, Api
+from tests.support.api import START, Api
+from tests.support.paths import ROOT
 
 ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 SPECS: dict[str, RouteSpec] = {spec.name: spec for spec in REGISTRY}
@@ -105,7 +106,7 @@ DOCUMENT = DocumentCheck()
 
 
 class CheckedApi(Api):
-    """`tests.conftest.Api` whose every answer must be the one /openapi.json documents."""
+    """`tests.support.api.Api` whose every answer must be the one /openapi.json documents."""
 
     def __init__(self, client: Client):
         super().__init__(client)

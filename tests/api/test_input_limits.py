@@ -3,18 +3,11 @@ quantities, exact enums, no numbers as strings, bounded Idempotency-Key; each re
 nothing, and each limit's edge accepted."""
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from chalicelib.api import routing
-from tests.sec_support import Desk, assert_error, open_desk
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened:
-        yield opened
+from tests.support.desk import Desk, assert_error
 
 
 def fullwidth(text: str) -> str:

@@ -2,7 +2,6 @@
 api.md; client input never yields a 500 or a stack trace (checked by example and by generated input)."""
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
@@ -13,24 +12,13 @@ from hypothesis import strategies as st
 from app import app
 from chalicelib.api import routing
 from chalicelib.domain.clock import utc_now
-from tests.conftest import START
-from tests.sec_support import POST_ROUTES, Desk, Prepared, assert_error, header, open_desk
+from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened:
-        yield opened
-
-
-@pytest.fixture(autouse=True)
-def clock_back(desk: Desk) -> Iterator[None]:
-    yield
-    desk.clock.move_to(START)
+pytestmark = pytest.mark.usefixtures("clock_back")
 
 
 _prepared: dict[str, Prepared] = {}

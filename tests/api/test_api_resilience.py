@@ -8,7 +8,7 @@ from pynamodb.exceptions import GetError
 from chalicelib.service import executor
 from chalicelib.store import reads
 from chalicelib.store.transactions import Contention
-from tests.helpers import paid_order_past_grace
+from tests.support.builders import paid_order_past_grace
 
 
 def _throttled(operation: str) -> ClientError:

@@ -15,8 +15,8 @@ from chalicelib.store import reads
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
-from tests.helpers import paid_order_past_grace, request_cancel
-from tests.iam_recorder import Call, grants_of, never_called, not_granted
+from tests.support.builders import paid_order_past_grace, request_cancel
+from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
 
 def test_dev_and_prod_grant_the_same_operations():

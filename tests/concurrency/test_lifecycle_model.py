@@ -37,10 +37,10 @@ from moto import mock_aws
 
 from chalicelib.jobs import expiry
 from chalicelib.store import models
-from tests.conftest import START, Api, Tokens
-from tests.race_support import assert_store_consistent
+from tests.support.api import START, Api, Tokens
+from tests.support.races import assert_store_consistent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("LIFECYCLE_MODEL_EXAMPLES", "30"))
 STEPS = 40
 MAX_ORDERS = 6

@@ -21,7 +21,7 @@ from chalicelib.api import auth as api_auth
 from infra import policies, template
 from infra.tables import table_logical_ids
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Chalice's logical ids for the app's functions.
 FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,

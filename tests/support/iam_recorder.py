@@ -1,6 +1,6 @@
 """pytest plugin: records every DynamoDB operation the product code calls and holds the IAM policies to it.
 
-Registered in pyproject.toml (`-p tests.iam_recorder`). Every botocore call is seen (PynamoDB and boto3 both go
+Registered in pyproject.toml (`-p tests.support.iam_recorder`). Every botocore call is seen (PynamoDB and boto3 both go
 through `BaseClient._make_api_call`); a DynamoDB call counts when the innermost project frame that made it is in
 `chalicelib/` (not `create_tables`, which only tests and the local runner use: the stack declares the tables),
 and it is attributed to the Lambda function whose code is on the stack (the expiry job, the authorizer, the API).
@@ -27,7 +27,7 @@ from botocore.client import BaseClient
 from infra import policies
 from infra.policies import Grant
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _PRODUCT = str(ROOT / "chalicelib") + "/"
 _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
 _API = str(ROOT / "chalicelib" / "api") + "/"

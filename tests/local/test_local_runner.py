@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from devtools.run_local import LocalStack
-from tests.helpers import order_body
+from tests.support.builders import order_body
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800

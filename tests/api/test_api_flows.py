@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
-from tests.helpers import order_body, paid_order_past_grace, record, request_cancel
+from tests.support.builders import order_body, paid_order_past_grace, record, request_cancel
 
 
 def counts(api, tok, token=None):

@@ -4,7 +4,6 @@ what it refuses, and response schemas that every answer the app gives matches (e
 `sec_support.CheckedApi`, in every suite that uses it, is validated against this document)."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -12,15 +11,9 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from app import app
 from chalicelib.api.routing import REGISTRY
-from tests.sec_support import DOCUMENT, POST_ROUTES, ROLE_ROUTES, Desk, open_desk
+from tests.support.desk import DOCUMENT, POST_ROUTES, ROLE_ROUTES, Desk
 
 OPEN_ROUTES = [spec for spec in REGISTRY if spec.role is None]
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ route in Chalice's routing table escapes the authorizer and the fail-closed gate
 
 import json
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import jwt
@@ -17,7 +17,7 @@ from chalicelib.api.auth import jwt_authorizer
 from chalicelib.api.routing import REGISTRY
 from chalicelib.domain.clock import utc_now
 from devtools import tokens
-from tests.sec_support import (
+from tests.support.desk import (
     POST_ROUTES,
     ROLE_ROUTES,
     SPECS,
@@ -26,7 +26,6 @@ from tests.sec_support import (
     assert_error,
     b64url,
     header,
-    open_desk,
     unb64url,
 )
 
@@ -37,12 +36,6 @@ SERVER_FIELDS = ("status", "seller_id", "buyer_id", "fault", "respond_by", "init
                  "auto_approve_cause", "resolved_by", "resolved_at", "acknowledged_at", "cancel_id", "order_id",
                  "version", "requested_at", "paid_at", "reject_reason")
 OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value != "platform"]
-
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened:
-        yield opened
 
 
 _prepared: dict[str, Prepared] = {}

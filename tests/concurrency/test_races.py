@@ -23,9 +23,9 @@ from chalicelib.jobs import expiry
 from chalicelib.service import executor
 from chalicelib.service.executor import Outcome, execute
 from chalicelib.store import models, reads, transactions
-from tests.dynamo_calls import DynamoCalls
-from tests.helpers import order_body, record
-from tests.race_support import Replay, assert_store_consistent, at, snapshot
+from tests.support.builders import order_body, record
+from tests.support.dynamo_calls import DynamoCalls
+from tests.support.races import Replay, assert_store_consistent, at, snapshot
 
 ORDER = "O1"
 

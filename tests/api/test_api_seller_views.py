@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
-from tests.helpers import record, request_cancel
+from tests.support.builders import record, request_cancel
 
 
 def order_ids(api, token, query="") -> list[str]:

@@ -1,7 +1,6 @@
 """`Idempotency-Key` on every POST: a retry gets the first answer without acting again; another body is a 422;
 keys are scoped to the caller, method and path, kept 24 hours, and 5xx answers are not kept."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,20 +11,9 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.service import executor
 from devtools import tokens
-from tests.conftest import START
-from tests.sec_support import POST_ROUTES, Desk, Prepared, assert_error, header, open_desk
+from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
 
-
-@pytest.fixture(scope="module")
-def desk() -> Iterator[Desk]:
-    with open_desk() as opened:
-        yield opened
-
-
-@pytest.fixture(autouse=True)
-def clock_back(desk: Desk) -> Iterator[None]:
-    yield
-    desk.clock.move_to(START)
+pytestmark = pytest.mark.usefixtures("clock_back")
 
 
 def key(desk: Desk) -> dict[str, str]:

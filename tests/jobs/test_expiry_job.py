@@ -20,8 +20,8 @@ from chalicelib.jobs import expiry
 from chalicelib.service import executor
 from chalicelib.store import reads
 from chalicelib.store.models import DUE_SHARDS, HistoryItem
-from tests.dynamo_calls import Call, DynamoCalls, ok
-from tests.helpers import paid_order_past_grace, record, request_cancel
+from tests.support.builders import paid_order_past_grace, record, request_cancel
+from tests.support.dynamo_calls import Call, DynamoCalls, ok
 
 WINDOW = timedelta(hours=48)
 THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")

@@ -1,0 +1,42 @@
+"""A pytest plugin (`-p tests.support.patches`): what must hold before any test module imports the app.
+
+- The tests run as the `test` stage, which sets no variables: the dev defaults go under the environment, so
+  a test's own setting wins (the contract's precedence); no stray endpoint or credentials reach AWS.
+- DynamoDB applies one request to an item at a time; moto's in-process stub does not under threads, so every
+  stubbed call is serialized.
+- API Gateway answers a missing token or an unknown route itself; the stack shapes those answers, and
+  `chalice.test.Client` is made to answer them the same way.
+"""
+
+import os
+import threading
+from typing import Any
+
+from chalice.test import HTTPResponse, TestHTTPClient
+from moto.core.botocore_stubber import BotocoreStubber
+
+from devtools import gateway, stage
+
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+for _name, _value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+                      "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}.items():
+    os.environ[_name] = _value
+stage.apply("dev")
+
+_moto_lock = threading.RLock()
+_original_call = BotocoreStubber.__call__
+
+
+def _serialized_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+    with _moto_lock:
+        return _original_call(self, event_name, request, **kwargs)
+
+
+def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPResponse:
+    status, headers, body = gateway.shape(error)
+    return HTTPResponse(headers=headers, body=body, status_code=status)
+
+
+BotocoreStubber.__call__ = _serialized_call  # type: ignore[method-assign]
+TestHTTPClient._error_response = _gateway_error_response  # type: ignore[method-assign]
