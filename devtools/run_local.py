@@ -49,7 +49,7 @@ HOST = "127.0.0.1"
 SCHEDULED_FUNCTION = "expire_cancellation_requests"
 TOKEN_TTL_SECONDS = 30 * 24 * 3600
 JOIN_SECONDS = 10.0  # the longest any part of stop() waits for a thread
-STOP_GRACE_SECONDS = 5.0  # after the signal: this long for a clean stop, then a hard exit
+STOP_GRACE_SECONDS = 3.0  # after the signal: this long for a clean stop, then a hard exit
 WAKE_SECONDS = 0.5  # the main thread looks for a signal at least this often
 
 # Never reach a real account from the local stage, whatever the shell holds.
@@ -216,15 +216,17 @@ def scheduled_event(now: datetime, function_name: str) -> dict[str, Any]:
 
 
 class Scheduler:
-    """Fires the scheduled function every `interval` seconds from a daemon thread, as EventBridge would."""
+    """Fires the scheduled function every `interval` seconds from a daemon thread, as EventBridge would.
 
-    def __init__(self, app: Chalice, interval: float, announce: Callable[[str], None],
-                 function: str = SCHEDULED_FUNCTION, timeout_seconds: int = 60) -> None:
+    The function logs its own JSON line (`expiry.run`) when a run did something; an empty run says nothing.
+    """
+
+    def __init__(self, app: Chalice, interval: float, function: str = SCHEDULED_FUNCTION,
+                 timeout_seconds: int = 60) -> None:
         self.handler = app.handler_map[function]
         self.function_name = f"{app.app_name}-{STAGE}-{function}"
         self.interval = interval
         self.timeout_seconds = timeout_seconds
-        self.announce = announce
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._done = threading.Condition()
@@ -256,9 +258,6 @@ class Scheduler:
         self.totals.update({name: value for name, value in report.items()
                             if isinstance(value, int) and not isinstance(value, bool)})
         self.totals["runs"] += 1
-        if report.get("due_seen") or report.get("failed") or report.get("stopped_early"):
-            self.announce(f"[schedule] {SCHEDULED_FUNCTION}: auto-approved {report['auto_approved']}, "
-                          f"skipped {report['skipped']}, failed {report['failed']} of {report['due_seen']} due")
         return report
 
     def wait_for_tick_after(self, started: int, timeout: float) -> bool:
@@ -272,7 +271,6 @@ class Scheduler:
                 self.tick()
             except Exception:  # a failed run must not stop the schedule; EventBridge would fire again too
                 log.exception("scheduled function %s failed", SCHEDULED_FUNCTION)
-                self.announce(f"[schedule] {SCHEDULED_FUNCTION} failed; see the log above")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="local-schedule", daemon=True)
@@ -343,7 +341,7 @@ class LocalStack:
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()
-            self.scheduler = Scheduler(local_app, interval, self.announce)
+            self.scheduler = Scheduler(local_app, interval)
             self.scheduler.start()
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
@@ -405,6 +403,9 @@ class LocalStack:
             "             (any variable set in the environment beats .chalice/config.json)",
         ]
         if self.shop is not None:
+            lines.append(f"  clock      demo loaded at {demo.at_clock(self.shop.loaded_at, self.shop.loaded_at)}; "
+                         f"a request waits {demo.span(policy.response_window)} for the seller, then the next "
+                         "schedule run auto-approves it")
             lines += ["", *self.shop.describe()]
         lines += ["", f"Tokens (valid {TOKEN_TTL_SECONDS // 86400} days); paste these first:"]
         lines += [f"  export {name}={value}" for name, value in token_exports(self.tokens).items()]
