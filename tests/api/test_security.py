@@ -12,7 +12,7 @@ import pytest
 from chalice import Chalice
 
 from chalicelib import config
-from chalicelib.api import routing
+from chalicelib.api import docs_page, routing
 from chalicelib.api.auth import jwt_authorizer
 from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import utc_now
@@ -21,6 +21,7 @@ from tests.support.desk import (
     POST_ROUTES,
     ROLE_ROUTES,
     SPECS,
+    VIEWER_ROUTES,
     Desk,
     Prepared,
     assert_error,
@@ -435,6 +436,10 @@ def gate_violations(app: Chalice) -> list[str]:
                 if entry.authorizer is not None or spec is None or spec.role is not None:
                     problems.append(f"{where}: an open route must be declared open, without the authorizer")
                 continue
+            if (method, path) in VIEWER_ROUTES:
+                if entry.authorizer is not None or spec is not None or code.co_filename != docs_page.__file__:
+                    problems.append(f"{where}: a viewer route must be docs_page's own view, open and undeclared")
+                continue
             if entry.authorizer is not jwt_authorizer:
                 problems.append(f"{where}: lacks the JWT authorizer")
             if spec is None or spec.role is None:
@@ -451,8 +456,8 @@ def test_every_route_outside_the_open_list_has_the_authorizer_and_the_gate():
 
     assert gate_violations(app) == []
     registered = {(method, path) for path, methods in app.routes.items() for method in methods}
-    assert {(spec.method, spec.path) for spec in REGISTRY} == registered
-    assert registered >= OPEN
+    assert {(spec.method, spec.path) for spec in REGISTRY} == registered - VIEWER_ROUTES
+    assert registered >= OPEN | VIEWER_ROUTES
     assert {spec.name for spec in ROLE_ROUTES} == set(SPECS) - {"health", "openapi_document",
                                                                 "cancellation_reasons"}
 
@@ -473,10 +478,20 @@ def test_the_route_walk_catches_a_route_that_escapes():
     def health():  # pragma: no cover - never called
         return {}
 
+    @rogue.route("/docs/{asset}")
+    def not_the_viewer(asset):  # pragma: no cover - never called
+        return {}
+
+    @rogue.route("/docs/{asset}/more")
+    def beside_the_viewer(asset):  # pragma: no cover - never called
+        return {}
+
     problems = gate_violations(rogue)
     assert any(p.startswith("GET /seller/backdoor: its view is not wrapped") for p in problems)
     assert any(p.startswith("GET /seller/backdoor: not declared") for p in problems)
     assert any(p.startswith("GET /seller/open-door: lacks the JWT authorizer") for p in problems)
+    assert any(p.startswith("GET /docs/{asset}: a viewer route must be docs_page's own view") for p in problems)
+    assert any(p.startswith("GET /docs/{asset}/more: lacks the JWT authorizer") for p in problems)
     assert not any(p.startswith("GET /health") for p in problems), problems
 
 
@@ -489,6 +504,10 @@ def test_every_gated_route_in_chalices_table_refuses_anonymous_and_garbage(desk:
         for method in methods:
             if (method, path) in OPEN:
                 assert desk.api.call(method, path).status_code == 200
+                continue
+            if (method, path) in VIEWER_ROUTES:  # HTML and files, not JSON: straight through the client
+                concrete = path.replace("{asset}", next(iter(docs_page.ASSETS)))
+                assert desk.api.client.http.request(method, concrete).status_code == 200
                 continue
             concrete = path.replace("{order_id}", "O404").replace("{cancel_id}", "C404")
             assert_error(desk.api.call(method, concrete), 401, "TOKEN_MISSING")

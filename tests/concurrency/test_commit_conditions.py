@@ -29,8 +29,9 @@ from chalicelib.domain.model import (
     LineItem,
     Order,
 )
-from chalicelib.store import models, reads
-from chalicelib.store.transactions import IdempotencyKeyTaken, IdempotencyRecord, StaleState, commit
+from chalicelib.store import idempotency, models
+from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
+from chalicelib.store.transactions import StaleState, commit
 from tests.support.dynamo_calls import DynamoCalls
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -64,16 +65,18 @@ PENDING = {"pending_cancel_id": "C1", "pending_respond_by": PLACED + timedelta(h
 
 @pytest.fixture
 def stored(dynamodb: None) -> None:
-    commit(Change(order(1), None, entry("ORDER_RECORDED", None, OrderStatus.AWAITING_SHIPMENT),
+    commit(Change(order=order(1), order_was=None,
+                  history=entry("ORDER_RECORDED", None, OrderStatus.AWAITING_SHIPMENT),
                   cohort=CohortDelta(DAY, orders=1)), now=NOW)
-    commit(Change(order(2, **PENDING), 1, entry("CANCELLATION_REQUESTED", OrderStatus.AWAITING_SHIPMENT,
-                                                OrderStatus.AWAITING_SHIPMENT),
-                  cancellation(1), None, CounterDelta(requested=1)), now=NOW)
+    commit(Change(order=order(2, **PENDING), order_was=1,
+                  history=entry("CANCELLATION_REQUESTED", OrderStatus.AWAITING_SHIPMENT,
+                                OrderStatus.AWAITING_SHIPMENT),
+                  cancellation=cancellation(1), cancellation_was=None, counters=CounterDelta(requested=1)), now=NOW)
     # The request moves on its own (a new comment): its version now runs behind the order's.
-    commit(Change(order(3, OrderStatus.AWAITING_COLLECTION, arranged_at=NOW, **PENDING), 2,
-                  entry("SHIPMENT_ARRANGED", OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION),
-                  cancellation(2, comment="please"), 1), now=NOW)
-    reads.put_idempotency(kept("HELD"), NOW)
+    commit(Change(order=order(3, OrderStatus.AWAITING_COLLECTION, arranged_at=NOW, **PENDING), order_was=2,
+                  history=entry("SHIPMENT_ARRANGED", OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION),
+                  cancellation=cancellation(2, comment="please"), cancellation_was=1), now=NOW)
+    idempotency.put(kept("HELD"), NOW)
 
 
 def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_was: int | None = 2,
@@ -82,13 +85,14 @@ def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_
     (order, cancellation, history, idempotency, action-needed counters, SFCR cohort), so "nothing at all" is
     checked on each. The defaults satisfy every condition."""
     change = Change(
-        order(order_version, OrderStatus.CANCELLED, cancelled_at=NOW, cancel_id="C1", arranged_at=NOW),
-        order_was,
-        entry("CANCELLATION_APPROVED", OrderStatus.AWAITING_COLLECTION, OrderStatus.CANCELLED),
-        cancellation(3, CancellationStatus.APPROVED, comment="please", resolved_at=NOW, resolved_by=Actor.SELLER),
-        cancellation_was,
-        CounterDelta(requested=-1),
-        CohortDelta(DAY, seller_fault=1),
+        order=order(order_version, OrderStatus.CANCELLED, cancelled_at=NOW, cancel_id="C1", arranged_at=NOW),
+        order_was=order_was,
+        history=entry("CANCELLATION_APPROVED", OrderStatus.AWAITING_COLLECTION, OrderStatus.CANCELLED),
+        cancellation=cancellation(3, CancellationStatus.APPROVED, comment="please", resolved_at=NOW,
+                                  resolved_by=Actor.SELLER),
+        cancellation_was=cancellation_was,
+        counters=CounterDelta(requested=-1),
+        cohort=CohortDelta(DAY, seller_fault=1),
     )
     return change, kept(key)
 
