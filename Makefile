@@ -2,8 +2,12 @@
 PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
+# The API viewer (GET /docs): an npm project whose build copies its files into chalicelib/, so the Lambda
+# package ships them as it ships the code.
+WEB_DOCS := web/api-docs
+DOCS := chalicelib/static/docs
 
-.PHONY: run test unit lint bench package clean
+.PHONY: run test unit lint bench package docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +16,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+$(DOCS)/.built: $(WEB_DOCS)/package.json $(WEB_DOCS)/package-lock.json $(WEB_DOCS)/build.mjs $(wildcard $(WEB_DOCS)/src/*)
+	cd $(WEB_DOCS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd $(WEB_DOCS) && npm run --silent build
+	touch $@
+
+## Build the API viewer's files into chalicelib/static/docs (run, test and package do it when needed).
+docs: $(DOCS)/.built
+
 ## Serve the API on 127.0.0.1:$$PORT over an embedded DynamoDB, with demo data and the schedule firing.
-run: $(VENV)/.installed
+run: $(VENV)/.installed docs
 	$(BIN)/python -m devtools.run_local
 
 ## Lint, then the whole test suite.
-test: $(VENV)/.installed
+test: $(VENV)/.installed docs
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -30,11 +42,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
 ## Build the CloudFormation stack (chalice package + tables) into build/ and lint it with cfn-lint.
-package: $(VENV)/.installed
+package: $(VENV)/.installed docs
 	scripts/package.sh
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(WEB_DOCS)/node_modules $(DOCS)

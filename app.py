@@ -1,9 +1,10 @@
 """The cancellation desk: Chalice app wiring only; everything else lives in chalicelib/."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.api.auth import auth
 from chalicelib.api.buyer import buyer
+from chalicelib.api.docs_page import docs_page
 from chalicelib.api.middleware import http
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
@@ -12,5 +13,5 @@ from chalicelib.jobs.schedule import jobs
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, platform, buyer, seller, jobs):
+for blueprint in (auth, http, public, docs_page, platform, buyer, seller, jobs):
     app.register_blueprint(blueprint)

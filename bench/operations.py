@@ -1,7 +1,7 @@
 """Per operation: the DynamoDB calls each route makes (moto behind the real app), items, capacity, floor.
 
 Every route is called through `chalice.test.Client` exactly as a client would call it, over a shop with a
-few dozen orders so list pages are full (20 items). The floor is architecture.md's budget for the operation.
+few dozen orders so list pages are full (20 items). The floor is docs/architecture.md's budget for the operation.
 """
 
 import json

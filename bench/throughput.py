@@ -41,7 +41,7 @@ class Row:
 
 
 def default_concurrency() -> int:
-    return int(config.env("EXPIRY_CONCURRENCY"))
+    return config.settings().expiry_concurrency
 
 
 def _store(due: int, sellers: int) -> FakeDynamo:

@@ -1,7 +1,9 @@
-"""Settings from the environment, read when asked (never at import).
+"""Settings: one frozen, typed `Settings` read from the environment when asked (never at import).
 
 `chalice.test.Client` and Lambda both provide the stage's variables in `os.environ` while a request runs,
-so each request sees the current values. Defaults here match `.chalice/config.json`.
+so each call sees the current values. Each field's environment variable is its name in upper case; an unset
+or empty variable takes the field's default, and the defaults here are the dev stage of
+`.chalice/config.json` (a test holds them equal).
 """
 
 import os
@@ -12,68 +14,78 @@ import msgspec
 
 from .domain.policy import Policy, parse_bands
 
-# min_rate:STANDING:order_volume_cap, from rate 0 upwards (product.md, "Standing by rate").
+# min_rate:STANDING:order_volume_cap, from rate 0 upwards (docs/product.md, "Standing by rate").
 DEFAULT_SFCR_BANDS = (
     "0:GOOD:1,0.025:AT_RISK:1,0.10:RESTRICTED:0.75,0.30:RESTRICTED:0.5,0.50:RESTRICTED:0.25,0.75:SUSPENDED:0"
 )
 
-DEFAULTS = {
-    "SELLER_RESPONSE_WINDOW_SECONDS": "172800",
-    "BUYER_GRACE_PERIOD_SECONDS": "3600",
-    "SFCR_WINDOW_DAYS": "7",
-    "MARKET_TIMEZONE": "UTC",
-    "SFCR_TARGET": "0.025",
-    "SFCR_BANDS": DEFAULT_SFCR_BANDS,
-    "ORDERS_TABLE": "cancel-desk-orders",
-    "CANCELLATIONS_TABLE": "cancel-desk-cancellations",
-    "COUNTERS_TABLE": "cancel-desk-seller-counters",
-    "HISTORY_TABLE": "cancel-desk-order-history",
-    "IDEMPOTENCY_TABLE": "cancel-desk-idempotency",
-    "AUTH_MODE": "hs256",
-    "AUTH_JWT_SECRET": "",
-    "AUTH_ISSUER": "",
-    "AUTH_AUDIENCE": "",
-    "AUTH_JWKS_URL": "",
-    "CURSOR_SECRET": "",
-    "EXPIRY_CONCURRENCY": "32",
-    "EXPIRY_SAFETY_MARGIN_MS": "10000",
-    "LOG_LEVEL": "INFO",
-}
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    # Market policy (docs/product.md, "Policy values are configuration").
+    seller_response_window_seconds: int = 172800
+    buyer_grace_period_seconds: int = 3600
+    sfcr_window_days: int = 7
+    market_timezone: str = "UTC"
+    sfcr_target: float = 0.025
+    sfcr_bands: str = DEFAULT_SFCR_BANDS
+    # Tables.
+    orders_table: str = "cancel-desk-orders"
+    cancellations_table: str = "cancel-desk-cancellations"
+    counters_table: str = "cancel-desk-seller-counters"
+    history_table: str = "cancel-desk-order-history"
+    idempotency_table: str = "cancel-desk-idempotency"
+    # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
+    auth_mode: str = "hs256"  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
+    auth_jwt_secret: str = ""
+    auth_issuer: str = ""
+    auth_audience: str = ""
+    auth_jwks_url: str = ""
+    cursor_secret: str = ""
+    # The expiry job.
+    expiry_concurrency: int = 32
+    expiry_safety_margin_ms: int = 10000
+    log_level: str = "INFO"
 
 
-def env(name: str) -> str:
-    return os.environ.get(name) or DEFAULTS[name]
-
-
-def table_name(variable: str) -> str:
-    return env(variable)
+VARIABLES: tuple[str, ...] = tuple(name.upper() for name in Settings.__struct_fields__)
 
 
 @lru_cache(maxsize=8)
-def _policy(window: str, grace: str, days: str, tz: str, target: str, bands: str) -> Policy:
+def _parse(raw: tuple[tuple[str, str], ...]) -> Settings:
+    # msgspec turns "32" into 32 and refuses "thirty-two" with the field's name in the message.
+    return msgspec.convert(dict(raw), Settings, strict=False)
+
+
+def settings() -> Settings:
+    """The settings in force now: the environment's values over the defaults."""
+    raw = tuple((name.lower(), value) for name in VARIABLES if (value := os.environ.get(name)))
+    return _parse(raw)
+
+
+@lru_cache(maxsize=8)
+def _policy(current: Settings) -> Policy:
     return Policy(
-        response_window=timedelta(seconds=int(window)),
-        grace_period=timedelta(seconds=int(grace)),
-        sfcr_window_days=int(days),
-        market_timezone=tz,
-        sfcr_target=float(target),
-        sfcr_bands=parse_bands(bands),
+        response_window=timedelta(seconds=current.seller_response_window_seconds),
+        grace_period=timedelta(seconds=current.buyer_grace_period_seconds),
+        sfcr_window_days=current.sfcr_window_days,
+        market_timezone=current.market_timezone,
+        sfcr_target=current.sfcr_target,
+        sfcr_bands=parse_bands(current.sfcr_bands),
     )
 
 
 def policy() -> Policy:
-    return _policy(
-        env("SELLER_RESPONSE_WINDOW_SECONDS"),
-        env("BUYER_GRACE_PERIOD_SECONDS"),
-        env("SFCR_WINDOW_DAYS"),
-        env("MARKET_TIMEZONE"),
-        env("SFCR_TARGET"),
-        env("SFCR_BANDS"),
-    )
+    return _policy(settings())
+
+
+def table_name(variable: str) -> str:
+    """The table a model's variable (e.g. `ORDERS_TABLE`) names."""
+    name: str = getattr(settings(), variable.lower())
+    return name
 
 
 class AuthSettings(msgspec.Struct, frozen=True):
-    mode: str  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
+    mode: str
     secret: str
     issuer: str
     audience: str
@@ -81,17 +93,14 @@ class AuthSettings(msgspec.Struct, frozen=True):
 
 
 def auth() -> AuthSettings:
-    return AuthSettings(
-        mode=env("AUTH_MODE").lower(),
-        secret=env("AUTH_JWT_SECRET"),
-        issuer=env("AUTH_ISSUER"),
-        audience=env("AUTH_AUDIENCE"),
-        jwks_url=env("AUTH_JWKS_URL"),
-    )
+    current = settings()
+    return AuthSettings(mode=current.auth_mode.lower(), secret=current.auth_jwt_secret, issuer=current.auth_issuer,
+                        audience=current.auth_audience, jwks_url=current.auth_jwks_url)
 
 
 def cursor_secret() -> bytes:
-    secret = env("CURSOR_SECRET") or env("AUTH_JWT_SECRET")
+    current = settings()
+    secret = current.cursor_secret or current.auth_jwt_secret
     if not secret:
         raise RuntimeError("CURSOR_SECRET is not set")
     return secret.encode()

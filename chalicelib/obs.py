@@ -2,8 +2,10 @@
 
 import json
 import logging
-import os
 import sys
+from typing import Any
+
+from . import config
 
 _logger: logging.Logger | None = None
 
@@ -17,11 +19,11 @@ def logger() -> logging.Logger:
             handler.setFormatter(logging.Formatter("%(message)s"))
             _logger.addHandler(handler)
             _logger.propagate = False
-        _logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+        _logger.setLevel(config.settings().log_level.upper())
     return _logger
 
 
-def event(name: str, level: int = logging.INFO, **fields) -> None:
+def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
     log = logger()
     if log.isEnabledFor(level):
         log.log(level, json.dumps({"event": name, "level": logging.getLevelName(level), **fields},

@@ -395,6 +395,7 @@ class LocalStack:
         lines = [
             f"Cancellation desk, local stage '{STAGE}'",
             f"  API        {self.base_url}   (OpenAPI document: {self.base_url}/openapi.json)",
+            f"  API docs   {self.base_url}/docs   (the document in a browser, with Try it out)",
             f"  DynamoDB   embedded moto at {self.dynamodb.endpoint} (in memory: gone when stopped)",
             f"  schedule   {SCHEDULED_FUNCTION} every {self.scheduler.interval:g}s (LOCAL_SCHEDULE_SECONDS)",
             f"  policy     response window {int(policy.response_window.total_seconds())}s, grace period "

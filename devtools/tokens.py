@@ -9,11 +9,11 @@ from chalicelib import config
 
 def mint(role: str, sub: str, *, seller_id: str | None = None, buyer_id: str | None = None,
          ttl_seconds: int = 12 * 3600, now: float | None = None, secret: str | None = None,
-         **claims_overrides) -> str:
+         **claims_overrides: object) -> str:
     """A signed token; `claims_overrides` replaces or (with None) drops standard claims."""
     settings = config.auth()
     issued = int(now if now is not None else time.time())
-    claims = {"sub": sub, "role": role, "iss": settings.issuer, "aud": settings.audience,
+    claims: dict[str, object] = {"sub": sub, "role": role, "iss": settings.issuer, "aud": settings.audience,
               "iat": issued, "exp": issued + ttl_seconds}
     if seller_id:
         claims["seller_id"] = seller_id

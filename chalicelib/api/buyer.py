@@ -4,21 +4,26 @@ from chalice.app import Blueprint, Response
 
 from .. import config
 from ..domain.identity import Role
+from ..domain.model import Cancellation
 from ..service import commands, views
+from ..service.executor import Outcome
+from ..service.runner import Command
 from . import render, schemas
-from .routing import Command, Ctx, endpoint, ok
+from .routing import Ctx, endpoint, ok
 
 buyer = Blueprint(__name__)
 
 
-def _cancellation_answer(outcome) -> tuple[int, schemas.CancellationOut]:
+def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
 @endpoint(buyer, "/buyer/orders/{order_id}", "GET", role=Role.BUYER, response=schemas.BuyerOrderOut,
           errors=(404,), tag="buyer", summary="The order as the buyer sees it, with its cancellations")
-def buyer_order(ctx: Ctx, order_id: str) -> Response:
-    detail = views.buyer_order(ctx.identity, order_id)
+def buyer_order(ctx: Ctx[None], order_id: str) -> Response:
+    """One of the buyer's own orders, with its cancellations and whether the buyer may still ask to cancel. Another
+    buyer's order is 404 ORDER_NOT_FOUND, as if it did not exist."""
+    detail = views.buyer_order(ctx.caller, order_id)
     return ok(render.buyer_order(detail.order, detail.cancellations))
 
 
@@ -26,15 +31,21 @@ def buyer_order(ctx: Ctx, order_id: str) -> Response:
           body=schemas.BuyerRequestIn, response=schemas.CancellationOut, status=201, errors=(400, 404, 409),
           tag="buyer",
           summary="Ask to cancel: AUTO_APPROVED if unpaid or inside the grace period, else REQUESTED with respond_by")
-def request_cancellation(ctx: Ctx, order_id: str) -> Command:
-    body: schemas.BuyerRequestIn = ctx.body
-    decide = commands.request_cancellation(ctx.identity, order_id, body.reason, body.comment, ctx.now,
+def request_cancellation(ctx: Ctx[schemas.BuyerRequestIn], order_id: str) -> Command[Cancellation]:
+    """Asks to cancel an order that has not shipped. An unpaid order, or one paid within the grace period, is cancelled
+    at once (AUTO_APPROVED); otherwise the request waits for the seller (REQUESTED) until respond_by, after which it
+    is auto-approved. A shipped or cancelled order, a request already pending, or one the seller rejected before is
+    409; some reasons need a comment (400 COMMENT_REQUIRED)."""
+    body = ctx.body
+    decide = commands.request_cancellation(ctx.caller, order_id, body.reason, body.comment, ctx.now,
                                            config.policy())
-    return Command(decide, _cancellation_answer)
+    return Command(decide=decide, answer=_cancellation_answer)
 
 
 @endpoint(buyer, "/buyer/cancellations/{cancel_id}/withdraw", "POST", role=Role.BUYER,
           response=schemas.CancellationOut, errors=(404, 409), tag="buyer",
           summary="Withdraw a pending request before its deadline")
-def withdraw(ctx: Ctx, cancel_id: str) -> Command:
-    return Command(commands.withdraw(ctx.identity, cancel_id, ctx.now), _cancellation_answer)
+def withdraw(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+    """Takes back a pending request before its deadline: REQUESTED to WITHDRAWN, and the order goes on. A request no
+    longer pending, or past respond_by, is 409."""
+    return Command(decide=commands.withdraw(ctx.caller, cancel_id, ctx.now), answer=_cancellation_answer)

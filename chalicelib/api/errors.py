@@ -5,7 +5,8 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
-from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound
+from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound, Unprocessable
+from ..store.contention import is_busy
 
 JSON = {"Content-Type": "application/json"}
 
@@ -33,30 +34,28 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
     return Response(body=error_body(code, message, details), status_code=status, headers={**JSON, **(headers or {})})
 
 
-_STATUS_OF: dict[type[DomainError], int] = {InvalidRequest: 400, NotFound: 404, Conflict: 409}
+_STATUS_OF: dict[type[DomainError], int] = {InvalidRequest: 400, NotFound: 404, Conflict: 409, Unprocessable: 422}
+
+
+def status_of(error: DomainError) -> int:
+    return next((code for kind, code in _STATUS_OF.items() if isinstance(error, kind)), 400)
 
 
 def from_domain(error: DomainError) -> Response:
-    status = next((code for kind, code in _STATUS_OF.items() if isinstance(error, kind)), 400)
-    return error_response(status, error.code, error.message, error.details)
+    return error_response(status_of(error), error.code, error.message, error.details)
 
 
 def from_api(error: ApiError) -> Response:
     return error_response(error.status, error.code, error.message, error.details, error.headers)
 
 
-# DynamoDB is momentarily over capacity or busy on the same items (after the SDK's own retries): the client
-# may simply retry, so the answer is a 503 with Retry-After, not a 500. A cancelled TransactWriteItems names
-# the cause per item in its own words ("ThrottlingError", "ProvisionedThroughputExceeded").
-_BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-                         "TransactionConflict", "TransactionConflictException", "TransactionInProgressException",
-                         "ThrottlingError", "ProvisionedThroughputExceeded"})
+# DynamoDB is momentarily over capacity or busy on the same items: the client may simply retry, so the
+# answer is a 503 with Retry-After, not a 500.
 RETRY_AFTER_SECONDS = 1
 
 
 def busy_response(error: Exception) -> Response | None:
-    codes = set(getattr(error, "codes", ()) or ()) | {getattr(error, "cause_response_code", None) or ""}
-    if not codes & _BUSY_CODES:
+    if not is_busy(error):
         return None
     return error_response(503, "SERVICE_BUSY", "The service is busy; retry shortly.",
                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -94,5 +93,6 @@ def shape_framework_error(response: Response) -> Response:
         return response
     code, message = FRAMEWORK_ERRORS.get(response.status_code, FRAMEWORK_ERRORS[500 if response.status_code >= 500
                                                                                else 400])
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    headers = {k: v if isinstance(v, str) else ", ".join(v) for k, v in response.headers.items()
+               if k.lower() != "content-type"}
     return error_response(response.status_code, code, message, headers=headers)

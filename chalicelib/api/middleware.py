@@ -1,6 +1,7 @@
 """Every answer, Chalice's own included, leaves in the contract's error shape, with an access log line."""
 
 import time
+from collections.abc import Callable
 
 from chalice.app import Blueprint, Request, Response
 
@@ -11,7 +12,7 @@ http = Blueprint(__name__)
 
 
 @http.middleware("http")
-def contract_errors(event: Request, get_response) -> Response:
+def contract_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()
     response = shape_framework_error(get_response(event))
     obs.event("http.request", method=event.method, route=event.path, status=response.status_code,

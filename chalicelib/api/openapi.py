@@ -2,14 +2,21 @@
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import msgspec
 
+from ..domain import ids
 from . import schemas
 from .routing import REGISTRY, RouteSpec
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _REF = "#/components/schemas/{name}"
+# Relative, so resolved against where the document was fetched (OpenAPI 3.1, Server Object): /openapi.json
+# locally, /<stage>/openapi.json behind API Gateway (or a custom domain's base path), and "." is the folder
+# the API's paths hang from in each. A Host-and-stage URL built per request would have to trust the Host header
+# and could not be cached; this one is the same for every caller.
+SERVERS: list[dict[str, str]] = [{"url": ".", "description": "This API, where this document is served"}]
 
 _STATUS_TEXT = {
     200: "OK", 201: "Created", 400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
@@ -34,10 +41,11 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
     return sorted(statuses)
 
 
-def _operation(spec: RouteSpec) -> dict:
-    parameters: list[dict] = [
+def _operation(spec: RouteSpec) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": schemas.ID_PATTERN}}
+         "schema": {"type": "string", "minLength": 1, "maxLength": ids.MAX_LENGTH, "pattern": ids.PATTERN,
+                    "description": ids.DESCRIPTION}}
         for name in _PATH_PARAM.findall(spec.path)
     ]
     parameters += [{"name": q.name, "in": "query", "required": False, "schema": q.schema,
@@ -48,12 +56,12 @@ def _operation(spec: RouteSpec) -> dict:
             "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "Retries with the same key and body replay the first answer (kept 24 h)",
         })
-    success: dict = {"description": _STATUS_TEXT.get(spec.status, "OK")}
+    success: dict[str, Any] = {"description": _STATUS_TEXT.get(spec.status, "OK")}
     if spec.response is not None:
         success["content"] = {"application/json": {"schema": {"$ref": _REF.format(name=spec.response.__name__)}}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    responses: dict = {str(spec.status): success}
+    responses: dict[str, Any] = {str(spec.status): success}
     if spec.name == "record_order":
         responses["200"] = {"description": "Already recorded with the same body", **{
             "content": success["content"]}}
@@ -62,9 +70,10 @@ def _operation(spec: RouteSpec) -> dict:
             "description": _STATUS_TEXT[status],
             "content": {"application/json": {"schema": {"$ref": _REF.format(name="ErrorOut")}}},
         }
-    operation: dict = {
+    operation: dict[str, Any] = {
         "operationId": spec.name,
         "summary": spec.summary,
+        "description": spec.description,
         "tags": [spec.tag] if spec.tag else [],
         "parameters": parameters,
         "responses": responses,
@@ -82,12 +91,12 @@ def _operation(spec: RouteSpec) -> dict:
 
 
 @lru_cache(maxsize=1)
-def document() -> dict:
-    types = {schemas.ErrorOut, schemas.EmptyIn}
+def document() -> dict[str, Any]:
+    types: set[type] = {schemas.ErrorOut, schemas.EmptyIn}
     for spec in REGISTRY:
         types.update(t for t in (spec.response, spec.body) if t is not None)
     _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)
-    paths: dict[str, dict] = {}
+    paths: dict[str, dict[str, Any]] = {}
     for spec in REGISTRY:
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
     return {
@@ -98,6 +107,7 @@ def document() -> dict:
             "description": "Seller Center cancellations: buyer requests, seller cancellations, "
                            "auto-approval of unanswered requests, and the seller-fault cancellation rate.",
         },
+        "servers": SERVERS,
         "paths": paths,
         "components": {
             "schemas": components,

@@ -1,7 +1,7 @@
 """The platform's order source: records orders, payments and deliveries."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 from chalice.app import Blueprint
@@ -12,9 +12,11 @@ from ..domain.enums import OrderStatus
 from ..domain.identity import Role
 from ..domain.model import LineItem, Order
 from ..service import commands
+from ..service.executor import Outcome
+from ..service.runner import Command
 from . import render, schemas
 from .errors import ApiError
-from .routing import Command, Ctx, endpoint
+from .routing import Ctx, endpoint
 
 platform = Blueprint(__name__)
 
@@ -22,7 +24,7 @@ platform = Blueprint(__name__)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-def _instant(value: str | None, field: str):
+def _instant(value: str | None, field: str) -> datetime | None:
     if value is None:
         return None
     try:
@@ -32,7 +34,7 @@ def _instant(value: str | None, field: str):
                        details={"path": f"$.{field}"}) from error
 
 
-def _order_from(body: schemas.RecordOrderIn, ctx: Ctx) -> Order:
+def _order_from(body: schemas.RecordOrderIn, ctx: Ctx[schemas.RecordOrderIn]) -> Order:
     placed_at = _instant(body.placed_at, "placed_at") or ctx.now
     paid_at = _instant(body.paid_at, "paid_at")
     status = OrderStatus(body.status)
@@ -49,30 +51,39 @@ def _order_from(body: schemas.RecordOrderIn, ctx: Ctx) -> Order:
     )
 
 
-def _order_answer(outcome) -> tuple[int, schemas.OrderOut]:
+def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
     return (201 if outcome.created else 200), render.order(outcome.subject)
 
 
 @endpoint(platform, "/platform/orders", "POST", role=Role.PLATFORM, body=schemas.RecordOrderIn,
           response=schemas.OrderOut, status=201, errors=(400, 409), tag="platform",
           summary="Record an order (201); the same body again answers 200, another body for the id 409")
-def record_order(ctx: Ctx) -> Command:
-    return Command(commands.record_order(ctx.identity, _order_from(ctx.body, ctx), config.policy()), _order_answer)
+def record_order(ctx: Ctx[schemas.RecordOrderIn]) -> Command[Order]:
+    """Records an order from the platform, UNPAID or AWAITING_SHIPMENT, and answers 201 with it. Sending the same body
+    again answers 200 with the stored order; another body for the same order_id is 409 ORDER_ALREADY_RECORDED. Times
+    in the future, or paid_at before placed_at, are 400."""
+    decide = commands.record_order(ctx.caller, _order_from(ctx.body, ctx), config.policy())
+    return Command(decide=decide, answer=_order_answer)
 
 
 @endpoint(platform, "/platform/orders/{order_id}/payment", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record payment: UNPAID to AWAITING_SHIPMENT")
-def record_payment(ctx: Ctx, order_id: str) -> Command:
-    return Command(commands.record_payment(ctx.identity, order_id, ctx.now), _order_answer)
+def record_payment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records the buyer's payment: the order goes from UNPAID to AWAITING_SHIPMENT and gets paid_at, which starts the
+    buyer's grace period. Any other status is 409 ORDER_NOT_UNPAID."""
+    return Command(decide=commands.record_payment(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
 @endpoint(platform, "/platform/orders/{order_id}/delivery", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record delivery: IN_TRANSIT to DELIVERED")
-def record_delivery(ctx: Ctx, order_id: str) -> Command:
-    return Command(commands.record_delivery(ctx.identity, order_id, ctx.now), _order_answer)
+def record_delivery(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records that the parcel arrived: the order goes from IN_TRANSIT to DELIVERED. Any other status is 409
+    ORDER_NOT_IN_TRANSIT."""
+    return Command(decide=commands.record_delivery(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
 @endpoint(platform, "/platform/orders/{order_id}/completion", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
           errors=(404, 409), tag="platform", summary="Record completion: DELIVERED to COMPLETED")
-def record_completion(ctx: Ctx, order_id: str) -> Command:
-    return Command(commands.record_completion(ctx.identity, order_id, ctx.now), _order_answer)
+def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Records that the order is complete: DELIVERED to COMPLETED. Any other status is 409 ORDER_NOT_DELIVERED."""
+    return Command(decide=commands.record_completion(ctx.caller, order_id, ctx.now), answer=_order_answer)

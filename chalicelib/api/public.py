@@ -11,13 +11,16 @@ public = Blueprint(__name__)
 
 
 @endpoint(public, "/health", "GET", role=None, summary="Liveness", response=schemas.HealthOut, tag="open")
-def health(ctx: Ctx) -> Response:
+def health(ctx: Ctx[None]) -> Response:
+    """Answers {"status": "ok"} while the API is up. It reads no table, so it says nothing about DynamoDB."""
     return ok(schemas.HealthOut(status="ok"))
 
 
 @endpoint(public, "/openapi.json", "GET", role=None, summary="This API as an OpenAPI 3.1 document",
           response=None, tag="open")
-def openapi_document(ctx: Ctx) -> Response:
+def openapi_document(ctx: Ctx[None]) -> Response:
+    """This API as an OpenAPI 3.1 document: every route with its role, parameters, body and answers, and the error
+    shape they share. `GET /docs` shows it in an interactive viewer."""
     from .openapi import document  # built on first use only: it walks every route and schema
 
     return Response(body=encode(document()), status_code=200, headers=dict(JSON))
@@ -25,5 +28,8 @@ def openapi_document(ctx: Ctx) -> Response:
 
 @endpoint(public, "/cancellation-reasons", "GET", role=None, response=schemas.ReasonCatalogueOut, tag="open",
           summary="Reason catalogues: buyer, seller cancel by order status, reject; each with fault and SFCR flag")
-def cancellation_reasons(ctx: Ctx) -> Response:
+def cancellation_reasons(ctx: Ctx[None]) -> Response:
+    """The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and
+    for rejecting a request. Each reason says who is at fault and whether it counts toward the seller-fault
+    cancellation rate."""
     return Response(body=encode(reasons.catalogue()), status_code=200, headers=dict(JSON))

@@ -1,10 +1,12 @@
 """Domain values to response Structs."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..domain import lifecycle
 from ..domain.clock import iso
 from ..domain.model import Cancellation, HistoryEntry, Order
+from ..domain.reasons import RejectReason
 from ..store.reads import ActionNeeded
 from . import schemas as s
 
@@ -31,7 +33,7 @@ def cancellation(c: Cancellation) -> s.CancellationOut:
         resolved_at=_iso(c.resolved_at),
         resolved_by=c.resolved_by,
         auto_approve_cause=c.auto_approve_cause,
-        reject_reason=c.reject_reason,
+        reject_reason=RejectReason(c.reject_reason) if c.reject_reason else None,
         reject_comment=c.reject_comment,
         fault=c.fault,
         counts_toward_sfcr=c.counts_toward_sfcr,
@@ -39,7 +41,7 @@ def cancellation(c: Cancellation) -> s.CancellationOut:
     )
 
 
-def _order_fields(o: Order) -> dict:
+def _order_fields(o: Order) -> dict[str, Any]:
     return {
         "order_id": o.order_id,
         "seller_id": o.seller_id,
@@ -68,8 +70,7 @@ def order(o: Order) -> s.OrderOut:
 
 
 def buyer_order(o: Order, cancellations: list[Cancellation]) -> s.BuyerOrderOut:
-    may_request = o.buyer_may_request and o.pending_cancel_id is None and o.status.value in (
-        "UNPAID", "AWAITING_SHIPMENT", "AWAITING_COLLECTION")
+    may_request = lifecycle.buyer_request_refusal(o) is None
     return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c) for c in cancellations],
                            may_request_cancellation=may_request)
 

@@ -1,31 +1,27 @@
-"""Declares every route once: its role, body, answers and query; the same declaration drives checking,
-the fail-closed auth gate, idempotency and `/openapi.json`."""
+"""Declares every route once: its role, body, answers and query. The same declaration drives the checks
+(`parsing`), the fail-closed auth gate (`gate`), idempotency and the command runner (`service.runner`), and
+`/openapi.json` (`openapi`); this module only registers routes and wires those together."""
 
 import functools
-import re
+import inspect
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 from chalice.app import Blueprint, Request, Response
 from pynamodb.exceptions import PynamoDBException
 
-from ..auth.tokens import AuthFailure, from_context
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
-from ..service.executor import Decider, Outcome, execute
-from ..store.transactions import Contention, IdempotencyKeyTaken
-from . import schemas
+from ..service.idempotency import Answer
+from ..service.runner import Command, run
+from ..store.contention import Contention
+from . import idempotency, parsing
 from .auth import jwt_authorizer
-from .errors import JSON, ApiError, busy_response, from_api, from_domain
-from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import Idempotency
-
-MAX_BODY_BYTES = 16 * 1024
-_LIMIT = re.compile(r"[0-9]{1,9}")
-PATH_ID = schemas.ID_PATTERN
+from .errors import JSON, ApiError, busy_response, error_body, from_api, from_domain, status_of
+from .gate import identity_for
 
 
 class QueryParam(msgspec.Struct, frozen=True):
@@ -34,7 +30,7 @@ class QueryParam(msgspec.Struct, frozen=True):
     description: str
 
 
-class RouteSpec(msgspec.Struct, frozen=True):
+class RouteSpec(msgspec.Struct, frozen=True, kw_only=True):
     path: str
     method: str
     role: Role | None
@@ -46,27 +42,33 @@ class RouteSpec(msgspec.Struct, frozen=True):
     errors: tuple[int, ...] = ()
     tag: str = ""
     name: str = ""
+    description: str = ""
 
 
 REGISTRY: list[RouteSpec] = []
 
 
-class Ctx(msgspec.Struct):
+B = TypeVar("B")
+
+
+class Ctx(msgspec.Struct, Generic[B], frozen=True):
+    """What a view gets: who calls (None on an open route), the body decoded into the route's declared type
+    (`Ctx[schemas.RejectIn]`; None for a GET), the query, and `now`."""
+
     identity: Identity | None
-    body: Any
+    body: B
     query: dict[str, str]
     now: datetime
     request: Request
 
+    @property
+    def caller(self) -> Identity:
+        """The identity of a gated route's caller (the gate has checked it is there)."""
+        assert self.identity is not None, "open routes have no caller"
+        return self.identity
 
-class Command(msgspec.Struct):
-    """A state change: how to decide it, and how to answer (status, Struct) once it is decided."""
 
-    decide: Decider
-    answer: Callable[[Outcome], tuple[int, msgspec.Struct]]
-
-
-def encode(payload: msgspec.Struct | dict) -> str:
+def encode(payload: msgspec.Struct | dict[str, Any]) -> str:
     return msgspec.json.encode(payload).decode()
 
 
@@ -74,11 +76,17 @@ def ok(payload: msgspec.Struct, status: int = 200) -> Response:
     return Response(body=encode(payload), status_code=status, headers=dict(JSON))
 
 
+View = Callable[..., Response | Command[Any]]
+
+
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
              response: type | None, status: int = 200, body: type | None = None,
-             query: tuple[QueryParam, ...] = (), errors: tuple[int, ...] = (), tag: str = ""):
-    def register(handler: Callable[..., Any]):
-        spec = RouteSpec(path, method, role, summary, response, status, body, query, errors, tag, handler.__name__)
+             query: tuple[QueryParam, ...] = (), errors: tuple[int, ...] = (),
+             tag: str = "") -> Callable[[View], View]:
+    def register(handler: View) -> View:
+        spec = RouteSpec(path=path, method=method, role=role, summary=summary, response=response, status=status,
+                         body=body, query=query, errors=errors, tag=tag, name=handler.__name__,
+                         description=_description(handler))
         REGISTRY.append(spec)
 
         @functools.wraps(handler)
@@ -103,156 +111,39 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
     return register
 
 
-def _serve(spec: RouteSpec, handler: Callable[..., Any], request: Request, path_params: dict[str, str]) -> Response:
-    identity = _gate(spec, request)
-    for name, value in path_params.items():
-        if not _is_id(value):
-            raise ApiError(400, "INVALID_ID", f"{name} must be 1-64 letters, digits, '_' or '-'.",
-                           details={"parameter": name})
-    now = utc_now()
-    if spec.method != "POST":
-        ctx = Ctx(identity, None, _query(spec, request), now, request)
-        return handler(ctx, **path_params)
+def _description(handler: View) -> str:
+    """The handler's docstring, one line per paragraph: the operation's description in /openapi.json."""
+    text = inspect.getdoc(handler) or ""
+    return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n") if part.strip())
 
-    raw = _raw_body(request)
-    ctx = Ctx(identity, _parse_body(spec, request, raw), {}, now, request)
+
+def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[str, str]) -> Response:
+    identity = identity_for(spec.role, request)
+    parsing.check_path_ids(path_params)
+    now = utc_now()
+    query = parsing.query({q.name for q in spec.query}, request)  # unknown parameters are refused, POST too
+    if spec.method != "POST":
+        ctx = Ctx(identity, None, query, now, request)
+        return _response(handler(ctx, **path_params))
+
+    raw = parsing.raw_body(request)
+    ctx = Ctx(identity, parsing.body(spec.body, request, raw), query, now, request)
     result = handler(ctx, **path_params)
     if not isinstance(result, Command):
         return result
-    concrete_path = spec.path.format(**path_params)
-    assert identity is not None
     # The body as understood, not as spelled: whitespace, key order or an explicit null for an omitted
     # optional field do not make a retry a different request.
     canonical = msgspec.json.encode(ctx.body, order="sorted")
-    idem = Idempotency.from_request(request.headers.get(IDEMPOTENCY_HEADER), identity, spec.method, concrete_path,
-                                    canonical, now)
-    return _run(result, now, idem)
+    idem = idempotency.from_request(request.headers.get(idempotency.HEADER), ctx.caller, spec.method,
+                                    spec.path.format(**path_params), canonical, now)
+    return idempotency.response(run(result, now, idem, _refusal))
 
 
-def _run(command: Command, now: datetime, idem: Idempotency | None) -> Response:
-    def answer(outcome: Outcome) -> tuple[int, str]:
-        status, payload = command.answer(outcome)
-        return status, encode(payload)
-
-    seal = (lambda outcome: idem.seal(*answer(outcome))) if idem else None
-    try:
-        outcome = execute(command.decide, now, seal, retry_conflicts=True)
-    except IdempotencyKeyTaken:
-        assert idem is not None
-        replayed = idem.replay()
-        if replayed is None:  # the earlier record expired in between: nothing to replay, act afresh
-            outcome = execute(command.decide, now, None, retry_conflicts=True)
-        else:
-            return replayed
-    except DomainError as error:
-        response = from_domain(error)
-        return idem.keep(response) if idem else response
-    status, body = answer(outcome)
-    response = Response(body=body, status_code=status, headers=dict(JSON))
-    if outcome.change is None and idem is not None:
-        return idem.keep(response)
-    return response
+def _response(result: Response | Command[Any]) -> Response:
+    if isinstance(result, Command):
+        raise TypeError("a command route must be a POST")
+    return result
 
 
-def _gate(spec: RouteSpec, request: Request) -> Identity | None:
-    """Fail closed: a route with a role needs a verified identity of exactly that role."""
-    if spec.role is None:
-        return None
-    context = (request.context or {}).get("authorizer") or {}
-    try:
-        identity = from_context(context)
-    except AuthFailure as failure:
-        raise ApiError(401, failure.code, failure.message,
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from failure
-    if identity.role is not spec.role:
-        raise ApiError(403, "ROLE_NOT_ALLOWED", f"This route is for the {spec.role.value} role.",
-                       details={"required_role": spec.role.value})
-    return identity
-
-
-def _is_id(value: str) -> bool:
-    return 0 < len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "_-") for c in value)
-
-
-def _raw_body(request: Request) -> bytes:
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "PAYLOAD_TOO_LARGE", f"The body is over {MAX_BODY_BYTES // 1024} KiB.",
-                       details={"max_bytes": MAX_BODY_BYTES})
-    return raw
-
-
-def _is_json(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    media = content_type.split(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
-
-
-def _parse_body(spec: RouteSpec, request: Request, raw: bytes) -> Any:
-    body_type = spec.body or schemas.EmptyIn
-    if not raw.strip():
-        if body_type is schemas.EmptyIn:
-            return schemas.EmptyIn()
-        raise ApiError(400, "BODY_REQUIRED", "This route needs a JSON body.")
-    if not _is_json(request.headers.get("content-type")):
-        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.",
-                       details={"content_type": request.headers.get("content-type")})
-    try:
-        return msgspec.json.decode(raw, type=body_type)
-    except msgspec.ValidationError as error:
-        raise validation_error(str(error)) from error
-    except msgspec.DecodeError as error:
-        raise ApiError(400, "MALFORMED_JSON", "The body is not valid JSON.", details={"problem": str(error)}) from error
-
-
-def validation_error(problem: str) -> ApiError:
-    path = problem.rsplit(" - at `", 1)[1].rstrip("`") if " - at `" in problem else "$"
-    if problem.startswith("Object contains unknown field"):
-        code = "UNKNOWN_FIELD"
-    elif problem.startswith("Invalid enum value"):
-        code = "UNKNOWN_ENUM_VALUE"
-    elif problem.startswith("Object missing required field"):
-        code = "MISSING_FIELD"
-    else:
-        code = "INVALID_FIELD"
-    return ApiError(400, code, problem.split(" - at `")[0] + ".", details={"path": path, "problem": problem})
-
-
-def _query(spec: RouteSpec, request: Request) -> dict[str, str]:
-    given = request.query_params or {}
-    allowed = {param.name for param in spec.query}
-    values: dict[str, str] = {}
-    for name in given:
-        if name not in allowed:
-            raise ApiError(400, "UNKNOWN_PARAMETER", f"Unknown query parameter {name[:64]!r}.",
-                           details={"allowed": sorted(allowed)})
-        all_values = given.getlist(name)
-        if len(all_values) != 1:
-            raise ApiError(400, "INVALID_PARAMETER", f"Give the query parameter {name} once.")
-        values[name] = all_values[0]
-    return values
-
-
-def limit_param(query: dict[str, str], default: int = 20, maximum: int = 100) -> int:
-    raw = query.get("limit")
-    if raw is None:
-        return default
-    # A few ASCII digits only: str.isdigit() admits "²" (int() fails: a 500) and "٣"; huge ones overflow int().
-    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "INVALID_LIMIT", f"limit must be a whole number from 1 to {maximum}.",
-                       details={"limit": raw[:32]})
-    return int(raw)
-
-
-def enum_param(query: dict[str, str], name: str, kind: type, default: Any = None) -> Any:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    try:
-        return kind(raw)
-    except ValueError as error:
-        raise ApiError(400, "UNKNOWN_ENUM_VALUE", f"Unknown {name} {raw[:64]!r}.",
-                       details={"allowed": [member.value for member in kind]}) from error
+def _refusal(error: DomainError) -> Answer:
+    return Answer(status_of(error), error_body(error.code, error.message, error.details))

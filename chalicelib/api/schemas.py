@@ -1,9 +1,10 @@
 """Request and response shapes. The same Structs validate bodies, encode answers and feed /openapi.json."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
+from ..domain import ids
 from ..domain.enums import (
     Actor,
     AutoApproveCause,
@@ -13,12 +14,9 @@ from ..domain.enums import (
 )
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 
-# Python's re (msgspec's engine) lets "$" match before a final newline, so "O1\n" passed as an id; the
-# lookahead refuses that and is a no-op in ECMA-262, the dialect of the patterns in /openapi.json.
-END = r"$(?!\n)"
-ID_PATTERN = r"^[A-Za-z0-9_-]+" + END
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=ID_PATTERN,
-                                 description="1-64 characters: letters, digits, '_' and '-'")]
+END = ids.END
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ids.MAX_LENGTH, pattern=ids.PATTERN,
+                                 description=ids.DESCRIPTION)]
 Comment = Annotated[str, msgspec.Meta(max_length=500, description="Free text, at most 500 characters")]
 Instant = Annotated[str, msgspec.Meta(description="ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z",
                                       examples=["2026-11-27T07:00:00Z"])]
@@ -69,7 +67,7 @@ class SellerCancelIn(_In):
 
 
 class ShipIn(_In):
-    tracking_number: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=ID_PATTERN)]
+    tracking_number: Id
 
 
 class EmptyIn(_In):
@@ -200,7 +198,7 @@ class HealthOut(_Out):
 class ErrorBody(_Out):
     code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")]
     message: str
-    details: dict | None = None
+    details: dict[str, Any] | None = None
 
 
 class ErrorOut(_Out):

@@ -5,10 +5,14 @@ from chalice.app import Blueprint, Response
 from .. import config
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
+from ..domain.model import Cancellation, Order
 from ..service import commands, views
+from ..service.executor import Outcome
+from ..service.runner import Command
 from . import cursors, render, schemas
 from .errors import ApiError
-from .routing import Command, Ctx, QueryParam, endpoint, enum_param, limit_param, ok
+from .parsing import enum_param, limit_param
+from .routing import Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
 
@@ -19,22 +23,24 @@ PAGE_PARAMS = (
 CANCELLATION_FILTER = "cancellation"
 
 
-def _answer(outcome) -> tuple[int, schemas.CancellationOut]:
+def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
-def _order_answer(outcome) -> tuple[int, schemas.OrderOut]:
+def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
     return 200, render.order(outcome.subject)
 
 
-def _caller(ctx: Ctx) -> str:
-    return f"{ctx.identity.sub}|{ctx.identity.seller_id}"
+def _caller(ctx: Ctx[None]) -> str:
+    return f"{ctx.caller.sub}|{ctx.caller.seller_id}"
 
 
 @endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=schemas.ActionNeededOut,
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
-def action_needed(ctx: Ctx) -> Response:
-    return ok(render.action_needed(views.action_needed(ctx.identity)))
+def action_needed(ctx: Ctx[None]) -> Response:
+    """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
+    acknowledged, and their total."""
+    return ok(render.action_needed(views.action_needed(ctx.caller)))
 
 
 @endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=schemas.OrderPage, errors=(400,),
@@ -45,7 +51,10 @@ def action_needed(ctx: Ctx) -> Response:
                          "Pending requests and unacknowledged auto-approved cancellations (All tab)"),
               *PAGE_PARAMS,
           ))
-def list_orders(ctx: Ctx) -> Response:
+def list_orders(ctx: Ctx[None]) -> Response:
+    """The seller's orders in one tab, newest first, a page at a time (pass next_cursor back as cursor).
+    filter=cancellation, on the All tab only, keeps the orders with a pending request or an unacknowledged
+    auto-approved cancellation. A bad tab, filter, limit or cursor is 400."""
     tab = enum_param(ctx.query, "tab", Tab, Tab.ALL)
     attention = ctx.query.get("filter")
     if attention not in (None, CANCELLATION_FILTER):
@@ -57,15 +66,17 @@ def list_orders(ctx: Ctx) -> Response:
     limit = limit_param(ctx.query)
     query = f"orders|{tab.value}|{attention or ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
-    page = views.orders(ctx.identity, tab, attention is not None, limit, after)
+    page = views.orders(ctx.caller, tab, attention is not None, limit, after)
     return ok(schemas.OrderPage(items=[render.order(o) for o in page.items],
                                 next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
 @endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=schemas.SellerOrderOut,
           errors=(404,), tag="seller", summary="Order, its cancellations, its history and the handover warning")
-def order_detail(ctx: Ctx, order_id: str) -> Response:
-    detail = views.seller_order(ctx.identity, order_id)
+def order_detail(ctx: Ctx[None], order_id: str) -> Response:
+    """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
+    hand the parcel to logistics, with the warning to show. Another shop's order is 404."""
+    detail = views.seller_order(ctx.caller, order_id)
     return ok(render.seller_order(detail.order, detail.cancellations, detail.history))
 
 
@@ -76,69 +87,90 @@ def order_detail(ctx: Ctx, order_id: str) -> Response:
               QueryParam("status", {"type": "string", "enum": [s.value for s in CancellationStatus]}, "Status"),
               *PAGE_PARAMS,
           ))
-def list_cancellations(ctx: Ctx) -> Response:
+def list_cancellations(ctx: Ctx[None]) -> Response:
+    """The seller's cancellations, optionally of one status, a page at a time. Pending requests come most urgent first
+    (by respond_by); the others newest first."""
     status = enum_param(ctx.query, "status", CancellationStatus)
     limit = limit_param(ctx.query)
     query = f"cancellations|{status.value if status else ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
-    page = views.cancellations(ctx.identity, status, limit, after)
+    page = views.cancellations(ctx.caller, status, limit, after)
     return ok(schemas.CancellationPage(items=[render.cancellation(c) for c in page.items],
                                        next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=schemas.CancellationOut,
           errors=(404,), tag="seller", summary="One cancellation")
-def get_cancellation(ctx: Ctx, cancel_id: str) -> Response:
-    return ok(render.cancellation(views.cancellation(ctx.identity, cancel_id)))
+def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
+    """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
+    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id)))
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,
           response=schemas.CancellationOut, errors=(404, 409), tag="seller",
           summary="Approve a pending request: the order is cancelled")
-def approve(ctx: Ctx, cancel_id: str) -> Command:
-    return Command(commands.approve(ctx.identity, cancel_id, ctx.now), _answer)
+def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+    """Accepts a buyer's pending request: REQUESTED to APPROVED, and the order is CANCELLED. A request no longer
+    pending, or past respond_by, is 409."""
+    return Command(decide=commands.approve(ctx.caller, cancel_id, ctx.now), answer=_answer)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/reject", "POST", role=Role.SELLER, body=schemas.RejectIn,
           response=schemas.CancellationOut, errors=(400, 404, 409), tag="seller",
           summary="Reject a pending request with a reason; the order goes on")
-def reject(ctx: Ctx, cancel_id: str) -> Command:
-    body: schemas.RejectIn = ctx.body
-    return Command(commands.reject(ctx.identity, cancel_id, body.reason, body.comment, ctx.now), _answer)
+def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
+    """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
+    on and the buyer may not ask again. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no
+    longer pending, or past respond_by, is 409."""
+    body = ctx.body
+    return Command(decide=commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now), answer=_answer)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/acknowledge", "POST", role=Role.SELLER,
           response=schemas.CancellationOut, errors=(404, 409), tag="seller",
           summary="Mark an auto-approved cancellation seen; again: 200, no change")
-def acknowledge(ctx: Ctx, cancel_id: str) -> Command:
-    return Command(commands.acknowledge(ctx.identity, cancel_id, ctx.now), _answer)
+def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+    """Marks an auto-approved cancellation as seen, which takes it out of the Action Needed count. Acknowledging it
+    again answers 200 and changes nothing; any other status is 409."""
+    return Command(decide=commands.acknowledge(ctx.caller, cancel_id, ctx.now), answer=_answer)
 
 
 @endpoint(seller, "/seller/orders/{order_id}/cancel", "POST", role=Role.SELLER, body=schemas.SellerCancelIn,
           response=schemas.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
-def seller_cancel(ctx: Ctx, order_id: str) -> Command:
-    body: schemas.SellerCancelIn = ctx.body
-    decide = commands.seller_cancel(ctx.identity, order_id, body.reason, body.comment, ctx.now, config.policy())
-    return Command(decide, _answer)
+def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Cancellation]:
+    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a SELLER_CANCELLED
+    cancellation saying who is at fault and whether it counts toward the seller-fault rate. A reason not allowed is
+    400 REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled order, or one with a
+    pending buyer request (answer that instead), is 409."""
+    body = ctx.body
+    decide = commands.seller_cancel(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy())
+    return Command(decide=decide, answer=_answer)
 
 
 @endpoint(seller, "/seller/orders/{order_id}/arrange-shipment", "POST", role=Role.SELLER,
           response=schemas.OrderOut, errors=(404, 409), tag="seller",
           summary="AWAITING_SHIPMENT to AWAITING_COLLECTION (optional step)")
-def arrange_shipment(ctx: Ctx, order_id: str) -> Command:
-    return Command(commands.arrange_shipment(ctx.identity, order_id, ctx.now), _order_answer)
+def arrange_shipment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+    """Books the pickup: AWAITING_SHIPMENT to AWAITING_COLLECTION. The step is optional: an order can ship straight
+    from AWAITING_SHIPMENT. Any other status, or a request past its deadline, is 409."""
+    return Command(decide=commands.arrange_shipment(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
 @endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schemas.ShipIn,
           response=schemas.OrderOut, errors=(400, 404, 409), tag="seller",
           summary="Ship: IN_TRANSIT; a pending request is rejected with ORDER_SHIPPED")
-def ship(ctx: Ctx, order_id: str) -> Command:
-    body: schemas.ShipIn = ctx.body
-    return Command(commands.ship(ctx.identity, order_id, body.tracking_number, ctx.now), _order_answer)
+def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
+    """Hands the order to the carrier with a tracking number: AWAITING_SHIPMENT or AWAITING_COLLECTION to IN_TRANSIT. A
+    pending buyer request is rejected with ORDER_SHIPPED. An unpaid, shipped or cancelled order, or one whose
+    request passed its deadline, is 409."""
+    body = ctx.body
+    return Command(decide=commands.ship(ctx.caller, order_id, body.tracking_number, ctx.now), answer=_order_answer)
 
 
 @endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=schemas.SfcrOut, tag="seller",
           summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
-def seller_sfcr(ctx: Ctx) -> Response:
-    return ok(render.sfcr(views.seller_sfcr(ctx.identity, ctx.now, config.policy())))
+def seller_sfcr(ctx: Ctx[None]) -> Response:
+    """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
+    against the target, the standing it earns and the order volume cap that goes with it."""
+    return ok(render.sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy())))

@@ -8,12 +8,13 @@ import logging
 import re
 import time
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from .. import config, obs
 from ..domain.identity import Identity, Role
+from ..domain.ids import is_id
 
 if TYPE_CHECKING:
     import jwt
@@ -25,7 +26,6 @@ CLOCK_SKEW_SECONDS = 60
 # verifying within this time.
 JWKS_CACHE_SECONDS = 600
 JWKS_TIMEOUT_SECONDS = 5
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
@@ -49,7 +49,7 @@ class Verified(msgspec.Struct, frozen=True):
     expires_at: int  # the token's exp, in seconds since the epoch
 
 
-def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[object, list[str]]:
+def _key_and_algorithms(token: str, settings: config.AuthSettings) -> tuple[Any, list[str]]:
     import jwt
 
     if settings.mode == "jwks":
@@ -104,9 +104,9 @@ def verify_token(authorization: str | None) -> Verified:
     return Verified(_identity(claims), int(claims["exp"]))
 
 
-def _identity(claims: dict) -> Identity:
+def _identity(claims: dict[str, Any]) -> Identity:
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError as error:
         raise AuthFailure("TOKEN_INVALID", "The token carries no known role.") from error
     sub = claims["sub"]
@@ -115,11 +115,11 @@ def _identity(claims: dict) -> Identity:
     seller_id = buyer_id = None
     if role is Role.SELLER:
         seller_id = claims.get("seller_id")
-        if not isinstance(seller_id, str) or not ID_PATTERN.match(seller_id):
+        if not is_id(seller_id):
             raise AuthFailure("TOKEN_INVALID", "A seller token needs a valid seller_id claim.")
     elif role is Role.BUYER:
         buyer_id = claims.get("buyer_id")
-        if not isinstance(buyer_id, str) or not ID_PATTERN.match(buyer_id):
+        if not is_id(buyer_id):
             raise AuthFailure("TOKEN_INVALID", "A buyer token needs a valid buyer_id claim.")
     return Identity(sub=sub, role=role, seller_id=seller_id, buyer_id=buyer_id)
 
@@ -137,14 +137,14 @@ def to_context(verified: Verified) -> dict[str, str]:
     }
 
 
-def from_context(context: dict, now: float | None = None) -> Identity:
+def from_context(context: dict[str, str], now: float | None = None) -> Identity:
     """The identity an authorizer answer carries; raises AuthFailure if it carries none or has expired
     since (API Gateway may serve a cached answer)."""
     if context.get("auth_error"):
         raise AuthFailure(context["auth_error"], context.get("auth_message") or "Not authenticated.")
     role, sub = context.get("role"), context.get("sub")
     try:
-        parsed = Role(role)
+        parsed = Role(str(role))
         expires_at = int(context.get("expires_at") or "")
     except ValueError as error:
         raise AuthFailure("TOKEN_INVALID", "Not authenticated.") from error

@@ -32,6 +32,12 @@ class Conflict(DomainError):
     code = "CONFLICT"
 
 
+class Unprocessable(DomainError):
+    """The request is well formed but cannot be taken as it stands, e.g. an Idempotency-Key reused (422)."""
+
+    code = "UNPROCESSABLE"
+
+
 def reason_not_allowed(reason: str, allowed: list[str], why: str) -> InvalidRequest:
     return InvalidRequest(
         f"Reason {reason} is not allowed {why}.",

@@ -5,11 +5,13 @@ it never mutates its inputs, so a caller that loses a race can decide again from
 """
 
 from datetime import datetime
+from typing import Any
 
 from msgspec.structs import replace
 
 from .clock import iso, market_day
 from .enums import (
+    CANCELLABLE,
     PAID_UNSHIPPED,
     SHIPPED_OR_LATER,
     Actor,
@@ -40,7 +42,7 @@ def _cancellation_conflict(cancellation: Cancellation, message: str, code: str) 
     return Conflict(message, code=code, details={"current": {"status": cancellation.status.value}})
 
 
-def _next(order: Order, **changes) -> Order:
+def _next(order: Order, **changes: Any) -> Order:
     return replace(order, version=order.version + 1, **changes)
 
 
@@ -85,45 +87,58 @@ def record_payment(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.UNPAID:
         raise _order_conflict(order, "Only an UNPAID order can be paid.", "ORDER_NOT_UNPAID")
     new = _next(order, status=OrderStatus.AWAITING_SHIPMENT, paid_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
 
 
 def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.IN_TRANSIT:
         raise _order_conflict(order, "Only an IN_TRANSIT order can be delivered.", "ORDER_NOT_IN_TRANSIT")
     new = _next(order, status=OrderStatus.DELIVERED, delivered_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
 
 
 def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
     if order.status is not OrderStatus.DELIVERED:
         raise _order_conflict(order, "Only a DELIVERED order can be completed.", "ORDER_NOT_DELIVERED")
     new = _next(order, status=OrderStatus.COMPLETED, completed_at=now)
-    return Change(new, order.version, _entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
 
 
 # --- buyer --------------------------------------------------------------------------------------------
+
+
+def buyer_request_refusal(order: Order) -> Conflict | None:
+    """Why the buyer may not ask to cancel this order now, or None if it may (rules 1 and 7): the one test
+    behind both the request itself and the buyer's `may_request_cancellation`."""
+    if order.status in SHIPPED_OR_LATER:
+        return _order_conflict(
+            order, "The order has shipped: ask for a return or refund instead.", "ORDER_ALREADY_SHIPPED"
+        )
+    if order.status not in CANCELLABLE:
+        return _order_conflict(order, "The order is already cancelled.", "ORDER_ALREADY_CANCELLED")
+    if order.pending_cancel_id:
+        return Conflict(
+            "A cancellation request for this order is already pending.",
+            code="CANCELLATION_ALREADY_PENDING",
+            details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
+        )
+    if not order.buyer_may_request:
+        return _order_conflict(
+            order, "The seller rejected a cancellation request for this order.", "CANCELLATION_REJECTED_BEFORE"
+        )
+    return None
 
 
 def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
                          now: datetime, policy: Policy) -> Change:
     if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
         raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
-    if order.status in SHIPPED_OR_LATER:
-        raise _order_conflict(
-            order, "The order has shipped: ask for a return or refund instead.", "ORDER_ALREADY_SHIPPED"
-        )
-    _ensure_not_shipped(order)
-    if order.pending_cancel_id:
-        raise Conflict(
-            "A cancellation request for this order is already pending.",
-            code="CANCELLATION_ALREADY_PENDING",
-            details={"current": {"order_status": order.status.value, "cancel_id": order.pending_cancel_id}},
-        )
-    if not order.buyer_may_request:
-        raise _order_conflict(
-            order, "The seller rejected a cancellation request for this order.", "CANCELLATION_REJECTED_BEFORE"
-        )
+    refusal = buyer_request_refusal(order)
+    if refusal is not None:
+        raise refusal
 
     cancellation = Cancellation(
         cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
@@ -145,14 +160,16 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
                     awaiting_acknowledgement=True)
         entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_AUTO_APPROVED", order, new.status,
                        cancel_id, cause.value)
-        return Change(new, order.version, entry, cancellation, None, CounterDelta(auto_approved=1))
+        return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
+                      counters=CounterDelta(auto_approved=1))
 
     respond_by = now + policy.response_window
     cancellation = replace(cancellation, respond_by=respond_by)
     new = _next(order, pending_cancel_id=cancel_id, pending_respond_by=respond_by)
     entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_REQUESTED", order, new.status, cancel_id,
                    f"respond by {iso(respond_by)}")
-    return Change(new, order.version, entry, cancellation, None, CounterDelta(requested=1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
+                  counters=CounterDelta(requested=1))
 
 
 def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, action: str) -> None:
@@ -169,7 +186,7 @@ def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, act
         )
 
 
-def _close_request(order: Order, **changes) -> Order:
+def _close_request(order: Order, **changes: Any) -> Order:
     return _next(order, pending_cancel_id=None, pending_respond_by=None, **changes)
 
 
@@ -180,7 +197,8 @@ def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     new = _close_request(order)
     entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_WITHDRAWN", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 # --- seller -------------------------------------------------------------------------------------------
@@ -193,7 +211,8 @@ def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_APPROVED", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
@@ -206,7 +225,8 @@ def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comme
     new = _close_request(order, buyer_may_request=False)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_REJECTED", order, new.status,
                    cancellation.cancel_id, reason.value)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
 def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Change | None:
@@ -221,7 +241,8 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
     new = _next(order, awaiting_acknowledgement=False)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_ACKNOWLEDGED", order, new.status,
                    cancellation.cancel_id)
-    return Change(new, order.version, entry, done, cancellation.version, CounterDelta(auto_approved=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(auto_approved=-1))
 
 
 def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None, cancel_id: str,
@@ -251,7 +272,7 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
     cohort = None
     if rule.counts_toward_sfcr:
         cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
-    return Change(new, order.version, entry, cancellation, None, CounterDelta(), cohort)
+    return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation, cohort=cohort)
 
 
 def arrange_shipment(order: Order, now: datetime) -> Change:
@@ -260,8 +281,8 @@ def arrange_shipment(order: Order, now: datetime) -> Change:
         raise _order_conflict(order, "Only an order AWAITING_SHIPMENT can have shipment arranged.",
                               "ORDER_NOT_AWAITING_SHIPMENT")
     new = _next(order, status=OrderStatus.AWAITING_COLLECTION, arranged_at=now)
-    return Change(new, order.version, _entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order,
-                                             new.status))
+    return Change(order=new, order_was=order.version,
+                  history=_entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order, new.status))
 
 
 def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: datetime) -> Change:
@@ -274,12 +295,13 @@ def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: 
     entry = _entry(now, Actor.SELLER, order.seller_id, "SHIPPED", order, new.status,
                    order.pending_cancel_id, f"tracking {tracking_number}")
     if not order.pending_cancel_id:
-        return Change(new, order.version, entry)
+        return Change(order=new, order_was=order.version, history=entry)
     if pending is None or pending.cancel_id != order.pending_cancel_id:
         raise ValueError("ship() needs the pending cancellation the order points to")
     rejected = replace(pending, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SYSTEM,
                        reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1)
-    return Change(new, order.version, entry, rejected, pending.version, CounterDelta(requested=-1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=rejected,
+                  cancellation_was=pending.version, counters=CounterDelta(requested=-1))
 
 
 # --- system -------------------------------------------------------------------------------------------
@@ -303,6 +325,6 @@ def expire(cancellation: Cancellation, order: Order, now: datetime) -> Change:
                          awaiting_acknowledgement=True)
     entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", "CANCELLATION_AUTO_APPROVED", order,
                    new.status, cancellation.cancel_id, AutoApproveCause.SELLER_RESPONSE_TIMEOUT.value)
-    return Change(new, order.version, entry, done, cancellation.version,
-                  CounterDelta(requested=-1, auto_approved=1))
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1, auto_approved=1))
 

@@ -117,7 +117,7 @@ class CohortDelta(msgspec.Struct, frozen=True):
     seller_fault: int = 0
 
 
-class Change(msgspec.Struct):
+class Change(msgspec.Struct, kw_only=True):
     """Everything one state change writes, committed together or not at all.
 
     `order_was`/`cancellation_was` are the versions the change was decided from (None: the item is new).

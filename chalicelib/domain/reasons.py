@@ -1,6 +1,7 @@
 """The single catalogue of cancellation reasons: validation and `GET /cancellation-reasons` both read it."""
 
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
@@ -72,7 +73,7 @@ def seller_reasons_for(status: OrderStatus) -> list[SellerCancelReason]:
     return [rule.reason for rule in SELLER_CANCEL_RULES.values() if status in rule.allowed_statuses]
 
 
-def catalogue() -> dict:
+def catalogue() -> dict[str, Any]:
     """The public reason catalogue, as `GET /cancellation-reasons` returns it."""
     return {
         "buyer": [

@@ -14,13 +14,13 @@ twice on the same event does nothing twice: a resolved request has left the inde
 """
 
 import logging
-import random
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from queue import SimpleQueue
+from typing import Any
 
 import msgspec
 from msgspec.structs import asdict
@@ -31,19 +31,13 @@ from ..domain.model import Cancellation, Order
 from ..service import commands
 from ..service.executor import execute
 from ..store import reads
-from ..store.transactions import Contention
+from ..store.contention import Contention, backoff, is_transient
 
 PAGE_SIZE = 100  # one Query page, and the most keys one BatchGetItem takes
 RETRIES = 4
 BASE_BACKOFF_SECONDS = 0.05
 # The executor's answer when other writers kept winning: the request is still pending, try again later.
 STILL_CONTENDED = "CONCURRENT_UPDATE"
-# Cancellation reasons and error codes that mean "try again later", not "this will never work".
-RETRYABLE = frozenset({
-    "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "TransactionInProgressException", STILL_CONTENDED,
-})
 
 Due = tuple[Cancellation, Order | None]
 
@@ -58,7 +52,7 @@ class Report(msgspec.Struct):
     left: int = 0  # read but not started because time ran out (still pending)
     unread: bool = False  # stopped before reading every page: more due requests may be waiting
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -80,10 +74,6 @@ def _with_orders(batch: list[Cancellation]) -> list[Due]:
     return [(c, orders.get(c.order_id)) for c in batch]
 
 
-def _backoff(retry: int) -> float:
-    return BASE_BACKOFF_SECONDS * (2 ** (retry - 1)) * (0.5 + random.random())
-
-
 def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sleep: Callable[[float], None],
              out_of_time: Callable[[], bool]) -> tuple[str, int]:
     """(outcome, retries) for one due request: one conditional transaction, retried while contended."""
@@ -101,12 +91,12 @@ def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sle
                 return "skipped", retries
             codes = [error.code]
         # What was read is still the right basis: the transaction's conditions guard it.
-        if not RETRYABLE.intersection(codes) or retries == RETRIES or out_of_time():
+        if not (is_transient(codes) or codes == [STILL_CONTENDED]) or retries == RETRIES or out_of_time():
             obs.event("expiry.failed", logging.WARNING, cancel_id=cancellation.cancel_id, codes=codes,
                       attempts=retries + 1)
             return "failed", retries
         retries += 1
-        sleep(_backoff(retries))
+        sleep(backoff(retries - 1, BASE_BACKOFF_SECONDS))
 
 
 def _take(waiting: deque[Due], busy: set[str]) -> Due | None:
@@ -121,8 +111,9 @@ def _take(waiting: deque[Due], busy: set[str]) -> Due | None:
 def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurrency: int | None = None,
         sleep: Callable[[float], None] = time.sleep) -> Report:
     """Resolves what is due at `now`; `time_left_ms` is the Lambda's remaining time."""
-    workers = max(1, concurrency or int(config.env("EXPIRY_CONCURRENCY")))
-    margin = int(config.env("EXPIRY_SAFETY_MARGIN_MS"))
+    current = config.settings()
+    workers = max(1, concurrency or current.expiry_concurrency)
+    margin = current.expiry_safety_margin_ms
     report = Report()
 
     def out_of_time() -> bool:
@@ -131,10 +122,10 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
     batches = _due_batches(now)
     waiting: deque[Due] = deque()
     busy: set[str] = set()
-    running: dict[Future, str] = {}
-    read: Future | None = None
+    running: dict[Future[tuple[str, int]], str] = {}
+    read: Future[list[Due] | None] | None = None
     exhausted = False
-    finished: SimpleQueue[Future] = SimpleQueue()  # completions, in the order they happen
+    finished: SimpleQueue[Future[Any]] = SimpleQueue()  # completions, in the order they happen
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="expiry") as pool, \
                 ThreadPoolExecutor(1, thread_name_prefix="expiry-read") as reader:
@@ -148,15 +139,15 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
                         read.add_done_callback(finished.put)
                     while len(running) < workers and (due := _take(waiting, busy)) is not None:
                         busy.add(due[0].seller_id)
-                        future = pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)
-                        running[future] = due[0].seller_id
-                        future.add_done_callback(finished.put)
+                        work = pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)
+                        running[work] = due[0].seller_id
+                        work.add_done_callback(finished.put)
                 if not running and read is None:
                     break
                 future = finished.get()
-                if future is read:
+                if read is not None and future is read:
                     read = None
-                    batch = future.result()
+                    batch: list[Due] | None = future.result()
                     if batch is None:
                         exhausted = True
                     else:

@@ -1,5 +1,7 @@
 """The EventBridge schedule of the expiry job."""
 
+from typing import Any
+
 from chalice.app import Blueprint, CloudWatchEvent, Rate
 
 from ..domain.clock import utc_now
@@ -8,7 +10,7 @@ jobs = Blueprint(__name__)
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES), name="expire_cancellation_requests")
-def expire_cancellation_requests(event: CloudWatchEvent) -> dict:
+def expire_cancellation_requests(event: CloudWatchEvent) -> dict[str, Any]:
     from . import expiry  # imported by the job's own Lambda only, not on every API cold start
 
     context = getattr(event, "context", None)

@@ -1,16 +1,17 @@
 """Runs a decision against fresh state and commits it, deciding again if another writer got there first."""
 
-import random
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 import msgspec
 
 from ..domain.errors import Conflict
-from ..domain.model import Change
-from ..store.transactions import Contention, IdempotencyRecord, StaleState, commit
+from ..domain.model import Cancellation, Change, Order
+from ..store.contention import Contention, backoff, only_conflicts
+from ..store.idempotency import IdempotencyRecord
+from ..store.transactions import StaleState, commit
 
 # A racing writer can only win a few times in a row before the state leaves the one we can act on.
 MAX_ATTEMPTS = 3
@@ -21,19 +22,24 @@ CONFLICT_BACKOFF_SECONDS = 0.02
 pause: Callable[[float], None] = time.sleep
 
 
-class Outcome(msgspec.Struct):
-    """What a decision produced: the change to write (None: nothing to write) and what to answer with."""
+S = TypeVar("S", Order, Cancellation)
+
+
+class Outcome(msgspec.Struct, Generic[S], frozen=True):
+    """What a decision produced: the change to write (None: nothing to write) and the order or cancellation
+    to answer with."""
 
     change: Change | None
-    subject: Any
+    subject: S
     created: bool = False
 
 
-Decider = Callable[[], Outcome]
-Sealer = Callable[[Outcome], IdempotencyRecord | None]
+Decider = Callable[[], Outcome[S]]
+Sealer = Callable[[Outcome[S]], IdempotencyRecord | None]
 
 
-def execute(decide: Decider, now: datetime, seal: Sealer | None = None, *, retry_conflicts: bool = False) -> Outcome:
+def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
+            retry_conflicts: bool = False) -> Outcome[S]:
     """`decide` loads state and raises a DomainError or returns an Outcome; `seal` gives the idempotency
     record to commit with the change (the answer is then stored atomically with the effect).
 
@@ -51,9 +57,9 @@ def execute(decide: Decider, now: datetime, seal: Sealer | None = None, *, retry
         except Contention as error:
             # Only a conflict means another writer; throttling and the like stay server-side failures, and
             # so does a conflict that outlasts the attempts (the API answers it 503 with Retry-After).
-            if not retry_conflicts or set(error.codes) != {"TransactionConflict"} or attempt + 1 == MAX_ATTEMPTS:
+            if not retry_conflicts or not only_conflicts(error.codes) or attempt + 1 == MAX_ATTEMPTS:
                 raise
-            pause(CONFLICT_BACKOFF_SECONDS * 2**attempt * random.uniform(0.5, 1.5))
+            pause(backoff(attempt, CONFLICT_BACKOFF_SECONDS))
             continue
         return outcome
     raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")

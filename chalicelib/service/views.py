@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from ..domain.enums import CancellationStatus, Tab
-from ..domain.errors import NotFound
 from ..domain.identity import Identity
 from ..domain.model import Cancellation, HistoryEntry, Order
 from ..domain.policy import Policy
 from ..store import reads
 from ..store.reads import ActionNeeded, Key, Page
+from . import access
 
 if TYPE_CHECKING:
     from ..domain.sfcr import Sfcr
@@ -23,30 +23,18 @@ class OrderDetail(msgspec.Struct, frozen=True):
     history: list[HistoryEntry]
 
 
-def _seller_order(identity: Identity, order_id: str) -> Order:
-    order = reads.get_order(order_id)
-    if order is None or order.seller_id != identity.seller_id:
-        raise NotFound(f"Order {order_id} was not found.", code="ORDER_NOT_FOUND")
-    return order
-
-
 def seller_order(identity: Identity, order_id: str) -> OrderDetail:
-    order = _seller_order(identity, order_id)
+    order = access.order_for(identity, order_id)
     return OrderDetail(order, reads.order_cancellations(order_id), reads.order_history(order_id))
 
 
 def buyer_order(identity: Identity, order_id: str) -> OrderDetail:
-    order = reads.get_order(order_id)
-    if order is None or order.buyer_id != identity.buyer_id:
-        raise NotFound(f"Order {order_id} was not found.", code="ORDER_NOT_FOUND")
+    order = access.order_for(identity, order_id)
     return OrderDetail(order, reads.order_cancellations(order_id), [])
 
 
 def cancellation(identity: Identity, cancel_id: str) -> Cancellation:
-    found = reads.get_cancellation(cancel_id)
-    if found is None or found.seller_id != identity.seller_id:
-        raise NotFound(f"Cancellation {cancel_id} was not found.", code="CANCELLATION_NOT_FOUND")
-    return found
+    return access.cancellation_only(identity, cancel_id)
 
 
 def action_needed(identity: Identity) -> ActionNeeded:

@@ -28,7 +28,7 @@ class _TableName:
     def __init__(self, variable: str):
         self.variable = variable
 
-    def __get__(self, instance, owner) -> str:
+    def __get__(self, instance: object, owner: type) -> str:
         return config.table_name(self.variable)
 
 
@@ -40,13 +40,13 @@ class _Meta:
 # --- orders -------------------------------------------------------------------------------------------
 
 
-class LineItemMap(MapAttribute):
+class LineItemMap(MapAttribute[str, object]):
     sku = UnicodeAttribute()
     quantity = NumberAttribute()
     unit_price = NumberAttribute()
 
 
-class OrdersBySeller(GlobalSecondaryIndex):
+class OrdersBySeller(GlobalSecondaryIndex["OrderItem"]):
     """The All tab: a seller's orders, newest first."""
 
     class Meta:
@@ -57,7 +57,7 @@ class OrdersBySeller(GlobalSecondaryIndex):
     placed_key = UnicodeAttribute(range_key=True)
 
 
-class OrdersBySellerTab(GlobalSecondaryIndex):
+class OrdersBySellerTab(GlobalSecondaryIndex["OrderItem"]):
     """One tab (unpaid, to_ship, ...): `seller_tab` is `<seller_id>#<tab>`."""
 
     class Meta:
@@ -68,7 +68,7 @@ class OrdersBySellerTab(GlobalSecondaryIndex):
     placed_key = UnicodeAttribute(range_key=True)
 
 
-class OrdersNeedingAttention(GlobalSecondaryIndex):
+class OrdersNeedingAttention(GlobalSecondaryIndex["OrderItem"]):
     """Sparse: the Cancellation filter. `attention_seller` exists only while an order needs the seller."""
 
     class Meta:
@@ -118,7 +118,7 @@ class OrderItem(Model):
 # --- cancellations ------------------------------------------------------------------------------------
 
 
-class CancellationsBySeller(GlobalSecondaryIndex):
+class CancellationsBySeller(GlobalSecondaryIndex["CancellationItem"]):
     """Every cancellation of a seller, newest first."""
 
     class Meta:
@@ -129,7 +129,7 @@ class CancellationsBySeller(GlobalSecondaryIndex):
     listed_key = UnicodeAttribute(range_key=True)
 
 
-class CancellationsBySellerStatus(GlobalSecondaryIndex):
+class CancellationsBySellerStatus(GlobalSecondaryIndex["CancellationItem"]):
     """One status of a seller: REQUESTED sorted by deadline, the others by when they got there."""
 
     class Meta:
@@ -140,7 +140,7 @@ class CancellationsBySellerStatus(GlobalSecondaryIndex):
     status_key = UnicodeAttribute(range_key=True)
 
 
-class CancellationsByOrder(GlobalSecondaryIndex):
+class CancellationsByOrder(GlobalSecondaryIndex["CancellationItem"]):
     class Meta:
         index_name = "by_order"
         projection = AllProjection()
@@ -149,7 +149,7 @@ class CancellationsByOrder(GlobalSecondaryIndex):
     requested_key = UnicodeAttribute(range_key=True)
 
 
-class PendingByDueTime(GlobalSecondaryIndex):
+class PendingByDueTime(GlobalSecondaryIndex["CancellationItem"]):
     """Sparse: only REQUESTED cancellations carry `due_shard`/`due_key`, so the expiry job reads only them."""
 
     class Meta:

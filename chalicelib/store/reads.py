@@ -2,10 +2,12 @@
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from ..domain.clock import iso
 from ..domain.enums import CancellationStatus, Tab
@@ -24,11 +26,9 @@ from .models import (
     DUE_SHARDS,
     CancellationItem,
     HistoryItem,
-    IdempotencyItem,
     OrderItem,
     SellerCounterItem,
 )
-from .transactions import IdempotencyKeyTaken, IdempotencyRecord, idempotency_free, idempotency_item
 
 Key = dict[str, str]
 T = TypeVar("T")
@@ -94,8 +94,8 @@ class Page(msgspec.Struct, Generic[T], frozen=True):
     last_key: Key | None
 
 
-def _query(model, index, hash_value: str, *, limit: int | None, after: Key | None,
-           newest_first: bool) -> tuple[list[Raw], Key | None]:
+def _query(model: type[Model], index: GlobalSecondaryIndex[Any], hash_value: str, *, limit: int | None,
+           after: Key | None, newest_first: bool) -> tuple[list[Raw], Key | None]:
     """One Query call on an index, items as DynamoDB returns them."""
     data = model._get_connection().query(
         hash_value,
@@ -108,8 +108,8 @@ def _query(model, index, hash_value: str, *, limit: int | None, after: Key | Non
     return data.get("Items", []), ({k: v["S"] for k, v in last.items()} if last else None)
 
 
-def _page(model, index, hash_value: str, key_attrs: tuple[str, ...], limit: int, after: Key | None,
-          newest_first: bool) -> tuple[list[Raw], Key | None]:
+def _page(model: type[Model], index: GlobalSecondaryIndex[Any], hash_value: str, key_attrs: tuple[str, ...],
+          limit: int, after: Key | None, newest_first: bool) -> tuple[list[Raw], Key | None]:
     # Ask for one more than the page so `last_key` is set only when another page really exists.
     items, _ = _query(model, index, hash_value, limit=limit + 1, after=after, newest_first=newest_first)
     if len(items) <= limit:
@@ -120,6 +120,7 @@ def _page(model, index, hash_value: str, key_attrs: tuple[str, ...], limit: int,
 
 def seller_orders(seller_id: str, tab: Tab, attention_only: bool, limit: int, after: Key | None) -> Page[Order]:
     """One page of a tab, newest first; `attention_only` (the Cancellation filter) reads the sparse index."""
+    index: GlobalSecondaryIndex[OrderItem]
     if attention_only:
         index, hash_value, attr = OrderItem.needing_attention, seller_id, "attention_seller"
     elif tab is Tab.ALL:
@@ -154,24 +155,3 @@ def due_requests(now: datetime, shard: int, page_size: int = 100) -> Iterator[Ca
 
 
 SHARDS = range(DUE_SHARDS)
-
-
-# --- idempotency --------------------------------------------------------------------------------------
-
-
-def get_idempotency(key: str, now: datetime) -> IdempotencyItem | None:
-    try:
-        item = IdempotencyItem.get(key, consistent_read=True)
-    except DoesNotExist:
-        return None
-    return item if item.expires_at > now else None
-
-
-def put_idempotency(record: IdempotencyRecord, now: datetime) -> None:
-    """Keeps an answer that changed no state (an error); raises IdempotencyKeyTaken if one is there."""
-    try:
-        idempotency_item(record).save(condition=idempotency_free(now))
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise IdempotencyKeyTaken() from error
-        raise

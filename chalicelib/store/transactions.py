@@ -7,21 +7,23 @@ either everything happens or nothing does, and counters can never drift from the
 
 from datetime import datetime
 
-import msgspec
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from .. import config
-from ..domain.clock import iso
 from ..domain.model import Change
+from . import idempotency as stored_answers
+from .contention import Contention
+from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import cancellation_to_item, history_to_item, order_to_item
 from .models import (
     ACTION_NEEDED_KEY,
     COHORT_PREFIX,
     CancellationItem,
     HistoryItem,
-    IdempotencyItem,
     OrderItem,
     SellerCounterItem,
 )
@@ -34,7 +36,7 @@ def connection() -> Connection:
     if _connection is None:
         # One pooled HTTPS connection per transaction the expiry job runs at once (PynamoDB's default pool
         # holds 10; past that, urllib3 opens and drops a connection, a TLS handshake, per transaction).
-        _connection = Connection(max_pool_connections=max(10, int(config.env("EXPIRY_CONCURRENCY"))))
+        _connection = Connection(max_pool_connections=max(10, config.settings().expiry_concurrency))
     return _connection
 
 
@@ -45,43 +47,6 @@ def reset() -> None:
 
 class StaleState(Exception):
     """An item changed after it was read: decide again from fresh state."""
-
-
-class IdempotencyKeyTaken(Exception):
-    """Another request with the same Idempotency-Key committed first."""
-
-
-class Contention(Exception):
-    """DynamoDB cancelled the transaction for a reason other than a failed condition (conflict, throttling)."""
-
-    def __init__(self, codes: list[str]):
-        super().__init__(", ".join(codes))
-        self.codes = codes
-
-
-class IdempotencyRecord(msgspec.Struct, frozen=True):
-    key: str
-    body_hash: str
-    status_code: int
-    response: str
-    created_at: datetime
-    expires_at: datetime
-
-
-def idempotency_item(record: IdempotencyRecord) -> IdempotencyItem:
-    return IdempotencyItem(
-        record.key,
-        body_hash=record.body_hash,
-        status_code=record.status_code,
-        response=record.response,
-        created_at=iso(record.created_at),
-        expires_at=record.expires_at,
-    )
-
-
-def idempotency_free(now: datetime):
-    """Condition: no live record holds the key (an expired one not yet swept by TTL may be replaced)."""
-    return IdempotencyItem.key.does_not_exist() | (IdempotencyItem.expires_at < now)
 
 
 def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | None = None) -> None:
@@ -107,6 +72,7 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
            labels: list[str]) -> None:
     # PynamoDB sends puts before updates; `labels` follows that order to read cancellation reasons.
     order = change.order
+    order_condition: Condition
     if change.order_was is None:
         order_condition = OrderItem.order_id.does_not_exist()
     else:
@@ -115,6 +81,7 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
     labels.append("order")
 
     if change.cancellation is not None:
+        c_condition: Condition
         if change.cancellation_was is None:
             c_condition = CancellationItem.cancel_id.does_not_exist()
         else:
@@ -127,11 +94,11 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
     labels.append("history")
 
     if idempotency is not None:
-        txn.save(idempotency_item(idempotency), condition=idempotency_free(now))
+        txn.save(stored_answers.item(idempotency), condition=stored_answers.free(now))
         labels.append("idempotency")
 
     if change.counters:
-        actions = []
+        actions: list[Action] = []
         if change.counters.requested:
             actions.append(SellerCounterItem.requested.add(change.counters.requested))
         if change.counters.auto_approved:

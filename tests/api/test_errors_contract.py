@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import app
-from chalicelib.api import routing
+from chalicelib.api import parsing
 from chalicelib.domain.clock import utc_now
 from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
 
@@ -203,7 +203,7 @@ def test_body_over_16_kib_is_413(desk: Desk):
     body = json.dumps({"reason": "OUT_OF_STOCK", "comment": "x" * 20_000}).encode()
     error = assert_error(desk.api.post(cancel_path(desk), desk.seller_token("S1"), raw=body), 413,
                          "PAYLOAD_TOO_LARGE")
-    assert error["details"] == {"max_bytes": routing.MAX_BODY_BYTES}
+    assert error["details"] == {"max_bytes": parsing.MAX_BODY_BYTES}
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.api import routing
+from chalicelib.api import parsing
 from tests.support.desk import Desk, assert_error
 
 
@@ -25,7 +25,7 @@ def padded(body: dict, size: int) -> bytes:
 
 
 def test_a_body_of_exactly_16_kib_is_accepted(desk: Desk):
-    raw = padded({"reason": "OUT_OF_STOCK"}, routing.MAX_BODY_BYTES)
+    raw = padded({"reason": "OUT_OF_STOCK"}, parsing.MAX_BODY_BYTES)
     assert len(raw) == 16 * 1024
     response = desk.api.post(f"/seller/orders/{desk.order()}/cancel", desk.seller_token("S1"), raw=raw)
     assert response.status_code == 201, response.json

@@ -3,7 +3,9 @@ bearer security exactly where a role is required, request schemas that accept wh
 what it refuses, and response schemas that every answer the app gives matches (each answer that passes through
 `sec_support.CheckedApi`, in every suite that uses it, is validated against this document)."""
 
+import inspect
 import re
+from urllib.parse import urljoin
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -11,7 +13,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from app import app
 from chalicelib.api.routing import REGISTRY
-from tests.support.desk import DOCUMENT, POST_ROUTES, ROLE_ROUTES, Desk
+from tests.support.desk import DOCUMENT, POST_ROUTES, ROLE_ROUTES, VIEWER_ROUTES, Desk
 
 OPEN_ROUTES = [spec for spec in REGISTRY if spec.role is None]
 
@@ -29,7 +31,9 @@ def operations(doc: dict) -> dict[tuple[str, str], dict]:
 
 
 def chalice_routes() -> dict[tuple[str, str], object]:
-    return {(method, path): entry for path, methods in app.routes.items() for method, entry in methods.items()}
+    """Every route in Chalice's table but the viewer's page and files, which are not operations of the API."""
+    return {(method, path): entry for path, methods in app.routes.items() for method, entry in methods.items()
+            if (method, path) not in VIEWER_ROUTES}
 
 
 def test_the_served_document_is_valid_openapi_3_1(served: dict):
@@ -42,6 +46,24 @@ def test_the_served_document_is_valid_openapi_3_1(served: dict):
 def test_every_chalice_route_is_documented_and_every_documented_operation_is_a_route(served: dict):
     assert set(operations(served)) == set(chalice_routes())
     assert len(operations(served)) == len(REGISTRY)
+
+
+def test_every_operation_is_described_by_its_handlers_docstring(served: dict):
+    for where, operation in operations(served).items():
+        handler_doc = inspect.getdoc(chalice_routes()[where].view_function) or ""
+        assert operation["description"] == " ".join(handler_doc.split()), where
+        assert operation["description"].strip(), where
+
+
+@pytest.mark.parametrize(("document_at", "api_root"), [
+    ("http://127.0.0.1:8000/openapi.json", "http://127.0.0.1:8000/"),  # make run
+    ("https://abc123.execute-api.us-east-1.amazonaws.com/api/openapi.json",  # behind API Gateway's stage
+     "https://abc123.execute-api.us-east-1.amazonaws.com/api/"),
+])
+def test_the_server_is_relative_to_where_the_document_is_served(served: dict, document_at: str, api_root: str):
+    [server] = served["servers"]
+    assert urljoin(document_at, server["url"]) == api_root
+    assert urljoin(urljoin(document_at, server["url"]), "seller/orders") == api_root + "seller/orders"
 
 
 def test_bearer_security_exactly_where_a_role_is_required(served: dict):

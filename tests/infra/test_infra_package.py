@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from chalicelib.api import auth as api_auth
+from chalicelib.api import docs_page
 from infra import policies, template
 from infra.tables import table_logical_ids
 
@@ -79,8 +80,21 @@ def test_the_runtime_is_the_newest_python_lambda_and_chalice_support(stack):
 def test_the_code_package_holds_only_what_lambda_runs(package):
     names = zipfile.ZipFile(package / "deployment.zip").namelist()
     assert "app.py" in names and "chalicelib/store/models.py" in names
-    assert not [n for n in names if n.split("/")[0] in {"tests", "infra", "devtools", "bench", "scripts"}]
+    assert not [n for n in names if n.split("/")[0] in {"tests", "infra", "devtools", "bench", "scripts", "web"}]
     assert any(n.startswith("pynamodb/") for n in names) and any(n.startswith("jwt/") for n in names)
+
+
+def test_the_code_package_ships_the_api_viewer_and_the_api_routes_it(package, stack):
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = archive.namelist()
+        for name in (docs_page.PAGE, *docs_page.ASSETS):
+            assert archive.read(f"chalicelib/static/docs/{name}") == (docs_page.STATIC / name).read_bytes(), name
+    assert not [n for n in names if n.endswith(".map") or "node_modules" in n]
+    paths = stack["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    for path in ("/docs", "/docs/{asset}"):
+        assert set(paths[path]) == {"get"}, path
+        assert "security" not in paths[path]["get"], path  # open, like /openapi.json
+    assert paths["/seller/orders"]["get"]["security"] == [{"jwt_authorizer": []}]  # the check can tell
 
 
 def test_every_function_reads_its_tables_by_reference(transformed):

@@ -1,0 +1,76 @@
+"""`Idempotency-Key`: the first answer to a key is kept and replayed, never acted on twice.
+
+A state change writes its answer in the same transaction as the change itself (`seal`), so there is no window
+in which the effect exists without its answer; an answer that changed nothing is kept by a conditional put
+(`keep`). 5xx answers are never kept, so a retry after one acts afresh.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+import msgspec
+
+from ..domain.errors import Unprocessable
+from ..domain.identity import Identity
+from ..store import idempotency as stored
+from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
+
+RETENTION = timedelta(hours=24)
+
+
+class Answer(msgspec.Struct, frozen=True):
+    """An HTTP answer as the service decides it: status, JSON body, and whether it is a replay."""
+
+    status: int
+    body: str
+    replayed: bool = False
+
+
+def _sha256(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+class Idempotency(msgspec.Struct, frozen=True):
+    key: str
+    body_hash: str
+    now: datetime
+
+    @classmethod
+    def scoped(cls, client_key: str, identity: Identity, method: str, path: str, body: bytes,
+               now: datetime) -> "Idempotency":
+        """The stored key is the client's key within the caller, the method and the path. The caller is the
+        whole identity the token states: one account (`sub`) may hold tokens for two shops, and an answer kept
+        for one shop must never be replayed to the other (it would show its objects)."""
+        caller = (identity.sub, identity.role.value, identity.seller_id or "", identity.buyer_id or "")
+        key = _sha256(*(part.encode() for part in caller), method.encode(), path.encode(), client_key.encode())
+        return cls(key=key, body_hash=_sha256(body), now=now)
+
+    def seal(self, status: int, body: str) -> IdempotencyRecord:
+        return IdempotencyRecord(self.key, self.body_hash, status, body, self.now, self.now + RETENTION)
+
+    def replay(self) -> Answer | None:
+        """The kept answer to this key, or None if none is kept; raises Unprocessable if the key came with
+        another body."""
+        kept = stored.get(self.key, self.now)
+        if kept is None:
+            return None
+        if kept.body_hash != self.body_hash:
+            raise Unprocessable("This Idempotency-Key was used with a different body.",
+                                code="IDEMPOTENCY_KEY_REUSED")
+        return Answer(kept.status_code, kept.response, replayed=True)
+
+    def keep(self, answer: Answer) -> Answer:
+        """Keeps an answer that changed nothing, unless an earlier one holds the key (then replays it)."""
+        if answer.status >= 500:
+            return answer
+        earlier = self.replay()
+        if earlier is not None:
+            return earlier
+        try:
+            stored.put(self.seal(answer.status, answer.body), self.now)
+        except IdempotencyKeyTaken:
+            return self.replay() or answer
+        return answer

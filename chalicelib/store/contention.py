@@ -1,0 +1,56 @@
+"""When DynamoDB is busy rather than refusing: which failures a caller may simply retry, and how long to wait.
+
+One definition for the API (503 SERVICE_BUSY with Retry-After), the executor (a conflict is a lost race) and
+the expiry job (retries what is transient, leaves the rest for its next run).
+"""
+
+import random
+from collections.abc import Iterable
+
+# Another transaction was in flight on one of the items: another writer is at work.
+CONFLICT = "TransactionConflict"
+
+# Over capacity or in conflict (after the SDK's own retries). A failed call names it by error code; a
+# cancelled TransactWriteItems names it per item, in its own words ("ThrottlingError", "ProvisionedThroughputExceeded").
+BUSY = frozenset({
+    CONFLICT, "TransactionConflictException", "TransactionInProgressException",
+    "ProvisionedThroughputExceededException", "ProvisionedThroughputExceeded",
+    "ThrottlingException", "ThrottlingError", "RequestLimitExceeded",
+})
+
+# Worth another try later: busy, or a transient fault on DynamoDB's side.
+TRANSIENT = BUSY | {"InternalServerError", "ServiceUnavailable"}
+
+
+class Contention(Exception):
+    """DynamoDB cancelled the transaction for a reason other than a failed condition (conflict, throttling)."""
+
+    def __init__(self, codes: list[str]):
+        super().__init__(", ".join(codes))
+        self.codes = codes
+
+
+def codes_of(error: BaseException) -> set[str]:
+    """The DynamoDB codes an exception carries: a Contention's reasons, or a PynamoDB error's cause."""
+    codes = set(getattr(error, "codes", ()) or ())
+    cause = getattr(error, "cause_response_code", None)
+    if cause:
+        codes.add(str(cause))
+    return codes
+
+
+def is_busy(error: BaseException) -> bool:
+    return bool(codes_of(error) & BUSY)
+
+
+def is_transient(codes: Iterable[str]) -> bool:
+    return bool(TRANSIENT.intersection(codes))
+
+
+def only_conflicts(codes: Iterable[str]) -> bool:
+    return set(codes) == {CONFLICT}
+
+
+def backoff(attempt: int, base_seconds: float) -> float:
+    """Jittered exponential backoff: 0.5x to 1.5x of base * 2^attempt (attempt 0 is the first retry)."""
+    return base_seconds * (1 << attempt) * random.uniform(0.5, 1.5)

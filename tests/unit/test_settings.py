@@ -1,0 +1,99 @@
+"""Settings have one source: the typed `Settings` in chalicelib/config.py. The dev stage of .chalice/config.json
+and the README's configuration table must say the same defaults, and every variable they name must exist."""
+
+import json
+import re
+
+import msgspec
+import pytest
+
+from chalicelib import config
+from chalicelib.config import VARIABLES, Settings
+from tests.support.paths import ROOT
+
+# The local runner's own variables: read by devtools only, never by the functions.
+LOCAL_ONLY = {"LOCAL_SCHEDULE_SECONDS", "PORT"}
+# Stage-provided values that have no safe default: empty in code means "not configured" (fail closed).
+STAGE_PROVIDED = {"AUTH_JWT_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET"}
+DEFAULTS = Settings()
+
+
+def stage(name: str) -> dict[str, str]:
+    document = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return {**document.get("environment_variables", {}), **document["stages"][name].get("environment_variables", {})}
+
+
+def as_setting(variable: str, value: str) -> object:
+    parsed = msgspec.convert({variable.lower(): value}, Settings, strict=False)
+    return getattr(parsed, variable.lower())
+
+
+def test_every_stage_variable_is_a_setting_or_the_local_runners_own():
+    for name in ("dev", "test", "prod"):
+        unknown = set(stage(name)) - set(VARIABLES) - LOCAL_ONLY
+        assert not unknown, f"{name} stage sets variables nothing reads: {sorted(unknown)}"
+
+
+def test_the_dev_stage_says_the_defaults_in_code():
+    dev = stage("dev")
+    for variable in VARIABLES:
+        default = getattr(DEFAULTS, variable.lower())
+        if variable in STAGE_PROVIDED:
+            assert default == "", f"{variable} must have no default: a stage provides it"
+            continue
+        if variable in dev:
+            assert as_setting(variable, dev[variable]) == default, (variable, dev[variable], default)
+
+
+def test_the_dev_stage_provides_what_has_no_default():
+    dev = stage("dev")
+    assert {v for v in STAGE_PROVIDED if v != "AUTH_JWKS_URL"} <= set(dev)  # hs256 locally: no JWKS
+
+
+def test_every_stage_parses_into_typed_settings(monkeypatch):
+    for name in ("dev", "prod"):
+        for variable, value in stage(name).items():
+            if variable not in LOCAL_ONLY:
+                as_setting(variable, value)
+
+
+def test_the_readme_table_says_the_defaults_in_code():
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("## Configuration"):]
+    rows = re.findall(r"^\| `([A-Z_]+)` \| ([^|]+) \|", table, flags=re.M)
+    checked = 0
+    for variable, written in rows:
+        if variable in LOCAL_ONLY:
+            continue
+        assert variable in VARIABLES, f"the README documents {variable}, which nothing reads"
+        default = getattr(DEFAULTS, variable.lower())
+        if isinstance(default, int | float) or variable in ("MARKET_TIMEZONE", "AUTH_MODE", "LOG_LEVEL"):
+            assert as_setting(variable, written.strip().strip("`")) == default, (variable, written)
+            checked += 1
+    assert checked >= 8
+
+
+def test_every_setting_is_in_the_readme():
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("## Configuration"):]
+    missing = [variable for variable in VARIABLES if f"`{variable}`" not in table]
+    assert not missing
+
+
+def test_the_environment_is_read_when_asked_and_wins_over_the_default(monkeypatch):
+    monkeypatch.setenv("SELLER_RESPONSE_WINDOW_SECONDS", "5")
+    assert config.settings().seller_response_window_seconds == 5
+    assert config.policy().response_window.total_seconds() == 5
+    monkeypatch.setenv("SELLER_RESPONSE_WINDOW_SECONDS", "")
+    assert config.settings().seller_response_window_seconds == DEFAULTS.seller_response_window_seconds
+
+
+def test_a_bad_value_names_the_setting(monkeypatch):
+    monkeypatch.setenv("EXPIRY_CONCURRENCY", "thirty-two")
+    with pytest.raises(msgspec.ValidationError, match="expiry_concurrency"):
+        config.settings()
+
+
+def test_settings_are_frozen():
+    with pytest.raises(AttributeError):
+        DEFAULTS.expiry_concurrency = 1  # type: ignore[misc]
