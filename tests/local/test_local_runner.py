@@ -303,6 +303,8 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, 
         assert seen.json["status"] == "AUTO_APPROVED"
         assert seen.json["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
         assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1}}
-        # One JSON line for the run that did something, none for the empty runs around it.
-        assert [(e["event"], e["due_seen"], e["auto_approved"]) for e in job_events] == [("expiry.run", 1, 1)]
+        # A JSON line for the run that did something, none for the empty runs around it. (A run the clock's move
+        # overtook finds its Lambda out of time: it says so, as a stopped-early run.)
+        assert all(e["event"] == "expiry.run" and (e["due_seen"] or e["stopped_early"]) for e in job_events)
+        assert [(e["due_seen"], e["auto_approved"]) for e in job_events if e["due_seen"]] == [(1, 1)]
     assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
