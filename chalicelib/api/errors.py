@@ -76,7 +76,8 @@ FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
 # gateway responses; the local runner and the test client map Chalice's emulation of them the same way.
 GATEWAY_ERRORS: dict[str, tuple[int, str, str]] = {
     "UNAUTHORIZED": (401, "TOKEN_MISSING", "An Authorization: Bearer token is required."),
-    "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND", "No such route."),
+    "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND",
+                                     "No such route (method and path); the routes are listed at /openapi.json."),
     "ACCESS_DENIED": (403, "FORBIDDEN", "This route is not open to the caller."),
     "REQUEST_TOO_LARGE": (413, "PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
     "THROTTLED": (429, "TOO_MANY_REQUESTS", "Too many requests; retry later."),
