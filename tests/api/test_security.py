@@ -334,7 +334,7 @@ def parties(desk: Desk, spec: RouteSpec, *, fresh: bool) -> tuple[Prepared, tupl
         owner, stranger = (desk.uid("SHOP"), desk.uid("BUYER")), (desk.uid("SHOP"), desk.uid("BUYER"))
         prepared = desk.prepare(spec.name, seller=owner[0], buyer=owner[1])
         if not fresh:
-            desk.pending(*owner)
+            desk.pending(seller_id=owner[0], buyer_id=owner[1])
         _parties[spec.name] = prepared, owner, stranger
     return _parties[spec.name]
 
