@@ -27,7 +27,7 @@ from chalicelib.domain.model import Cancellation, LineItem, Order
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.service import commands
-from chalicelib.service.executor import Decider, execute
+from chalicelib.service.executor import Decider, S, execute
 from chalicelib.store import reads
 
 SELLER_ID = "S1"
@@ -61,7 +61,7 @@ class Example:
     method: str
     path: str
     role: str
-    body: dict | None = None
+    body: dict[str, Any] | None = None
     expect: int = 200  # the status it answers, whenever it is run after the demo is loaded
     first: Example | None = None
 
@@ -165,7 +165,7 @@ class _Loader:
         """When the seller (or buyer) acts on a request asked at `asked`: well inside its window."""
         return asked + min(timedelta(hours=2), self.policy.response_window / 2)
 
-    def run(self, decide: Decider, at: datetime) -> Any:
+    def run(self, decide: Decider[S], at: datetime) -> S:
         return execute(decide, at).subject
 
 

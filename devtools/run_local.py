@@ -30,6 +30,7 @@ from typing import Any
 
 from chalice.app import Chalice
 from chalice.cli.factory import CLIFactory
+from chalice.config import Config
 from chalice.local import (
     ChaliceRequestHandler,
     CustomLocalChalice,
@@ -191,7 +192,7 @@ def _local_app(app: Chalice) -> Chalice:
     return app
 
 
-def _chalice_config():
+def _chalice_config() -> Config:
     return CLIFactory(str(ROOT), environ=os.environ).create_config_obj(chalice_stage_name=STAGE)
 
 
@@ -249,7 +250,7 @@ class Scheduler:
             number = self._started
         context = LambdaContext(self.function_name, memory_size=256, max_runtime_ms=self.timeout_seconds * 1000)
         try:
-            report = self.handler(scheduled_event(utc_now(), self.function_name), context)
+            report: dict[str, Any] = self.handler(scheduled_event(utc_now(), self.function_name), context)
         finally:
             with self._done:
                 self._finished = max(self._finished, number)
@@ -381,7 +382,8 @@ class LocalStack:
     @property
     def port(self) -> int:
         assert self.server is not None, "start() first"
-        return self.server.server.server_address[1]
+        port: int = self.server.server.server_address[1]
+        return port
 
     @property
     def base_url(self) -> str:
