@@ -27,7 +27,7 @@ class Api:
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=all_headers, body=payload)
         text = response.body.decode() if response.body else ""
-        response.json = json.loads(text) if text else None
+        response.json = json.loads(text) if text else None  # type: ignore[attr-defined]  # the parsed body rides along
         return response
 
     def get(self, path: str, token: str | None = None, **kwargs: Any) -> Any:

@@ -195,7 +195,7 @@ class Shop:
 
     def order(self, order_id: str | None = None, **fields: Any) -> str:
         """A recorded order (any `order_body` field may be given); its id."""
-        return self.record_order(self.order_body(order_id, **fields), expect=201).json["order_id"]
+        return str(self.record_order(self.order_body(order_id, **fields), expect=201).json["order_id"])
 
     def paid(self, order_id: str | None = None, **fields: Any) -> str:
         """An order paid long enough ago that a buyer's request waits for the seller; its id."""
