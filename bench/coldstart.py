@@ -162,10 +162,12 @@ def _sample(statement: str, root: Path) -> tuple[float, float, bool]:
 
 
 def sample(cases: list[tuple[str, bool]], trees: dict[bool, Path], runs: int) -> list[Median]:
-    """Medians of each (statement, bytecode) case, sampled in turn `runs` times."""
+    """Medians of each (statement, bytecode) case, sampled in turn `runs` times; each round starts one case
+    later, so that no case always follows the same one."""
     samples: dict[tuple[str, bool], list[tuple[float, float, bool]]] = {case: [] for case in cases}
-    for _ in range(runs):
-        for statement, bytecode in cases:
+    for round_ in range(runs):
+        shift = round_ % len(cases)
+        for statement, bytecode in cases[shift:] + cases[:shift]:
             samples[statement, bytecode].append(_sample(statement, trees[bytecode]))
     return [Median(statement, bytecode, statistics.median(w for w, _, _ in got),
                    statistics.median(c for _, c, _ in got), any(j for _, _, j in got))
