@@ -215,4 +215,5 @@ print(json.dumps({{"files_opened": opened, "connections": clients}}))
 
 def import_side_effects(root: Path) -> dict[str, list[str]]:
     """What `import app` does beyond defining modules: files it opens and DynamoDB connections it makes."""
-    return json.loads(lambda_python(root, _SIDE_EFFECTS.format(root=str(root))))
+    effects: dict[str, list[str]] = json.loads(lambda_python(root, _SIDE_EFFECTS.format(root=str(root))))
+    return effects

@@ -58,7 +58,7 @@ def runtime_of(stack: dict[str, Any]) -> str:
     uris = {f["CodeUri"] for f in functions}
     if len(runtimes) != 1 or uris != {"./deployment.zip"}:
         raise SystemExit(f"expected one runtime and CodeUri ./deployment.zip, got {runtimes} and {uris}")
-    return runtimes.pop()
+    return str(runtimes.pop())
 
 
 def compile_tree(root: Path) -> None:

@@ -32,8 +32,8 @@ def main(root: str, handler: str, events: str) -> None:
     function = getattr(importlib.import_module(module_name), attribute)
     answers: list[Any] = [function(event, Context()) for event in json.loads(events)]
     top = Path(root).resolve()
-    modules = {name: module.__file__ for name, module in sorted(sys.modules.items())
-               if getattr(module, "__file__", None) and Path(module.__file__).resolve().is_relative_to(top)}
+    files = {name: getattr(module, "__file__", None) for name, module in sorted(sys.modules.items())}
+    modules = {name: file for name, file in files.items() if file and Path(file).resolve().is_relative_to(top)}
     print(json.dumps({"answers": answers, "modules": modules}, default=str))
 
 

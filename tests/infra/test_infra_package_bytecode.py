@@ -171,7 +171,7 @@ def runs(package: Path, task_root: Path, aws: FakeAws) -> Iterator[dict[str, Run
     yield out
 
 
-def test_every_function_answers_from_the_unzipped_package(runs):
+def test_every_function_answers_from_the_unzipped_package(runs: dict[str, Run]) -> None:
     openapi, orders = runs[policies.API_HANDLER].answers
     assert openapi["statusCode"] == 200 and json.loads(openapi["body"])["openapi"].startswith("3.1")
     assert orders["statusCode"] == 200, orders
@@ -186,7 +186,7 @@ def test_every_function_answers_from_the_unzipped_package(runs):
     assert "Query" in runs[policies.EXPIRY].dynamodb_calls
 
 
-def test_every_module_the_functions_load_has_unchecked_hash_bytecode(runs, task_root):
+def test_every_module_the_functions_load_has_unchecked_hash_bytecode(runs: dict[str, Run]) -> None:
     loaded = {name: Path(path) for run in runs.values() for name, path in run.modules.items()}
     # The union covers the app, its lazily imported parts and the libraries under them.
     assert {"app", "chalicelib.api.auth", "chalicelib.jobs.expiry", "jwt", "cryptography.hazmat.primitives.hashes",
@@ -202,7 +202,8 @@ def test_every_module_the_functions_load_has_unchecked_hash_bytecode(runs, task_
         assert header[8:16] == importlib.util.source_hash(source.read_bytes()), name
 
 
-def test_no_function_compiles_a_module_or_writes_bytecode_at_a_cold_start(runs, task_root):
+def test_no_function_compiles_a_module_or_writes_bytecode_at_a_cold_start(runs: dict[str, Run],
+                                                                         task_root: Path) -> None:
     for function, run in runs.items():
         assert run.from_source == [], function
         # Every module loaded from the package came from its .pyc, though each .py is newer than its .pyc (a few
@@ -220,7 +221,7 @@ def bytecode_entry(source: str) -> str:
     return (path.parent / "__pycache__" / f"{path.stem}.{TAG}.pyc").as_posix().removeprefix("./")
 
 
-def test_every_source_in_the_zip_ships_its_bytecode(package):
+def test_every_source_in_the_zip_ships_its_bytecode(package: Path) -> None:
     with zipfile.ZipFile(package / "deployment.zip") as archive:
         names = archive.namelist()
         sources = [n for n in names if n.endswith(".py")]
@@ -236,7 +237,7 @@ def test_every_source_in_the_zip_ships_its_bytecode(package):
     assert {(i.date_time, i.external_attr >> 16) for i in infos} == {((1980, 1, 1, 0, 0, 0), 0o100644)}
 
 
-def test_the_package_leaves_out_what_no_function_loads(package):
+def test_the_package_leaves_out_what_no_function_loads(package: Path) -> None:
     with zipfile.ZipFile(package / "deployment.zip") as archive:
         names = archive.namelist()
         size = sum(i.file_size for i in archive.infolist())
@@ -251,7 +252,7 @@ def test_the_package_leaves_out_what_no_function_loads(package):
     assert (package / "deployment.zip").stat().st_size < 10 * 1024 * 1024 and size < 32 * 1024 * 1024
 
 
-def test_the_app_reaches_aws_only_through_pynamodb():
+def test_the_app_reaches_aws_only_through_pynamodb() -> None:
     """The package keeps botocore's DynamoDB model alone (scripts/lambda_zip.py): a client for any other service
     would fail in Lambda only, so no module of the app imports boto3 or botocore itself."""
     for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]:
@@ -261,7 +262,7 @@ def test_the_app_reaches_aws_only_through_pynamodb():
             assert not [n for n in names if n.split(".")[0] in {"boto3", "botocore"}], path
 
 
-def test_rewriting_the_package_again_changes_no_byte(package, tmp_path):
+def test_rewriting_the_package_again_changes_no_byte(package: Path, tmp_path: Path) -> None:
     again = tmp_path / "package"
     shutil.copytree(package, again)
     done = subprocess.run([sys.executable, "scripts/lambda_zip.py", str(again)], cwd=ROOT, capture_output=True,
