@@ -39,7 +39,7 @@ unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed docs
 	$(BIN)/python -m bench
 
 ## Build the CloudFormation stack (chalice package + tables) into build/ and lint it with cfn-lint.

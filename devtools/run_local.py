@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from socketserver import BaseServer
-from typing import Any
+from typing import Any, NoReturn
 
 from chalice.app import Chalice
 from chalice.cli.factory import CLIFactory
@@ -497,7 +497,7 @@ def _threads_holding_the_exit() -> list[str]:
             and t is not threading.main_thread()]
 
 
-def hard_exit(code: int) -> None:
+def hard_exit(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
@@ -529,7 +529,10 @@ def main() -> int:
                     ", ".join(holding) or "stop() still running")
         hard_exit(1)
     signals.close()
-    return 0
+    # Not a normal interpreter exit: that joins, without a bound, thread pools and request threads a stop
+    # that raced the schedule or a late request may have left behind. Nothing is left to save (the data is
+    # in memory), so leave at once, with the output flushed.
+    hard_exit(0)
 
 
 if __name__ == "__main__":
