@@ -64,11 +64,11 @@ def auto_approved(api, tok, order_id: str = "O9") -> str:
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-def test_action_needed_is_one_get_item(api, tok, clock, calls):
+def test_action_needed_is_one_query_over_the_counter_shards(api, tok, clock, calls):
     pending_request(api, tok, clock)
     response, counts = measured(calls, lambda: api.get("/seller/action-needed", tok.seller))
     assert response.json["cancellation"]["cancellation_requested"] == 1
-    assert counts == {"GetItem": 1}
+    assert counts == {"Query": 1}
 
 
 LIST_PAGES = [
