@@ -2,16 +2,19 @@
 keys are scoped to the caller, method and path, kept 24 hours, and 5xx answers are not kept."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from chalicelib import config
 from chalicelib.api.idempotency import REPLAYED_HEADER, from_request
+from chalicelib.api.routing import RouteSpec
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.service import executor
 from devtools import tokens
 from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
+from tests.support.dynamo_calls import DynamoCalls
 
 pytestmark = pytest.mark.usefixtures("clock_back")
 
@@ -275,3 +278,68 @@ def test_a_kept_answer_is_not_replayed_to_the_same_user_acting_for_another_shop(
     other_shop = desk.api.post(path, for_s2, {"reason": "OUT_OF_STOCK"}, headers=headers)
     assert_error(other_shop, 404, "ORDER_NOT_FOUND")
     assert not replayed(other_shop)
+
+
+# DynamoDB over capacity, as TransactWriteItems reports it: for the whole call, or per item.
+THROTTLES: dict[str, dict[str, Any]] = {
+    "ThrottlingException": {"code": "ThrottlingException"},
+    "cancelled-ThrottlingError": {"code": "TransactionCanceledException", "reasons": ["ThrottlingError"]},
+}
+
+
+def assert_busy(response: Any) -> None:
+    assert_error(response, 503, "SERVICE_BUSY")
+    assert header(response, "Retry-After") == "1"
+
+
+@pytest.mark.parametrize("throttle", sorted(THROTTLES))
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_a_throttled_commit_is_a_503_not_kept_so_the_retry_acts_once(desk: Desk, spec: RouteSpec,
+                                                                     throttle: str) -> None:
+    prepared = desk.prepare(spec.name)
+    headers = key(desk)
+    order_id = order_of(desk, prepared)
+    before = None if spec.name == "record_order" else desk.stored(order_id)  # record_order makes the order
+    with DynamoCalls() as calls:
+        throttled = calls.fail("TransactWriteItems", times=1, **THROTTLES[throttle])
+        busy = desk.send(prepared, headers=headers)
+    assert_busy(busy)
+    assert len(throttled) == 1 and len(calls.of("TransactWriteItems")) == 1
+    if before is None:
+        assert_error(desk.api.get(f"/seller/orders/{order_id}", desk.seller_token("S1")), 404, "ORDER_NOT_FOUND")
+    else:
+        assert desk.stored(order_id) == before
+
+    retry = desk.send(prepared, headers=headers)
+    assert retry.status_code == spec.status and not replayed(retry), retry.json
+    after = desk.stored(order_id)
+    assert len(after["history"]) == (0 if before is None else len(before["history"])) + 1  # acted once
+    again = desk.send(prepared, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (spec.status, retry.body, True)
+    assert desk.stored(order_id) == after
+
+
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_a_throttled_put_of_an_answer_that_changed_nothing_is_a_503_not_kept(desk: Desk, spec: RouteSpec) -> None:
+    """Repeated once acted, every route answers without a state change (an error, or a 200 that changes
+    nothing); such an answer is kept by a conditional put of its own, and a throttled put keeps nothing."""
+    prepared = desk.prepare(spec.name)
+    assert desk.send(prepared).status_code == spec.status
+    repeat = desk.send(prepared)  # the answer to a repeat, without a key
+    assert repeat.status_code < 500 and not replayed(repeat), repeat.json
+    order_id = order_of(desk, prepared)
+    after = desk.stored(order_id)
+    headers = key(desk)
+    idempotency_table = config.table_name("IDEMPOTENCY_TABLE")
+    with DynamoCalls() as calls:
+        throttled = calls.fail("PutItem", "ThrottlingException", times=1,
+                               when=lambda call: call.params.get("TableName") == idempotency_table)
+        busy = desk.send(prepared, headers=headers)
+    assert_busy(busy)
+    assert len(throttled) == 1 and calls.of("TransactWriteItems") == []
+
+    retry = desk.send(prepared, headers=headers)
+    assert (retry.status_code, retry.body, replayed(retry)) == (repeat.status_code, repeat.body, False)
+    again = desk.send(prepared, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (repeat.status_code, repeat.body, True)
+    assert desk.stored(order_id) == after

@@ -14,7 +14,7 @@ from chalice import Chalice
 from chalicelib import config
 from chalicelib.api import docs_page, routing
 from chalicelib.api.auth import jwt_authorizer
-from chalicelib.api.routing import REGISTRY
+from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import utc_now
 from devtools import tokens
 from tests.support.desk import (
@@ -36,6 +36,8 @@ ROLES = ("platform", "seller", "buyer")
 SERVER_FIELDS = ("status", "seller_id", "buyer_id", "fault", "respond_by", "initiator", "counts_toward_sfcr",
                  "auto_approve_cause", "resolved_by", "resolved_at", "acknowledged_at", "cancel_id", "order_id",
                  "version", "requested_at", "paid_at", "reject_reason")
+# Names a caller might use to claim to be someone else, in a query or a body.
+IDENTITY_NAMES = ("seller_id", "buyer_id", "sub", "role", "user_id", "shop_id")
 OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value != "platform"]
 
 
@@ -274,15 +276,16 @@ def _mass_assignment_cases() -> list[tuple]:
     cases = []
     for spec in POST_ROUTES:
         known = set(spec.body.__struct_fields__) if spec.body else set()
-        cases += [pytest.param(spec, field, id=f"{spec.name}-{field}") for field in SERVER_FIELDS
-                  if field not in known]
+        cases += [pytest.param(spec, field, id=f"{spec.name}-{field}")
+                  for field in dict.fromkeys(SERVER_FIELDS + IDENTITY_NAMES) if field not in known]
     return cases
 
 
 @pytest.mark.parametrize(("spec", "field"), _mass_assignment_cases())
 def test_server_decided_field_in_body_is_refused_never_applied(desk: Desk, spec, field: str):
     prepared = prepared_once(desk, spec.name)
-    value = {"version": 99, "counts_toward_sfcr": False}.get(field, "S2" if field.endswith("_id") else "APPROVED")
+    value = {"version": 99, "counts_toward_sfcr": False, "role": "platform", "sub": "user-S2"}.get(
+        field, "S2" if field.endswith("_id") else "APPROVED")
     with desk.writes() as writes:
         error = assert_error(desk.send(prepared, body={**(prepared.body or {}), field: value}), 400,
                              "UNKNOWN_FIELD")
@@ -311,11 +314,73 @@ def test_buyer_request_takes_deadline_and_fault_from_the_rules_not_the_body(desk
 # --- identity from the token only -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/seller/action-needed", "/seller/orders", "/seller/cancellations",
-                                  "/seller/metrics/sfcr"])
-def test_seller_id_in_the_query_is_refused(desk: Desk, path: str):
-    error = assert_error(desk.api.get(f"{path}?seller_id=S1", desk.seller_token("S2")), 400, "UNKNOWN_PARAMETER")
-    assert "seller_id" not in error.get("details", {}).get("allowed", [])
+def _posing_as(name: str, seller: str, buyer: str, role: str) -> str:
+    """A value for identity parameter `name` that names the party (seller, buyer) of `role`."""
+    party = buyer if role == "buyer" else seller
+    return {"seller_id": seller, "buyer_id": buyer, "sub": f"user-{party}", "user_id": f"user-{party}",
+            "shop_id": seller, "role": "platform"}[name]
+
+
+def _with_query(path: str, name: str, value: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{name}={value}"
+
+
+_parties: dict[str, tuple[Prepared, tuple[str, str], tuple[str, str]]] = {}
+
+
+def parties(desk: Desk, spec: RouteSpec, *, fresh: bool) -> tuple[Prepared, tuple[str, str], tuple[str, str]]:
+    """The owner's request, the owner (seller, buyer) and a stranger, both new to the desk. A read route's is
+    made once (reading changes nothing) and the owner gets a pending request for its lists and counts to leak."""
+    if fresh or spec.name not in _parties:
+        owner, stranger = (desk.uid("SHOP"), desk.uid("BUYER")), (desk.uid("SHOP"), desk.uid("BUYER"))
+        prepared = desk.prepare(spec.name, seller=owner[0], buyer=owner[1])
+        if not fresh:
+            desk.pending(*owner)
+        _parties[spec.name] = prepared, owner, stranger
+    return _parties[spec.name]
+
+
+IDENTITY_QUERIES = [pytest.param(spec, name, id=f"{spec.name}-{name}") for spec in ROLE_ROUTES
+                    for name in IDENTITY_NAMES]
+
+
+@pytest.mark.parametrize(("spec", "name"), IDENTITY_QUERIES)
+def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: RouteSpec, name: str) -> None:
+    """Every gated route, each identity-looking query parameter: a GET refuses one it does not declare (400
+    UNKNOWN_PARAMETER) and answers one it declares as if it were absent; a POST acts, or refuses to, exactly
+    as the token says. Tried both ways: a stranger naming the owner, the owner naming the stranger."""
+    role = spec.role.value
+    prepared, owner, stranger = parties(desk, spec, fresh=spec.method == "POST")
+    stranger_token = desk.token_for(role, *stranger) if role != "platform" else None
+    if spec.method == "GET":
+        declared = {param.name for param in spec.query}
+        for token, named in ((stranger_token, owner), (prepared.token, stranger)):
+            plain = desk.send(prepared, token)
+            spoofed = desk.api.get(_with_query(prepared.path, name, _posing_as(name, *named, role)), token)
+            if name in declared:
+                assert (spoofed.status_code, spoofed.json) == (plain.status_code, plain.json)
+            else:
+                error = assert_error(spoofed, 400, "UNKNOWN_PARAMETER")
+                assert name not in error["details"]["allowed"]
+        return
+
+    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path)
+    if stranger_token is not None:
+        before = desk.stored(order_id)
+        with desk.writes() as writes:
+            spoofed = desk.api.post(_with_query(prepared.path, name, _posing_as(name, *owner, role)),
+                                    stranger_token, prepared.body)
+        error = assert_error(spoofed, 400 if spoofed.status_code == 400 else 404)
+        assert error["code"] in {"UNKNOWN_PARAMETER", "ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND"}, error
+        assert (writes, desk.stored(order_id)) == ([], before)
+    acted = desk.api.post(_with_query(prepared.path, name, _posing_as(name, *stranger, role)), prepared.token,
+                          prepared.body)
+    if acted.status_code == 400:
+        assert_error(acted, 400, "UNKNOWN_PARAMETER")
+        return
+    assert acted.status_code == spec.status, acted.json
+    stored = desk.stored(order_id)["order"]
+    assert (stored["seller_id"]["S"], stored["buyer_id"]["S"]) == owner
 
 
 def test_identity_headers_and_shared_subjects_do_not_change_the_shop(desk: Desk):

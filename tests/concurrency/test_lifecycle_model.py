@@ -5,10 +5,11 @@ reference model of product.md written here, independently of chalicelib's domain
 Each example starts on empty tables and a clock frozen at START. After every step, through the API: every
 order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts
 and SFCR of every seller against a recount, and, for each order the step acted on, its cancellations (at most
-one pending; CANCELLED iff exactly one accepted) and its history (one entry per change); a cancelled or
-completed order, and a resolved cancellation, never change once seen. At the end of each example the same
-holds for every order and cancellation, the tabs, Cancellation filter, deadline queue and buyer's view agree,
-and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of examples for a longer run.
+one pending; CANCELLED iff exactly one accepted), its history (one entry per change) and its handover
+warning; a cancelled or completed order, and a resolved cancellation, never change once seen. At the end of
+each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
+and buyer's view agree, and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
+examples for a longer run.
 """
 
 import os
@@ -71,6 +72,7 @@ SELLER_REASONS = {
 SELLERS = {"S1": "seller", "S2": "other_seller"}
 BUYERS = {"B1": "buyer", "B2": "other_buyer"}
 NO_HANDOVER = "You don't need to hand over this order to logistics."
+ANSWER_FIRST = "The buyer asked to cancel this order: answer the request before handing it to logistics."
 
 
 def iso(instant: datetime) -> str:
@@ -141,6 +143,17 @@ class Model:
         due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.respond_by <= self.now]
         for c in due:
             self.close(c, "AUTO_APPROVED", "CANCELLED", cause="SELLER_RESPONSE_TIMEOUT")
+
+    def handover(self, order: MOrder) -> dict[str, Any]:
+        """Whether the parcel goes to logistics: once paid and before it ships, unless a request waits for the
+        seller's answer; a cancelled order says it must not go."""
+        if order.status == "CANCELLED":
+            return {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+        if order.status in PAID_UNSHIPPED:
+            if order.pending:
+                return {"hand_over_to_logistics": False, "warning": ANSWER_FIRST}
+            return {"hand_over_to_logistics": True, "warning": None}
+        return {"hand_over_to_logistics": False, "warning": None}  # not paid yet, or already shipped
 
     def action_needed(self, seller: str) -> tuple[int, int]:
         mine = [c for c in self.cancels.values() if c.seller == seller]
@@ -475,6 +488,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         if target > m.now:
             self.clock.move_to(target)
             m.now = target
+            # What the seller sees of an order with a pending request must not drift as its deadline nears.
+            m.touched.update(o.order_id for o in m.orders.values() if o.pending)
         for _ in range(job_runs):
             RUNS["calls"] += 1
             expiry.run(m.now)
@@ -611,8 +626,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert len(pending) <= 1 and got["pending_cancel_id"] == (pending[0] if pending else None)
         assert len(accepted) <= 1 and got["cancel_id"] == (accepted[0] if accepted else None)
         assert (got["status"] == "CANCELLED") == bool(accepted), order.order_id
-        if got["status"] == "CANCELLED":
-            assert got["handover"] == {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+        assert got["handover"] == self.model.handover(order), (order.order_id, order.status, order.pending)
 
     def check_counters(self, seller: str) -> None:
         counts = self.api.get("/seller/action-needed", self.token(seller)).json["cancellation"]
