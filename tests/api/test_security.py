@@ -178,11 +178,11 @@ def test_skew_boundary_is_sixty_seconds(desk: Desk):
     now = int(utc_now().timestamp())
     late = tokens.mint("seller", "user-S1", seller_id="S1", ttl_seconds=3600, now=now - 3600 - 59)
     too_late = tokens.mint("seller", "user-S1", seller_id="S1", ttl_seconds=3600, now=now - 3600 - 61)
-    assert desk.api.get("/seller/action-needed", late).status_code == 200
-    assert_error(desk.api.get("/seller/action-needed", too_late), 401, "TOKEN_EXPIRED")
+    assert desk.counts(token=late).status_code == 200
+    assert_error(desk.counts(token=too_late), 401, "TOKEN_EXPIRED")
     desk.clock.shift(timedelta(seconds=-2))  # the same token, seen two seconds earlier, is inside the skew
     try:
-        assert desk.api.get("/seller/action-needed", too_late).status_code == 200
+        assert desk.counts(token=too_late).status_code == 200
     finally:
         desk.clock.shift(timedelta(seconds=2))
 
@@ -246,27 +246,27 @@ def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk:
 
 def test_seller_lists_and_counts_hold_only_the_callers_shop(desk: Desk):
     shop, empty = desk.uid("SHOP"), desk.uid("SHOP")
-    desk.pending(shop, "B1")
-    desk.auto_approved(shop, "B1")
-    desk.order(seller=shop)
+    desk.pending(seller_id=shop, buyer_id="B1")
+    desk.auto_approved(seller_id=shop, buyer_id="B1")
+    desk.order(seller_id=shop)
     own, other = desk.seller_token(shop), desk.seller_token(empty)
-    assert desk.api.get("/seller/action-needed", own).json["cancellation"]["total"] == 2
-    assert desk.api.get("/seller/action-needed", other).json["cancellation"] == {
+    assert desk.counts(token=own).json["cancellation"]["total"] == 2
+    assert desk.counts(token=other).json["cancellation"] == {
         "total": 0, "cancellation_requested": 0, "auto_approved": 0}
     for path in ("/seller/orders", "/seller/orders?filter=cancellation", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED"):
         assert desk.api.get(path, own).json["items"], path
         assert desk.api.get(path, other).json == {"items": [], "next_cursor": None}, path
-    assert desk.api.get("/seller/metrics/sfcr", own).json["orders"] == 3
-    assert desk.api.get("/seller/metrics/sfcr", other).json["orders"] == 0
+    assert desk.sfcr(token=own).json["orders"] == 3
+    assert desk.sfcr(token=other).json["orders"] == 0
 
 
 def test_a_buyer_sees_only_its_own_orders(desk: Desk):
-    mine = desk.order(buyer="B1")
-    assert desk.api.get(f"/buyer/orders/{mine}", desk.buyer_token("B1")).status_code == 200
-    assert_error(desk.api.get(f"/buyer/orders/{mine}", desk.buyer_token("B2")), 404, "ORDER_NOT_FOUND")
+    mine = desk.order(buyer_id="B1")
+    assert desk.buyer_order(mine, token=desk.buyer_token("B1")).status_code == 200
+    assert_error(desk.buyer_order(mine, token=desk.buyer_token("B2")), 404, "ORDER_NOT_FOUND")
     # The seller of the order is not its buyer either.
-    assert_error(desk.api.get(f"/buyer/orders/{mine}", desk.seller_token("S1")), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.buyer_order(mine, token=desk.seller_token("S1")), 403, "ROLE_NOT_ALLOWED")
 
 
 # --- bodies cannot set what the server decides -------------------------------------------------------------
@@ -296,17 +296,16 @@ def test_server_decided_field_in_body_is_refused_never_applied(desk: Desk, spec,
 def test_line_items_cannot_smuggle_fields_either(desk: Desk):
     body = desk.order_body()
     body["items"][0]["seller_id"] = "S2"
-    error = assert_error(desk.api.post("/platform/orders", desk.platform, body), 400, "UNKNOWN_FIELD")
+    error = assert_error(desk.record_order(body), 400, "UNKNOWN_FIELD")
     assert error["details"]["path"] == "$.items[0]"
 
 
 def test_buyer_request_takes_deadline_and_fault_from_the_rules_not_the_body(desk: Desk):
     order_id = desk.order()
-    path = f"/buyer/orders/{order_id}/cancellation-requests"
+    buyer = desk.buyer_token("B1")
     for extra in ({"respond_by": "2099-01-01T00:00:00Z"}, {"fault": "SELLER"}, {"status": "AUTO_APPROVED"}):
-        assert_error(desk.api.post(path, desk.buyer_token("B1"), {"reason": "CHANGED_MIND", **extra}), 400,
-                     "UNKNOWN_FIELD")
-    created = desk.api.post(path, desk.buyer_token("B1"), {"reason": "CHANGED_MIND"}).json
+        assert_error(desk.request_cancellation(order_id, "CHANGED_MIND", token=buyer, **extra), 400, "UNKNOWN_FIELD")
+    created = desk.request_cancellation(order_id, "CHANGED_MIND", token=buyer).json
     assert (created["status"], created["fault"], created["initiator"]) == ("REQUESTED", "BUYER", "BUYER")
     assert created["respond_by"] == "2026-11-25T09:00:00Z"  # requested_at + 48 h, from the policy
 
@@ -335,7 +334,7 @@ def parties(desk: Desk, spec: RouteSpec, *, fresh: bool) -> tuple[Prepared, tupl
         owner, stranger = (desk.uid("SHOP"), desk.uid("BUYER")), (desk.uid("SHOP"), desk.uid("BUYER"))
         prepared = desk.prepare(spec.name, seller=owner[0], buyer=owner[1])
         if not fresh:
-            desk.pending(*owner)
+            desk.pending(seller_id=owner[0], buyer_id=owner[1])
         _parties[spec.name] = prepared, owner, stranger
     return _parties[spec.name]
 
@@ -385,36 +384,35 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
 
 def test_identity_headers_and_shared_subjects_do_not_change_the_shop(desk: Desk):
     shop = desk.uid("SHOP")
-    desk.pending(shop, "B1")
+    desk.pending(seller_id=shop, buyer_id="B1")
     stranger = desk.uid("SHOP")
     spoofing = {"X-Seller-Id": shop, "X-Amz-Seller": shop, "X-Forwarded-User": f"user-{shop}"}
     response = desk.api.get("/seller/orders", desk.seller_token(stranger), headers=spoofing)
     assert response.json == {"items": [], "next_cursor": None}
     # Same subject as the shop's own user, another seller_id claim: the claim decides, not the subject.
     same_sub = desk.seller_token(stranger, sub=f"user-{shop}")
-    assert desk.api.get("/seller/orders", same_sub).json["items"] == []
-    assert desk.api.get("/seller/action-needed", same_sub).json["cancellation"]["total"] == 0
+    assert desk.orders(token=same_sub).json["items"] == []
+    assert desk.counts(token=same_sub).json["cancellation"]["total"] == 0
 
 
 def test_a_buyer_token_with_a_seller_id_claim_is_still_only_a_buyer(desk: Desk):
-    order_id, cancel_id = desk.pending("S1", "B1")
+    order_id, cancel_id = desk.pending(seller_id="S1", buyer_id="B1")
     hybrid = tokens.mint("buyer", "user-hybrid", buyer_id="B2", seller_id="S1", ttl_seconds=3600)
-    assert_error(desk.api.get(f"/seller/orders/{order_id}", hybrid), 403, "ROLE_NOT_ALLOWED")
-    assert_error(desk.api.post(f"/seller/cancellations/{cancel_id}/approve", hybrid), 403, "ROLE_NOT_ALLOWED")
-    assert_error(desk.api.get(f"/buyer/orders/{order_id}", hybrid), 404, "ORDER_NOT_FOUND")
+    assert_error(desk.detail(order_id, token=hybrid), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.approve(cancel_id, token=hybrid), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.buyer_order(order_id, token=hybrid), 404, "ORDER_NOT_FOUND")
     platform_with_ids = tokens.mint("platform", "order-source", seller_id="S1", buyer_id="B1", ttl_seconds=3600)
-    assert_error(desk.api.get(f"/seller/orders/{order_id}", platform_with_ids), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.detail(order_id, token=platform_with_ids), 403, "ROLE_NOT_ALLOWED")
 
 
 def test_a_seller_cannot_act_for_another_by_naming_it_in_the_body(desk: Desk):
-    order_id = desk.order(seller="S1")
+    order_id = desk.order(seller_id="S1")
     before = desk.stored(order_id)
     with desk.writes() as writes:
-        response = desk.api.post(f"/seller/orders/{order_id}/cancel", desk.seller_token("S2"),
-                                 {"reason": "OUT_OF_STOCK", "seller_id": "S1"})
+        response = desk.seller_cancel(order_id, "OUT_OF_STOCK", token=desk.seller_token("S2"), seller_id="S1")
         assert_error(response, 400, "UNKNOWN_FIELD")
-        assert_error(desk.api.post(f"/seller/orders/{order_id}/cancel", desk.seller_token("S2"),
-                                   {"reason": "OUT_OF_STOCK"}), 404, "ORDER_NOT_FOUND")
+        assert_error(desk.seller_cancel(order_id, "OUT_OF_STOCK", token=desk.seller_token("S2")), 404,
+                     "ORDER_NOT_FOUND")
     assert (writes, desk.stored(order_id)) == ([], before)
 
 
