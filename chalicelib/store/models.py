@@ -240,9 +240,12 @@ class SellerCounterItem(Model):
     seller_fault = NumberAttribute(null=True)
 
 
-def counter_item(seller_id: str, counter_key: str, shard: int = 0, **counts: int) -> SellerCounterItem:
+def counter_item(seller_id: str, counter_key: str, shard: int = 0, *, requested: int | None = None,
+                 auto_approved: int | None = None, orders: int | None = None,
+                 seller_fault: int | None = None) -> SellerCounterItem:
     """One shard's item of a seller counter, e.g. for seeding a shop."""
-    return SellerCounterItem(shard_key(seller_id, shard), counter_key, seller_id=seller_id, **counts)
+    return SellerCounterItem(shard_key(seller_id, shard), counter_key, seller_id=seller_id, requested=requested,
+                             auto_approved=auto_approved, orders=orders, seller_fault=seller_fault)
 
 
 # --- order history ------------------------------------------------------------------------------------
