@@ -28,17 +28,18 @@ docs: $(DOCS)/.built
 run: $(VENV)/.installed docs
 	$(BIN)/python -m devtools.run_local
 
-## Lint, then the whole test suite.
+## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), then the whole test suite.
 test: $(VENV)/.installed docs
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-## The domain and unit layers only: no moto, no app; well under a minute.
+## The unit layer only (domain, parsing, settings, docs): no DynamoDB, a few seconds.
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed docs
 	$(BIN)/python -m bench
 
 ## Build the CloudFormation stack (chalice package + tables) into build/ and lint it with cfn-lint.
@@ -47,6 +48,7 @@ package: $(VENV)/.installed docs
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(WEB_DOCS)/node_modules $(DOCS)

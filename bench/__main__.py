@@ -36,6 +36,9 @@ def machine() -> str:
             f"{platform.release()}, load average {load}")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds (CI)")
@@ -102,24 +105,40 @@ def main(argv: list[str] | None = None) -> int:
                               "cpu_ms_per_request": r.cpu_ms_per_request, "calls": r.calls} for r in rows]
 
     if "coldstart" in args.only:
-        runs = 5 if quick else 21
-        results = [coldstart.measure(runs, compiled=True)] + ([] if quick else [coldstart.measure(9, compiled=False)])
-        print(f"## Cold start: `import app` against `import chalice, pynamodb.models` (fresh interpreter, "
-              f"median of {runs})\n")
+        runs = 3 if quick else 7
+        cold = coldstart.measure(runs, handlers=not quick)
+        package = cold.package
+        built = ("reused (newer than its sources)" if package.build_seconds is None
+                 else f"built for this run in {package.build_seconds:.0f} s")
+        print(f"## Cold start as Lambda runs it: the deployment package unzipped, median of {runs}\n")
+        print(f"Package: {package.zip.relative_to(ROOT) if package.zip.is_relative_to(ROOT) else package.zip.name}, "
+              f"{built}; {package.zip_bytes / 1024 / 1024:.1f} MB, {package.sources} modules, "
+              f"{package.bytecode} .pyc\n")
         print(render(
             ["bytecode", "bare import ms", "import app ms", "ratio", "app's own ms", "CPU ms bare / app",
              "CPU ratio", "PyJWT loaded"],
-            [["cached (.pyc)" if r.compiled else "compiled at import (no .pyc)", r.bare_ms, r.app_ms,
+            [["with (as built)" if r.compiled else "without (as chalice packages it)", r.bare_ms, r.app_ms,
               f"{r.ratio:.3f}", r.own_ms, f"{r.bare_cpu_ms:.0f} / {r.app_cpu_ms:.0f}", f"{r.cpu_ratio:.3f}",
-              "yes" if r.jwt_loaded else "no"] for r in results]))
-        effects = coldstart.import_side_effects()
+              "yes" if r.jwt_loaded else "no"] for r in cold.rows]))
+        print(f"\n`import app` without bytecode against the bare import with it: {cold.as_chalice_ships_it:.2f}x")
+        if cold.handlers:
+            print("\nEach function's Handler module, with bytecode:\n")
+            print(render(["import", "ms", "CPU ms", "PyJWT loaded"],
+                         [[f"`{m.statement}`", m.wall_ms, m.cpu_ms, "yes" if m.jwt_loaded else "no"]
+                          for m in cold.handlers]))
+        effects = cold.side_effects
         print(f"\n`import app` opens no file but its modules: {'yes' if not effects['files_opened'] else 'NO'} "
               f"{effects['files_opened'] or ''}; creates no DynamoDB connection: "
               f"{'yes' if not effects['connections'] else 'NO'} {effects['connections'] or ''}\n")
         out["import_side_effects"] = effects
+        out["coldstart_package"] = {"zip": str(package.zip), "build_seconds": package.build_seconds,
+                                    "zip_bytes": package.zip_bytes, "sources": package.sources,
+                                    "bytecode": package.bytecode}
         out["coldstart"] = [{"compiled": r.compiled, "bare_ms": r.bare_ms, "app_ms": r.app_ms, "ratio": r.ratio,
                              "bare_cpu_ms": r.bare_cpu_ms, "app_cpu_ms": r.app_cpu_ms, "cpu_ratio": r.cpu_ratio,
-                             "runs": r.runs} for r in results]
+                             "runs": r.runs} for r in cold.rows]
+        out["coldstart_handlers"] = [{"statement": m.statement, "ms": m.wall_ms, "cpu_ms": m.cpu_ms}
+                                     for m in cold.handlers]
 
     if "warm" in args.only:
         iterations = 100 if quick else 2_000
@@ -156,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 def _commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+                              cwd=ROOT).stdout.strip()
     except OSError:
         return "unknown"
 

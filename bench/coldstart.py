@@ -1,36 +1,72 @@
-"""Cold start: `import app` in a fresh interpreter against a bare `import chalice, pynamodb.models`.
+"""Cold start as Lambda runs it: `import app` against a bare `import chalice, pynamodb.models`, both from the
+deployment package as built (`make package`), unzipped.
 
-Each sample is one new Python process that times only its import statement (interpreter start-up is the
-same for both and left out), by the wall clock and by the process's CPU time (steadier on a busy machine).
-Samples alternate between the two statements so machine noise hits both alike; the figures are medians.
+Each sample is one new Python process started the Lambda way: the unzipped package first on `sys.path`, no
+site-packages (`-S`: the dev venv stays out), no bytecode written (`PYTHONDONTWRITEBYTECODE`), the directory
+read-only. The process times only its import statement (interpreter start-up is the same for every
+statement and left out), by the wall clock and by its CPU time (steadier on a busy machine).
 
-Bytecode: `cached` imports everything from `.pyc` files in a private cache (warmed once), the steady state of
-a package shipped with its bytecode. `compiled at import` runs a copy of app.py and chalicelib/ that has no
-`.pyc` (libraries keep theirs), as in a package built without them: then each app module is compiled first.
+Bytecode: `with` is the package as built (scripts/lambda_zip.py compiles every module in); `without` is the
+same files minus their `__pycache__`, as `chalice package` alone ships them, so that every cold start compiles
+each module it imports. Samples alternate over every case so machine noise hits all alike; figures are medians.
+
+The package: build/package/deployment.zip when it is newer than everything it is made from, else one built
+into a temporary directory by scripts/package.sh (seconds; `chalice package` caches its dependencies).
 """
 
+import json
 import os
-import shutil
+import stat
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BUILT = ROOT / "build" / "package" / "deployment.zip"
+# What the zip is made from: a build older than any of these is stale.
+INPUTS = ("app.py", "chalicelib", "requirements.txt", ".chalice/config.json", "scripts/package.sh",
+          "scripts/lambda_zip.py")
 
 BARE = "import chalice, pynamodb.models"
 APP = "import app"
+# Each function's Handler module (template: chalicelib.api.auth.jwt_authorizer and
+# chalicelib.jobs.schedule.expire_cancellation_requests; the API's is app.app).
+AUTHORIZER = "import chalicelib.api.auth"
+EXPIRY = "import chalicelib.jobs.schedule"
 
 _PROBE = """
-import time
+import sys, time
+sys.path.insert(0, {root!r})
 wall, cpu = time.perf_counter(), time.process_time()
 {statement}
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-import sys
 print(wall * 1000, cpu * 1000, int('jwt' in sys.modules))
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    zip: Path
+    build_seconds: float | None  # None: an up-to-date build/package was measured
+    zip_bytes: int
+    sources: int
+    bytecode: int
+
+
+@dataclass(frozen=True, slots=True)
+class Median:
+    statement: str
+    bytecode: bool
+    wall_ms: float
+    cpu_ms: float
+    jwt_loaded: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +76,7 @@ class ColdStart:
     bare_cpu_ms: float
     app_cpu_ms: float
     runs: int
-    compiled: bool
+    compiled: bool  # the package's bytecode was there
     jwt_loaded: bool
 
     @property
@@ -56,48 +92,115 @@ class ColdStart:
         return self.app_ms - self.bare_ms
 
 
-def _sample(statement: str, env: dict[str, str], cwd: Path) -> tuple[float, float, bool]:
-    out = subprocess.run([sys.executable, "-c", _PROBE.format(statement=statement)], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
+@dataclass(frozen=True, slots=True)
+class Figures:
+    package: Package
+    rows: list[ColdStart]  # with bytecode, then without
+    handlers: list[Median]  # each function's Handler module, with bytecode (empty in quick mode)
+    side_effects: dict[str, list[str]]
+
+    @property
+    def as_chalice_ships_it(self) -> float:
+        """`import app` without bytecode against the bare import with it (the figure before the package had
+        its bytecode)."""
+        return self.rows[1].app_ms / self.rows[0].bare_ms
+
+
+def lambda_env() -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def lambda_python(root: Path, code: str) -> str:
+    """Runs `code` in a fresh interpreter the way Lambda runs a function from `root`; returns its stdout."""
+    return subprocess.run([sys.executable, "-P", "-S", "-c", code], cwd=root, env=lambda_env(), capture_output=True,
+                          text=True, check=True, timeout=120).stdout
+
+
+def _newest_input() -> float:
+    newest = 0.0
+    for name in INPUTS:
+        path = ROOT / name
+        for each in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            if each.is_file() and "__pycache__" not in each.parts:
+                newest = max(newest, each.stat().st_mtime)
+    return newest
+
+
+def package_zip(scratch: Path) -> tuple[Path, float | None]:
+    if BUILT.exists() and BUILT.stat().st_mtime >= _newest_input():
+        return BUILT, None
+    build = scratch / "build"
+    env = os.environ | {"BUILD_DIR": str(build), "BIN": str(Path(sys.executable).parent)}
+    started = time.perf_counter()
+    done = subprocess.run(["scripts/package.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/package.sh failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return build / "package" / "deployment.zip", time.perf_counter() - started
+
+
+def _set_writable(root: Path, writable: bool) -> None:
+    for path in (root, *root.rglob("*")):
+        mode = path.stat().st_mode
+        path.chmod(mode | stat.S_IWUSR if writable else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+@contextmanager
+def unzipped(archive: zipfile.ZipFile, where: Path, bytecode: bool) -> Iterator[Path]:
+    names = [n for n in archive.namelist() if bytecode or "__pycache__" not in n]
+    archive.extractall(where, names)
+    _set_writable(where, False)  # Lambda's /var/task is read-only
+    try:
+        yield where
+    finally:
+        _set_writable(where, True)
+
+
+def _sample(statement: str, root: Path) -> tuple[float, float, bool]:
+    out = lambda_python(root, _PROBE.format(root=str(root), statement=statement)).split()
     return float(out[0]), float(out[1]), out[2] == "1"
 
 
-def measure(runs: int = 15, compiled: bool = True) -> ColdStart:
+def sample(cases: list[tuple[str, bool]], trees: dict[bool, Path], runs: int) -> list[Median]:
+    """Medians of each (statement, bytecode) case, sampled in turn `runs` times; each round starts one case
+    later, so that no case always follows the same one."""
+    samples: dict[tuple[str, bool], list[tuple[float, float, bool]]] = {case: [] for case in cases}
+    for round_ in range(runs):
+        shift = round_ % len(cases)
+        for statement, bytecode in cases[shift:] + cases[:shift]:
+            samples[statement, bytecode].append(_sample(statement, trees[bytecode]))
+    return [Median(statement, bytecode, statistics.median(w for w, _, _ in got),
+                   statistics.median(c for _, c, _ in got), any(j for _, _, j in got))
+            for (statement, bytecode), got in samples.items()]
+
+
+def measure(runs: int = 7, handlers: bool = True) -> Figures:
     with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as scratch:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("AWS_", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"))}
-        if compiled:
-            where = ROOT
-            env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pyc")
-            _sample(APP, env | {"PYTHONPATH": str(where)}, where)  # fills the private cache for both
-        else:
-            where = Path(scratch) / "app"
-            shutil.copytree(ROOT / "chalicelib", where / "chalicelib",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            shutil.copy2(ROOT / "app.py", where / "app.py")
-            env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env["PYTHONPATH"] = str(where)
-        bare: list[tuple[float, float]] = []
-        app: list[tuple[float, float]] = []
-        jwt_loaded = False
-        for _ in range(runs):
-            wall, cpu, _ = _sample(BARE, env, where)
-            bare.append((wall, cpu))
-            wall, cpu, loaded = _sample(APP, env, where)
-            app.append((wall, cpu))
-            jwt_loaded |= loaded
-    return ColdStart(statistics.median(w for w, _ in bare), statistics.median(w for w, _ in app),
-                     statistics.median(c for _, c in bare), statistics.median(c for _, c in app), runs, compiled,
-                     jwt_loaded)
+        path, build_seconds = package_zip(Path(scratch))
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            package = Package(path, build_seconds, path.stat().st_size, sum(n.endswith(".py") for n in names),
+                              sum(n.endswith(".pyc") for n in names))
+            with unzipped(archive, Path(scratch) / "with", True) as compiled, \
+                    unzipped(archive, Path(scratch) / "without", False) as plain:
+                trees = {True: compiled, False: plain}
+                cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
+                cases += [(AUTHORIZER, True), (EXPIRY, True)] if handlers else []
+                medians = {(m.statement, m.bytecode): m for m in sample(cases, trees, runs)}
+                effects = import_side_effects(compiled)
+    rows = [ColdStart(medians[BARE, b].wall_ms, medians[APP, b].wall_ms, medians[BARE, b].cpu_ms,
+                      medians[APP, b].cpu_ms, runs, b, medians[APP, b].jwt_loaded) for b in (True, False)]
+    return Figures(package, rows, [medians[s, True] for s in (AUTHORIZER, EXPIRY) if handlers], effects)
 
 
 _SIDE_EFFECTS = """
 import json, sys
+sys.path.insert(0, {root!r})
 opened = []
 
 def hook(event, args):
     if event == "open" and isinstance(args[0], str) and not args[0].endswith((".py", ".pyc", ".so")) \\
-            and "__pycache__" not in args[0] and not args[0].endswith(("/", "site-packages")):
+            and "__pycache__" not in args[0] and not args[0].endswith("/"):
         opened.append(args[0])
 
 import chalice, pynamodb.models
@@ -106,15 +209,11 @@ import app
 from chalicelib.store import models, transactions
 clients = [m.__name__ for m in models.MODELS if m._connection is not None]
 clients += ["transactions"] if transactions._connection is not None else []
-print(json.dumps({"files_opened": opened, "connections": clients}))
+print(json.dumps({{"files_opened": opened, "connections": clients}}))
 """
 
 
-def import_side_effects() -> dict[str, list[str]]:
+def import_side_effects(root: Path) -> dict[str, list[str]]:
     """What `import app` does beyond defining modules: files it opens and DynamoDB connections it makes."""
-    import json
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {"PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", _SIDE_EFFECTS], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True).stdout
-    return json.loads(out)
+    effects: dict[str, list[str]] = json.loads(lambda_python(root, _SIDE_EFFECTS.format(root=str(root))))
+    return effects

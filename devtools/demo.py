@@ -6,6 +6,9 @@ withdrawn and ship-rejected requests. Seller S2 has one order with a pending req
 
 Times are set in the past where a story needs them (paid long ago, asked hours ago), by passing `now` to the
 deciders; deadlines are fractions of the configured response window, so a short window shows expiry quickly.
+
+The printed examples work whenever they are run, with any window: a line that needs a request still pending
+makes that request itself, in the same shell line, unless the demo's own will stay pending for `LASTING`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from chalicelib.domain.model import Cancellation, LineItem, Order
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.service import commands
-from chalicelib.service.executor import Decider, execute
+from chalicelib.service.executor import Decider, S, execute
 from chalicelib.store import reads
 
 SELLER_ID = "S1"
@@ -33,6 +36,11 @@ BUYER_ID = "B1"
 OTHER_BUYER_ID = "B2"
 TOKEN_VARIABLES = {"seller": "SELLER_TOKEN", "buyer": "BUYER_TOKEN", "platform": "PLATFORM_TOKEN",
                    "other_seller": "OTHER_SELLER_TOKEN"}
+CANCEL_ID = "CANCEL_ID"  # the shell variable a line keeps the cancel id of the request it made in
+# Reads the cancel id out of an answer; python3 because jq is often missing and `make run` needs Python anyway.
+READ_CANCEL_ID = """python3 -c 'import json,sys; print(json.load(sys.stdin)["cancel_id"])'"""
+# A printed line may act on a demo request only if that request stays pending this long after the start.
+LASTING = timedelta(hours=1)
 
 PLATFORM = Identity("demo-order-source", Role.PLATFORM)
 SELLER = Identity("demo-seller-user", Role.SELLER, seller_id=SELLER_ID)
@@ -43,25 +51,35 @@ OTHER_BUYER = Identity("other-buyer-user", Role.BUYER, buyer_id=OTHER_BUYER_ID)
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One request worth trying, rendered as a curl line that works once the token variables are exported."""
+    """One request worth trying, rendered as a shell line that works once the token variables are exported.
+
+    With `first`, the line makes that request before this one and keeps its answer's cancel id in
+    `$CANCEL_ID`, which `path` may use: both run at once, however short the response window.
+    """
 
     title: str
     method: str
     path: str
     role: str
-    body: dict | None = None
-    expect: int = 200  # the status it answers right after the demo is loaded (default configuration)
+    body: dict[str, Any] | None = None
+    expect: int = 200  # the status it answers, whenever it is run after the demo is loaded
+    first: Example | None = None
 
     def curl(self, base_url: str) -> str:
         parts = ["curl", "-s"]
         if self.method != "GET":
             parts += ["-X", self.method]
-        parts.append(shlex.quote(base_url + self.path))
+        url = base_url + self.path
+        # Double quotes where the shell must expand $CANCEL_ID; the URL holds nothing else it would touch.
+        parts.append(f'"{url}"' if "$" in url else shlex.quote(url))
         parts += ["-H", f'"Authorization: Bearer ${TOKEN_VARIABLES[self.role]}"']
         if self.body is not None:
             parts += ["-H", shlex.quote("Content-Type: application/json"),
                       "-d", shlex.quote(json.dumps(self.body, separators=(",", ":")))]
-        return " ".join(parts)
+        line = " ".join(parts)
+        if self.first is not None:
+            line = f"{CANCEL_ID}=$({self.first.curl(base_url)} | {READ_CANCEL_ID}) && {line}"
+        return line
 
 
 @dataclass(slots=True)
@@ -71,13 +89,25 @@ class DemoShop:
     orders: dict[str, str] = field(default_factory=dict)
     # pending requests of S1, most urgent first
     pending: list[str] = field(default_factory=list)
+    # order_id -> the deadline of its pending request (S1's), when the schedule auto-approves it
+    deadlines: dict[str, datetime] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
 
     def describe(self) -> list[str]:
         lines = [f"Demo shop: seller {SELLER_ID} (buyer {BUYER_ID}), {len(self.orders)} orders; "
                  f"seller {OTHER_SELLER_ID} has its own order, invisible to {SELLER_ID}."]
-        lines += [f"  {order_id:<9} {story}" for story, order_id in self.orders.items()]
+        for story, order_id in self.orders.items():
+            due = self.deadlines.get(order_id)
+            when = f" (due {at_clock(due, self.loaded_at)}, then the schedule auto-approves it)" if due else ""
+            lines.append(f"  {order_id:<9} {story}{when}")
         return lines
+
+
+def at_clock(moment: datetime, now: datetime) -> str:
+    """A time as a reader of the banner wants it: the clock time within the hour, else the date too."""
+    if abs(moment - now) < timedelta(hours=1):
+        return moment.strftime("%H:%M:%S UTC")
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _items(sku: str, quantity: int, unit_price: int) -> tuple[LineItem, ...]:
@@ -135,7 +165,7 @@ class _Loader:
         """When the seller (or buyer) acts on a request asked at `asked`: well inside its window."""
         return asked + min(timedelta(hours=2), self.policy.response_window / 2)
 
-    def run(self, decide: Decider, at: datetime) -> Any:
+    def run(self, decide: Decider[S], at: datetime) -> S:
         return execute(decide, at).subject
 
 
@@ -143,6 +173,16 @@ def _cancellation(cancel_id: str) -> Cancellation:
     found = reads.get_cancellation(cancel_id)
     assert found is not None
     return found
+
+
+def span(length: timedelta) -> str:
+    """A duration in the largest whole unit: "2 days", "1 hour", "5 s"."""
+    seconds = int(length.total_seconds())
+    for unit, name in ((86400, "day"), (3600, "hour"), (60, "min")):
+        if seconds >= unit and seconds % unit == 0:
+            count = seconds // unit
+            return f"{count} {name}" + ("s" if count > 1 and name != "min" else "")
+    return f"{seconds} s"
 
 
 def _window_fraction(policy: Policy, fraction: float) -> timedelta:
@@ -178,15 +218,18 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
 
     # Pending requests, most urgent first: asked 3/4, 2/5 and 1/10 of the response window ago.
     for story, fraction in (("pending request, deadline soonest", 0.75), ("pending request", 0.4),
-                            ("pending request, deadline latest (try: approve)", 0.1)):
+                            ("pending request, deadline latest", 0.1)):
         asked = at - _window_fraction(policy, fraction)
-        d.shop.pending.append(d.request(d.waiting_order(story, asked), asked))
+        order_id = d.waiting_order(story, asked)
+        d.shop.pending.append(d.request(order_id, asked))
+        d.shop.deadlines[order_id] = latest_due = asked + window
     request_target = d.waiting_order("AWAITING_SHIPMENT, paid before the grace period (try: buyer request)", at)
+    approve_target = d.waiting_order("AWAITING_SHIPMENT, paid before the grace period (try: request, then approve)", at)
 
     # Auto-approved, not yet acknowledged: an unpaid order, and a request the seller left past its deadline.
     unpaid_cancelled = d.order("CANCELLED, auto-approved (UNPAID_ORDER), awaiting acknowledgement",
                                d.ago(hours=5))
-    d.request(unpaid_cancelled, d.ago(hours=4), BuyerReason.ORDERED_BY_MISTAKE)
+    unacknowledged = d.request(unpaid_cancelled, d.ago(hours=4), BuyerReason.ORDERED_BY_MISTAKE)
     asked = at - window - timedelta(hours=1)
     timed_out = d.waiting_order("CANCELLED, auto-approved (SELLER_RESPONSE_TIMEOUT), awaiting acknowledgement",
                                 asked)
@@ -223,17 +266,33 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
     other = d.waiting_order("", asked, seller=OTHER_SELLER_ID, buyer=OTHER_BUYER_ID)
     d.request(other, asked, buyer=OTHER_BUYER)
 
+    ask = Example("", "POST", f"/buyer/orders/{approve_target}/cancellation-requests", "buyer",
+                  {"reason": "CHANGED_MIND"}, 201)
+    if latest_due - at >= LASTING:
+        approve = Example(f"Approve the request with the latest deadline (before {at_clock(latest_due, at)})",
+                          "POST", f"/seller/cancellations/{d.shop.pending[-1]}/approve", "seller")
+    else:  # the demo's requests pass their deadlines soon after the start: approve a fresh one at once
+        approve = Example(f"The buyer asks to cancel {approve_target} and the seller approves at once "
+                          f"(a {span(window)} window leaves no time to type)", "POST",
+                          f"/seller/cancellations/${CANCEL_ID}/approve", "seller", first=ask)
+    ship_ask = Example("", "POST", f"/buyer/orders/{ship_target}/cancellation-requests", "buyer",
+                       {"reason": "NEED_TO_CHANGE_ADDRESS"}, 201)
     d.shop.examples = [
         Example("Action Needed counts", "GET", "/seller/action-needed", "seller"),
         Example("Pending requests, most urgent first", "GET", "/seller/cancellations?status=REQUESTED", "seller"),
-        Example("Approve the request with the latest deadline", "POST",
-                f"/seller/cancellations/{d.shop.pending[-1]}/approve", "seller"),
-        Example("The buyer asks to cancel a paid order (waits for the seller)", "POST",
+        approve,
+        Example(f"The buyer asks to cancel a paid order (waits {span(window)} for the seller, then the "
+                "schedule auto-approves it)", "POST",
                 f"/buyer/orders/{request_target}/cancellation-requests", "buyer", {"reason": "CHANGED_MIND"}, 201),
         Example("The seller cancels an order it cannot fulfil", "POST", f"/seller/orders/{cancel_target}/cancel",
                 "seller", {"reason": "OUT_OF_STOCK", "comment": "Sold out"}, 201),
-        Example("Ship an order (a pending request on it would be rejected)", "POST",
-                f"/seller/orders/{ship_target}/ship", "seller", {"tracking_number": "JNE-12345"}),
+        Example(f"The buyer asks to cancel {ship_target}, the seller ships it at once: shipping rejects the request",
+                "POST", f"/seller/orders/{ship_target}/ship", "seller", {"tracking_number": "JNE-12345"},
+                first=ship_ask),
+        Example(f"That request (${CANCEL_ID} from the line above): REJECTED, reason ORDER_SHIPPED", "GET",
+                f"/seller/cancellations/${CANCEL_ID}", "seller"),
+        Example("Acknowledge an auto-approved cancellation (it leaves the Action Needed count)", "POST",
+                f"/seller/cancellations/{unacknowledged}/acknowledge", "seller"),
         Example("Order detail: cancellations, history and the handover warning", "GET",
                 f"/seller/orders/{seller_cancelled}", "seller"),
         Example("Cancellation filter of the All tab", "GET", "/seller/orders?filter=cancellation", "seller"),

@@ -1,7 +1,8 @@
 """The local stage in one process: embedded DynamoDB, demo shop, the API on 127.0.0.1:$PORT, the schedule firing.
 
-`python -m devtools.run_local` (what `make run` calls) serves until Ctrl-C. Tests, the fuzzer and the load
-script start the same `LocalStack` in-process on a free port and stop it when done.
+`python -m devtools.run_local` (what `make run` calls) serves until Ctrl-C or SIGTERM, then stops within
+`STOP_GRACE_SECONDS` (or exits hard). Tests, the fuzzer and the load script start the same `LocalStack`
+in-process on a free port and stop it when done.
 
 Precedence: a variable set in the environment wins over the dev stage's value in .chalice/config.json
 (`chalice local` does the opposite, which is why this runner builds the server from `chalice.local` itself).
@@ -9,21 +10,27 @@ Precedence: a variable set in the environment wins over the dev stage's value in
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
+import select
 import signal
+import socket
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from socketserver import BaseServer
+from typing import Any, NoReturn
 
 from chalice.app import Chalice
 from chalice.cli.factory import CLIFactory
+from chalice.config import Config
 from chalice.local import (
     ChaliceRequestHandler,
     CustomLocalChalice,
@@ -42,6 +49,9 @@ STAGE = "dev"
 HOST = "127.0.0.1"
 SCHEDULED_FUNCTION = "expire_cancellation_requests"
 TOKEN_TTL_SECONDS = 30 * 24 * 3600
+JOIN_SECONDS = 10.0  # the longest any part of stop() waits for a thread
+STOP_GRACE_SECONDS = 3.0  # after the signal: this long for a clean stop, then a hard exit
+WAKE_SECONDS = 0.5  # the main thread looks for a signal at least this often
 
 # Never reach a real account from the local stage, whatever the shell holds.
 DUMMY_AWS = {
@@ -66,6 +76,20 @@ def prepare_environment() -> None:
     for name in STRAY_AWS:
         os.environ.pop(name, None)
     os.environ.update(DUMMY_AWS)
+
+
+def shut_down(server: BaseServer, thread: threading.Thread | None, timeout: float = JOIN_SECONDS) -> None:
+    """Ends `server.serve_forever()` running in `thread`, waiting at most `timeout`, and closes the socket.
+
+    socketserver's own shutdown() waits without a bound, and forever if the loop is not running.
+    """
+    deadline = time.monotonic() + timeout
+    if thread is not None and thread.is_alive():
+        threading.Thread(target=server.shutdown, name=f"{thread.name}-shutdown", daemon=True).start()
+        thread.join(timeout)
+    server.server_close()
+    if thread is not None:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 # --- embedded DynamoDB ------------------------------------------------------------------------------
@@ -129,10 +153,7 @@ class EmbeddedDynamoDB:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+            shut_down(self._server, self._thread)
         self._server = self._thread = None
         _reset_dynamodb()
 
@@ -171,7 +192,7 @@ def _local_app(app: Chalice) -> Chalice:
     return app
 
 
-def _chalice_config():
+def _chalice_config() -> Config:
     return CLIFactory(str(ROOT), environ=os.environ).create_config_obj(chalice_stage_name=STAGE)
 
 
@@ -196,15 +217,17 @@ def scheduled_event(now: datetime, function_name: str) -> dict[str, Any]:
 
 
 class Scheduler:
-    """Fires the scheduled function every `interval` seconds from a daemon thread, as EventBridge would."""
+    """Fires the scheduled function every `interval` seconds from a daemon thread, as EventBridge would.
 
-    def __init__(self, app: Chalice, interval: float, announce: Callable[[str], None],
-                 function: str = SCHEDULED_FUNCTION, timeout_seconds: int = 60) -> None:
+    The function logs its own JSON line (`expiry.run`) when a run did something; an empty run says nothing.
+    """
+
+    def __init__(self, app: Chalice, interval: float, function: str = SCHEDULED_FUNCTION,
+                 timeout_seconds: int = 60) -> None:
         self.handler = app.handler_map[function]
         self.function_name = f"{app.app_name}-{STAGE}-{function}"
         self.interval = interval
         self.timeout_seconds = timeout_seconds
-        self.announce = announce
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._done = threading.Condition()
@@ -227,7 +250,7 @@ class Scheduler:
             number = self._started
         context = LambdaContext(self.function_name, memory_size=256, max_runtime_ms=self.timeout_seconds * 1000)
         try:
-            report = self.handler(scheduled_event(utc_now(), self.function_name), context)
+            report: dict[str, Any] = self.handler(scheduled_event(utc_now(), self.function_name), context)
         finally:
             with self._done:
                 self._finished = max(self._finished, number)
@@ -236,9 +259,6 @@ class Scheduler:
         self.totals.update({name: value for name, value in report.items()
                             if isinstance(value, int) and not isinstance(value, bool)})
         self.totals["runs"] += 1
-        if report.get("due_seen") or report.get("failed") or report.get("stopped_early"):
-            self.announce(f"[schedule] {SCHEDULED_FUNCTION}: auto-approved {report['auto_approved']}, "
-                          f"skipped {report['skipped']}, failed {report['failed']} of {report['due_seen']} due")
         return report
 
     def wait_for_tick_after(self, started: int, timeout: float) -> bool:
@@ -252,16 +272,16 @@ class Scheduler:
                 self.tick()
             except Exception:  # a failed run must not stop the schedule; EventBridge would fire again too
                 log.exception("scheduled function %s failed", SCHEDULED_FUNCTION)
-                self.announce(f"[schedule] {SCHEDULED_FUNCTION} failed; see the log above")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="local-schedule", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = JOIN_SECONDS) -> None:
+        """Stops firing; waits at most `timeout` for a run in progress (a daemon thread: it cannot hold the exit)."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout)
         self._thread = None
 
 
@@ -322,7 +342,7 @@ class LocalStack:
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()
-            self.scheduler = Scheduler(local_app, interval, self.announce)
+            self.scheduler = Scheduler(local_app, interval)
             self.scheduler.start()
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
@@ -342,10 +362,7 @@ class LocalStack:
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server.server_close()
-        if self._http_thread is not None:
-            self._http_thread.join(timeout=10)
+            shut_down(self.server.server, self._http_thread)
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
@@ -365,7 +382,8 @@ class LocalStack:
     @property
     def port(self) -> int:
         assert self.server is not None, "start() first"
-        return self.server.server.server_address[1]
+        port: int = self.server.server.server_address[1]
+        return port
 
     @property
     def base_url(self) -> str:
@@ -388,6 +406,9 @@ class LocalStack:
             "             (any variable set in the environment beats .chalice/config.json)",
         ]
         if self.shop is not None:
+            lines.append(f"  clock      demo loaded at {demo.at_clock(self.shop.loaded_at, self.shop.loaded_at)}; "
+                         f"a request waits {demo.span(policy.response_window)} for the seller, then the next "
+                         "schedule run auto-approves it")
             lines += ["", *self.shop.describe()]
         lines += ["", f"Tokens (valid {TOKEN_TTL_SECONDS // 86400} days); paste these first:"]
         lines += [f"  export {name}={value}" for name, value in token_exports(self.tokens).items()]
@@ -395,7 +416,7 @@ class LocalStack:
             lines += ["", "Then try:"]
             for example in self.shop.examples:
                 lines += [f"  # {example.title}", f"  {example.curl(self.base_url)}"]
-        lines += ["", "Ctrl-C stops the service."]
+        lines += ["", "Ctrl-C (or SIGTERM) stops the service; the data is in memory and goes with it."]
         return "\n".join(lines)
 
 
@@ -414,13 +435,79 @@ def token_exports(minted: dict[str, str]) -> dict[str, str]:
     return {demo.TOKEN_VARIABLES[role]: token for role, token in minted.items()}
 
 
+class StopSignals:
+    """Catches SIGINT and SIGTERM for the main thread, which waits for them with `wait()`.
+
+    Python runs a signal handler in the main thread only, and the kernel may deliver the signal to any
+    thread: a main thread parked in an untimed lock wait would never see it. So the C-level handler also
+    writes to a wakeup socket the main thread selects on, with a timeout as a backstop. The handler only
+    appends to a list: it runs between two bytecodes of the main thread, which may hold any lock (an
+    Event's included), so taking one there can deadlock.
+    """
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self._wake, self._wake_write = socket.socketpair()
+        for end in (self._wake, self._wake_write):
+            end.setblocking(False)
+        self._previous_fd = -1
+
+    def install(self) -> None:
+        # Set explicitly: a shell starting us in the background leaves SIGINT ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._handle)
+        self._previous_fd = signal.set_wakeup_fd(self._wake_write.fileno(), warn_on_full_buffer=False)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.received.append(signum)
+
+    def wait(self, timeout: float | None = None, beyond: int = 0) -> bool:
+        """True once more than `beyond` signals have arrived; False if `timeout` passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while len(self.received) <= beyond:
+            left = WAKE_SECONDS if deadline is None else min(WAKE_SECONDS, deadline - time.monotonic())
+            if left <= 0:
+                return False
+            select.select([self._wake], [], [], left)  # the handler runs right after, in this thread
+            with contextlib.suppress(BlockingIOError):
+                while self._wake.recv(64):
+                    pass
+        return True
+
+    def close(self) -> None:
+        signal.set_wakeup_fd(self._previous_fd)
+        self._wake.close()
+        self._wake_write.close()
+
+
+def stop_within(stack: LocalStack, signals: StopSignals, grace: float) -> bool:
+    """Stops the stack from a helper thread; True if it finished within `grace` and before another signal."""
+    stopper = threading.Thread(target=stack.stop, name="local-stop", daemon=True)
+    stopper.start()
+    seen = len(signals.received)
+    deadline = time.monotonic() + grace
+    while stopper.is_alive() and time.monotonic() < deadline and len(signals.received) == seen:
+        stopper.join(min(WAKE_SECONDS, max(0.0, deadline - time.monotonic())))
+    return not stopper.is_alive()
+
+
+def _threads_holding_the_exit() -> list[str]:
+    # The interpreter joins every non-daemon thread on exit, without a bound (an expiry run's workers, say).
+    return [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon
+            and t is not threading.main_thread()]
+
+
+def hard_exit(code: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    stopping = threading.Event()
-    # Ctrl-C and SIGTERM both stop cleanly; set explicitly, since a shell starting us in the background
-    # leaves SIGINT ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopping.set())
+    signals = StopSignals()
+    signals.install()
     stack = LocalStack()
     try:
         stack.start()
@@ -429,12 +516,23 @@ def main() -> int:
             "Set PORT to a free port, e.g. PORT=8001 make run")
         return 1
     try:
-        say(stack.banner())
-        stopping.wait()
+        if not signals.received:  # a signal during start: stop at once
+            say(stack.banner())
+        signals.wait()
     finally:
-        say("\nStopping.")
-        stack.stop()
-    return 0
+        with contextlib.suppress(OSError):  # the terminal has gone: stop all the same
+            say("\nStopping.")
+        clean = stop_within(stack, signals, STOP_GRACE_SECONDS)
+    holding = _threads_holding_the_exit()
+    if not clean or holding:
+        log.warning("did not stop cleanly within %gs (%s); exiting anyway", STOP_GRACE_SECONDS,
+                    ", ".join(holding) or "stop() still running")
+        hard_exit(1)
+    signals.close()
+    # Not a normal interpreter exit: that joins, without a bound, thread pools and request threads a stop
+    # that raced the schedule or a late request may have left behind. Nothing is left to save (the data is
+    # in memory), so leave at once, with the output flushed.
+    hard_exit(0)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # Builds the deployable stack into build/ (or $BUILD_DIR) and lints it, without an AWS account:
 #   build/merge-template.json   tables, queue, alarms, parameters (generated from the PynamoDB models)
 #   build/package/sam.json      the whole stack: chalice's API, functions, roles, schedule + the merge template
-#   build/package/deployment.zip
+#   build/package/deployment.zip   the functions' code, with its bytecode (scripts/lambda_zip.py)
 # The Lambda runtime follows the Python of .venv (scripts/find-python picks the newest one Lambda supports).
 # Deploy build/package with `aws cloudformation package/deploy` or `sam deploy`: see docs/deploy.md.
 set -euo pipefail
@@ -27,6 +27,8 @@ sys.exit(f'API viewer files not built (run make docs): {m}' if m else 0)"
 rm -rf "$OUT" "$MERGE"
 "$BIN/python" -m infra.template "$MERGE"
 "$BIN/chalice" package --stage "$STAGE" --pkg-format cloudformation --merge-template "$MERGE" "$OUT"
+# Bytecode compiled in (Lambda's code directory is read-only) and unused files out, by the same interpreter.
+"$BIN/python" scripts/lambda_zip.py "$OUT"
 # Any error or warning fails the build (cfn-lint transforms the SAM template and checks the result).
 "$BIN/cfn-lint" --non-zero-exit-code warning -- "$OUT/sam.json"
 echo "packaged stage $STAGE into $OUT ($(du -h "$OUT/deployment.zip" | cut -f1) code), cfn-lint clean," \

@@ -1,5 +1,6 @@
 """Fixtures every layer uses: a clock, a moto-backed DynamoDB per test, the real app behind chalice.test.Client,
-tokens. The import-time patches they rely on are the `tests.support.patches` plugin."""
+tokens, and the `shop` that drives it. The import-time patches they rely on are the `tests.support.patches`
+plugin."""
 
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ from moto import mock_aws
 
 from tests.support.api import START, Api, Tokens
 from tests.support.paths import ROOT
+from tests.support.shop import Shop
 
 
 @pytest.fixture
@@ -42,3 +44,9 @@ def api(dynamodb: None, clock: time_machine.Traveller) -> Iterator[Api]:
 @pytest.fixture
 def tok(clock: time_machine.Traveller) -> Tokens:
     return Tokens()
+
+
+@pytest.fixture
+def shop(api: Api, tok: Tokens) -> Shop:
+    """The parties acting on this test's desk; orders placed now unless a test says otherwise."""
+    return Shop(api, tok)

@@ -61,11 +61,13 @@ def busy_response(error: Exception) -> Response | None:
                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+NO_SUCH_ROUTE = "No such route (method and path); the routes are listed at /openapi.json."
+
 # Errors Chalice answers itself, by status, in the contract's words.
 FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "The request could not be understood."),
     403: ("FORBIDDEN", "This route is not open to the caller."),
-    404: ("ROUTE_NOT_FOUND", "No such route."),
+    404: ("ROUTE_NOT_FOUND", NO_SUCH_ROUTE),
     405: ("METHOD_NOT_ALLOWED", "The route does not take this method."),
     413: ("PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json."),
@@ -76,7 +78,7 @@ FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
 # gateway responses; the local runner and the test client map Chalice's emulation of them the same way.
 GATEWAY_ERRORS: dict[str, tuple[int, str, str]] = {
     "UNAUTHORIZED": (401, "TOKEN_MISSING", "An Authorization: Bearer token is required."),
-    "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND", "No such route."),
+    "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND", NO_SUCH_ROUTE),
     "ACCESS_DENIED": (403, "FORBIDDEN", "This route is not open to the caller."),
     "REQUEST_TOO_LARGE": (413, "PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
     "THROTTLED": (429, "TOO_MANY_REQUESTS", "Too many requests; retry later."),

@@ -121,12 +121,13 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
     identity = identity_for(spec.role, request)
     parsing.check_path_ids(path_params)
     now = utc_now()
+    query = parsing.query({q.name for q in spec.query}, request)  # unknown parameters are refused, POST too
     if spec.method != "POST":
-        ctx = Ctx(identity, None, parsing.query({q.name for q in spec.query}, request), now, request)
+        ctx = Ctx(identity, None, query, now, request)
         return _response(handler(ctx, **path_params))
 
     raw = parsing.raw_body(request)
-    ctx = Ctx(identity, parsing.body(spec.body, request, raw), {}, now, request)
+    ctx = Ctx(identity, parsing.body(spec.body, request, raw), query, now, request)
     result = handler(ctx, **path_params)
     if not isinstance(result, Command):
         return result

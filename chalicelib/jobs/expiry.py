@@ -163,5 +163,6 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
         raise
     report.left = len(waiting)
     report.unread = not exhausted
-    obs.event("expiry.run", **report.as_dict())
+    if report.due_seen or report.stopped_early:  # an empty run, every few minutes, is not news
+        obs.event("expiry.run", **report.as_dict())
     return report

@@ -4,147 +4,147 @@ from datetime import timedelta
 
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
-from tests.support.builders import record, request_cancel
+from tests.support.shop import Shop
 
 
-def order_ids(api, token, query="") -> list[str]:
-    response = api.get(f"/seller/orders{query}", token)
+def order_ids(shop: Shop, query: str = "", token: str | None = None) -> list[str]:
+    response = shop.orders(query, token=token)
     assert response.status_code == 200, response.json
     return [o["order_id"] for o in response.json["items"]]
 
 
-def test_tabs_hold_each_order_in_its_status_newest_first(api, tok, clock):
-    record(api, tok, "UNPAID1", status="UNPAID")
+def test_tabs_hold_each_order_in_its_status_newest_first(shop, clock):
+    shop.order("UNPAID1", status="UNPAID")
     clock.shift(timedelta(minutes=1))
-    record(api, tok, "TOSHIP1")
+    shop.order("TOSHIP1")
     clock.shift(timedelta(minutes=1))
-    record(api, tok, "TOSHIP2")
-    api.post("/seller/orders/TOSHIP2/arrange-shipment", tok.seller)
+    shop.order("TOSHIP2")
+    shop.arrange("TOSHIP2")
     clock.shift(timedelta(minutes=1))
-    record(api, tok, "SHIP1")
-    api.post("/seller/orders/SHIP1/ship", tok.seller, {"tracking_number": "T1"})
+    shop.order("SHIP1")
+    shop.ship("SHIP1", "T1")
     clock.shift(timedelta(minutes=1))
-    record(api, tok, "CANC1")
-    api.post("/seller/orders/CANC1/cancel", tok.seller, {"reason": "ADDRESS_NOT_DELIVERABLE"})
-    record(api, tok, "OTHER1", seller_id="S2")
+    shop.order("CANC1")
+    shop.seller_cancel("CANC1", "ADDRESS_NOT_DELIVERABLE")
+    shop.order("OTHER1", seller_id="S2")
 
-    assert order_ids(api, tok.seller) == ["CANC1", "SHIP1", "TOSHIP2", "TOSHIP1", "UNPAID1"]
-    assert order_ids(api, tok.seller, "?tab=unpaid") == ["UNPAID1"]
-    assert order_ids(api, tok.seller, "?tab=to_ship") == ["TOSHIP2", "TOSHIP1"]
-    assert order_ids(api, tok.seller, "?tab=shipped") == ["SHIP1"]
-    assert order_ids(api, tok.seller, "?tab=completed") == []
-    assert order_ids(api, tok.seller, "?tab=cancelled") == ["CANC1"]
-    assert order_ids(api, tok.other_seller) == ["OTHER1"]
-    api.post("/platform/orders/SHIP1/delivery", tok.platform)
-    assert order_ids(api, tok.seller, "?tab=shipped") == ["SHIP1"]  # delivered orders stay under Shipped
+    assert order_ids(shop) == ["CANC1", "SHIP1", "TOSHIP2", "TOSHIP1", "UNPAID1"]
+    assert order_ids(shop, "tab=unpaid") == ["UNPAID1"]
+    assert order_ids(shop, "tab=to_ship") == ["TOSHIP2", "TOSHIP1"]
+    assert order_ids(shop, "tab=shipped") == ["SHIP1"]
+    assert order_ids(shop, "tab=completed") == []
+    assert order_ids(shop, "tab=cancelled") == ["CANC1"]
+    assert order_ids(shop, token=shop.seller_token("S2")) == ["OTHER1"]
+    shop.deliver("SHIP1")
+    assert order_ids(shop, "tab=shipped") == ["SHIP1"]  # delivered orders stay under Shipped
 
 
-def test_cancellation_filter_keeps_pending_and_unacknowledged_auto_approved(api, tok, clock):
-    record(api, tok, "PENDING1")
-    record(api, tok, "AUTO1", status="UNPAID")
-    record(api, tok, "QUIET1")
+def test_cancellation_filter_keeps_pending_and_unacknowledged_auto_approved(shop, clock):
+    shop.order("PENDING1")
+    shop.order("AUTO1", status="UNPAID")
+    shop.order("QUIET1")
     clock.shift(timedelta(hours=2))
-    request_cancel(api, tok, "PENDING1")
-    auto = request_cancel(api, tok, "AUTO1").json
-    assert sorted(order_ids(api, tok.seller, "?filter=cancellation")) == ["AUTO1", "PENDING1"]
-    api.post(f"/seller/cancellations/{auto['cancel_id']}/acknowledge", tok.seller)
-    assert order_ids(api, tok.seller, "?filter=cancellation") == ["PENDING1"]
-    bad = api.get("/seller/orders?tab=to_ship&filter=cancellation", tok.seller)
+    shop.request_cancellation("PENDING1")
+    auto = shop.request_cancellation("AUTO1").json
+    assert sorted(order_ids(shop, "filter=cancellation")) == ["AUTO1", "PENDING1"]
+    shop.acknowledge(auto["cancel_id"])
+    assert order_ids(shop, "filter=cancellation") == ["PENDING1"]
+    bad = shop.orders("tab=to_ship&filter=cancellation")
     assert (bad.status_code, bad.json["error"]["code"]) == (400, "FILTER_NEEDS_ALL_TAB")
 
 
-def test_pending_requests_are_listed_most_urgent_first(api, tok, clock):
+def test_pending_requests_are_listed_most_urgent_first(shop, clock):
     for order_id in ("A", "B", "C"):
-        record(api, tok, order_id)
+        shop.order(order_id)
     clock.shift(timedelta(hours=2))
     made = {}
     for order_id in ("B", "A", "C"):  # requested in this order, so deadlines follow it
-        made[order_id] = request_cancel(api, tok, order_id).json
+        made[order_id] = shop.request_cancellation(order_id).json
         clock.shift(timedelta(minutes=10))
-    queue = api.get("/seller/cancellations?status=REQUESTED", tok.seller).json["items"]
+    queue = shop.cancellations("status=REQUESTED").json["items"]
     assert [c["order_id"] for c in queue] == ["B", "A", "C"]
     assert [c["respond_by"] for c in queue] == sorted(c["respond_by"] for c in queue)
-    api.post(f"/seller/cancellations/{made['B']['cancel_id']}/approve", tok.seller)
+    shop.approve(made["B"]["cancel_id"])
     clock.shift(timedelta(minutes=1))
-    api.post(f"/seller/cancellations/{made['C']['cancel_id']}/approve", tok.seller)
-    approved = api.get("/seller/cancellations?status=APPROVED", tok.seller).json["items"]
+    shop.approve(made["C"]["cancel_id"])
+    approved = shop.cancellations("status=APPROVED").json["items"]
     assert [c["order_id"] for c in approved] == ["C", "B"]  # newest first
-    everything = api.get("/seller/cancellations", tok.seller).json["items"]
+    everything = shop.cancellations().json["items"]
     assert [c["order_id"] for c in everything] == ["C", "B", "A"]
 
 
-def test_seed_walkthrough_action_needed_to_cancelled_tab(api, tok, clock):
+def test_seed_walkthrough_action_needed_to_cancelled_tab(shop, clock):
     """The help article's path: Action Needed → Cancellation filter → answer → Cancelled tab warning."""
     for order_id in ("R1", "R2", "R3"):
-        record(api, tok, order_id)
-    record(api, tok, "U1", status="UNPAID")
+        shop.order(order_id)
+    shop.order("U1", status="UNPAID")
     clock.shift(timedelta(hours=2))
     for order_id in ("R1", "R2", "R3", "U1"):
-        request_cancel(api, tok, order_id)
+        shop.request_cancellation(order_id)
     clock.shift(timedelta(days=1))
-    record(api, tok, "R4")
+    shop.order("R4")
     clock.shift(timedelta(hours=2))
-    request_cancel(api, tok, "R4")
+    shop.request_cancellation("R4")
     clock.shift(timedelta(days=1))  # R1..R3 are now past their deadline; R4 is not
     expiry.run(utc_now())
 
-    overview = api.get("/seller/action-needed", tok.seller).json["cancellation"]
+    overview = shop.counts().json["cancellation"]
     assert overview == {"total": 5, "cancellation_requested": 1, "auto_approved": 4}
-    filtered = order_ids(api, tok.seller, "?filter=cancellation")
+    filtered = order_ids(shop, "filter=cancellation")
     assert sorted(filtered) == ["R1", "R2", "R3", "R4", "U1"]
 
-    requested = api.get("/seller/cancellations?status=REQUESTED", tok.seller).json["items"]
+    requested = shop.cancellations("status=REQUESTED").json["items"]
     assert [c["order_id"] for c in requested] == ["R4"]
-    api.post(f"/seller/cancellations/{requested[0]['cancel_id']}/reject", tok.seller, {"reason": "PRODUCT_PACKED"})
+    shop.reject(requested[0]["cancel_id"], "PRODUCT_PACKED")
 
-    cancelled = api.get("/seller/orders?tab=cancelled", tok.seller).json["items"]
+    cancelled = shop.orders("tab=cancelled").json["items"]
     assert sorted(o["order_id"] for o in cancelled) == ["R1", "R2", "R3", "U1"]
-    hover = api.get("/seller/orders/R1", tok.seller).json
+    hover = shop.detail("R1").json
     assert hover["handover"]["warning"] == "You don't need to hand over this order to logistics."
     why = hover["cancellations"][0]
     assert (why["initiator"], why["reason"], why["auto_approve_cause"], why["resolved_by"]) == (
         "BUYER", "CHANGED_MIND", "SELLER_RESPONSE_TIMEOUT", "SYSTEM")
-    for c in api.get("/seller/cancellations?status=AUTO_APPROVED", tok.seller).json["items"]:
-        api.post(f"/seller/cancellations/{c['cancel_id']}/acknowledge", tok.seller)
-    assert api.get("/seller/action-needed", tok.seller).json["cancellation"]["total"] == 0
+    for c in shop.cancellations("status=AUTO_APPROVED").json["items"]:
+        shop.acknowledge(c["cancel_id"])
+    assert shop.counts().json["cancellation"]["total"] == 0
 
 
-def test_sfcr_counts_the_cohort_of_the_last_seven_market_days(api, tok, clock):
+def test_sfcr_counts_the_cohort_of_the_last_seven_market_days(shop, clock):
     # Now is Monday 2026-11-23 09:00 UTC: the window is 2026-11-17 00:00 .. now.
-    record(api, tok, "OLD", placed_at="2026-11-16T23:59:59Z")
-    record(api, tok, "EDGE", placed_at="2026-11-17T00:00:00Z")
-    record(api, tok, "NEW")
+    shop.order("OLD", placed_at="2026-11-16T23:59:59Z")
+    shop.order("EDGE", placed_at="2026-11-17T00:00:00Z")
+    shop.order("NEW")
     for order_id in ("OLD", "EDGE"):
-        assert api.post(f"/seller/orders/{order_id}/cancel", tok.seller, {"reason": "WRONG_PRICE"}).status_code == 201
-    api.post("/seller/orders/NEW/cancel", tok.seller, {"reason": "ADDRESS_NOT_DELIVERABLE"})  # no fault
-    body = api.get("/seller/metrics/sfcr", tok.seller).json
+        assert shop.seller_cancel(order_id, "WRONG_PRICE").status_code == 201
+    shop.seller_cancel("NEW", "ADDRESS_NOT_DELIVERABLE")  # no fault
+    body = shop.sfcr().json
     assert body["window"] == {"from": "2026-11-17T00:00:00Z", "to": "2026-11-23T09:00:00Z"}
     assert (body["orders"], body["seller_fault_cancellations"]) == (2, 1)
     assert (body["rate"], body["target"], body["standing"], body["order_volume_cap"]) == (0.5, 0.025, "RESTRICTED",
                                                                                           0.25)
     clock.shift(timedelta(days=6, hours=15))  # Monday 00:00 next week: EDGE's day leaves the window
-    later = api.get("/seller/metrics/sfcr", tok.seller).json
+    later = shop.sfcr().json
     assert (later["orders"], later["seller_fault_cancellations"], later["rate"], later["standing"]) == (
         0, 0, 0.0, "GOOD")
 
 
-def test_sfcr_days_follow_the_market_time_zone(api, tok, clock, monkeypatch):
+def test_sfcr_days_follow_the_market_time_zone(shop, clock, monkeypatch):
     monkeypatch.setenv("MARKET_TIMEZONE", "Asia/Jakarta")  # UTC+7
     # 2026-11-16 17:30 UTC is 00:30 on the 17th in Jakarta: inside the window that starts 17th 00:00 WIB.
-    record(api, tok, "JKT", placed_at="2026-11-16T17:30:00Z")
-    record(api, tok, "BEFORE", placed_at="2026-11-16T16:59:59Z")
-    body = api.get("/seller/metrics/sfcr", tok.seller).json
+    shop.order("JKT", placed_at="2026-11-16T17:30:00Z")
+    shop.order("BEFORE", placed_at="2026-11-16T16:59:59Z")
+    body = shop.sfcr().json
     assert body["window"]["from"] == "2026-11-16T17:00:00Z"
     assert body["orders"] == 1
 
 
-def test_sfcr_with_no_orders_is_zero(api, tok):
-    body = api.get("/seller/metrics/sfcr", tok.seller).json
+def test_sfcr_with_no_orders_is_zero(shop):
+    body = shop.sfcr().json
     assert (body["orders"], body["rate"], body["standing"], body["order_volume_cap"]) == (0, 0.0, "GOOD", 1.0)
 
 
-def test_reason_catalogue_comes_from_the_rules(api):
-    catalogue = api.get("/cancellation-reasons").json
+def test_reason_catalogue_comes_from_the_rules(shop):
+    catalogue = shop.reasons().json
     assert catalogue["seller_cancel_by_status"] == {
         "UNPAID": ["OUT_OF_STOCK", "WRONG_PRICE", "BUYER_NOT_PAID_IN_TIME"],
         "AWAITING_COLLECTION": ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"],

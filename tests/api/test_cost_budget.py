@@ -22,8 +22,8 @@ from bench.seed import seed_pending
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store.models import DUE_SHARDS
-from tests.support.builders import order_body, paid_order_past_grace, record, request_cancel
 from tests.support.dynamo_calls import READS, DynamoCalls
+from tests.support.shop import Shop
 
 STATE_CHANGE_READS = 2
 
@@ -47,26 +47,12 @@ def assert_state_change_budget(counts: Counter[str]) -> None:
     assert set(counts) <= READS | {"TransactWriteItems"}, counts
 
 
-def pending_request(api, tok, clock, order_id: str = "O1") -> str:
-    paid_order_past_grace(api, tok, clock, order_id)
-    created = request_cancel(api, tok, order_id)
-    assert created.json["status"] == "REQUESTED"
-    return created.json["cancel_id"]
-
-
-def auto_approved(api, tok, order_id: str = "O9") -> str:
-    record(api, tok, order_id, status="UNPAID")
-    created = request_cancel(api, tok, order_id)
-    assert created.json["status"] == "AUTO_APPROVED"
-    return created.json["cancel_id"]
-
-
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-def test_action_needed_is_one_get_item(api, tok, clock, calls):
-    pending_request(api, tok, clock)
-    response, counts = measured(calls, lambda: api.get("/seller/action-needed", tok.seller))
+def test_action_needed_is_one_get_item(shop, calls):
+    shop.pending("O1")
+    response, counts = measured(calls, shop.counts)
     assert response.json["cancellation"]["cancellation_requested"] == 1
     assert counts == {"GetItem": 1}
 
@@ -80,53 +66,52 @@ LIST_PAGES = [
 ]
 
 
-def test_one_list_page_is_one_query(api, tok, clock, calls):
-    pending_request(api, tok, clock)
-    auto_approved(api, tok)
+def test_one_list_page_is_one_query(shop, calls):
+    shop.pending("O1")
+    shop.auto_approved("O9")
     found = {}
     for path in LIST_PAGES:
-        response, counts = measured(calls, lambda path=path: api.get(path, tok.seller))
+        response, counts = measured(calls, lambda path=path: shop.api.get(path, shop.seller_token()))
         assert response.status_code == 200, (path, response.json)
         found[path] = dict(counts)
     assert found == {path: {"Query": 1} for path in LIST_PAGES}
 
 
-def test_the_next_page_is_one_query_too(api, tok, clock, calls):
+def test_the_next_page_is_one_query_too(shop, calls):
     for n in range(3):
-        record(api, tok, f"O{n}")
-    first = api.get("/seller/orders?limit=2", tok.seller).json
-    response, counts = measured(
-        calls, lambda: api.get(f"/seller/orders?limit=2&cursor={first['next_cursor']}", tok.seller))
+        shop.order(f"O{n}")
+    first = shop.orders("limit=2").json
+    response, counts = measured(calls, lambda: shop.orders(f"limit=2&cursor={first['next_cursor']}"))
     assert len(response.json["items"]) == 1
     assert counts == {"Query": 1}
 
 
-def test_order_detail_is_three_reads(api, tok, clock, calls):
-    pending_request(api, tok, clock)
-    response, counts = measured(calls, lambda: api.get("/seller/orders/O1", tok.seller))
+def test_order_detail_is_three_reads(shop, calls):
+    shop.pending("O1")
+    response, counts = measured(calls, lambda: shop.detail("O1"))
     assert len(response.json["history"]) == 2
     assert counts == {"GetItem": 1, "Query": 2}  # the order, its cancellations, its history
     assert sum(counts.values()) <= 3
 
 
-def test_buyer_order_and_one_cancellation(api, tok, clock, calls):
-    cancel_id = pending_request(api, tok, clock)
-    _, counts = measured(calls, lambda: api.get("/buyer/orders/O1", tok.buyer))
+def test_the_buyers_order_is_two_reads_and_one_cancellation_is_one_get_item(shop, calls):
+    _, cancel_id = shop.pending("O1")
+    _, counts = measured(calls, lambda: shop.buyer_order("O1"))
     assert counts == {"GetItem": 1, "Query": 1}
-    _, counts = measured(calls, lambda: api.get(f"/seller/cancellations/{cancel_id}", tok.seller))
+    _, counts = measured(calls, lambda: shop.cancellation(cancel_id))
     assert counts == {"GetItem": 1}
 
 
-def test_sfcr_is_one_query(api, tok, clock, calls):
-    record(api, tok, "O1")
-    response, counts = measured(calls, lambda: api.get("/seller/metrics/sfcr", tok.seller))
+def test_sfcr_is_one_query(shop, calls):
+    shop.order("O1")
+    response, counts = measured(calls, shop.sfcr)
     assert response.json["orders"] == 1
     assert counts == {"Query": 1}
 
 
-def test_open_routes_make_no_calls(api, calls):
+def test_open_routes_make_no_calls(shop, calls):
     for path in ("/health", "/cancellation-reasons", "/openapi.json"):
-        response, counts = measured(calls, lambda path=path: api.get(path))
+        response, counts = measured(calls, lambda path=path: shop.api.get(path))
         assert (path, response.status_code, counts) == (path, 200, {})
 
 
@@ -134,72 +119,72 @@ def test_open_routes_make_no_calls(api, calls):
 
 
 # Each setup prepares its own order `oid` and returns the request to measure.
-Setup = Callable[..., Callable[[], object]]
+Setup = Callable[[Shop, str], Callable[[], object]]
 
 
-def _record(api, tok, clock, oid):
-    return lambda: api.post("/platform/orders", tok.platform, order_body(oid))
+def _record(shop: Shop, oid: str) -> Callable[[], object]:
+    return lambda: shop.record_order(shop.order_body(oid))
 
 
-def _payment(api, tok, clock, oid):
-    record(api, tok, oid, status="UNPAID")
-    return lambda: api.post(f"/platform/orders/{oid}/payment", tok.platform)
+def _payment(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid, status="UNPAID")
+    return lambda: shop.pay(oid)
 
 
-def _delivery(api, tok, clock, oid):
-    record(api, tok, oid)
-    api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
-    return lambda: api.post(f"/platform/orders/{oid}/delivery", tok.platform)
+def _delivery(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    shop.ship(oid, "T-1")
+    return lambda: shop.deliver(oid)
 
 
-def _request_waiting(api, tok, clock, oid):
-    paid_order_past_grace(api, tok, clock, oid)
-    return lambda: request_cancel(api, tok, oid)
+def _request_waiting(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.paid(oid)
+    return lambda: shop.request_cancellation(oid)
 
 
-def _request_auto_approved(api, tok, clock, oid):
-    record(api, tok, oid, status="UNPAID")
-    return lambda: request_cancel(api, tok, oid)
+def _request_auto_approved(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid, status="UNPAID")
+    return lambda: shop.request_cancellation(oid)
 
 
-def _withdraw(api, tok, clock, oid):
-    cancel_id = pending_request(api, tok, clock, oid)
-    return lambda: api.post(f"/buyer/cancellations/{cancel_id}/withdraw", tok.buyer)
+def _withdraw(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.pending(oid)
+    return lambda: shop.withdraw(cancel_id)
 
 
-def _approve(api, tok, clock, oid):
-    cancel_id = pending_request(api, tok, clock, oid)
-    return lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
+def _approve(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.pending(oid)
+    return lambda: shop.approve(cancel_id)
 
 
-def _reject(api, tok, clock, oid):
-    cancel_id = pending_request(api, tok, clock, oid)
-    return lambda: api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller, {"reason": "PRODUCT_PACKED"})
+def _reject(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.pending(oid)
+    return lambda: shop.reject(cancel_id, "PRODUCT_PACKED")
 
 
-def _acknowledge(api, tok, clock, oid):
-    cancel_id = auto_approved(api, tok, oid)
-    return lambda: api.post(f"/seller/cancellations/{cancel_id}/acknowledge", tok.seller)
+def _acknowledge(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.auto_approved(oid)
+    return lambda: shop.acknowledge(cancel_id)
 
 
-def _seller_cancel(api, tok, clock, oid):
-    record(api, tok, oid)
-    return lambda: api.post(f"/seller/orders/{oid}/cancel", tok.seller, {"reason": "OUT_OF_STOCK"})
+def _seller_cancel(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    return lambda: shop.seller_cancel(oid, "OUT_OF_STOCK")
 
 
-def _arrange(api, tok, clock, oid):
-    record(api, tok, oid)
-    return lambda: api.post(f"/seller/orders/{oid}/arrange-shipment", tok.seller)
+def _arrange(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    return lambda: shop.arrange(oid)
 
 
-def _ship(api, tok, clock, oid):
-    record(api, tok, oid)
-    return lambda: api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
+def _ship(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    return lambda: shop.ship(oid, "T-1")
 
 
-def _ship_with_pending_request(api, tok, clock, oid):
-    pending_request(api, tok, clock, oid)
-    return lambda: api.post(f"/seller/orders/{oid}/ship", tok.seller, {"tracking_number": "T-1"})
+def _ship_with_pending_request(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.pending(oid)
+    return lambda: shop.ship(oid, "T-1")
 
 
 # Every state change route: its setup and the exact calls it makes.
@@ -220,10 +205,10 @@ STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
 }
 
 
-def test_every_state_change_is_at_most_two_reads_and_one_transaction(api, tok, clock, calls):
+def test_every_state_change_is_at_most_two_reads_and_one_transaction(shop, calls):
     found: dict[str, dict[str, int]] = {}
     for n, (name, (setup, _)) in enumerate(STATE_CHANGES.items()):
-        action = setup(api, tok, clock, f"SC{n}")
+        action = setup(shop, f"SC{n}")
         response, counts = measured(calls, action)
         assert response.status_code in (200, 201), (name, response.json)
         found[name] = dict(counts)
@@ -235,19 +220,18 @@ def test_every_state_change_is_at_most_two_reads_and_one_transaction(api, tok, c
         assert_state_change_budget(Counter(counts))
 
 
-def test_a_refused_change_writes_nothing(api, tok, clock, calls):
-    cancel_id = pending_request(api, tok, clock)
-    api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
-    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller))
+def test_a_refused_change_writes_nothing(shop, calls):
+    _, cancel_id = shop.pending("O1")
+    shop.approve(cancel_id)
+    response, counts = measured(calls, lambda: shop.approve(cancel_id))
     assert response.status_code == 409
     assert counts == {"GetItem": 2}
 
 
-def test_acknowledging_again_reads_and_writes_nothing_new(api, tok, clock, calls):
-    cancel_id = auto_approved(api, tok)
-    api.post(f"/seller/cancellations/{cancel_id}/acknowledge", tok.seller)
-    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/acknowledge",
-                                                        tok.seller))
+def test_acknowledging_again_reads_and_writes_nothing_new(shop, calls):
+    _, cancel_id = shop.auto_approved("O9")
+    shop.acknowledge(cancel_id)
+    response, counts = measured(calls, lambda: shop.acknowledge(cancel_id))
     assert response.status_code == 200
     assert counts == {"GetItem": 2}
 
@@ -255,12 +239,11 @@ def test_acknowledging_again_reads_and_writes_nothing_new(api, tok, clock, calls
 # --- Idempotency-Key ----------------------------------------------------------------------------------
 
 
-def test_idempotency_key_adds_no_call_to_the_first_request(api, tok, clock, calls):
-    first = pending_request(api, tok, clock, "O1")
-    second = pending_request(api, tok, clock, "O2")
-    _, plain = measured(calls, lambda: api.post(f"/seller/cancellations/{first}/approve", tok.seller))
-    response, keyed = measured(calls, lambda: api.post(f"/seller/cancellations/{second}/approve", tok.seller,
-                                                       headers={"Idempotency-Key": "k-1"}))
+def test_idempotency_key_adds_no_call_to_the_first_request(shop, calls):
+    _, first = shop.pending("O1")
+    _, second = shop.pending("O2")
+    _, plain = measured(calls, lambda: shop.approve(first))
+    response, keyed = measured(calls, lambda: shop.approve(second, headers={"Idempotency-Key": "k-1"}))
     assert response.status_code == 200
     assert keyed == plain == {"GetItem": 2, "TransactWriteItems": 1}
     # The kept answer rides in the change's own transaction: one item more, no call more.
@@ -270,41 +253,37 @@ def test_idempotency_key_adds_no_call_to_the_first_request(api, tok, clock, call
     assert plain_items == 5  # order, cancellation, history, idempotency record, counters
 
 
-def test_idempotent_replay_reads_and_writes_nothing_new(api, tok, clock, calls):
-    cancel_id = pending_request(api, tok, clock)
+def test_idempotent_replay_reads_and_writes_nothing_new(shop, calls):
+    _, cancel_id = shop.pending("O1")
     headers = {"Idempotency-Key": "k-1"}
-    first = api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller, headers=headers)
-    replay, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller,
-                                                      headers=headers))
+    first = shop.approve(cancel_id, headers=headers)
+    replay, counts = measured(calls, lambda: shop.approve(cancel_id, headers=headers))
     assert (replay.status_code, replay.json) == (first.status_code, first.json)
     # The decision is read again (it refuses: already approved), then the kept answer is looked up.
     assert counts == {"GetItem": 3}
 
 
-def test_idempotent_replay_of_a_recorded_order(api, tok, clock, calls):
+def test_an_idempotent_replay_of_a_recorded_order_is_two_reads_and_no_write(shop, calls):
     headers = {"Idempotency-Key": "order-N1"}
-    first = api.post("/platform/orders", tok.platform, order_body("N1"), headers=headers)
-    replay, counts = measured(calls, lambda: api.post("/platform/orders", tok.platform, order_body("N1"),
-                                                      headers=headers))
+    first = shop.record_order(shop.order_body("N1"), headers=headers)
+    replay, counts = measured(calls, lambda: shop.record_order(shop.order_body("N1"), headers=headers))
     assert (replay.status_code, replay.json) == (201, first.json)
     assert counts == {"GetItem": 2}
 
 
-def test_idempotency_key_reused_with_another_body(api, tok, clock, calls):
-    cancel_id = pending_request(api, tok, clock)
+def test_a_key_reused_with_another_body_is_refused_after_three_reads(shop, calls):
+    _, cancel_id = shop.pending("O1")
     headers = {"Idempotency-Key": "k-1"}
-    api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller, {"reason": "PRODUCT_PACKED"}, headers=headers)
-    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/reject", tok.seller,
-                                                        {"reason": "INVALID_REASON"}, headers=headers))
+    shop.reject(cancel_id, "PRODUCT_PACKED", headers=headers)
+    response, counts = measured(calls, lambda: shop.reject(cancel_id, "INVALID_REASON", headers=headers))
     assert response.status_code == 422
     assert counts == {"GetItem": 3}
 
 
-def test_idempotency_key_on_a_refused_request_keeps_the_answer_with_one_put(api, tok, clock, calls):
-    cancel_id = pending_request(api, tok, clock)
-    api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller)
-    response, counts = measured(calls, lambda: api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller,
-                                                        headers={"Idempotency-Key": "k-2"}))
+def test_idempotency_key_on_a_refused_request_keeps_the_answer_with_one_put(shop, calls):
+    _, cancel_id = shop.pending("O1")
+    shop.approve(cancel_id)
+    response, counts = measured(calls, lambda: shop.approve(cancel_id, headers={"Idempotency-Key": "k-2"}))
     assert response.status_code == 409
     # Decision reads, a look for an earlier answer, then the refusal is kept with one conditional put.
     assert counts == {"GetItem": 3, "PutItem": 1}

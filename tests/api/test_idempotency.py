@@ -2,16 +2,19 @@
 keys are scoped to the caller, method and path, kept 24 hours, and 5xx answers are not kept."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from chalicelib import config
 from chalicelib.api.idempotency import REPLAYED_HEADER, from_request
+from chalicelib.api.routing import RouteSpec
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.service import executor
 from devtools import tokens
 from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
+from tests.support.dynamo_calls import DynamoCalls
 
 pytestmark = pytest.mark.usefixtures("clock_back")
 
@@ -69,36 +72,31 @@ def test_the_same_key_with_another_body_is_422_and_acts_on_nothing(desk: Desk):
 def test_another_body_that_would_succeed_is_422_and_not_recorded(desk: Desk):
     headers = key(desk)
     first_body, second_body = desk.order_body(), desk.order_body()
-    assert desk.api.post("/platform/orders", desk.platform, first_body, headers=headers).status_code == 201
-    assert_error(desk.api.post("/platform/orders", desk.platform, second_body, headers=headers), 422,
-                 "IDEMPOTENCY_KEY_REUSED")
-    assert_error(desk.api.get(f"/seller/orders/{second_body['order_id']}", desk.seller_token("S1")), 404,
-                 "ORDER_NOT_FOUND")
+    assert desk.record_order(first_body, headers=headers).status_code == 201
+    assert_error(desk.record_order(second_body, headers=headers), 422, "IDEMPOTENCY_KEY_REUSED")
+    assert_error(desk.detail(second_body["order_id"], token=desk.seller_token("S1")), 404, "ORDER_NOT_FOUND")
 
 
 def test_keys_are_scoped_to_the_caller(desk: Desk):
     shared = key(desk)
-    mine, theirs = desk.order(seller="S1"), desk.order(seller="S2")
-    first = desk.api.post(f"/seller/orders/{mine}/cancel", desk.seller_token("S1"), {"reason": "OUT_OF_STOCK"},
-                          headers=shared)
-    second = desk.api.post(f"/seller/orders/{theirs}/cancel", desk.seller_token("S2"), {"reason": "OUT_OF_STOCK"},
-                           headers=shared)
+    mine, theirs = desk.order(seller_id="S1"), desk.order(seller_id="S2")
+    first = desk.seller_cancel(mine, "OUT_OF_STOCK", token=desk.seller_token("S1"), headers=shared)
+    second = desk.seller_cancel(theirs, "OUT_OF_STOCK", token=desk.seller_token("S2"), headers=shared)
     assert (first.status_code, second.status_code) == (201, 201)
     assert not replayed(second) and second.json["seller_id"] == "S2"
     assert first.json["cancel_id"] != second.json["cancel_id"]
 
     # Same path, same body, same key, another platform user: acted afresh (200: already recorded), not replayed.
     body = desk.order_body()
-    assert desk.api.post("/platform/orders", desk.platform, body, headers=shared).status_code == 201
+    assert desk.record_order(body, headers=shared).status_code == 201
     other_source = tokens.mint("platform", "billing-service", ttl_seconds=3600)
-    fresh = desk.api.post("/platform/orders", other_source, body, headers=shared)
+    fresh = desk.record_order(body, token=other_source, headers=shared)
     assert fresh.status_code == 200 and not replayed(fresh)
 
     # Two buyers, one key, each its own order.
-    a, b = desk.order(buyer="B1"), desk.order(buyer="B2")
+    a, b = desk.order(buyer_id="B1"), desk.order(buyer_id="B2")
     for buyer, order_id in (("B1", a), ("B2", b)):
-        response = desk.api.post(f"/buyer/orders/{order_id}/cancellation-requests", desk.buyer_token(buyer),
-                                 {"reason": "CHANGED_MIND"}, headers=shared)
+        response = desk.request_cancellation(order_id, "CHANGED_MIND", token=desk.buyer_token(buyer), headers=shared)
         assert response.status_code == 201 and not replayed(response) and response.json["buyer_id"] == buyer
 
 
@@ -106,13 +104,14 @@ def test_keys_are_scoped_to_the_path(desk: Desk):
     shared = key(desk)
     seller = desk.seller_token("S1")
     for order_id in (desk.order(), desk.order()):
-        response = desk.api.post(f"/seller/orders/{order_id}/arrange-shipment", seller, headers=shared)
+        response = desk.arrange(order_id, token=seller, headers=shared)
         assert response.status_code == 200 and response.json["order_id"] == order_id and not replayed(response)
     order_id = desk.order()
-    for action, body in (("arrange-shipment", None), ("ship", {"tracking_number": "T1"})):
-        response = desk.api.post(f"/seller/orders/{order_id}/{action}", seller, body, headers=shared)
-        assert response.status_code == 200 and not replayed(response), action
-    assert response.json["status"] == "IN_TRANSIT"
+    arranged = desk.arrange(order_id, token=seller, headers=shared)
+    assert arranged.status_code == 200 and not replayed(arranged), "arrange-shipment"
+    shipped = desk.ship(order_id, "T1", token=seller, headers=shared)
+    assert shipped.status_code == 200 and not replayed(shipped), "ship"
+    assert shipped.json["status"] == "IN_TRANSIT"
 
 
 def test_get_ignores_the_header(desk: Desk):
@@ -121,7 +120,7 @@ def test_get_ignores_the_header(desk: Desk):
     headers = {"Idempotency-Key": "k" * 300}
     seller = desk.seller_token("S1")
     assert desk.api.get(f"/seller/orders/{order_id}", seller, headers=headers).json["status"] == "AWAITING_SHIPMENT"
-    assert desk.api.post(f"/seller/orders/{order_id}/arrange-shipment", seller).status_code == 200
+    assert desk.arrange(order_id, token=seller).status_code == 200
     again = desk.api.get(f"/seller/orders/{order_id}", seller, headers=headers)
     assert again.json["status"] == "AWAITING_COLLECTION" and not replayed(again)
 
@@ -132,39 +131,41 @@ def test_get_ignores_the_header(desk: Desk):
 def test_an_error_answer_is_kept_even_after_the_state_would_allow_the_action(desk: Desk):
     seller = desk.seller_token("S1")
     order_id = desk.order(status="UNPAID")
-    path, body, headers = f"/seller/orders/{order_id}/ship", {"tracking_number": "T1"}, key(desk)
-    first = desk.api.post(path, seller, body, headers=headers)
+    headers = key(desk)
+    first = desk.ship(order_id, "T1", token=seller, headers=headers)
     assert_error(first, 409, "ORDER_NOT_PAID")
-    assert desk.api.post(f"/platform/orders/{order_id}/payment", desk.platform).status_code == 200
-    retry = desk.api.post(path, seller, body, headers=headers)
+    assert desk.pay(order_id).status_code == 200
+    retry = desk.ship(order_id, "T1", token=seller, headers=headers)
     assert (retry.status_code, retry.body, replayed(retry)) == (409, first.body, True)
-    assert desk.api.get(f"/seller/orders/{order_id}", seller).json["status"] == "AWAITING_SHIPMENT"
-    assert desk.api.post(path, seller, body, headers=key(desk)).status_code == 200  # a new key acts
+    assert desk.detail(order_id, token=seller).json["status"] == "AWAITING_SHIPMENT"
+    assert desk.ship(order_id, "T1", token=seller, headers=key(desk)).status_code == 200  # a new key acts
 
 
 def test_a_rule_refusal_and_a_404_are_replayed_too(desk: Desk):
     seller = desk.seller_token("S1")
     order_id = desk.order(status="UNPAID")
-    path, body, headers = f"/seller/orders/{order_id}/cancel", {"reason": "ADDRESS_NOT_DELIVERABLE"}, key(desk)
-    first = desk.api.post(path, seller, body, headers=headers)
+    headers = key(desk)
+    first = desk.seller_cancel(order_id, "ADDRESS_NOT_DELIVERABLE", token=seller, headers=headers)
     assert_error(first, 400, "REASON_NOT_ALLOWED")
-    assert desk.api.post(f"/platform/orders/{order_id}/payment", desk.platform).status_code == 200
-    retry = desk.api.post(path, seller, body, headers=headers)  # now allowed for a paid order, but kept
+    assert desk.pay(order_id).status_code == 200
+    # now allowed for a paid order, but kept
+    retry = desk.seller_cancel(order_id, "ADDRESS_NOT_DELIVERABLE", token=seller, headers=headers)
     assert (retry.status_code, retry.body, replayed(retry)) == (400, first.body, True)
 
     headers = key(desk)
-    missing = desk.api.post("/seller/cancellations/cxl_nope/approve", seller, headers=headers)
+    missing = desk.approve("cxl_nope", token=seller, headers=headers)
     assert_error(missing, 404, "CANCELLATION_NOT_FOUND")
-    again = desk.api.post("/seller/cancellations/cxl_nope/approve", seller, headers=headers)
+    again = desk.approve("cxl_nope", token=seller, headers=headers)
     assert (again.status_code, again.body, replayed(again)) == (404, missing.body, True)
 
 
 def test_a_request_refused_before_it_runs_does_not_use_up_the_key(desk: Desk):
     """Malformed input never reaches the action, so nothing is kept (as with Stripe's keys): fixed and resent
     under the same key, the request acts."""
-    path, headers = f"/seller/orders/{desk.order()}/cancel", key(desk)
-    assert_error(desk.api.post(path, desk.seller_token("S1"), raw=b"{", headers=headers), 400, "MALFORMED_JSON")
-    fixed = desk.api.post(path, desk.seller_token("S1"), {"reason": "OUT_OF_STOCK"}, headers=headers)
+    order_id, headers = desk.order(), key(desk)
+    assert_error(desk.api.post(f"/seller/orders/{order_id}/cancel", desk.seller_token("S1"), raw=b"{",
+                               headers=headers), 400, "MALFORMED_JSON")
+    fixed = desk.seller_cancel(order_id, "OUT_OF_STOCK", token=desk.seller_token("S1"), headers=headers)
     assert fixed.status_code == 201 and not replayed(fixed)
 
 
@@ -173,17 +174,17 @@ def test_a_request_refused_before_it_runs_does_not_use_up_the_key(desk: Desk):
 
 def test_keys_are_kept_24_hours_then_a_retry_acts_afresh(desk: Desk):
     body, headers = desk.order_body(), key(desk)
-    first = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    first = desk.record_order(body, headers=headers)
     assert first.status_code == 201
 
     desk.clock.shift(timedelta(hours=24) - timedelta(seconds=1))
-    kept = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    kept = desk.record_order(body, headers=headers)
     assert (kept.status_code, kept.body, replayed(kept)) == (201, first.body, True)
 
     desk.clock.shift(timedelta(seconds=2))
-    fresh = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    fresh = desk.record_order(body, headers=headers)
     assert fresh.status_code == 200 and not replayed(fresh)  # acted: found the order already recorded
-    again = desk.api.post("/platform/orders", desk.platform, body, headers=headers)
+    again = desk.record_order(body, headers=headers)
     assert (again.status_code, again.body, replayed(again)) == (200, fresh.body, True)  # the new answer is kept
 
 
@@ -201,7 +202,7 @@ def test_the_stored_key_carries_a_ttl_of_24_hours(desk: Desk):
     headers = key(desk)
     order_id = desk.order()
     path = f"/seller/orders/{order_id}/arrange-shipment"
-    assert desk.api.post(path, desk.seller_token("S1"), headers=headers).status_code == 200
+    assert desk.arrange(order_id, token=desk.seller_token("S1"), headers=headers).status_code == 200
     identity = Identity(sub="user-S1", role=Role.SELLER, seller_id="S1")
     record = from_request(headers["Idempotency-Key"], identity, "POST", path, b"", utc_now())
     assert record is not None
@@ -267,11 +268,75 @@ def test_two_requests_racing_with_one_key_act_once(desk: Desk, monkeypatch):
 def test_a_kept_answer_is_not_replayed_to_the_same_user_acting_for_another_shop(desk: Desk):
     """One account may hold tokens for two shops (same `sub`, another seller_id): the key is scoped to the
     identity the token states, so the other shop's token gets its own answer (404), not the first shop's."""
-    order_id = desk.order(seller="S1")
-    path, headers = f"/seller/orders/{order_id}/cancel", key(desk)
+    order_id, headers = desk.order(seller_id="S1"), key(desk)
     for_s1 = desk.seller_token("S1", sub="staff-of-two-shops")
     for_s2 = desk.seller_token("S2", sub="staff-of-two-shops")
-    assert desk.api.post(path, for_s1, {"reason": "OUT_OF_STOCK"}, headers=headers).status_code == 201
-    other_shop = desk.api.post(path, for_s2, {"reason": "OUT_OF_STOCK"}, headers=headers)
+    assert desk.seller_cancel(order_id, "OUT_OF_STOCK", token=for_s1, headers=headers).status_code == 201
+    other_shop = desk.seller_cancel(order_id, "OUT_OF_STOCK", token=for_s2, headers=headers)
     assert_error(other_shop, 404, "ORDER_NOT_FOUND")
     assert not replayed(other_shop)
+
+
+# DynamoDB over capacity, as TransactWriteItems reports it: for the whole call, or per item.
+THROTTLES: dict[str, dict[str, Any]] = {
+    "ThrottlingException": {"code": "ThrottlingException"},
+    "cancelled-ThrottlingError": {"code": "TransactionCanceledException", "reasons": ["ThrottlingError"]},
+}
+
+
+def assert_busy(response: Any) -> None:
+    assert_error(response, 503, "SERVICE_BUSY")
+    assert header(response, "Retry-After") == "1"
+
+
+@pytest.mark.parametrize("throttle", sorted(THROTTLES))
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_a_throttled_commit_is_a_503_not_kept_so_the_retry_acts_once(desk: Desk, spec: RouteSpec,
+                                                                     throttle: str) -> None:
+    prepared = desk.prepare(spec.name)
+    headers = key(desk)
+    order_id = order_of(desk, prepared)
+    before = None if spec.name == "record_order" else desk.stored(order_id)  # record_order makes the order
+    with DynamoCalls() as calls:
+        throttled = calls.fail("TransactWriteItems", times=1, **THROTTLES[throttle])
+        busy = desk.send(prepared, headers=headers)
+    assert_busy(busy)
+    assert len(throttled) == 1 and len(calls.of("TransactWriteItems")) == 1
+    if before is None:
+        assert_error(desk.api.get(f"/seller/orders/{order_id}", desk.seller_token("S1")), 404, "ORDER_NOT_FOUND")
+    else:
+        assert desk.stored(order_id) == before
+
+    retry = desk.send(prepared, headers=headers)
+    assert retry.status_code == spec.status and not replayed(retry), retry.json
+    after = desk.stored(order_id)
+    assert len(after["history"]) == (0 if before is None else len(before["history"])) + 1  # acted once
+    again = desk.send(prepared, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (spec.status, retry.body, True)
+    assert desk.stored(order_id) == after
+
+
+@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+def test_a_throttled_put_of_an_answer_that_changed_nothing_is_a_503_not_kept(desk: Desk, spec: RouteSpec) -> None:
+    """Repeated once acted, every route answers without a state change (an error, or a 200 that changes
+    nothing); such an answer is kept by a conditional put of its own, and a throttled put keeps nothing."""
+    prepared = desk.prepare(spec.name)
+    assert desk.send(prepared).status_code == spec.status
+    repeat = desk.send(prepared)  # the answer to a repeat, without a key
+    assert repeat.status_code < 500 and not replayed(repeat), repeat.json
+    order_id = order_of(desk, prepared)
+    after = desk.stored(order_id)
+    headers = key(desk)
+    idempotency_table = config.table_name("IDEMPOTENCY_TABLE")
+    with DynamoCalls() as calls:
+        throttled = calls.fail("PutItem", "ThrottlingException", times=1,
+                               when=lambda call: call.params.get("TableName") == idempotency_table)
+        busy = desk.send(prepared, headers=headers)
+    assert_busy(busy)
+    assert len(throttled) == 1 and calls.of("TransactWriteItems") == []
+
+    retry = desk.send(prepared, headers=headers)
+    assert (retry.status_code, retry.body, replayed(retry)) == (repeat.status_code, repeat.body, False)
+    again = desk.send(prepared, headers=headers)
+    assert (again.status_code, again.body, replayed(again)) == (repeat.status_code, repeat.body, True)
+    assert desk.stored(order_id) == after

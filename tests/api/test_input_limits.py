@@ -3,6 +3,8 @@ quantities, exact enums, no numbers as strings, bounded Idempotency-Key; each re
 nothing, and each limit's edge accepted."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -54,35 +56,32 @@ def test_the_size_limit_comes_before_the_media_type(desk: Desk):
 # --- comments --------------------------------------------------------------------------------------------------
 
 
-def _comment_routes(desk: Desk) -> dict[str, tuple[str, str, dict]]:
-    """route -> (path, token, body without comment), each ready to succeed."""
+def _comment_routes(desk: Desk) -> dict[str, Callable[[str], Any]]:
+    """route -> the call sending a comment, otherwise ready to succeed."""
     order_id = desk.order()
     _, cancel_id = desk.pending()
+    to_cancel = desk.order()
     return {
-        "buyer request": (f"/buyer/orders/{order_id}/cancellation-requests", desk.buyer_token("B1"),
-                          {"reason": "OTHER"}),
-        "reject": (f"/seller/cancellations/{cancel_id}/reject", desk.seller_token("S1"),
-                   {"reason": "AGREED_WITH_BUYER"}),
-        "seller cancel": (f"/seller/orders/{desk.order()}/cancel", desk.seller_token("S1"),
-                          {"reason": "WRONG_PRICE"}),
+        "buyer request": lambda comment: desk.request_cancellation(order_id, "OTHER", comment=comment),
+        "reject": lambda comment: desk.reject(cancel_id, "AGREED_WITH_BUYER", comment=comment),
+        "seller cancel": lambda comment: desk.seller_cancel(to_cancel, "WRONG_PRICE", comment=comment),
     }
 
 
 @pytest.mark.parametrize("route", ["buyer request", "reject", "seller cancel"])
 def test_comment_of_500_characters_is_accepted_and_501_refused(desk: Desk, route: str):
-    path, token, body = _comment_routes(desk)[route]
-    error = assert_error(desk.api.post(path, token, {**body, "comment": "x" * 501}), 400, "INVALID_FIELD")
+    send = _comment_routes(desk)[route]
+    error = assert_error(send("x" * 501), 400, "INVALID_FIELD")
     assert error["details"]["path"] == "$.comment"
     # Characters, not bytes: 500 four-byte characters (2000 bytes) are within the limit.
-    accepted = desk.api.post(path, token, {**body, "comment": "\U0001f4e6" * 500})
+    accepted = send("\U0001f4e6" * 500)
     assert accepted.status_code in (200, 201), accepted.json
     stored = accepted.json.get("reject_comment") or accepted.json["comment"]
     assert stored == "\U0001f4e6" * 500
 
 
 def test_a_comment_of_501_multibyte_characters_is_refused(desk: Desk):
-    path, token, body = _comment_routes(desk)["seller cancel"]
-    assert_error(desk.api.post(path, token, {**body, "comment": "é" * 501}), 400, "INVALID_FIELD")
+    assert_error(_comment_routes(desk)["seller cancel"]("é" * 501), 400, "INVALID_FIELD")
 
 
 # --- ids -------------------------------------------------------------------------------------------------------
@@ -95,11 +94,9 @@ UNSAFE_IDS = ["", "O 1", "O#1", "O/1", "O.1", "O~1", "O1\n", "O1\r\n", "\nO1", "
 def test_body_ids_of_64_safe_characters_are_accepted_and_65_refused(desk: Desk, field: str):
     ok_id = desk.uid("L").ljust(64, "x")
     assert len(ok_id) == 64
-    body = desk.order_body(**{"order_id" if field == "order_id" else field.split("_")[0]: ok_id})
-    assert desk.api.post("/platform/orders", desk.platform, body).status_code == 201
+    assert desk.record_order(desk.order_body(**{field: ok_id})).status_code == 201
     long_id = desk.uid("L").ljust(65, "x")
-    body = desk.order_body(**{"order_id" if field == "order_id" else field.split("_")[0]: long_id})
-    error = assert_error(desk.api.post("/platform/orders", desk.platform, body), 400, "INVALID_FIELD")
+    error = assert_error(desk.record_order(desk.order_body(**{field: long_id})), 400, "INVALID_FIELD")
     assert error["details"]["path"] == f"$.{field}"
 
 
@@ -112,16 +109,16 @@ def test_body_ids_outside_the_safe_alphabet_are_refused(desk: Desk, field: str, 
     else:
         body[field] = value
     with desk.writes() as writes:
-        error = assert_error(desk.api.post("/platform/orders", desk.platform, body), 400, "INVALID_FIELD")
+        error = assert_error(desk.record_order(body), 400, "INVALID_FIELD")
     assert error["details"]["path"] == ("$.items[0].sku" if field == "sku" else f"$.{field}")
     assert writes == []
 
 
 @pytest.mark.parametrize("value", [*UNSAFE_IDS, "T" * 65], ids=repr)
 def test_tracking_numbers_follow_the_id_rules(desk: Desk, value: str):
-    path = f"/seller/orders/{desk.order()}/ship"
-    assert_error(desk.api.post(path, desk.seller_token("S1"), {"tracking_number": value}), 400, "INVALID_FIELD")
-    assert desk.api.post(path, desk.seller_token("S1"), {"tracking_number": "T" * 64}).status_code == 200
+    order_id = desk.order()
+    assert_error(desk.ship(order_id, value), 400, "INVALID_FIELD")
+    assert desk.ship(order_id, "T" * 64).status_code == 200
 
 
 @pytest.mark.parametrize("segment", ["O%201", "O%2F1", "O%231", "O%00", "%C3%961", "O.1", "O~1", "O%0A",
@@ -138,7 +135,7 @@ def test_path_ids_outside_the_safe_alphabet_or_over_64_are_400(desk: Desk, templ
 
 
 def test_a_path_id_of_64_characters_is_looked_up(desk: Desk):
-    assert_error(desk.api.get(f"/seller/orders/{'O' * 64}", desk.seller_token("S1")), 404, "ORDER_NOT_FOUND")
+    assert_error(desk.detail("O" * 64), 404, "ORDER_NOT_FOUND")
 
 
 # --- items and amounts -----------------------------------------------------------------------------------------
@@ -157,7 +154,7 @@ def _items(count: int, **item) -> list[dict]:
 ], ids=["1-item", "100-items", "0-items", "101-items", "qty-10000", "qty-10001", "qty-0", "qty-negative",
         "qty-2^64", "qty-10^30", "price-0", "price-10^15", "price-over-10^15", "price-negative"])
 def test_item_counts_quantities_and_prices_are_bounded(desk: Desk, items: list, accepted: bool):
-    response = desk.api.post("/platform/orders", desk.platform, {**desk.order_body(), "items": items})
+    response = desk.record_order(desk.order_body(items=items))
     if accepted:
         assert response.status_code == 201, response.json
         assert response.json["total"]["amount"] == sum(i["quantity"] * i["unit_price"] for i in items)
@@ -167,7 +164,7 @@ def test_item_counts_quantities_and_prices_are_bounded(desk: Desk, items: list, 
 
 @pytest.mark.parametrize("currency", ["idr", "ID", "IDRX", "IDR\n", "I1R", "", fullwidth("IDR")], ids=repr)
 def test_currency_is_three_capital_letters(desk: Desk, currency: str):
-    response = desk.api.post("/platform/orders", desk.platform, {**desk.order_body(), "currency": currency})
+    response = desk.record_order(desk.order_body(currency=currency))
     error = assert_error(response, 400, "INVALID_FIELD")
     assert error["details"]["path"] == "$.currency"
 
@@ -179,7 +176,7 @@ def test_currency_is_three_capital_letters(desk: Desk, currency: str):
 def test_numbers_must_be_json_integers(desk: Desk, field: str, value):
     body = desk.order_body()
     body["items"][0][field] = value
-    error = assert_error(desk.api.post("/platform/orders", desk.platform, body), 400, "INVALID_FIELD")
+    error = assert_error(desk.record_order(body), 400, "INVALID_FIELD")
     assert error["details"]["path"] == f"$.items[0].{field}"
 
 
@@ -190,20 +187,19 @@ def test_numbers_must_be_json_integers(desk: Desk, field: str, value):
                                    "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
                                    "2026-11-23T08:00:00.000000000000000000000000000Z", "", "2026-11-24T09:00:00Z"])
 def test_unreadable_or_future_times_are_400(desk: Desk, value: str):
-    error = assert_error(desk.api.post("/platform/orders", desk.platform, {**desk.order_body(), "placed_at": value}),
-                         400)
+    error = assert_error(desk.record_order(desk.order_body(placed_at=value)), 400)
     assert error["code"] == "INVALID_FIELD" and error["details"]["path"] == "$.placed_at"
 
 
 def test_an_old_order_is_stored_so_that_it_reads_back(desk: Desk):
     """A year before 1000 once stored as '1-01-01T...' and broke every page of the seller's order list."""
     shop = desk.uid("SHOP")
-    body = {**desk.order_body(seller=shop, status="UNPAID"), "placed_at": "0001-01-01T00:00:00Z"}
-    recorded = desk.api.post("/platform/orders", desk.platform, body)
+    body = desk.order_body(seller_id=shop, status="UNPAID", placed_at="0001-01-01T00:00:00Z")
+    recorded = desk.record_order(body)
     assert recorded.status_code == 201 and recorded.json["placed_at"] == "0001-01-01T00:00:00Z"
     seller = desk.seller_token(shop)
-    assert desk.api.get(f"/seller/orders/{body['order_id']}", seller).json["placed_at"] == "0001-01-01T00:00:00Z"
-    assert [o["order_id"] for o in desk.api.get("/seller/orders", seller).json["items"]] == [body["order_id"]]
+    assert desk.detail(body["order_id"], token=seller).json["placed_at"] == "0001-01-01T00:00:00Z"
+    assert [o["order_id"] for o in desk.orders(token=seller).json["items"]] == [body["order_id"]]
 
 
 # --- enums -----------------------------------------------------------------------------------------------------
@@ -212,15 +208,14 @@ def test_an_old_order_is_stored_so_that_it_reads_back(desk: Desk):
 @pytest.mark.parametrize("reason", ["out_of_stock", "Out_Of_Stock", " OUT_OF_STOCK", "OUT_OF_STOCK ", "OUT-OF-STOCK",
                                     "OUT_OF_STOCK\n", fullwidth("OUT_OF_STOCK"), ""], ids=repr)
 def test_enum_values_are_exact_and_case_sensitive(desk: Desk, reason: str):
-    path = f"/seller/orders/{desk.order()}/cancel"
-    assert_error(desk.api.post(path, desk.seller_token("S1"), {"reason": reason}), 400, "UNKNOWN_ENUM_VALUE")
-    assert desk.api.post(path, desk.seller_token("S1"), {"reason": "OUT_OF_STOCK"}).status_code == 201
+    order_id = desk.order()
+    assert_error(desk.seller_cancel(order_id, reason), 400, "UNKNOWN_ENUM_VALUE")
+    assert desk.seller_cancel(order_id, "OUT_OF_STOCK").status_code == 201
 
 
 @pytest.mark.parametrize("status", ["unpaid", "Unpaid", "AWAITING_SHIPMENT ", "PAID"], ids=repr)
 def test_order_status_on_record_is_exact(desk: Desk, status: str):
-    assert_error(desk.api.post("/platform/orders", desk.platform, {**desk.order_body(), "status": status}), 400,
-                 "UNKNOWN_ENUM_VALUE")
+    assert_error(desk.record_order({**desk.order_body(), "status": status}), 400, "UNKNOWN_ENUM_VALUE")
 
 
 @pytest.mark.parametrize("query", ["tab=ALL", "tab=To_Ship", "tab=to_ship%20", "status=requested",
@@ -240,8 +235,7 @@ def test_query_enums_are_exact(desk: Desk, query: str):
     {"reason": "OUT_OF_STOCK", "extra": None},
 ], ids=repr)
 def test_unknown_fields_are_refused_even_when_harmless(desk: Desk, body: dict):
-    path = f"/seller/orders/{desk.order()}/cancel"
-    assert_error(desk.api.post(path, desk.seller_token("S1"), body), 400, "UNKNOWN_FIELD")
+    assert_error(desk.seller_cancel(desk.order(), **body), 400, "UNKNOWN_FIELD")
 
 
 def test_a_cursor_over_2048_characters_is_refused(desk: Desk):
@@ -254,9 +248,9 @@ def test_a_cursor_over_2048_characters_is_refused(desk: Desk):
     ("del\x7f", False), ("ключ-идемпотентности", True), ("00000000-0000-4000-8000-000000000000", True),
 ], ids=["255", "256", "empty", "tab", "bell", "del", "cyrillic", "uuid"])
 def test_idempotency_key_is_1_to_255_printable_characters(desk: Desk, key: str, accepted: bool):
-    path = f"/seller/orders/{desk.order()}/arrange-shipment"
+    order_id = desk.order()
     with desk.writes() as writes:
-        response = desk.api.post(path, desk.seller_token("S1"), headers={"Idempotency-Key": key})
+        response = desk.arrange(order_id, headers={"Idempotency-Key": key})
     if accepted:
         assert response.status_code == 200, response.json
     else:

@@ -1,7 +1,7 @@
 """`GET /openapi.json` is a valid OpenAPI 3.1 document that is true to the code: the same routes (both ways),
 bearer security exactly where a role is required, request schemas that accept what the app accepts and refuse
 what it refuses, and response schemas that every answer the app gives matches (each answer that passes through
-`sec_support.CheckedApi`, in every suite that uses it, is validated against this document)."""
+`tests.support.desk.CheckedApi`, in every suite that uses it, is validated against this document)."""
 
 import inspect
 import re
@@ -126,9 +126,8 @@ def test_request_schemas_accept_what_the_app_accepts_and_refuse_what_it_refuses(
 def test_documented_limits_are_the_ones_enforced(desk: Desk, served: dict):
     limit = next(p for p in operations(served)[("GET", "/seller/orders")]["parameters"] if p["name"] == "limit")
     assert (limit["schema"]["minimum"], limit["schema"]["maximum"], limit["schema"]["default"]) == (1, 100, 20)
-    seller = desk.seller_token("S1")
-    assert desk.api.get("/seller/orders?limit=100", seller).status_code == 200
-    assert desk.api.get("/seller/orders?limit=101", seller).status_code == 400
+    assert desk.orders("limit=100").status_code == 200
+    assert desk.orders("limit=101").status_code == 400
     key = next(p for p in operations(served)[("POST", "/seller/orders/{order_id}/cancel")]["parameters"]
                if p["name"] == "Idempotency-Key")
     assert key["schema"]["maxLength"] == 255
@@ -145,21 +144,20 @@ def test_each_routes_answer_matches_its_documented_schema(desk: Desk, spec):
         assert schema == {"$ref": f"#/components/schemas/{spec.response.__name__}"}
 
 
-def test_richer_answers_match_too(desk: Desk):
-    """Answers with every optional part filled: history, handover warning, cancellations, pages with cursors."""
+def test_answers_with_every_optional_part_filled_match_the_document(desk: Desk):
+    """History, handover warning, cancellations, pages with cursors."""
     seller = desk.seller_token("S1")
     order_id, cancel_id = desk.pending()
     desk.pending()
-    assert desk.api.post(f"/seller/cancellations/{cancel_id}/reject", seller,
-                         {"reason": "PRODUCT_PACKED", "comment": "packed"}).status_code == 200
+    assert desk.reject(cancel_id, "PRODUCT_PACKED", comment="packed").status_code == 200
     _, auto_id = desk.auto_approved()
-    desk.api.post(f"/seller/cancellations/{auto_id}/acknowledge", seller)
+    desk.acknowledge(auto_id)
     for path in (f"/seller/orders/{order_id}", "/seller/orders?limit=1", "/seller/cancellations?limit=1",
                  "/seller/orders?filter=cancellation&limit=1", f"/seller/cancellations/{auto_id}",
                  "/seller/metrics/sfcr", "/seller/action-needed"):
         response = desk.api.get(path, seller)  # CheckedApi validates against the document
         assert response.status_code == 200
-    assert desk.api.get(f"/buyer/orders/{order_id}", desk.buyer_token("B1")).json["cancellations"]
+    assert desk.buyer_order(order_id).json["cancellations"]
 
 
 def test_the_oracle_itself_catches_a_mismatch():

@@ -49,7 +49,7 @@ def shop_with_orders(desk: Desk, count: int) -> tuple[str, str, list[str]]:
     shop = desk.uid("SHOP")
     minutes = list(range(count))
     random.Random(count).shuffle(minutes)
-    placed = {desk.order(seller=shop, placed_ago=timedelta(hours=3, minutes=m)): m for m in minutes}
+    placed = {desk.order(seller_id=shop, placed_ago=timedelta(hours=3, minutes=m)): m for m in minutes}
     return shop, desk.seller_token(shop), sorted(placed, key=placed.get)
 
 
@@ -63,7 +63,9 @@ def test_orders_walk_page_by_page_newest_first(desk: Desk):
     assert flat(pages) == newest_first
 
 
-@pytest.mark.parametrize(("limit", "sizes"), [(3, [3, 3]), (6, [6]), (1, [1] * 6), (100, [6]), (5, [5, 1])])
+@pytest.mark.parametrize(("limit", "sizes"), [(3, [3, 3]), (6, [6]), (1, [1] * 6), (100, [6]), (5, [5, 1])],
+                         ids=["limit 3: two full pages", "limit 6: one exactly full page", "limit 1: six pages",
+                              "limit 100: one page of six", "limit 5: a full page and one"])
 def test_the_last_page_has_no_cursor_and_no_phantom_page_follows(desk: Desk, limit: int, sizes: list[int]):
     _, token, newest_first = shop_with_orders(desk, 6)
     pages = walk(desk, "/seller/orders", token, limit)
@@ -79,13 +81,13 @@ def test_queries_here_stop_like_dynamodb_on_an_exactly_full_page(desk: Desk):
 
 
 def test_an_empty_list_is_one_page_without_a_cursor(desk: Desk):
-    response = desk.api.get("/seller/orders?limit=1", desk.seller_token(desk.uid("SHOP")))
+    response = desk.orders("limit=1", token=desk.seller_token(desk.uid("SHOP")))
     assert response.json == {"items": [], "next_cursor": None}
 
 
 def test_the_default_page_is_20(desk: Desk):
     _, token, newest_first = shop_with_orders(desk, 21)
-    first = desk.api.get("/seller/orders", token).json
+    first = desk.orders(token=token).json
     assert [o["order_id"] for o in first["items"]] == newest_first[:20] and first["next_cursor"]
 
 
@@ -95,23 +97,22 @@ def test_each_tab_and_the_cancellation_filter_paginate_their_own_orders(desk: De
     at = iter(range(1, 100))
 
     def order(**kwargs) -> str:
-        return desk.order(seller=shop, placed_ago=timedelta(hours=3, minutes=next(at)), **kwargs)
+        return desk.order(seller_id=shop, placed_ago=timedelta(hours=3, minutes=next(at)), **kwargs)
 
     unpaid = [order(status="UNPAID") for _ in range(2)]
     to_ship = [order() for _ in range(2)]
     collecting = order()
-    assert desk.api.post(f"/seller/orders/{collecting}/arrange-shipment", seller).status_code == 200
+    assert desk.arrange(collecting, token=seller).status_code == 200
     shipped = [order() for _ in range(2)]
     for order_id in shipped:
-        assert desk.api.post(f"/seller/orders/{order_id}/ship", seller, {"tracking_number": "T1"}).status_code == 200
-    assert desk.api.post(f"/platform/orders/{shipped[1]}/delivery", desk.platform).status_code == 200
+        assert desk.ship(order_id, "T1", token=seller).status_code == 200
+    assert desk.deliver(shipped[1]).status_code == 200
     pending = order()
-    desk.request(pending)
+    desk.request_cancellation(pending, expect=201)
     auto = order(status="UNPAID")
-    auto_cancel_id = desk.request(auto)["cancel_id"]
+    auto_cancel_id = desk.request_cancellation(auto, expect=201).json["cancel_id"]
     seller_cancelled = order()
-    assert desk.api.post(f"/seller/orders/{seller_cancelled}/cancel", seller,
-                         {"reason": "OUT_OF_STOCK"}).status_code == 201
+    assert desk.seller_cancel(seller_cancelled, "OUT_OF_STOCK", token=seller).status_code == 201
 
     placed_order = [*unpaid, *to_ship, collecting, *shipped, pending, auto, seller_cancelled]  # oldest last
     expected = {
@@ -127,7 +128,7 @@ def test_each_tab_and_the_cancellation_filter_paginate_their_own_orders(desk: De
     assert flat(walk(desk, "/seller/orders?filter=cancellation", seller, 1)) == [pending, auto]
 
     # Acknowledged, the auto-approved cancellation leaves the filter.
-    assert desk.api.post(f"/seller/cancellations/{auto_cancel_id}/acknowledge", seller).status_code == 200
+    assert desk.acknowledge(auto_cancel_id, token=seller).status_code == 200
     assert flat(walk(desk, "/seller/orders?filter=cancellation", seller, 1)) == [pending]
 
 
@@ -135,24 +136,24 @@ def test_requested_cancellations_come_earliest_deadline_first_and_the_rest_newes
     shop = desk.uid("SHOP")
     seller = desk.seller_token(shop)
     # Orders placed in one order, requests made in another: the lists must follow the requests' times.
-    orders = [desk.order(seller=shop, placed_ago=timedelta(hours=3, minutes=m)) for m in range(5)]
+    orders = [desk.order(seller_id=shop, placed_ago=timedelta(hours=3, minutes=m)) for m in range(5)]
     requested_order = [orders[3], orders[0], orders[4], orders[1], orders[2]]
     cancel_ids = []
     for order_id in requested_order:
-        cancel_ids.append(desk.request(order_id)["cancel_id"])
+        cancel_ids.append(desk.request_cancellation(order_id, expect=201).json["cancel_id"])
         desk.clock.shift(timedelta(minutes=10))
 
     pages = walk(desk, "/seller/cancellations?status=REQUESTED", seller, 2, key="cancel_id")
     assert [len(page) for page in pages] == [2, 2, 1]
     assert flat(pages) == cancel_ids  # earliest respond_by first
-    listed = desk.api.get("/seller/cancellations?status=REQUESTED&limit=5", seller).json["items"]
+    listed = desk.cancellations("status=REQUESTED&limit=5", token=seller).json["items"]
     assert [c["respond_by"] for c in listed] == sorted(c["respond_by"] for c in listed)
     assert flat(walk(desk, "/seller/cancellations", seller, 2, key="cancel_id")) == cancel_ids[::-1]
 
     # Approved in yet another order: APPROVED lists by when each was approved, newest first.
     approval_order = [cancel_ids[2], cancel_ids[0], cancel_ids[4]]
     for cancel_id in approval_order:
-        assert desk.api.post(f"/seller/cancellations/{cancel_id}/approve", seller).status_code == 200
+        assert desk.approve(cancel_id, token=seller).status_code == 200
         desk.clock.shift(timedelta(minutes=1))
     assert flat(walk(desk, "/seller/cancellations?status=APPROVED", seller, 2, key="cancel_id")) == \
         approval_order[::-1]
@@ -164,17 +165,17 @@ def test_requested_cancellations_come_earliest_deadline_first_and_the_rest_newes
 
 def test_the_page_size_may_change_along_the_walk(desk: Desk):
     _, token, newest_first = shop_with_orders(desk, 6)
-    first = desk.api.get("/seller/orders?limit=2", token).json
-    rest = desk.api.get(f"/seller/orders?limit=10&cursor={first['next_cursor']}", token).json
+    first = desk.orders("limit=2", token=token).json
+    rest = desk.orders(f"limit=10&cursor={first['next_cursor']}", token=token).json
     assert [o["order_id"] for o in first["items"] + rest["items"]] == newest_first
     assert rest["next_cursor"] is None
 
 
 def test_an_order_recorded_mid_walk_neither_repeats_nor_shifts_the_pages(desk: Desk):
     shop, token, newest_first = shop_with_orders(desk, 4)
-    first = desk.api.get("/seller/orders?limit=2", token).json
-    newer = desk.order(seller=shop)  # newest of all: it sorts before the cursor
-    rest = desk.api.get(f"/seller/orders?limit=2&cursor={first['next_cursor']}", token).json
+    first = desk.orders("limit=2", token=token).json
+    newer = desk.order(seller_id=shop)  # newest of all: it sorts before the cursor
+    rest = desk.orders(f"limit=2&cursor={first['next_cursor']}", token=token).json
     seen = [o["order_id"] for o in first["items"] + rest["items"]]
     assert seen == newest_first and newer not in seen
 
@@ -253,7 +254,7 @@ def test_a_cursor_is_bound_to_its_caller(desk: Desk):
 def test_a_cursor_replayed_on_another_query_is_400(desk: Desk, source: str, elsewhere: str):
     shop = desk.uid("SHOP")
     for _ in range(3):
-        desk.pending(shop)
+        desk.pending(seller_id=shop)
     token = desk.seller_token(shop)
     separator = "&" if "?" in source else "?"
     cursor = desk.api.get(f"{source}{separator}limit=1", token).json["next_cursor"]

@@ -14,7 +14,7 @@ from chalice import Chalice
 from chalicelib import config
 from chalicelib.api import docs_page, routing
 from chalicelib.api.auth import jwt_authorizer
-from chalicelib.api.routing import REGISTRY
+from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import utc_now
 from devtools import tokens
 from tests.support.desk import (
@@ -36,6 +36,8 @@ ROLES = ("platform", "seller", "buyer")
 SERVER_FIELDS = ("status", "seller_id", "buyer_id", "fault", "respond_by", "initiator", "counts_toward_sfcr",
                  "auto_approve_cause", "resolved_by", "resolved_at", "acknowledged_at", "cancel_id", "order_id",
                  "version", "requested_at", "paid_at", "reject_reason")
+# Names a caller might use to claim to be someone else, in a query or a body.
+IDENTITY_NAMES = ("seller_id", "buyer_id", "sub", "role", "user_id", "shop_id")
 OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value != "platform"]
 
 
@@ -176,11 +178,11 @@ def test_skew_boundary_is_sixty_seconds(desk: Desk):
     now = int(utc_now().timestamp())
     late = tokens.mint("seller", "user-S1", seller_id="S1", ttl_seconds=3600, now=now - 3600 - 59)
     too_late = tokens.mint("seller", "user-S1", seller_id="S1", ttl_seconds=3600, now=now - 3600 - 61)
-    assert desk.api.get("/seller/action-needed", late).status_code == 200
-    assert_error(desk.api.get("/seller/action-needed", too_late), 401, "TOKEN_EXPIRED")
+    assert desk.counts(token=late).status_code == 200
+    assert_error(desk.counts(token=too_late), 401, "TOKEN_EXPIRED")
     desk.clock.shift(timedelta(seconds=-2))  # the same token, seen two seconds earlier, is inside the skew
     try:
-        assert desk.api.get("/seller/action-needed", too_late).status_code == 200
+        assert desk.counts(token=too_late).status_code == 200
     finally:
         desk.clock.shift(timedelta(seconds=2))
 
@@ -244,27 +246,27 @@ def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk:
 
 def test_seller_lists_and_counts_hold_only_the_callers_shop(desk: Desk):
     shop, empty = desk.uid("SHOP"), desk.uid("SHOP")
-    desk.pending(shop, "B1")
-    desk.auto_approved(shop, "B1")
-    desk.order(seller=shop)
+    desk.pending(seller_id=shop, buyer_id="B1")
+    desk.auto_approved(seller_id=shop, buyer_id="B1")
+    desk.order(seller_id=shop)
     own, other = desk.seller_token(shop), desk.seller_token(empty)
-    assert desk.api.get("/seller/action-needed", own).json["cancellation"]["total"] == 2
-    assert desk.api.get("/seller/action-needed", other).json["cancellation"] == {
+    assert desk.counts(token=own).json["cancellation"]["total"] == 2
+    assert desk.counts(token=other).json["cancellation"] == {
         "total": 0, "cancellation_requested": 0, "auto_approved": 0}
     for path in ("/seller/orders", "/seller/orders?filter=cancellation", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED"):
         assert desk.api.get(path, own).json["items"], path
         assert desk.api.get(path, other).json == {"items": [], "next_cursor": None}, path
-    assert desk.api.get("/seller/metrics/sfcr", own).json["orders"] == 3
-    assert desk.api.get("/seller/metrics/sfcr", other).json["orders"] == 0
+    assert desk.sfcr(token=own).json["orders"] == 3
+    assert desk.sfcr(token=other).json["orders"] == 0
 
 
 def test_a_buyer_sees_only_its_own_orders(desk: Desk):
-    mine = desk.order(buyer="B1")
-    assert desk.api.get(f"/buyer/orders/{mine}", desk.buyer_token("B1")).status_code == 200
-    assert_error(desk.api.get(f"/buyer/orders/{mine}", desk.buyer_token("B2")), 404, "ORDER_NOT_FOUND")
+    mine = desk.order(buyer_id="B1")
+    assert desk.buyer_order(mine, token=desk.buyer_token("B1")).status_code == 200
+    assert_error(desk.buyer_order(mine, token=desk.buyer_token("B2")), 404, "ORDER_NOT_FOUND")
     # The seller of the order is not its buyer either.
-    assert_error(desk.api.get(f"/buyer/orders/{mine}", desk.seller_token("S1")), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.buyer_order(mine, token=desk.seller_token("S1")), 403, "ROLE_NOT_ALLOWED")
 
 
 # --- bodies cannot set what the server decides -------------------------------------------------------------
@@ -274,15 +276,16 @@ def _mass_assignment_cases() -> list[tuple]:
     cases = []
     for spec in POST_ROUTES:
         known = set(spec.body.__struct_fields__) if spec.body else set()
-        cases += [pytest.param(spec, field, id=f"{spec.name}-{field}") for field in SERVER_FIELDS
-                  if field not in known]
+        cases += [pytest.param(spec, field, id=f"{spec.name}-{field}")
+                  for field in dict.fromkeys(SERVER_FIELDS + IDENTITY_NAMES) if field not in known]
     return cases
 
 
 @pytest.mark.parametrize(("spec", "field"), _mass_assignment_cases())
 def test_server_decided_field_in_body_is_refused_never_applied(desk: Desk, spec, field: str):
     prepared = prepared_once(desk, spec.name)
-    value = {"version": 99, "counts_toward_sfcr": False}.get(field, "S2" if field.endswith("_id") else "APPROVED")
+    value = {"version": 99, "counts_toward_sfcr": False, "role": "platform", "sub": "user-S2"}.get(
+        field, "S2" if field.endswith("_id") else "APPROVED")
     with desk.writes() as writes:
         error = assert_error(desk.send(prepared, body={**(prepared.body or {}), field: value}), 400,
                              "UNKNOWN_FIELD")
@@ -293,17 +296,16 @@ def test_server_decided_field_in_body_is_refused_never_applied(desk: Desk, spec,
 def test_line_items_cannot_smuggle_fields_either(desk: Desk):
     body = desk.order_body()
     body["items"][0]["seller_id"] = "S2"
-    error = assert_error(desk.api.post("/platform/orders", desk.platform, body), 400, "UNKNOWN_FIELD")
+    error = assert_error(desk.record_order(body), 400, "UNKNOWN_FIELD")
     assert error["details"]["path"] == "$.items[0]"
 
 
 def test_buyer_request_takes_deadline_and_fault_from_the_rules_not_the_body(desk: Desk):
     order_id = desk.order()
-    path = f"/buyer/orders/{order_id}/cancellation-requests"
+    buyer = desk.buyer_token("B1")
     for extra in ({"respond_by": "2099-01-01T00:00:00Z"}, {"fault": "SELLER"}, {"status": "AUTO_APPROVED"}):
-        assert_error(desk.api.post(path, desk.buyer_token("B1"), {"reason": "CHANGED_MIND", **extra}), 400,
-                     "UNKNOWN_FIELD")
-    created = desk.api.post(path, desk.buyer_token("B1"), {"reason": "CHANGED_MIND"}).json
+        assert_error(desk.request_cancellation(order_id, "CHANGED_MIND", token=buyer, **extra), 400, "UNKNOWN_FIELD")
+    created = desk.request_cancellation(order_id, "CHANGED_MIND", token=buyer).json
     assert (created["status"], created["fault"], created["initiator"]) == ("REQUESTED", "BUYER", "BUYER")
     assert created["respond_by"] == "2026-11-25T09:00:00Z"  # requested_at + 48 h, from the policy
 
@@ -311,45 +313,106 @@ def test_buyer_request_takes_deadline_and_fault_from_the_rules_not_the_body(desk
 # --- identity from the token only -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/seller/action-needed", "/seller/orders", "/seller/cancellations",
-                                  "/seller/metrics/sfcr"])
-def test_seller_id_in_the_query_is_refused(desk: Desk, path: str):
-    error = assert_error(desk.api.get(f"{path}?seller_id=S1", desk.seller_token("S2")), 400, "UNKNOWN_PARAMETER")
-    assert "seller_id" not in error.get("details", {}).get("allowed", [])
+def _posing_as(name: str, seller: str, buyer: str, role: str) -> str:
+    """A value for identity parameter `name` that names the party (seller, buyer) of `role`."""
+    party = buyer if role == "buyer" else seller
+    return {"seller_id": seller, "buyer_id": buyer, "sub": f"user-{party}", "user_id": f"user-{party}",
+            "shop_id": seller, "role": "platform"}[name]
+
+
+def _with_query(path: str, name: str, value: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{name}={value}"
+
+
+_parties: dict[str, tuple[Prepared, tuple[str, str], tuple[str, str]]] = {}
+
+
+def parties(desk: Desk, spec: RouteSpec, *, fresh: bool) -> tuple[Prepared, tuple[str, str], tuple[str, str]]:
+    """The owner's request, the owner (seller, buyer) and a stranger, both new to the desk. A read route's is
+    made once (reading changes nothing) and the owner gets a pending request for its lists and counts to leak."""
+    if fresh or spec.name not in _parties:
+        owner, stranger = (desk.uid("SHOP"), desk.uid("BUYER")), (desk.uid("SHOP"), desk.uid("BUYER"))
+        prepared = desk.prepare(spec.name, seller=owner[0], buyer=owner[1])
+        if not fresh:
+            desk.pending(seller_id=owner[0], buyer_id=owner[1])
+        _parties[spec.name] = prepared, owner, stranger
+    return _parties[spec.name]
+
+
+IDENTITY_QUERIES = [pytest.param(spec, name, id=f"{spec.name}-{name}") for spec in ROLE_ROUTES
+                    for name in IDENTITY_NAMES]
+
+
+@pytest.mark.parametrize(("spec", "name"), IDENTITY_QUERIES)
+def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: RouteSpec, name: str) -> None:
+    """Every gated route, each identity-looking query parameter: a GET refuses one it does not declare (400
+    UNKNOWN_PARAMETER) and answers one it declares as if it were absent; a POST acts, or refuses to, exactly
+    as the token says. Tried both ways: a stranger naming the owner, the owner naming the stranger."""
+    role = spec.role.value
+    prepared, owner, stranger = parties(desk, spec, fresh=spec.method == "POST")
+    stranger_token = desk.token_for(role, *stranger) if role != "platform" else None
+    if spec.method == "GET":
+        declared = {param.name for param in spec.query}
+        for token, named in ((stranger_token, owner), (prepared.token, stranger)):
+            plain = desk.send(prepared, token)
+            spoofed = desk.api.get(_with_query(prepared.path, name, _posing_as(name, *named, role)), token)
+            if name in declared:
+                assert (spoofed.status_code, spoofed.json) == (plain.status_code, plain.json)
+            else:
+                error = assert_error(spoofed, 400, "UNKNOWN_PARAMETER")
+                assert name not in error["details"]["allowed"]
+        return
+
+    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path)
+    if stranger_token is not None:
+        before = desk.stored(order_id)
+        with desk.writes() as writes:
+            spoofed = desk.api.post(_with_query(prepared.path, name, _posing_as(name, *owner, role)),
+                                    stranger_token, prepared.body)
+        error = assert_error(spoofed, 400 if spoofed.status_code == 400 else 404)
+        assert error["code"] in {"UNKNOWN_PARAMETER", "ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND"}, error
+        assert (writes, desk.stored(order_id)) == ([], before)
+    acted = desk.api.post(_with_query(prepared.path, name, _posing_as(name, *stranger, role)), prepared.token,
+                          prepared.body)
+    if acted.status_code == 400:
+        assert_error(acted, 400, "UNKNOWN_PARAMETER")
+        return
+    assert acted.status_code == spec.status, acted.json
+    stored = desk.stored(order_id)["order"]
+    assert (stored["seller_id"]["S"], stored["buyer_id"]["S"]) == owner
 
 
 def test_identity_headers_and_shared_subjects_do_not_change_the_shop(desk: Desk):
     shop = desk.uid("SHOP")
-    desk.pending(shop, "B1")
+    desk.pending(seller_id=shop, buyer_id="B1")
     stranger = desk.uid("SHOP")
     spoofing = {"X-Seller-Id": shop, "X-Amz-Seller": shop, "X-Forwarded-User": f"user-{shop}"}
     response = desk.api.get("/seller/orders", desk.seller_token(stranger), headers=spoofing)
     assert response.json == {"items": [], "next_cursor": None}
     # Same subject as the shop's own user, another seller_id claim: the claim decides, not the subject.
     same_sub = desk.seller_token(stranger, sub=f"user-{shop}")
-    assert desk.api.get("/seller/orders", same_sub).json["items"] == []
-    assert desk.api.get("/seller/action-needed", same_sub).json["cancellation"]["total"] == 0
+    assert desk.orders(token=same_sub).json["items"] == []
+    assert desk.counts(token=same_sub).json["cancellation"]["total"] == 0
 
 
 def test_a_buyer_token_with_a_seller_id_claim_is_still_only_a_buyer(desk: Desk):
-    order_id, cancel_id = desk.pending("S1", "B1")
+    order_id, cancel_id = desk.pending(seller_id="S1", buyer_id="B1")
     hybrid = tokens.mint("buyer", "user-hybrid", buyer_id="B2", seller_id="S1", ttl_seconds=3600)
-    assert_error(desk.api.get(f"/seller/orders/{order_id}", hybrid), 403, "ROLE_NOT_ALLOWED")
-    assert_error(desk.api.post(f"/seller/cancellations/{cancel_id}/approve", hybrid), 403, "ROLE_NOT_ALLOWED")
-    assert_error(desk.api.get(f"/buyer/orders/{order_id}", hybrid), 404, "ORDER_NOT_FOUND")
+    assert_error(desk.detail(order_id, token=hybrid), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.approve(cancel_id, token=hybrid), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.buyer_order(order_id, token=hybrid), 404, "ORDER_NOT_FOUND")
     platform_with_ids = tokens.mint("platform", "order-source", seller_id="S1", buyer_id="B1", ttl_seconds=3600)
-    assert_error(desk.api.get(f"/seller/orders/{order_id}", platform_with_ids), 403, "ROLE_NOT_ALLOWED")
+    assert_error(desk.detail(order_id, token=platform_with_ids), 403, "ROLE_NOT_ALLOWED")
 
 
 def test_a_seller_cannot_act_for_another_by_naming_it_in_the_body(desk: Desk):
-    order_id = desk.order(seller="S1")
+    order_id = desk.order(seller_id="S1")
     before = desk.stored(order_id)
     with desk.writes() as writes:
-        response = desk.api.post(f"/seller/orders/{order_id}/cancel", desk.seller_token("S2"),
-                                 {"reason": "OUT_OF_STOCK", "seller_id": "S1"})
+        response = desk.seller_cancel(order_id, "OUT_OF_STOCK", token=desk.seller_token("S2"), seller_id="S1")
         assert_error(response, 400, "UNKNOWN_FIELD")
-        assert_error(desk.api.post(f"/seller/orders/{order_id}/cancel", desk.seller_token("S2"),
-                                   {"reason": "OUT_OF_STOCK"}), 404, "ORDER_NOT_FOUND")
+        assert_error(desk.seller_cancel(order_id, "OUT_OF_STOCK", token=desk.seller_token("S2")), 404,
+                     "ORDER_NOT_FOUND")
     assert (writes, desk.stored(order_id)) == ([], before)
 
 

@@ -5,10 +5,11 @@ reference model of product.md written here, independently of chalicelib's domain
 Each example starts on empty tables and a clock frozen at START. After every step, through the API: every
 order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts
 and SFCR of every seller against a recount, and, for each order the step acted on, its cancellations (at most
-one pending; CANCELLED iff exactly one accepted) and its history (one entry per change); a cancelled or
-completed order, and a resolved cancellation, never change once seen. At the end of each example the same
-holds for every order and cancellation, the tabs, Cancellation filter, deadline queue and buyer's view agree,
-and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of examples for a longer run.
+one pending; CANCELLED iff exactly one accepted), its history (one entry per change) and its handover
+warning; a cancelled or completed order, and a resolved cancellation, never change once seen. At the end of
+each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
+and buyer's view agree, and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
+examples for a longer run.
 """
 
 import os
@@ -39,6 +40,7 @@ from chalicelib.jobs import expiry
 from chalicelib.store import models
 from tests.support.api import START, Api, Tokens
 from tests.support.races import assert_store_consistent
+from tests.support.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("LIFECYCLE_MODEL_EXAMPLES", "30"))
@@ -71,6 +73,7 @@ SELLER_REASONS = {
 SELLERS = {"S1": "seller", "S2": "other_seller"}
 BUYERS = {"B1": "buyer", "B2": "other_buyer"}
 NO_HANDOVER = "You don't need to hand over this order to logistics."
+ANSWER_FIRST = "The buyer asked to cancel this order: answer the request before handing it to logistics."
 
 
 def iso(instant: datetime) -> str:
@@ -141,6 +144,17 @@ class Model:
         due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.respond_by <= self.now]
         for c in due:
             self.close(c, "AUTO_APPROVED", "CANCELLED", cause="SELLER_RESPONSE_TIMEOUT")
+
+    def handover(self, order: MOrder) -> dict[str, Any]:
+        """Whether the parcel goes to logistics: once paid and before it ships, unless a request waits for the
+        seller's answer; a cancelled order says it must not go."""
+        if order.status == "CANCELLED":
+            return {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+        if order.status in PAID_UNSHIPPED:
+            if order.pending:
+                return {"hand_over_to_logistics": False, "warning": ANSWER_FIRST}
+            return {"hand_over_to_logistics": True, "warning": None}
+        return {"hand_over_to_logistics": False, "warning": None}  # not paid yet, or already shipped
 
     def action_needed(self, seller: str) -> tuple[int, int]:
         mine = [c for c in self.cancels.values() if c.seller == seller]
@@ -230,6 +244,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self._client = Client(app, stage_name="test", project_dir=str(ROOT))
         self.api = Api(self._client.__enter__())
         self.tok = Tokens()
+        self.shop = Shop(self.api, self.tok)
         self.model = Model(START)
         self.finals: dict[str, Any] = {}  # what each final cancellation and cancelled order first looked like
 
@@ -255,11 +270,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def token(self, party: str) -> str:
         return getattr(self.tok, {**SELLERS, **BUYERS, "platform": "platform"}[party])
 
-    def post(self, path: str, party: str, body: dict | None = None, expect: int | None = None):
+    def counted(self, response: Any) -> Any:
+        """A state-changing call's answer, counted for the run's summary."""
         RUNS["calls"] += 1
-        response = self.api.post(path, self.token(party), body)
-        if expect is not None:
-            assert response.status_code == expect, (path, body, response.status_code, response.json)
         return response
 
     def order(self, i: int, aim: bool, suits=lambda order: True) -> MOrder:
@@ -304,7 +317,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             paid_at = placed_at if paid_when_placed else m.now  # the platform defaults paid_at to now
             if paid_when_placed:
                 body["paid_at"] = iso(placed_at)
-        self.post("/platform/orders", "platform", body, expect=201)
+        self.counted(self.shop.record_order(body, expect=201))
         order = MOrder(order_id, seller, buyer, status, placed_at, paid_at, body)
         order.history.append((iso(placed_at), status))
         m.orders[order_id] = order
@@ -323,7 +336,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if resend:
             order = list(self.model.orders.values())[-1]
             body = order.body if resend == "same" else {**order.body, "currency": "USD"}
-            response = self.post("/platform/orders", "platform", body, expect=200 if resend == "same" else 409)
+            response = self.counted(self.shop.record_order(body, expect=200 if resend == "same" else 409))
             if resend == "same":
                 assert response.json["status"] == order.status
 
@@ -336,7 +349,8 @@ class LifecycleMachine(RuleBasedStateMachine):
                          "completion": ("DELIVERED", "COMPLETED")}[event]
         order = self.order(i, aim, lambda o: o.status == before)
         ok = order.status == before
-        self.post(f"/platform/orders/{order.order_id}/{event}", "platform", expect=200 if ok else 409)
+        send = {"payment": self.shop.pay, "delivery": self.shop.deliver, "completion": self.shop.complete}[event]
+        self.counted(send(order.order_id, expect=200 if ok else 409))
         if ok:
             if event == "payment":
                 order.paid_at = self.model.now
@@ -349,21 +363,22 @@ class LifecycleMachine(RuleBasedStateMachine):
     def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool):
         m = self.model
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending and o.may_request)
-        body = {"reason": reason, **({"comment": "please"} if comment else {})}
-        path = f"/buyer/orders/{order.order_id}/cancellation-requests"
+        def ask(expect: int) -> Any:
+            return self.counted(self.shop.request_cancellation(
+                order.order_id, reason, token=self.token(order.buyer), expect=expect,
+                **({"comment": "please"} if comment else {})))
+
         if reason == "OTHER" and not comment:
-            self.post(path, order.buyer, body, expect=400)
+            ask(400)
         elif order.status not in UNSHIPPED or order.pending or not order.may_request:
-            self.post(path, order.buyer, body, expect=409)
+            ask(409)
         elif order.status == "UNPAID" or m.now < order.paid_at + GRACE:
             cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
-            c = self.new_cancellation(order, self.post(path, order.buyer, body, expect=201), "AUTO_APPROVED",
-                                      cause=cause)
+            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", cause=cause)
             order.cancelled_by = c.cancel_id
             m.change(order, "CANCELLED")
         else:
-            c = self.new_cancellation(order, self.post(path, order.buyer, body, expect=201), "REQUESTED",
-                                      respond_by=m.now + WINDOW)
+            c = self.new_cancellation(order, ask(201), "REQUESTED", respond_by=m.now + WINDOW)
             order.pending = c.cancel_id
             m.change(order)
 
@@ -379,16 +394,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         ok = m.answerable(c)
         if answer == "withdraw":
             buyer = m.orders[c.order_id].buyer
-            self.post(f"/buyer/cancellations/{c.cancel_id}/withdraw", buyer, expect=200 if ok else 409)
+            self.counted(self.shop.withdraw(c.cancel_id, token=self.token(buyer), expect=200 if ok else 409))
             if ok:
                 m.close(c, "WITHDRAWN")
         elif answer == "approve":
-            self.post(f"/seller/cancellations/{c.cancel_id}/approve", c.seller, expect=200 if ok else 409)
+            self.counted(self.shop.approve(c.cancel_id, token=self.token(c.seller), expect=200 if ok else 409))
             if ok:
                 m.close(c, "APPROVED", "CANCELLED")
         else:
             expect = 400 if reason == "ORDER_SHIPPED" else 200 if ok else 409
-            self.post(f"/seller/cancellations/{c.cancel_id}/reject", c.seller, {"reason": reason}, expect=expect)
+            self.counted(self.shop.reject(c.cancel_id, reason, token=self.token(c.seller), expect=expect))
             if expect == 200:
                 m.close(c, "REJECTED", reject_reason=reason)
                 m.orders[c.order_id].may_request = False
@@ -398,7 +413,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         """Acknowledging an auto-approval clears it from the count; again: 200, no change."""
         c = self.cancellation(j, aim, lambda c: c.status == "AUTO_APPROVED" and not c.acknowledged)
         ok = c.status == "AUTO_APPROVED"
-        response = self.post(f"/seller/cancellations/{c.cancel_id}/acknowledge", c.seller, expect=200 if ok else 409)
+        response = self.counted(self.shop.acknowledge(c.cancel_id, token=self.token(c.seller),
+                                                      expect=200 if ok else 409))
         if ok:
             assert response.json["acknowledged_at"] is not None
             if not c.acknowledged:
@@ -411,16 +427,19 @@ class LifecycleMachine(RuleBasedStateMachine):
         m = self.model
         allowed, counts = SELLER_REASONS[reason]
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending)
-        path = f"/seller/orders/{order.order_id}/cancel"
+        def cancel(expect: int) -> Any:
+            return self.counted(self.shop.seller_cancel(order.order_id, reason, token=self.token(order.seller),
+                                                        expect=expect))
+
         if order.status not in UNSHIPPED or order.pending:
-            self.post(path, order.seller, {"reason": reason}, expect=409)
+            cancel(409)
         elif order.status not in allowed:
-            response = self.post(path, order.seller, {"reason": reason}, expect=400)
+            response = cancel(400)
             assert response.json["error"]["code"] == "REASON_NOT_ALLOWED"
             valid = [r for r, (statuses, _) in SELLER_REASONS.items() if order.status in statuses]
             assert sorted(response.json["error"]["details"]["allowed"]) == sorted(valid)
         else:
-            response = self.post(path, order.seller, {"reason": reason}, expect=201)
+            response = cancel(201)
             c = self.new_cancellation(order, response, "SELLER_CANCELLED", counts_sfcr=counts)
             assert response.json["counts_toward_sfcr"] is counts
             order.cancelled_by = c.cancel_id
@@ -434,14 +453,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         if arrange_first:
             order = self.order(i, aim, lambda o: o.status == "AWAITING_SHIPMENT")
             ok = order.status == "AWAITING_SHIPMENT" and not m.overdue(order)
-            self.post(f"/seller/orders/{order.order_id}/arrange-shipment", order.seller, expect=200 if ok else 409)
+            self.counted(self.shop.arrange(order.order_id, token=self.token(order.seller), expect=200 if ok else 409))
             if ok:
                 m.change(order, "AWAITING_COLLECTION")
             return
         order = self.order(i, aim, lambda o: o.status in PAID_UNSHIPPED)
         ok = order.status in PAID_UNSHIPPED and not m.overdue(order)
-        self.post(f"/seller/orders/{order.order_id}/ship", order.seller, {"tracking_number": "TRK-1"},
-                  expect=200 if ok else 409)
+        self.counted(self.shop.ship(order.order_id, "TRK-1", token=self.token(order.seller),
+                                    expect=200 if ok else 409))
         if ok:
             if order.pending:  # rule 6: shipping rejects the pending request
                 c = m.cancels[order.pending]
@@ -475,6 +494,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         if target > m.now:
             self.clock.move_to(target)
             m.now = target
+            # What the seller sees of an order with a pending request must not drift as its deadline nears.
+            m.touched.update(o.order_id for o in m.orders.values() if o.pending)
         for _ in range(job_runs):
             RUNS["calls"] += 1
             expiry.run(m.now)
@@ -611,8 +632,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert len(pending) <= 1 and got["pending_cancel_id"] == (pending[0] if pending else None)
         assert len(accepted) <= 1 and got["cancel_id"] == (accepted[0] if accepted else None)
         assert (got["status"] == "CANCELLED") == bool(accepted), order.order_id
-        if got["status"] == "CANCELLED":
-            assert got["handover"] == {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+        assert got["handover"] == self.model.handover(order), (order.order_id, order.status, order.pending)
 
     def check_counters(self, seller: str) -> None:
         counts = self.api.get("/seller/action-needed", self.token(seller)).json["cancellation"]

@@ -1,7 +1,8 @@
 """End to end: `scripts/package.sh` builds the stack and cfn-lint passes; then the stack itself is read.
 
 Packaging takes seconds (`chalice package` caches the dependencies it downloads in .chalice/deployments/),
-so it runs here as well as in CI's `make package`.
+so it runs here as well as in CI's `make package`. The `package` fixture (tests/infra/conftest.py) builds it
+once per session.
 """
 
 import copy
@@ -27,17 +28,6 @@ RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Chalice's logical ids for the app's functions.
 FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,
              policies.EXPIRY: template.EXPIRY_FUNCTION}
-
-
-@pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    build = tmp_path_factory.mktemp("build")
-    env = {**os.environ, "BUILD_DIR": str(build), "BIN": str(Path(sys.executable).parent)}
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        env.pop(name, None)  # the script must bring its own dummy credentials
-    done = subprocess.run(["scripts/package.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return build / "package"
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +123,7 @@ def test_every_function_has_a_log_group_with_retention(stack):
         assert function["DependsOn"] == [group_name]
 
 
-def test_the_schedule_and_its_failure_destination(transformed):
+def test_the_job_runs_every_five_minutes_and_its_failures_go_to_its_queue(transformed):
     resources = transformed["Resources"]
     rules = of_type(resources, "AWS::Events::Rule")
     assert [r["Properties"]["ScheduleExpression"] for r in rules.values()] == ["rate(5 minutes)"]

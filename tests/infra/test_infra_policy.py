@@ -15,7 +15,6 @@ from chalicelib.store import reads
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
-from tests.support.builders import paid_order_past_grace, request_cancel
 from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
 
@@ -106,21 +105,21 @@ def _show(grant: Grant) -> str:
 # --- every access path, once ---------------------------------------------------------------------------
 
 
-def test_the_policies_grant_exactly_what_the_code_calls(api, tok, clock, monkeypatch, dynamodb_calls):
-    seller = tok.seller
-    paid_order_past_grace(api, tok, clock, "IAM-1")
-    created = request_cancel(api, tok, "IAM-1", token=None)
+def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch, dynamodb_calls):
+    seller = shop.seller_token()
+    shop.paid("IAM-1")
+    created = shop.request_cancellation("IAM-1")
     assert created.status_code == 201, created.json
     cancel_id = created.json["cancel_id"]
     for path in ("/seller/action-needed", "/seller/orders", "/seller/orders?tab=to_ship",
                  "/seller/orders?filter=cancellation", "/seller/orders/IAM-1", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED", f"/seller/cancellations/{cancel_id}",
                  "/seller/metrics/sfcr", "/buyer/orders/IAM-1"):
-        answer = api.get(path, seller if path.startswith("/seller") else tok.buyer)
+        answer = shop.api.get(path, seller if path.startswith("/seller") else shop.buyer_token())
         assert answer.status_code == 200, (path, answer.json)
     # An error answer is kept for its Idempotency-Key (a put of its own), then replayed.
     for replayed in ("", "true"):
-        missing = api.post("/seller/cancellations/cxl_missing/approve", seller, headers={"Idempotency-Key": "k-1"})
+        missing = shop.approve("cxl_missing", headers={"Idempotency-Key": "k-1"})
         assert missing.status_code == 404
         assert missing.headers.get("Idempotent-Replayed", "") == replayed
 

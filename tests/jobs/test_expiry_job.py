@@ -1,6 +1,6 @@
 """The expiry job: what it resolves, and how it behaves under races, throttling, crashes and a running clock.
 
-Faults are injected at the DynamoDB client (tests/dynamo_calls.py answers chosen calls with an error instead
+Faults are injected at the DynamoDB client (tests/support/dynamo_calls.py answers chosen calls with an error instead
 of sending them), the backoff sleeps into a list instead of waiting, and the Lambda's remaining time is a
 function of how much work has been done, so every test is deterministic and fast.
 """
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from bench.seed import seed_pending
 from chalicelib import obs
@@ -20,8 +21,8 @@ from chalicelib.jobs import expiry
 from chalicelib.service import executor
 from chalicelib.store import reads
 from chalicelib.store.models import DUE_SHARDS, HistoryItem
-from tests.support.builders import paid_order_past_grace, record, request_cancel
 from tests.support.dynamo_calls import Call, DynamoCalls, ok
+from tests.support.shop import Shop
 
 WINDOW = timedelta(hours=48)
 THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
@@ -49,27 +50,25 @@ class Sleeps(list):
         self.append(seconds)
 
 
-def pending(api, tok, clock, count: int, *, seller_tokens=None) -> list[str]:
-    """`count` requests waiting for their sellers, all made at the current time."""
+def pending(shop: Shop, clock: time_machine.Traveller, count: int, *, sellers: tuple[str, ...] = ("S1",)) -> list[str]:
+    """`count` requests waiting for their sellers (taking turns among `sellers`), all made at the current time."""
     cancel_ids = []
-    sellers = seller_tokens or [("S1", tok.seller)]
     for n in range(count):
-        seller_id, _ = sellers[n % len(sellers)]
-        paid_order_past_grace(api, tok, clock, f"O{n}", seller_id=seller_id)
+        shop.paid(f"O{n}", seller_id=sellers[n % len(sellers)])
     clock.shift(timedelta(minutes=1))
     for n in range(count):
-        created = request_cancel(api, tok, f"O{n}")
+        created = shop.request_cancellation(f"O{n}")
         assert created.json["status"] == "REQUESTED", created.json
         cancel_ids.append(created.json["cancel_id"])
     return cancel_ids
 
 
-def cancellation(api, tok, cancel_id: str, token=None) -> dict:
-    return api.get(f"/seller/cancellations/{cancel_id}", token or tok.seller).json
+def status(shop: Shop, cancel_id: str, seller_id: str = "S1") -> str:
+    return shop.cancellation(cancel_id, token=shop.seller_token(seller_id)).json["status"]
 
 
-def counts(api, token) -> tuple[int, int]:
-    c = api.get("/seller/action-needed", token).json["cancellation"]
+def counts(shop: Shop, seller_id: str = "S1") -> tuple[int, int]:
+    c = shop.counts(token=shop.seller_token(seller_id)).json["cancellation"]
     return c["cancellation_requested"], c["auto_approved"]
 
 
@@ -86,51 +85,50 @@ def auto_approvals(order_id: str) -> int:
 # --- what it does -------------------------------------------------------------------------------------
 
 
-def test_due_requests_are_auto_approved_with_the_timeout_cause(api, tok, clock, events):
-    due = pending(api, tok, clock, 2)
+def test_due_requests_are_auto_approved_with_the_timeout_cause(shop, clock, events):
+    due = pending(shop, clock, 2)
     clock.shift(timedelta(hours=1))
-    record(api, tok, "LATE")
+    shop.order("LATE")
     clock.shift(timedelta(hours=2))
-    later = request_cancel(api, tok, "LATE").json["cancel_id"]
+    later = shop.request_cancellation("LATE").json["cancel_id"]
     clock.shift(WINDOW - timedelta(hours=3))  # the first two are due now, the later one in three hours
-    assert counts(api, tok.seller) == (3, 0)
+    assert counts(shop) == (3, 0)
 
     report = expiry.run(utc_now())
 
     assert (report.due_seen, report.auto_approved, report.skipped, report.failed) == (2, 2, 0, 0)
     for cancel_id in due:
-        c = cancellation(api, tok, cancel_id)
+        c = shop.cancellation(cancel_id).json
         assert (c["status"], c["auto_approve_cause"], c["resolved_by"]) == (
             "AUTO_APPROVED", "SELLER_RESPONSE_TIMEOUT", "SYSTEM")
         assert c["resolved_at"] == iso(utc_now())
-        order = api.get(f"/seller/orders/{c['order_id']}", tok.seller).json
+        order = shop.detail(c["order_id"]).json
         assert order["status"] == "CANCELLED"
         assert order["handover"]["hand_over_to_logistics"] is False
         assert order["history"][-1]["action"] == "CANCELLATION_AUTO_APPROVED"
         assert order["history"][-1]["actor"] == "SYSTEM"
-    assert cancellation(api, tok, later)["status"] == "REQUESTED"
-    assert counts(api, tok.seller) == (1, 2)  # requested moved to auto-approved in the same transactions
+    assert status(shop, later) == "REQUESTED"
+    assert counts(shop) == (1, 2)  # requested moved to auto-approved in the same transactions
     assert [e for e in events if e["event"] == "expiry.run"][-1]["auto_approved"] == 2
 
 
-def test_a_request_is_due_at_its_deadline_not_a_second_before(api, tok, clock):
-    (cancel_id,) = pending(api, tok, clock, 1)
+def test_a_request_is_due_at_its_deadline_not_a_second_before(shop, clock):
+    (cancel_id,) = pending(shop, clock, 1)
     respond_by = utc_now() + WINDOW
     assert expiry.run(respond_by - timedelta(seconds=1)).due_seen == 0
     assert expiry.run(respond_by).auto_approved == 1
-    assert cancellation(api, tok, cancel_id)["status"] == "AUTO_APPROVED"
+    assert status(shop, cancel_id) == "AUTO_APPROVED"
 
 
-def test_requests_of_many_sellers_are_resolved_and_each_sellers_counters_move(api, tok, clock):
-    sellers = [("S1", tok.seller), ("S2", tok.other_seller)]
-    cancel_ids = pending(api, tok, clock, 6, seller_tokens=sellers)
+def test_requests_of_many_sellers_are_resolved_and_each_sellers_counters_move(shop, clock):
+    sellers = ("S1", "S2")
+    cancel_ids = pending(shop, clock, 6, sellers=sellers)
     clock.shift(WINDOW)
     report = expiry.run(utc_now(), concurrency=4)
     assert report.auto_approved == 6
-    assert counts(api, tok.seller) == (0, 3)
-    assert counts(api, tok.other_seller) == (0, 3)
-    statuses = {cancellation(api, tok, c, token)["status"]
-                for n, c in enumerate(cancel_ids) for token in [sellers[n % 2][1]]}
+    assert counts(shop) == (0, 3)
+    assert counts(shop, "S2") == (0, 3)
+    statuses = {status(shop, c, sellers[n % 2]) for n, c in enumerate(cancel_ids)}
     assert statuses == {"AUTO_APPROVED"}
 
 
@@ -163,17 +161,17 @@ def test_one_sellers_transactions_never_overlap(dynamodb, clock):
 # --- a seller's answer racing the job -----------------------------------------------------------------
 
 
-def test_request_answered_after_the_query_is_skipped_without_a_write(api, tok, clock, events, monkeypatch):
+def test_request_answered_after_the_query_is_skipped_without_a_write(shop, clock, events, monkeypatch):
     """The seller approved a second before the deadline, after the job's Query listed the request as due
     (its index read is eventually consistent, or its clock a little ahead): the job reads the order,
     sees the request closed, and leaves it alone."""
-    answered, untouched = pending(api, tok, clock, 2)
+    answered, untouched = pending(shop, clock, 2)
     deadline = utc_now() + WINDOW
     clock.shift(WINDOW - timedelta(seconds=1))
     original = reads.get_orders
 
     def seller_answers_first(order_ids):
-        assert api.post(f"/seller/cancellations/{answered}/approve", tok.seller).status_code == 200
+        assert shop.approve(answered).status_code == 200
         monkeypatch.setattr(reads, "get_orders", original)
         return original(order_ids)
 
@@ -183,17 +181,17 @@ def test_request_answered_after_the_query_is_skipped_without_a_write(api, tok, c
 
     assert (report.due_seen, report.auto_approved, report.skipped) == (2, 1, 1)
     assert transactions_for(calls, answered) == []
-    assert cancellation(api, tok, answered)["status"] == "APPROVED"
-    assert cancellation(api, tok, untouched)["status"] == "AUTO_APPROVED"
+    assert status(shop, answered) == "APPROVED"
+    assert status(shop, untouched) == "AUTO_APPROVED"
     skipped = [e for e in events if e["event"] == "expiry.skipped"]
     assert [(e["cancel_id"], e["code"]) for e in skipped] == [(answered, "CANCELLATION_NOT_DUE")]
-    assert counts(api, tok.seller) == (0, 1)
+    assert counts(shop) == (0, 1)
 
 
-def test_request_answered_before_the_jobs_transaction_is_skipped(api, tok, clock, events, monkeypatch):
+def test_request_answered_before_the_jobs_transaction_is_skipped(shop, clock, events, monkeypatch):
     """The seller's approval commits between the job's reads and its transaction: the transaction's
     condition fails, the job reads both items afresh, sees the request answered, and skips it."""
-    (cancel_id,) = pending(api, tok, clock, 1)
+    (cancel_id,) = pending(shop, clock, 1)
     deadline = utc_now() + WINDOW
     clock.shift(WINDOW - timedelta(seconds=1))
     original = executor.commit
@@ -202,7 +200,7 @@ def test_request_answered_before_the_jobs_transaction_is_skipped(api, tok, clock
     def seller_commits_first(change, **kwargs):
         if not answered and change.cancellation and change.cancellation.auto_approve_cause:
             answered.append(1)
-            assert api.post(f"/seller/cancellations/{cancel_id}/approve", tok.seller).status_code == 200
+            assert shop.approve(cancel_id).status_code == 200
         return original(change, **kwargs)
 
     monkeypatch.setattr(executor, "commit", seller_commits_first)
@@ -211,18 +209,18 @@ def test_request_answered_before_the_jobs_transaction_is_skipped(api, tok, clock
 
     assert (report.auto_approved, report.skipped) == (0, 1)
     assert [call.error for call in transactions_for(calls, cancel_id)] == ["TransactionCanceledException"]
-    assert cancellation(api, tok, cancel_id)["status"] == "APPROVED"
+    assert status(shop, cancel_id) == "APPROVED"
     assert [e["code"] for e in events if e["event"] == "expiry.skipped"] == ["CANCELLATION_NOT_DUE"]
-    assert counts(api, tok.seller) == (0, 0)
+    assert counts(shop) == (0, 0)
     assert auto_approvals("O0") == 0
 
 
 # --- throttling and conflicts -------------------------------------------------------------------------
 
 
-def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_proceed(api, tok, clock, monkeypatch):
-    sellers = [("S1", tok.seller), ("S2", tok.other_seller)]
-    cancel_ids = pending(api, tok, clock, 8, seller_tokens=sellers)
+def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_proceed(shop, clock, monkeypatch):
+    sellers = ("S1", "S2")
+    cancel_ids = pending(shop, clock, 8, sellers=sellers)
     clock.shift(WINDOW)
     throttled_twice, throttled_once, conflicted = cancel_ids[:3]
     sleeps, pauses = Sleeps(), Sleeps()
@@ -248,13 +246,12 @@ def test_throttling_and_conflicts_are_retried_with_backoff_while_the_rest_procee
     assert len(job_waits) == report.retries
     assert sum(0.025 <= s < 0.075 for s in job_waits) >= 2 and sum(0.05 <= s < 0.15 for s in job_waits) >= 1
     assert all(0 < s < 0.15 for s in [*sleeps, *pauses])
-    assert {cancellation(api, tok, c, sellers[n % 2][1])["status"] for n, c in enumerate(cancel_ids)} == {
-        "AUTO_APPROVED"}
-    assert counts(api, tok.seller) == (0, 4) and counts(api, tok.other_seller) == (0, 4)
+    assert {status(shop, c, sellers[n % 2]) for n, c in enumerate(cancel_ids)} == {"AUTO_APPROVED"}
+    assert counts(shop) == (0, 4) and counts(shop, "S2") == (0, 4)
 
 
-def test_a_request_contended_past_every_attempt_is_left_pending(api, tok, clock, monkeypatch, events):
-    stuck, other = pending(api, tok, clock, 2)
+def test_a_request_contended_past_every_attempt_is_left_pending(shop, clock, monkeypatch, events):
+    stuck, other = pending(shop, clock, 2)
     clock.shift(WINDOW)
     monkeypatch.setattr(executor, "pause", Sleeps(), raising=False)
     with DynamoCalls() as calls:
@@ -264,12 +261,12 @@ def test_a_request_contended_past_every_attempt_is_left_pending(api, tok, clock,
         report = expiry.run(utc_now(), sleep=Sleeps())
     assert (report.auto_approved, report.skipped, report.failed) == (1, 0, 1)
     assert [e["cancel_id"] for e in events if e["event"] == "expiry.failed"] == [stuck]
-    assert cancellation(api, tok, stuck)["status"] == "REQUESTED"
-    assert cancellation(api, tok, other)["status"] == "AUTO_APPROVED"
+    assert status(shop, stuck) == "REQUESTED"
+    assert status(shop, other) == "AUTO_APPROVED"
 
 
-def test_a_request_still_throttled_after_every_retry_is_left_for_the_next_run(api, tok, clock, events):
-    stuck, _ = pending(api, tok, clock, 2)
+def test_a_request_still_throttled_after_every_retry_is_left_for_the_next_run(shop, clock, events):
+    stuck, _ = pending(shop, clock, 2)
     clock.shift(WINDOW)
     sleeps = Sleeps()
     with DynamoCalls() as calls:
@@ -282,17 +279,17 @@ def test_a_request_still_throttled_after_every_retry_is_left_for_the_next_run(ap
                for n, s in enumerate(sleeps))
     failed = [e for e in events if e["event"] == "expiry.failed"]
     assert [(e["cancel_id"], e["attempts"]) for e in failed] == [(stuck, expiry.RETRIES + 1)]
-    assert cancellation(api, tok, stuck)["status"] == "REQUESTED"
-    assert counts(api, tok.seller) == (1, 1)
+    assert status(shop, stuck) == "REQUESTED"
+    assert counts(shop) == (1, 1)
 
     again = expiry.run(utc_now(), sleep=sleeps)
     assert (again.due_seen, again.auto_approved) == (1, 1)
-    assert cancellation(api, tok, stuck)["status"] == "AUTO_APPROVED"
-    assert counts(api, tok.seller) == (0, 2)
+    assert status(shop, stuck) == "AUTO_APPROVED"
+    assert counts(shop) == (0, 2)
 
 
-def test_an_error_that_retrying_cannot_fix_is_not_retried(api, tok, clock):
-    (cancel_id,) = pending(api, tok, clock, 1)
+def test_an_error_that_retrying_cannot_fix_is_not_retried(shop, clock):
+    (cancel_id,) = pending(shop, clock, 1)
     clock.shift(WINDOW)
     sleeps = Sleeps()
     with DynamoCalls() as calls:
@@ -301,7 +298,7 @@ def test_an_error_that_retrying_cannot_fix_is_not_retried(api, tok, clock):
         report = expiry.run(utc_now(), sleep=sleeps)
     assert (report.failed, report.retries, sleeps) == (1, 0, [])
     assert len(calls.of("TransactWriteItems")) == 1
-    assert cancellation(api, tok, cancel_id)["status"] == "REQUESTED"
+    assert status(shop, cancel_id) == "REQUESTED"
 
 
 # --- crashes and the Lambda's clock -------------------------------------------------------------------
@@ -311,9 +308,9 @@ class Crash(Exception):
     """The Lambda's process dying mid-run."""
 
 
-@pytest.mark.parametrize("concurrency", [1, 4])
-def test_a_crash_after_some_requests_leaves_the_rest_for_the_next_run(api, tok, clock, events, concurrency):
-    cancel_ids = pending(api, tok, clock, 6, seller_tokens=[("S1", tok.seller)])
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["one worker", "four workers"])
+def test_a_crash_after_some_requests_leaves_the_rest_for_the_next_run(shop, clock, events, concurrency):
+    cancel_ids = pending(shop, clock, 6, sellers=("S1",))
     clock.shift(WINDOW)
     with DynamoCalls() as calls:
         def crash_on_the_fourth(call: Call):
@@ -325,22 +322,22 @@ def test_a_crash_after_some_requests_leaves_the_rest_for_the_next_run(api, tok, 
         with pytest.raises(Crash):
             expiry.run(utc_now(), concurrency=concurrency)
     assert any(e["event"] == "expiry.crashed" for e in events)
-    statuses = Counter(cancellation(api, tok, c)["status"] for c in cancel_ids)
+    statuses = Counter(status(shop, c) for c in cancel_ids)
     # One seller: its transactions run one at a time, so exactly the three before the crash went through.
     assert statuses == {"AUTO_APPROVED": 3, "REQUESTED": 3}
-    assert counts(api, tok.seller) == (3, 3)
+    assert counts(shop) == (3, 3)
 
     with DynamoCalls() as calls:
         report = expiry.run(utc_now(), concurrency=concurrency)
     assert (report.due_seen, report.auto_approved) == (3, 3)  # the resolved three are no longer read
     assert len(calls.of("TransactWriteItems")) == 3
-    assert {cancellation(api, tok, c)["status"] for c in cancel_ids} == {"AUTO_APPROVED"}
-    assert counts(api, tok.seller) == (0, 6)
+    assert {status(shop, c) for c in cancel_ids} == {"AUTO_APPROVED"}
+    assert counts(shop) == (0, 6)
     assert [auto_approvals(f"O{n}") for n in range(6)] == [1] * 6  # nothing done twice
 
 
-def test_the_job_stops_before_the_lambdas_time_runs_out_and_reports_what_is_left(api, tok, clock):
-    cancel_ids = pending(api, tok, clock, 5)
+def test_the_job_stops_before_the_lambdas_time_runs_out_and_reports_what_is_left(shop, clock):
+    cancel_ids = pending(shop, clock, 5)
     clock.shift(WINDOW)
     margin = 10_000
     with DynamoCalls() as calls:
@@ -352,15 +349,15 @@ def test_the_job_stops_before_the_lambdas_time_runs_out_and_reports_what_is_left
     assert report.stopped_early
     assert (report.due_seen, report.auto_approved, report.left) == (5, 3, 2)
     assert len(calls.of("TransactWriteItems")) == 3  # nothing started after the margin was reached
-    statuses = Counter(cancellation(api, tok, c)["status"] for c in cancel_ids)
+    statuses = Counter(status(shop, c) for c in cancel_ids)
     assert statuses == {"AUTO_APPROVED": 3, "REQUESTED": 2}
 
     rest = expiry.run(utc_now(), time_left_ms=lambda: 60_000)
     assert (rest.due_seen, rest.auto_approved, rest.stopped_early, rest.left, rest.unread) == (2, 2, False, 0, False)
 
 
-def test_with_no_time_left_the_job_reads_nothing(api, tok, clock):
-    pending(api, tok, clock, 2)
+def test_with_no_time_left_the_job_reads_nothing(shop, clock):
+    pending(shop, clock, 2)
     clock.shift(WINDOW)
     with DynamoCalls() as calls:
         report = expiry.run(utc_now(), time_left_ms=lambda: 9_999)
@@ -368,8 +365,8 @@ def test_with_no_time_left_the_job_reads_nothing(api, tok, clock):
     assert (report.stopped_early, report.due_seen, report.unread) == (True, 0, True)
 
 
-def test_retries_stop_when_time_runs_out(api, tok, clock):
-    (cancel_id,) = pending(api, tok, clock, 1)
+def test_retries_stop_when_time_runs_out(shop, clock):
+    (cancel_id,) = pending(shop, clock, 1)
     clock.shift(WINDOW)
     with DynamoCalls() as calls:
         calls.fail("TransactWriteItems", "ThrottlingException")
@@ -377,7 +374,7 @@ def test_retries_stop_when_time_runs_out(api, tok, clock):
                             time_left_ms=lambda: 20_000 if not calls.of("TransactWriteItems") else 5_000)
     assert (report.failed, report.retries) == (1, 0)
     assert len(calls.of("TransactWriteItems")) == 1
-    assert cancellation(api, tok, cancel_id)["status"] == "REQUESTED"
+    assert status(shop, cancel_id) == "REQUESTED"
 
 
 # --- more than a page ---------------------------------------------------------------------------------
@@ -402,7 +399,7 @@ def test_more_due_requests_than_one_query_page_are_all_handled(dynamodb, clock, 
     assert expiry.run(now).due_seen == 0
 
 
-def test_more_due_requests_than_one_page_of_100(dynamodb, clock):
+def test_more_due_requests_than_one_page_of_100_are_each_approved_once(dynamodb, clock):
     """130 due in one shard (a page of 100 and one of 30) among 140 pending, read from moto. moto copies
     every table a transaction touches, so here the job's transactions are answered by the test instead
     (the test above commits for real); each due request gets exactly one, approving it."""
@@ -424,41 +421,41 @@ def test_more_due_requests_than_one_page_of_100(dynamodb, clock):
 # --- the scheduled function ---------------------------------------------------------------------------
 
 
-def scheduled_event(api) -> dict:
-    return api.client.events.generate_cw_event(
+def scheduled_event(shop: Shop) -> dict:
+    return shop.api.client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={},
         resources=["arn:aws:events:us-east-1:123456789012:rule/expire_cancellation_requests"])
 
 
-def test_the_scheduled_function_runs_the_job(api, tok, clock, monkeypatch):
-    cancel_ids = pending(api, tok, clock, 2)
+def test_the_scheduled_function_runs_the_job(shop, clock, monkeypatch):
+    cancel_ids = pending(shop, clock, 2)
     clock.shift(WINDOW)
     # chalice.test gives the function a 3 s context; the default margin (10 s) would leave it no time at all.
     monkeypatch.setenv("EXPIRY_SAFETY_MARGIN_MS", "1000")
-    answer = api.client.lambda_.invoke("expire_cancellation_requests", scheduled_event(api))
+    answer = shop.api.client.lambda_.invoke("expire_cancellation_requests", scheduled_event(shop))
     assert answer.payload == {"due_seen": 2, "auto_approved": 2, "skipped": 0, "failed": 0, "retries": 0,
                               "stopped_early": False, "left": 0, "unread": False}
-    assert {cancellation(api, tok, c)["status"] for c in cancel_ids} == {"AUTO_APPROVED"}
+    assert {status(shop, c) for c in cancel_ids} == {"AUTO_APPROVED"}
 
 
-def test_running_twice_on_the_same_event_does_nothing_twice(api, tok, clock, monkeypatch):
-    pending(api, tok, clock, 3)
+def test_running_twice_on_the_same_event_does_nothing_twice(shop, clock, monkeypatch):
+    pending(shop, clock, 3)
     clock.shift(WINDOW)
     monkeypatch.setenv("EXPIRY_SAFETY_MARGIN_MS", "1000")
-    event = scheduled_event(api)
-    first = api.client.lambda_.invoke("expire_cancellation_requests", event).payload
+    event = scheduled_event(shop)
+    first = shop.api.client.lambda_.invoke("expire_cancellation_requests", event).payload
     with DynamoCalls() as calls:
-        second = api.client.lambda_.invoke("expire_cancellation_requests", event).payload
+        second = shop.api.client.lambda_.invoke("expire_cancellation_requests", event).payload
     assert (first["auto_approved"], second["due_seen"], second["auto_approved"]) == (3, 0, 0)
     assert calls.counts() == {"Query": DUE_SHARDS}  # it looked, found nothing due, wrote nothing
-    assert counts(api, tok.seller) == (0, 3)
+    assert counts(shop) == (0, 3)
     assert [auto_approvals(f"O{n}") for n in range(3)] == [1, 1, 1]
 
 
-def test_the_scheduled_function_with_too_little_time_stops_at_once(api, tok, clock):
-    pending(api, tok, clock, 1)
+def test_the_scheduled_function_with_too_little_time_stops_at_once(shop, clock):
+    pending(shop, clock, 1)
     clock.shift(WINDOW)
     # The default 10 s margin against chalice.test's 3 s Lambda: nothing may start.
-    answer = api.client.lambda_.invoke("expire_cancellation_requests", scheduled_event(api)).payload
+    answer = shop.api.client.lambda_.invoke("expire_cancellation_requests", scheduled_event(shop)).payload
     assert (answer["stopped_early"], answer["due_seen"], answer["unread"]) == (True, 0, True)
-    assert counts(api, tok.seller) == (1, 0)
+    assert counts(shop) == (1, 0)

@@ -1,8 +1,12 @@
 """The local runner, started in-process on a free port and driven over real HTTP on loopback."""
 
 import json
+import logging
 import os
+import re
 import shlex
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,8 +16,10 @@ from typing import Any
 import pytest
 import time_machine
 
+from chalicelib import obs
+from devtools import demo
 from devtools.run_local import LocalStack
-from tests.support.builders import order_body
+from tests.support.shop import order_body
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
@@ -126,11 +132,13 @@ def test_the_other_sellers_order_stays_apart(stack):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("with_token", [False, True])
+@pytest.mark.parametrize("with_token", [False, True], ids=["without a token", "with a token"])
 def test_an_unknown_route_is_404_route_not_found(stack, method, with_token):
     token = stack.tokens["seller"] if with_token else None
     reply = http(stack.base_url, method, "/no/such/route", token, body={} if method == "POST" else None)
     assert_error_shape(reply, 404, "ROUTE_NOT_FOUND")
+    assert "/openapi.json" in reply.json["error"]["message"]  # where the routes are listed
+    assert http(stack.base_url, "GET", "/openapi.json").status == 200
 
 
 def test_a_missing_token_is_401_in_the_error_shape(stack):
@@ -148,41 +156,135 @@ def test_the_banner_prints_working_tokens_and_curl_lines(stack):
         assert f"export {variable}={stack.tokens[role]}" in banner
     for example in stack.shop.examples:
         assert example.curl(stack.base_url) in banner
-    titles = " | ".join(example.title for example in stack.shop.examples)
-    for needed in ("Action Needed", "most urgent first", "Approve", "buyer asks", "cancels", "Ship"):
+    titles = " | ".join(example.title for example in stack.shop.examples).lower()
+    for needed in ("action needed", "most urgent first", "approve", "buyer asks", "cancels", "ships", "acknowledge"):
         assert needed in titles
 
 
-def test_the_printed_curl_lines_work_as_printed(stack):
-    """Runs each example exactly as its curl line says (method, URL, headers, body), in the printed order."""
-    variables = {f"${name}": stack.tokens[role] for role, name in
-                 (("seller", "SELLER_TOKEN"), ("buyer", "BUYER_TOKEN"), ("platform", "PLATFORM_TOKEN"))}
-    for example in stack.shop.examples:
-        words = shlex.split(example.curl(stack.base_url))
-        method = words[words.index("-X") + 1] if "-X" in words else "GET"
-        url = next(word for word in words if word.startswith("http://"))
-        headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
-        token = headers.pop("Authorization").removeprefix("Bearer ")
-        body = words[words.index("-d") + 1].encode() if "-d" in words else None
-        request = urllib.request.Request(url, method=method, data=body, headers=headers)
-        request.add_header("Authorization", f"Bearer {variables[token]}")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, payload = response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            status, payload = error.code, json.loads(error.read())
+# `NAME=$(<curl> | python3 -c '<program>') && <curl>`: a line that makes a request and acts on it at once.
+CAPTURED = re.compile(r"^(?P<name>\w+)=\$\((?P<first>curl .+?) \| (?P<reader>python3 -c '[^']+')\)"
+                      r" && (?P<then>curl .+)$")
+
+
+def printed_lines(banner: str) -> list[str]:
+    """The shell lines under "Then try:", as printed (comments left out)."""
+    tried = banner.split("\nThen try:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.strip() for line in tried.splitlines() if not line.strip().startswith("#")]
+
+
+def curl(line: str, variables: dict[str, str]) -> tuple[int, bytes]:
+    """What `curl -s [-X M] URL -H ... -d ...` sends, with $NAME expanded from `variables` as the shell would."""
+    words = [re.sub(r"\$(\w+)", lambda found: variables[found.group(1)], word) for word in shlex.split(line)]
+    assert words[:2] == ["curl", "-s"], line
+    method = words[words.index("-X") + 1] if "-X" in words else "GET"
+    url = next(word for word in words if word.startswith("http://"))
+    headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+    body = words[words.index("-d") + 1].encode() if "-d" in words else None
+    request = urllib.request.Request(url, method=method, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def run_printed(line: str, variables: dict[str, str]) -> tuple[int, Any]:
+    """One printed line, as a shell would run it; a captured value stays in `variables` for later lines."""
+    captured = CAPTURED.match(line)
+    if captured:
+        _, answer = curl(captured["first"], variables)
+        program = shlex.split(captured["reader"])[2]  # the printed python3 program, run on the answer
+        read = subprocess.run([sys.executable, "-c", program], input=answer, capture_output=True, timeout=30)
+        assert read.returncode == 0, (line, answer, read.stderr)
+        variables[captured["name"]] = read.stdout.decode().strip()
+        line = captured["then"]
+    status, answer = curl(line, variables)
+    return status, json.loads(answer)
+
+
+def replay_banner(local: LocalStack) -> list[tuple[demo.Example, Any]]:
+    """Runs every printed line in the printed order, in one "shell"; checks each answers what it should."""
+    lines = printed_lines(local.banner())
+    assert lines == [example.curl(local.base_url) for example in local.shop.examples]
+    variables = {name: local.tokens[role] for role, name in demo.TOKEN_VARIABLES.items()}
+    answers = []
+    for example, line in zip(local.shop.examples, lines, strict=True):
+        status, payload = run_printed(line, variables)
         assert status == example.expect, (example.title, payload)
+        answers.append((example, payload))
+    return answers
 
 
-def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch):
+def answer_to(answers: list[tuple[demo.Example, Any]], method: str, path_end: str) -> Any:
+    """The answer of the one printed line whose (last) request is `method` on a path ending in `path_end`."""
+    (payload,) = [payload for example, payload in answers
+                  if example.method == method and example.path.endswith(path_end)]
+    return payload
+
+
+@pytest.mark.parametrize(("window", "past_every_deadline"), [("172800", False), ("5", False), ("5", True)],
+                         ids=["2-day window", "5 s window", "5 s window, every demo deadline passed"])
+def test_the_printed_lines_work_as_printed_with_any_window(window, past_every_deadline):
+    """Each printed line, run as printed (the shell's quoting, variables and python3 reader included), answers
+    what its comment says, whenever it is run: with a short window the demo's own requests are auto-approved
+    seconds after the start, so a line must not depend on one of them still pending."""
+    with LocalStack(port=0, schedule_seconds=0.05, environment={"SELLER_RESPONSE_WINDOW_SECONDS": window},
+                    announce=lambda line: None) as local:
+        shop = local.shop
+        assert f"response window {window}s" in local.banner()
+        for order_id, due in shop.deadlines.items():  # the banner says when each one auto-approves
+            assert f"{order_id:<9} " in local.banner() and demo.at_clock(due, shop.loaded_at) in local.banner()
+        if not past_every_deadline:
+            answers = replay_banner(local)
+        else:
+            later = max(shop.deadlines.values()) + timedelta(seconds=int(window))
+            with time_machine.travel(later, tick=True):
+                begun = local.scheduler.ticks_started
+                assert local.scheduler.wait_for_tick_after(begun, timeout=TICK_TIMEOUT), "no tick after the move"
+                pending = http(local.base_url, "GET", "/seller/cancellations?status=REQUESTED", local.tokens["seller"])
+                assert pending.json["items"] == []  # the demo's requests are all auto-approved by now
+                answers = replay_banner(local)
+        assert answer_to(answers, "POST", "/approve")["status"] == "APPROVED"
+        shipped_request = answer_to(answers, "GET", f"/seller/cancellations/${demo.CANCEL_ID}")
+        assert (shipped_request["status"], shipped_request["reject_reason"]) == ("REJECTED", "ORDER_SHIPPED")
+        assert answer_to(answers, "POST", "/ship")["status"] == "IN_TRANSIT"
+        assert answer_to(answers, "POST", "/acknowledge")["acknowledged_at"] is not None
+        asked = answer_to(answers, "POST", "/cancellation-requests")
+        assert asked["status"] == "REQUESTED"
+        assert datetime.fromisoformat(asked["respond_by"]) - datetime.fromisoformat(asked["requested_at"]) == \
+            timedelta(seconds=int(window))
+    long_window = window == "172800"
+    approve = answer_to(answers, "POST", "/approve")
+    # With two days the demo's own request is approved; with seconds, a request the same line made.
+    assert (approve["cancel_id"] == shop.pending[-1]) is long_window
+
+
+@pytest.fixture
+def job_events() -> Iterator[list[dict]]:
+    """The expiry job's structured log lines (`expiry.*`), parsed."""
+    seen: list[dict] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            event = json.loads(record.getMessage())
+            if event["event"].startswith("expiry."):
+                seen.append(event)
+
+    handler = Collect()
+    obs.logger().addHandler(handler)
+    yield seen
+    obs.logger().removeHandler(handler)
+
+
+def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, job_events):
     monkeypatch.setenv("SELLER_RESPONSE_WINDOW_SECONDS", WINDOW)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-    announced: list[str] = []
-    with LocalStack(port=0, schedule_seconds=0.05, load_demo=False, announce=announced.append) as local:
+    with LocalStack(port=0, schedule_seconds=0.05, load_demo=False, announce=lambda line: None) as local:
         scheduler = local.scheduler
-        assert scheduler.wait_for_tick_after(0, timeout=TICK_TIMEOUT), "the schedule never fired"
+        assert scheduler.wait_for_tick_after(2, timeout=TICK_TIMEOUT), "the schedule never fired"
         assert scheduler.last_report is not None
         assert (scheduler.last_report["due_seen"], scheduler.last_report["auto_approved"]) == (0, 0)
+        assert job_events == []  # empty runs say nothing
 
         now = datetime.now(UTC).replace(microsecond=0)
         paid = (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -201,5 +303,8 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch):
         assert seen.json["status"] == "AUTO_APPROVED"
         assert seen.json["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
         assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1}}
-        assert any("auto-approved 1" in line for line in announced), announced
+        # A JSON line for the run that did something, none for the empty runs around it. (A run the clock's move
+        # overtook finds its Lambda out of time: it says so, as a stopped-early run.)
+        assert all(e["event"] == "expiry.run" and (e["due_seen"] or e["stopped_early"]) for e in job_events)
+        assert [(e["due_seen"], e["auto_approved"]) for e in job_events if e["due_seen"]] == [(1, 1)]
     assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ

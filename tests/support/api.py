@@ -9,6 +9,7 @@ from chalice.test import Client
 from devtools import tokens
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+LONG_TTL = 10**8  # seconds: a test's tokens outlive any clock move it makes
 
 
 class Api:
@@ -26,7 +27,7 @@ class Api:
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=all_headers, body=payload)
         text = response.body.decode() if response.body else ""
-        response.json = json.loads(text) if text else None
+        response.json = json.loads(text) if text else None  # type: ignore[attr-defined]  # the parsed body rides along
         return response
 
     def get(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
@@ -37,9 +38,22 @@ class Api:
 
 
 class Tokens:
+    """The parties' tokens: the platform's, and any seller's or buyer's by id, its user being `user-<id>`.
+    `seller`/`other_seller` and `buyer`/`other_buyer` are those of S1/S2 and B1/B2."""
+
     def __init__(self) -> None:
-        self.platform = tokens.mint("platform", "order-source", ttl_seconds=10**8)
-        self.seller = tokens.mint("seller", "seller-user-1", seller_id="S1", ttl_seconds=10**8)
-        self.other_seller = tokens.mint("seller", "seller-user-2", seller_id="S2", ttl_seconds=10**8)
-        self.buyer = tokens.mint("buyer", "buyer-user-1", buyer_id="B1", ttl_seconds=10**8)
-        self.other_buyer = tokens.mint("buyer", "buyer-user-2", buyer_id="B2", ttl_seconds=10**8)
+        self.platform = tokens.mint("platform", "order-source", ttl_seconds=LONG_TTL)
+        self.seller = self.seller_token("S1")
+        self.other_seller = self.seller_token("S2")
+        self.buyer = self.buyer_token("B1")
+        self.other_buyer = self.buyer_token("B2")
+
+    def seller_token(self, seller_id: str = "S1", sub: str | None = None, **claims: Any) -> str:
+        return tokens.mint("seller", sub or f"user-{seller_id}", seller_id=seller_id, ttl_seconds=LONG_TTL, **claims)
+
+    def buyer_token(self, buyer_id: str = "B1", sub: str | None = None, **claims: Any) -> str:
+        return tokens.mint("buyer", sub or f"user-{buyer_id}", buyer_id=buyer_id, ttl_seconds=LONG_TTL, **claims)
+
+    def token_for(self, role: str, seller_id: str = "S1", buyer_id: str = "B1") -> str:
+        return {"platform": self.platform, "seller": self.seller_token(seller_id),
+                "buyer": self.buyer_token(buyer_id)}[role]

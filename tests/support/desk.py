@@ -1,21 +1,20 @@
 """Support for the hostile-input suites: security, error contract, input limits, pagination, idempotency, OpenAPI.
 
-Each of those modules opens one `Desk`: a moto DynamoDB, the tables and the real app behind chalice.test.Client,
-with the clock frozen at `START`. Building that costs about a second, so it is shared by a module's tests; each
-test makes objects with ids of its own, so the tests stay independent of each other and of their order.
+Each of those modules opens one `Desk`, a `tests.support.shop.Shop` over a moto DynamoDB, the tables and the
+real app behind chalice.test.Client, with the clock frozen at `START`. Building that costs about a second, so it
+is shared by a module's tests; each test makes objects with ids of its own, so the tests stay independent of
+each other and of their order.
 
 Every answer that passes through `Desk.api` is checked against `/openapi.json` on its way back: the status must
 be one the document lists for that route and method, and the body must match the schema listed for it.
 """
 
 import base64
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -30,11 +29,10 @@ from app import app as APP  # imported first: it registers every route into REGI
 from chalicelib import config
 from chalicelib.api.openapi import document
 from chalicelib.api.routing import REGISTRY, RouteSpec
-from chalicelib.domain.clock import iso, utc_now
 from chalicelib.store import models, transactions
-from devtools import tokens
-from tests.support.api import START, Api
+from tests.support.api import START, Api, Tokens
 from tests.support.paths import ROOT
+from tests.support.shop import PAST_GRACE, Shop
 
 ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 SPECS: dict[str, RouteSpec] = {spec.name: spec for spec in REGISTRY}
@@ -43,7 +41,6 @@ POST_ROUTES: list[RouteSpec] = [spec for spec in ROLE_ROUTES if spec.method == "
 # The only open routes outside REGISTRY and /openapi.json: the API viewer's page and files, which are HTML, CSS
 # and JS rather than operations of the API (chalicelib/api/docs_page.py).
 VIEWER_ROUTES = frozenset({("GET", "/docs"), ("GET", "/docs/{asset}")})
-LONG_TTL = 10**8
 WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
@@ -141,74 +138,16 @@ class Prepared:
     buyer: str
 
 
-class Desk:
+class Desk(Shop):
+    """The hostile suites' shop: a `Shop` over a `CheckedApi`, its orders placed and paid in the past (the clock
+    is the module's, shared), and what those suites add: every route prepared as its owner would call it, the
+    writes a request made, and what is stored about an order."""
+
     def __init__(self, api: CheckedApi, clock: time_machine.Traveller):
-        self.api = api
+        super().__init__(api, Tokens(), placed_ago=PAST_GRACE)
+        self.api: CheckedApi = api
         self.clock = clock
-        self._ids = itertools.count(1)
-        self.platform = tokens.mint("platform", "order-source", ttl_seconds=LONG_TTL)
         self._dynamodb: Any = None
-
-    def uid(self, prefix: str = "O") -> str:
-        return f"{prefix}{next(self._ids)}"
-
-    def seller_token(self, seller_id: str, sub: str | None = None, **claims: Any) -> str:
-        return tokens.mint("seller", sub or f"user-{seller_id}", seller_id=seller_id, ttl_seconds=LONG_TTL, **claims)
-
-    def buyer_token(self, buyer_id: str, sub: str | None = None, **claims: Any) -> str:
-        return tokens.mint("buyer", sub or f"user-{buyer_id}", buyer_id=buyer_id, ttl_seconds=LONG_TTL, **claims)
-
-    def token_for(self, role: str, seller: str = "S1", buyer: str = "B1") -> str:
-        return {"platform": self.platform, "seller": self.seller_token(seller), "buyer": self.buyer_token(buyer)}[role]
-
-    # builders: objects in a known state, made through the API itself
-
-    def order_body(self, order_id: str | None = None, *, seller: str = "S1", buyer: str = "B1",
-                   status: str = "AWAITING_SHIPMENT", placed_ago: timedelta = timedelta(hours=3)) -> dict:
-        """Placed (and, unless UNPAID, paid) in the past, so a buyer request waits for the seller."""
-        now = utc_now()
-        body = {"order_id": order_id or self.uid(), "seller_id": seller, "buyer_id": buyer,
-                "items": [{"sku": "SKU-1", "quantity": 2, "unit_price": 75000}], "currency": "IDR",
-                "status": status, "placed_at": iso(now - placed_ago)}
-        if status == "AWAITING_SHIPMENT":
-            body["paid_at"] = iso(now - placed_ago + timedelta(minutes=30))
-        return body
-
-    def order(self, **kwargs: Any) -> str:
-        response = self.api.post("/platform/orders", self.platform, self.order_body(**kwargs))
-        assert response.status_code == 201, response.json
-        return response.json["order_id"]
-
-    def request(self, order_id: str, buyer: str = "B1", reason: str = "CHANGED_MIND") -> dict:
-        response = self.api.post(f"/buyer/orders/{order_id}/cancellation-requests", self.buyer_token(buyer),
-                                 {"reason": reason})
-        assert response.status_code == 201, response.json
-        return response.json
-
-    def pending(self, seller: str = "S1", buyer: str = "B1", **kwargs: Any) -> tuple[str, str]:
-        order_id = self.order(seller=seller, buyer=buyer, **kwargs)
-        cancellation = self.request(order_id, buyer)
-        assert cancellation["status"] == "REQUESTED"
-        return order_id, cancellation["cancel_id"]
-
-    def auto_approved(self, seller: str = "S1", buyer: str = "B1") -> tuple[str, str]:
-        order_id = self.order(seller=seller, buyer=buyer, status="UNPAID")
-        cancellation = self.request(order_id, buyer)
-        assert cancellation["status"] == "AUTO_APPROVED"
-        return order_id, cancellation["cancel_id"]
-
-    def in_transit(self, seller: str = "S1", buyer: str = "B1") -> str:
-        order_id = self.order(seller=seller, buyer=buyer)
-        shipped = self.api.post(f"/seller/orders/{order_id}/ship", self.seller_token(seller),
-                                {"tracking_number": "TRK-1"})
-        assert shipped.status_code == 200, shipped.json
-        return order_id
-
-    def delivered(self, seller: str = "S1", buyer: str = "B1") -> str:
-        order_id = self.in_transit(seller, buyer)
-        delivered = self.api.post(f"/platform/orders/{order_id}/delivery", self.token_for("platform", seller, buyer))
-        assert delivered.status_code == 200, delivered.json
-        return order_id
 
     @contextmanager
     def writes(self) -> Iterator[list[str]]:
@@ -328,7 +267,7 @@ class Desk:
 
 def _order_path(suffix: str = "", **order: Any) -> Callable[[Desk, str, str], tuple[str, dict | None]]:
     def build(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
-        return f"/seller/orders/{desk.order(seller=seller, buyer=buyer, **order)}{suffix}", None
+        return f"/seller/orders/{desk.order(seller_id=seller, buyer_id=buyer, **order)}{suffix}", None
 
     return build
 
@@ -342,20 +281,21 @@ def _with_body(build: Callable, body: dict) -> Callable[[Desk, str, str], tuple[
 
 def _pending_path(prefix: str, suffix: str) -> Callable[[Desk, str, str], tuple[str, dict | None]]:
     def build(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
-        return f"{prefix}{desk.pending(seller, buyer)[1]}{suffix}", None
+        return f"{prefix}{desk.pending(seller_id=seller, buyer_id=buyer)[1]}{suffix}", None
 
     return build
 
 
 ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] = {
-    "record_order": lambda d, s, b: ("/platform/orders", d.order_body(seller=s, buyer=b)),
-    "record_payment": lambda d, s, b: (f"/platform/orders/{d.order(seller=s, buyer=b, status='UNPAID')}/payment",
-                                       None),
-    "record_delivery": lambda d, s, b: (f"/platform/orders/{d.in_transit(s, b)}/delivery", None),
-    "record_completion": lambda d, s, b: (f"/platform/orders/{d.delivered(s, b)}/completion", None),
-    "buyer_order": lambda d, s, b: (f"/buyer/orders/{d.order(seller=s, buyer=b)}", None),
+    "record_order": lambda d, s, b: ("/platform/orders", d.order_body(seller_id=s, buyer_id=b)),
+    "record_payment": lambda d, s, b: (
+        f"/platform/orders/{d.order(seller_id=s, buyer_id=b, status='UNPAID')}/payment", None),
+    "record_delivery": lambda d, s, b: (f"/platform/orders/{d.in_transit(seller_id=s, buyer_id=b)}/delivery", None),
+    "record_completion": lambda d, s, b: (
+        f"/platform/orders/{d.delivered(seller_id=s, buyer_id=b)}/completion", None),
+    "buyer_order": lambda d, s, b: (f"/buyer/orders/{d.order(seller_id=s, buyer_id=b)}", None),
     "request_cancellation": lambda d, s, b: (
-        f"/buyer/orders/{d.order(seller=s, buyer=b)}/cancellation-requests", {"reason": "CHANGED_MIND"}),
+        f"/buyer/orders/{d.order(seller_id=s, buyer_id=b)}/cancellation-requests", {"reason": "CHANGED_MIND"}),
     "withdraw": _pending_path("/buyer/cancellations/", "/withdraw"),
     "action_needed": lambda d, s, b: ("/seller/action-needed", None),
     "list_orders": lambda d, s, b: ("/seller/orders?tab=to_ship&limit=5", None),
@@ -364,7 +304,8 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "get_cancellation": _pending_path("/seller/cancellations/", ""),
     "approve": _pending_path("/seller/cancellations/", "/approve"),
     "reject": _with_body(_pending_path("/seller/cancellations/", "/reject"), {"reason": "PRODUCT_PACKED"}),
-    "acknowledge": lambda d, s, b: (f"/seller/cancellations/{d.auto_approved(s, b)[1]}/acknowledge", None),
+    "acknowledge": lambda d, s, b: (
+        f"/seller/cancellations/{d.auto_approved(seller_id=s, buyer_id=b)[1]}/acknowledge", None),
     "seller_cancel": _with_body(_order_path("/cancel"), {"reason": "OUT_OF_STOCK", "comment": "last one broke"}),
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),

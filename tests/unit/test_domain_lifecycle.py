@@ -165,7 +165,7 @@ def test_expiry_auto_approves_only_when_due():
     assert (change.counters.requested, change.counters.auto_approved) == (-1, 1)
 
 
-def test_acknowledge_once_then_no_change():
+def test_acknowledging_again_changes_nothing():
     cancellation, waiting = pending()
     expired = lifecycle.expire(cancellation, waiting, cancellation.respond_by)
     seen = lifecycle.acknowledge(expired.cancellation, expired.order, cancellation.respond_by + timedelta(hours=1))
@@ -206,7 +206,7 @@ def test_seller_cancel_reasons_by_status_set_fault_and_sfcr(status, reason, faul
      ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"]),
     (OrderStatus.UNPAID, SellerCancelReason.ADDRESS_NOT_DELIVERABLE,
      ["OUT_OF_STOCK", "WRONG_PRICE", "BUYER_NOT_PAID_IN_TIME"]),
-])
+], ids=["not paid in time, on a paid order", "address not deliverable, on an unpaid order"])
 def test_seller_cancel_reason_not_allowed_lists_the_allowed_ones(status, reason, allowed):
     with pytest.raises(InvalidRequest) as error:
         lifecycle.seller_cancel(order(status), reason, None, "C9", T0, POLICY)

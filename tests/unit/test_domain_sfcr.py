@@ -31,7 +31,7 @@ def test_no_orders_means_rate_zero_and_good_standing():
     assert (result.rate, result.standing, result.order_volume_cap) == (0.0, "GOOD", 1.0)
 
 
-@pytest.mark.parametrize(("orders", "faults", "standing", "cap"), [
+RATES = [
     (1000, 24, "GOOD", 1.0),  # 2.4%
     (1000, 25, "AT_RISK", 1.0),  # exactly 2.5%
     (100, 9, "AT_RISK", 1.0),
@@ -41,7 +41,12 @@ def test_no_orders_means_rate_zero_and_good_standing():
     (100, 74, "RESTRICTED", 0.25),
     (100, 75, "SUSPENDED", 0.0),
     (3, 3, "SUSPENDED", 0.0),
-])
+]
+
+
+@pytest.mark.parametrize(("orders", "faults", "standing", "cap"), RATES,
+                         ids=[f"{faults} of {orders}: {standing}, volume cap {cap:.0%}"
+                              for orders, faults, standing, cap in RATES])
 def test_standing_and_volume_cap_by_rate(orders, faults, standing, cap):
     result = sfcr.compute(sfcr.window(datetime(2026, 11, 27, tzinfo=UTC), POLICY), orders, faults, POLICY)
     assert result.rate == pytest.approx(faults / orders)

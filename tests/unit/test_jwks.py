@@ -139,7 +139,7 @@ def test_a_token_naming_an_unknown_key_is_refused(jwks, other_key):
 
 
 @pytest.mark.parametrize("overrides", [{"iss": "https://idp.example.test/another-pool"},
-                                       {"aud": "another-client"}])
+                                       {"aud": "another-client"}], ids=["another issuer", "another audience"])
 def test_wrong_issuer_or_audience_is_refused(jwks, signing_key, overrides):
     assert refused(rs256(signing_key, **overrides)).code == "TOKEN_INVALID"
 

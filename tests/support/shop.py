@@ -1,0 +1,238 @@
+"""`Shop`: the one way tests drive the desk, each method a call one of the parties makes through the API.
+
+- Actions (`record_order`, `pay`, `request_cancellation`, `approve`, `ship`, ...) and views (`detail`,
+  `counts`, `sfcr`, `cancellation`, ...) return the response (`status_code`, `json`, `headers`) and assert
+  nothing, so the test states what it expects. `expect=` asserts the status on the spot, for steps whose
+  answer is not what the test is about. Keyword fields beyond an action's own go into its body as given (a
+  `comment`, or a field the server must refuse). The caller is the order's usual party (platform, seller S1,
+  buyer B1) unless `token=` names another.
+- Starting points (`order`, `paid`, `pending`, `auto_approved`, `arranged`, `in_transit`, `delivered`) build
+  an object in a known state through those same calls, check it got there, and return its ids.
+
+Requests no party's client would make (raw bytes, hand-made headers or query strings, unknown routes) go to
+`shop.api` directly.
+"""
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.domain.clock import iso, utc_now
+from tests.support.api import Api, Tokens
+
+# Placed this long ago and paid half an hour later: well past the hour of grace, so a buyer's request waits
+# for the seller, without moving the clock.
+PAST_GRACE = timedelta(hours=3)
+
+
+def order_body(order_id: str, *, seller_id: str = "S1", buyer_id: str = "B1", status: str = "AWAITING_SHIPMENT",
+               placed_ago: timedelta | None = None, **fields: Any) -> dict[str, Any]:
+    """An order as the platform sends it: two of one item, placed now (the server's default) or `placed_ago`
+    (and then, unless UNPAID, paid half an hour after it was placed)."""
+    body: dict[str, Any] = {
+        "order_id": order_id,
+        "seller_id": seller_id,
+        "buyer_id": buyer_id,
+        "items": [{"sku": "SKU-1", "quantity": 2, "unit_price": 75000}],
+        "currency": "IDR",
+        "status": status,
+    }
+    if placed_ago is not None:
+        placed = utc_now() - placed_ago
+        body["placed_at"] = iso(placed)
+        if status == "AWAITING_SHIPMENT":
+            body["paid_at"] = iso(placed + timedelta(minutes=30))
+    body.update(fields)
+    return body
+
+
+class Shop:
+    """The platform, the sellers and the buyers of one desk, acting through `api`.
+
+    `placed_ago` is when the shop's orders are placed unless a test says otherwise: None for now (a test that
+    owns its clock moves it), or a time ago (a clock shared by many tests stays put)."""
+
+    def __init__(self, api: Api, tokens: Tokens | None = None, *, placed_ago: timedelta | None = None) -> None:
+        self.api = api
+        self.tokens = tokens or Tokens()
+        self.placed_ago = placed_ago
+        self._ids = itertools.count(1)
+
+    def uid(self, prefix: str = "O") -> str:
+        """An id no other object of this shop has."""
+        return f"{prefix}{next(self._ids)}"
+
+    # --- who calls -----------------------------------------------------------------------------------------
+
+    @property
+    def platform(self) -> str:
+        return self.tokens.platform
+
+    def seller_token(self, seller_id: str = "S1", sub: str | None = None, **claims: Any) -> str:
+        return self.tokens.seller_token(seller_id, sub, **claims)
+
+    def buyer_token(self, buyer_id: str = "B1", sub: str | None = None, **claims: Any) -> str:
+        return self.tokens.buyer_token(buyer_id, sub, **claims)
+
+    def token_for(self, role: str, seller_id: str = "S1", buyer_id: str = "B1") -> str:
+        return self.tokens.token_for(role, seller_id, buyer_id)
+
+    def _send(self, method: str, path: str, token: str, body: dict[str, Any] | None,
+              headers: dict[str, str] | None, expect: int | None) -> Any:
+        response = self.api.call(method, path, token, body=body, headers=headers)
+        if expect is not None:
+            assert response.status_code == expect, (method, path, body, response.status_code, response.json)
+        return response
+
+    # --- the platform ----------------------------------------------------------------------------------------
+
+    def record_order(self, body: dict[str, Any], *, token: str | None = None, headers: dict[str, str] | None = None,
+                     expect: int | None = None) -> Any:
+        return self._send("POST", "/platform/orders", token or self.platform, body, headers, expect)
+
+    def pay(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+            expect: int | None = None) -> Any:
+        return self._send("POST", f"/platform/orders/{order_id}/payment", token or self.platform, None, headers,
+                          expect)
+
+    def deliver(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                expect: int | None = None) -> Any:
+        return self._send("POST", f"/platform/orders/{order_id}/delivery", token or self.platform, None, headers,
+                          expect)
+
+    def complete(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                 expect: int | None = None) -> Any:
+        return self._send("POST", f"/platform/orders/{order_id}/completion", token or self.platform, None, headers,
+                          expect)
+
+    # --- the buyer -------------------------------------------------------------------------------------------
+
+    def request_cancellation(self, order_id: str, reason: str = "CHANGED_MIND", *, token: str | None = None,
+                             headers: dict[str, str] | None = None, expect: int | None = None,
+                             **fields: Any) -> Any:
+        return self._send("POST", f"/buyer/orders/{order_id}/cancellation-requests", token or self.buyer_token(),
+                          {"reason": reason, **fields}, headers, expect)
+
+    def withdraw(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                 expect: int | None = None) -> Any:
+        return self._send("POST", f"/buyer/cancellations/{cancel_id}/withdraw", token or self.buyer_token(), None,
+                          headers, expect)
+
+    def buyer_order(self, order_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/buyer/orders/{order_id}", token or self.buyer_token(), None, None, expect)
+
+    # --- the seller ------------------------------------------------------------------------------------------
+
+    def approve(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/cancellations/{cancel_id}/approve", token or self.seller_token(), None,
+                          headers, expect)
+
+    def reject(self, cancel_id: str, reason: str = "PRODUCT_PACKED", *, token: str | None = None,
+               headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/seller/cancellations/{cancel_id}/reject", token or self.seller_token(),
+                          {"reason": reason, **fields}, headers, expect)
+
+    def acknowledge(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                    expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/cancellations/{cancel_id}/acknowledge", token or self.seller_token(),
+                          None, headers, expect)
+
+    def seller_cancel(self, order_id: str, reason: str = "OUT_OF_STOCK", *, token: str | None = None,
+                      headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/seller/orders/{order_id}/cancel", token or self.seller_token(),
+                          {"reason": reason, **fields}, headers, expect)
+
+    def arrange(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/orders/{order_id}/arrange-shipment", token or self.seller_token(), None,
+                          headers, expect)
+
+    def ship(self, order_id: str, tracking_number: str = "TRK-1", *, token: str | None = None,
+             headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/seller/orders/{order_id}/ship", token or self.seller_token(),
+                          {"tracking_number": tracking_number, **fields}, headers, expect)
+
+    # --- what the seller sees --------------------------------------------------------------------------------
+
+    def detail(self, order_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/seller/orders/{order_id}", token or self.seller_token(), None, None, expect)
+
+    def cancellation(self, cancel_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/seller/cancellations/{cancel_id}", token or self.seller_token(), None, None,
+                          expect)
+
+    def orders(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        """The order list: `query` as in `tab=to_ship&limit=5`."""
+        return self._send("GET", "/seller/orders" + (f"?{query}" if query else ""), token or self.seller_token(),
+                          None, None, expect)
+
+    def cancellations(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        """The cancellation list: `query` as in `status=REQUESTED`."""
+        return self._send("GET", "/seller/cancellations" + (f"?{query}" if query else ""),
+                          token or self.seller_token(), None, None, expect)
+
+    def counts(self, *, token: str | None = None, expect: int | None = None) -> Any:
+        """Action Needed: the cancellations waiting for the seller."""
+        return self._send("GET", "/seller/action-needed", token or self.seller_token(), None, None, expect)
+
+    def sfcr(self, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", "/seller/metrics/sfcr", token or self.seller_token(), None, None, expect)
+
+    def reasons(self, *, expect: int | None = None) -> Any:
+        """The reason catalogue, open to anyone."""
+        response = self.api.get("/cancellation-reasons")
+        if expect is not None:
+            assert response.status_code == expect, response.json
+        return response
+
+    # --- starting points -------------------------------------------------------------------------------------
+
+    def order_body(self, order_id: str | None = None, **fields: Any) -> dict[str, Any]:
+        """`order_body` with a fresh id unless given, placed when the shop places its orders unless told."""
+        fields.setdefault("placed_ago", self.placed_ago)
+        return order_body(order_id or self.uid(), **fields)
+
+    def order(self, order_id: str | None = None, **fields: Any) -> str:
+        """A recorded order (any `order_body` field may be given); its id."""
+        return str(self.record_order(self.order_body(order_id, **fields), expect=201).json["order_id"])
+
+    def paid(self, order_id: str | None = None, **fields: Any) -> str:
+        """An order paid long enough ago that a buyer's request waits for the seller; its id."""
+        fields.setdefault("placed_ago", PAST_GRACE)
+        return self.order(order_id, **fields)
+
+    def pending(self, order_id: str | None = None, **fields: Any) -> tuple[str, str]:
+        """A paid order whose buyer asked to cancel, the request waiting for the seller; the order's and the
+        request's ids."""
+        order_id = self.paid(order_id, **fields)
+        return order_id, self._asked(order_id, fields.get("buyer_id", "B1"), "REQUESTED")
+
+    def auto_approved(self, order_id: str | None = None, **fields: Any) -> tuple[str, str]:
+        """An unpaid order whose buyer asked to cancel: approved at once, not yet acknowledged by the seller;
+        the order's and the cancellation's ids."""
+        order_id = self.order(order_id, status="UNPAID", **fields)
+        return order_id, self._asked(order_id, fields.get("buyer_id", "B1"), "AUTO_APPROVED")
+
+    def arranged(self, order_id: str | None = None, **fields: Any) -> str:
+        """A paid order whose seller arranged shipment (AWAITING_COLLECTION); its id."""
+        order_id = self.paid(order_id, **fields)
+        self.arrange(order_id, token=self.seller_token(fields.get("seller_id", "S1")), expect=200)
+        return order_id
+
+    def in_transit(self, order_id: str | None = None, **fields: Any) -> str:
+        """A paid order its seller shipped with tracking number TRK-1; its id."""
+        order_id = self.paid(order_id, **fields)
+        self.ship(order_id, token=self.seller_token(fields.get("seller_id", "S1")), expect=200)
+        return order_id
+
+    def delivered(self, order_id: str | None = None, **fields: Any) -> str:
+        """A shipped order the platform reported delivered; its id."""
+        order_id = self.in_transit(order_id, **fields)
+        self.deliver(order_id, expect=200)
+        return order_id
+
+    def _asked(self, order_id: str, buyer_id: str, status: str) -> str:
+        created = self.request_cancellation(order_id, token=self.buyer_token(buyer_id), expect=201).json
+        assert created["status"] == status, created
+        return str(created["cancel_id"])
