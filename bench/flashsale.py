@@ -17,6 +17,7 @@ count, and the orders and requests stored against the answers the clients got (2
 import json
 import random
 import time
+import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -144,7 +145,8 @@ class Figures:
 
 @contextmanager
 def _virtual_app(sim: Sim) -> Iterator[None]:
-    """The executor's conflict pause and the expiry job's pool, queue and backoff wait on the model's clock."""
+    """The executor's conflict pause and the expiry job's pool, queue and backoff wait on the model's clock; random
+    choices repeat from run to run."""
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(executor, "pause", sim.sleep))
         stack.enter_context(mock.patch.object(
@@ -152,6 +154,8 @@ def _virtual_app(sim: Sim) -> Iterator[None]:
             lambda workers, thread_name_prefix="": SimExecutor(sim, workers, thread_name_prefix)))
         stack.enter_context(mock.patch.object(expiry, "SimpleQueue", lambda: SimQueue(sim)))
         random.seed(14)  # jittered backoffs, the same every run
+        ids = random.Random(14)  # and new ids (a cancel_id picks its due-time shard)
+        stack.enter_context(mock.patch.object(uuid, "uuid4", lambda: uuid.UUID(int=ids.getrandbits(128), version=4)))
         yield
 
 
