@@ -14,6 +14,7 @@ After each run the stored items are recounted (loadtest/invariants.py): the coun
 count, and the orders and requests stored against the answers the clients got (201 exactly once each).
 """
 
+import itertools
 import json
 import random
 import time
@@ -194,7 +195,7 @@ def _paid_orders(seller: str, count: int, now: datetime) -> list[str]:
     return ids
 
 
-def _recount(model: WriteModel) -> list[str]:
+def _recount() -> list[str]:
     found = invariants.check()
     return [f"{name}: {len(details)} ({details[0]})" for name, details in found.violations.items() if details]
 
@@ -210,8 +211,8 @@ def _stored(prefix: str) -> tuple[int, int]:
 
 
 class _Load:
-    def __init__(self, model: WriteModel, api: _Api, pools: dict[str, list[str]], limits: Limits):
-        self.model, self.api, self.pools, self.limits = model, api, pools, limits
+    def __init__(self, model: WriteModel, api: _Api, pools: dict[str, list[str]]):
+        self.model, self.api, self.pools = model, api, pools
         self.platform = tokens.mint("platform", "order-source")
         self.buyer = tokens.mint("buyer", "buyer-flash", buyer_id=BUYER)
         self.snapshot = model.snapshot()
@@ -243,7 +244,7 @@ class _Load:
                       if s not in (201, 503)}
         if unexpected:
             row.problems.append(f"answers other than 201 and 503: {unexpected}")
-        row.problems += _recount(self.model)
+        row.problems += _recount()
         row.wall = time.perf_counter() - started
         return row
 
@@ -254,7 +255,7 @@ class _Run:
         self.orders: Counter[int] = Counter()
         self.requests: Counter[int] = Counter()
         self.pools = {seller: deque(ids) for seller, ids in load.pools.items()}
-        self.numbers = iter(range(10**9))
+        self.numbers = itertools.count()
         self.ran_dry = 0
 
     def record_order(self, seller: str) -> None:
@@ -320,7 +321,7 @@ def measure_loads(model: WriteModel, plan: Plan, limits: Limits) -> list[LoadRow
         pools[seller] = _paid_orders(seller, per_client, now)
     rows = []
     with Client(_app(), stage_name="test", project_dir=str(ROOT)) as client:
-        load = _Load(model, _Api(client), pools, limits)
+        load = _Load(model, _Api(client), pools)
         def closed(sellers: list[str]) -> Callable[[_Run], None]:
             return lambda run: run.clients(sellers, plan.seconds)
 
@@ -370,7 +371,7 @@ def measure_expiry(model: WriteModel, plan: Plan) -> list[ExpiryRow]:
             row.problems.append(f"{approved} stored AUTO_APPROVED for {report.auto_approved} reported")
         if report.auto_approved != plan.expiry_due:
             row.problems.append(f"{plan.expiry_due - report.auto_approved} due requests left ({report.as_dict()})")
-        row.problems += _recount(model)
+        row.problems += _recount()
         row.wall = time.perf_counter() - started
         rows.append(row)
     return rows
