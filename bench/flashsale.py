@@ -222,7 +222,9 @@ class _Load:
         return {"order_id": order_id, "seller_id": seller, "buyer_id": BUYER, "currency": "IDR",
                 "status": "AWAITING_SHIPMENT", "items": [{"sku": "SKU-1", "quantity": 1, "unit_price": 150000}]}
 
-    def run(self, load: str, clients: str, body: Callable[["_Run"], None]) -> LoadRow:
+    def run(self, load: str, clients: str, body: Callable[["_Run"], None], window: float | None = None) -> LoadRow:
+        """`window`: an open load's arrival time, over which its rates count (a closed one counts until its last
+        answer)."""
         started = time.perf_counter()
         self.model.restore(self.snapshot)
         self.model.reset_figures()
@@ -230,7 +232,7 @@ class _Load:
         run = _Run(self, Sim(), f"R{self.runs}-")
         with self.model.simulate(run.sim), _virtual_app(run.sim), run.sim.running("setup"):
             body(run)
-        seconds = run.sim.now
+        seconds = window or run.sim.now
         row = LoadRow(load, clients, seconds, run.orders, run.requests, self.model.total(["orders"]),
                       self.model.total(["requests"]), _busiest(self.model))
         stored_orders, stored_requests = _stored(run.prefix)
@@ -289,11 +291,10 @@ class _Run:
     def arrivals(self, seller: str, orders_per_second: float, requests_per_second: float, seconds: float) -> None:
         """Open load: each order and each request arrives on its own, at fixed rates."""
         def every(rate: float, label: str, arrive: Callable[[], object]) -> None:
-            n = 0
-            while self.sim.now < seconds:
+            start = self.sim.now
+            for n in range(round(rate * seconds)):  # the n-th at n / rate, exactly
+                self.sim.sleep(start + n / rate - self.sim.now)
                 self.sim.spawn(arrive, name=f"{label}-{n}", label=label)
-                n += 1
-                self.sim.sleep(1 / rate)
 
         self.sim.spawn(lambda: every(orders_per_second, "orders", lambda: self.record_order(seller)),
                        name="order-arrivals")
@@ -330,7 +331,7 @@ def measure_loads(model: WriteModel, plan: Plan, limits: Limits) -> list[LoadRow
                 rows.append(load.run(shape, str(n), closed([ONE_SELLER] * n if shape == "one seller" else many[:n])))
         offered = f"{plan.target_orders:.0f} + {plan.target_requests:.0f}/s offered"
         rows.append(load.run("target", offered, lambda run: run.arrivals(
-            ONE_SELLER, plan.target_orders, plan.target_requests, plan.seconds)))
+            ONE_SELLER, plan.target_orders, plan.target_requests, plan.seconds), window=plan.seconds))
     return rows
 
 
