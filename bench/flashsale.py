@@ -270,8 +270,12 @@ class _Run:
         if not pool:
             self.ran_dry += 1
             return False
-        path = f"/buyer/orders/{pool.popleft()}/cancellation-requests"
-        self.requests[self.load.api.post(path, self.load.buyer, {"reason": "CHANGED_MIND"})] += 1
+        order_id = pool.popleft()
+        status = self.load.api.post(f"/buyer/orders/{order_id}/cancellation-requests", self.load.buyer,
+                                    {"reason": "CHANGED_MIND"})
+        self.requests[status] += 1
+        if status == 503:  # refused whole: the order is still paid and may be asked about again
+            pool.append(order_id)
         return True
 
     def clients(self, sellers: list[str], seconds: float) -> None:
@@ -370,8 +374,10 @@ def measure_expiry(model: WriteModel, plan: Plan) -> list[ExpiryRow]:
         approved = sum(1 for c in CancellationItem.scan() if c.status == CancellationStatus.AUTO_APPROVED.value)
         if approved != report.auto_approved:
             row.problems.append(f"{approved} stored AUTO_APPROVED for {report.auto_approved} reported")
-        if report.auto_approved != plan.expiry_due:
-            row.problems.append(f"{plan.expiry_due - report.auto_approved} due requests left ({report.as_dict()})")
+        still = sum(1 for c in CancellationItem.scan() if c.status == CancellationStatus.REQUESTED.value)
+        if still != plan.expiry_due - report.auto_approved:
+            # What the job could not resolve (throttled past its retries) stays pending for the next run.
+            row.problems.append(f"{still} still pending for {plan.expiry_due - report.auto_approved} not resolved")
         row.problems += _recount()
         row.wall = time.perf_counter() - started
         rows.append(row)

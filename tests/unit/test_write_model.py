@@ -16,7 +16,7 @@ from bench.sim import Sim, Stalled
 from bench.write_model import Limits, WriteModel
 from chalicelib.store import transactions
 from chalicelib.store.contention import Contention
-from chalicelib.store.models import OrderItem, SellerCounterItem
+from chalicelib.store.models import OrderItem, SellerCounterItem, counter_item
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 LIMITS = Limits(transaction_seconds=0.020, call_seconds=0.005)
@@ -46,7 +46,7 @@ def at_once(model: WriteModel, *works: Callable[[], Any]) -> tuple[list[Any], Si
 def add_to_counter(seller: str, key: str) -> Callable[[], str]:
     def work() -> str:
         with TransactWrite(connection=transactions.connection()) as txn:
-            txn.update(SellerCounterItem(seller, key), actions=[SellerCounterItem.requested.add(1)])
+            txn.update(counter_item(seller, key), actions=[SellerCounterItem.requested.add(1)])
         return "committed"
     return work
 
@@ -68,7 +68,7 @@ def test_two_overlapping_transactions_on_one_item_cancel_the_second_with_transac
                 txn.save(OrderItem(order, seller_id="S1", buyer_id="B1", items=[], currency="IDR", total=0,
                                    status="UNPAID", placed_at="x", fingerprint="f", version=1, placed_key="x",
                                    seller_tab="S1#unpaid"))
-                txn.update(SellerCounterItem("S1", "ACTION"), actions=[SellerCounterItem.requested.add(1)])
+                txn.update(counter_item("S1", "ACTION"), actions=[SellerCounterItem.requested.add(1)])
             return "committed"
         return work
 
@@ -78,16 +78,16 @@ def test_two_overlapping_transactions_on_one_item_cancel_the_second_with_transac
     # DynamoDB's per-item reasons, in the request's order: the order item was free, the counters item held.
     assert reasons(second) == [None, "TransactionConflict"]
     assert model.tally["test"].committed == 1 and model.tally["test"].conflicts == 1
-    assert SellerCounterItem.get("S1", "ACTION").requested == 1
+    assert SellerCounterItem.get("S1#0", "ACTION").requested == 1
     assert not OrderItem.count("O2")
 
 
 def test_the_store_reads_a_conflict_as_contention_with_the_transaction_conflict_code(model: WriteModel) -> None:
-    changes = [pending_request(n, "S1", NOW)[0] for n in (1, 2)]  # both update S1's cohort counter
+    changes = [pending_request(n, "S1", NOW)[0] for n in (1, 2)]  # both update one shard of S1's cohort
 
     def commit(n: int) -> Callable[[], str]:
         def work() -> str:
-            transactions.commit(changes[n], now=NOW)
+            transactions.commit(changes[n], now=NOW, counter_shard=0)  # one shard: they meet on its item
             return "committed"
         return work
 
@@ -114,10 +114,10 @@ def test_a_transaction_holds_its_items_for_its_service_time_only_and_reads_meanw
         return run
 
     def read() -> int | None:
-        value = SellerCounterItem.get("S1", "ACTION", consistent_read=True).requested
+        value = SellerCounterItem.get("S1#0", "ACTION", consistent_read=True).requested
         return int(value) if value is not None else None
 
-    SellerCounterItem("S1", "ACTION", requested=5).save()
+    counter_item("S1", "ACTION", requested=5).save()
     sim = Sim(stall_seconds=20)
     results: dict[str, Any] = {}
 
@@ -142,7 +142,7 @@ def test_a_transaction_holds_its_items_for_its_service_time_only_and_reads_meanw
 
 def test_a_single_write_to_an_item_a_transaction_holds_is_refused_with_transaction_conflict(model: WriteModel) -> None:
     def put() -> str:
-        SellerCounterItem("S1", "ACTION", requested=9).save()
+        counter_item("S1", "ACTION", requested=9).save()
         return "written"
 
     def after_a_moment(work: Callable[[], Any]) -> Callable[[], Any]:
@@ -161,7 +161,7 @@ def test_a_single_write_to_an_item_a_transaction_holds_is_refused_with_transacti
     assert committed == "committed"
     assert isinstance(refused, PutError) and refused.cause_response_code == "TransactionConflictException"
     assert model.tally["test"].single_conflicts == 1
-    assert SellerCounterItem.get("S1", "ACTION").requested == 1
+    assert SellerCounterItem.get("S1#0", "ACTION").requested == 1
 
 
 def test_a_failed_condition_cancels_with_conditional_check_failed_and_the_store_decides_again(
@@ -189,7 +189,7 @@ def test_a_partition_takes_1000_write_units_a_second_a_transactional_write_count
     assert results[:500] == ["committed"] * 500
     assert reasons(results[500]) == ["ThrottlingError"]
     assert model.tally["test"].throttled == 1
-    use = model.partitions[("cancel-desk-seller-counters", None, "S1")]
+    use = model.partitions[("cancel-desk-seller-counters", None, "S1#0")]
     assert (use.units, use.peak, use.throttled) == (1000, 1000, 1)
 
 
@@ -198,7 +198,7 @@ def test_a_full_partition_throttles_single_writes_past_1000_units_and_takes_them
 ) -> None:
     def put(n: int) -> Callable[[], str]:
         def work() -> str:
-            SellerCounterItem("S1", f"K{n:04d}", requested=n).save()
+            counter_item("S1", f"K{n:04d}", requested=n).save()
             return "written"
         return work
 
@@ -210,7 +210,7 @@ def test_a_full_partition_throttles_single_writes_past_1000_units_and_takes_them
     assert model.tally["test"].single_throttled >= 1
     assert model.tally["test"].calls["PutItem"] == 1001 + model.tally["test"].single_throttled
     assert sim.now > LIMITS.window_seconds
-    assert model.partitions[("cancel-desk-seller-counters", None, "S1")].throttled >= 1
+    assert model.partitions[("cancel-desk-seller-counters", None, "S1#0")].throttled >= 1
 
 
 def test_an_index_hot_key_throttles_the_base_write(model: WriteModel) -> None:
