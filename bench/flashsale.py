@@ -433,7 +433,7 @@ def render_figures(figures: Figures) -> str:
     }
     out.append("\nOne seller at the issue's figures (the target row): "
                + "; ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in met.items())
-               + f". Expiry of one seller's backlog: {one.rate:,.0f}/s (10x is {10 * one.rate:,.0f}/s).")
+               + f". Expiry of one seller's backlog: {one.rate:,.0f}/s.")
     out.append(f"(this machine: {sum(r.wall for r in figures.loads + figures.expiry):.0f} s)\n")
     return "\n".join(out)
 
