@@ -2,7 +2,7 @@
 
 import os
 
-from devtools import stage
+from devtools import moto_serial, stage
 
 
 def prepare() -> None:
@@ -11,6 +11,7 @@ def prepare() -> None:
     os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                       AWS_SESSION_TOKEN="bench")
     stage.apply("dev")
+    moto_serial.install()
 
 
 def quiet_logs() -> None:

@@ -21,7 +21,7 @@ from chalicelib.domain.enums import OrderStatus
 from chalicelib.domain.model import Change, LineItem, Order
 from chalicelib.domain.reasons import BuyerReason
 from chalicelib.store.mapping import cancellation_to_item, due_shard, history_to_item, order_to_item
-from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, OrderItem, SellerCounterItem
+from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, OrderItem, counter_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +98,9 @@ def seed_pending(total: int, *, first_due: datetime, spacing: timedelta = timede
     else:
         _put_batches(items)
     counter_items: list[Model] = [
-        SellerCounterItem(seller, ACTION_NEEDED_KEY, requested=n, auto_approved=0) for seller, n in counters.items()
+        counter_item(seller, ACTION_NEEDED_KEY, requested=n, auto_approved=0) for seller, n in counters.items()
     ]
-    counter_items += [SellerCounterItem(seller, COHORT_PREFIX + day, orders=n, seller_fault=0)
+    counter_items += [counter_item(seller, COHORT_PREFIX + day, orders=n, seller_fault=0)
                       for (seller, day), n in cohorts.items()]
     _put_batches(iter(counter_items))
     return seeded

@@ -27,7 +27,7 @@ from chalicelib.domain.enums import OrderStatus
 from chalicelib.domain.model import LineItem, Order
 from chalicelib.store import models, transactions
 from chalicelib.store.mapping import cancellation_to_item, history_to_item, order_to_item
-from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, SellerCounterItem
+from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, counter_item
 from devtools import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +59,10 @@ def _shop(fake: FakeDynamo) -> str:
     items += [order_to_item(requested.order), cancellation_to_item(requested.cancellation),
               history_to_item(requested.order.order_id, 1, recorded.history),
               history_to_item(requested.order.order_id, 2, requested.history),
-              SellerCounterItem("S1", ACTION_NEEDED_KEY, requested=1, auto_approved=0)]
+              counter_item("S1", ACTION_NEEDED_KEY, requested=1, auto_approved=0)]
     day = now.date()
-    items += [SellerCounterItem("S1", COHORT_PREFIX + (day - timedelta(days=d)).isoformat(), orders=5,
-                                seller_fault=0) for d in range(7)]
+    items += [counter_item("S1", COHORT_PREFIX + (day - timedelta(days=d)).isoformat(), shard=d, orders=5,
+                           seller_fault=0) for d in range(7)]
     fake.put(items)
     return requested.cancellation.cancel_id
 

@@ -41,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     auth_audience: str = ""
     auth_jwks_url: str = ""
     cursor_secret: str = ""
+    # Shards of each seller counter: a change adds to one, chosen at random (docs/architecture.md, "Counters").
+    counter_shards: int = 256
     # The expiry job.
     expiry_concurrency: int = 32
     expiry_safety_margin_ms: int = 10000

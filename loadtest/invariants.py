@@ -147,16 +147,24 @@ def check() -> Findings:
             elif c.status == CancellationStatus.SELLER_CANCELLED and c.counts_toward_sfcr:
                 faults[(c.seller_id, day)] += 1
 
-    stored_action: dict[str, tuple[int, int]] = {}
+    # A count is the sum over the seller's shards (any one shard may be negative: a change adds to one at random).
+    stored_requested: Counter[str] = Counter()
+    stored_auto: Counter[str] = Counter()
     stored_orders: Counter[tuple[str, str]] = Counter()
     stored_faults: Counter[tuple[str, str]] = Counter()
     for item in counters:
+        if item.shard_key.rsplit("#", 1)[0] != item.seller_id:
+            found.add("action-needed counters equal a recount", f"shard {item.shard_key} names seller {item.seller_id}")
+            continue
         if item.counter_key == ACTION_NEEDED_KEY:
-            stored_action[item.seller_id] = (int(item.requested or 0), int(item.auto_approved or 0))
+            stored_requested[item.seller_id] += int(item.requested or 0)
+            stored_auto[item.seller_id] += int(item.auto_approved or 0)
         elif item.counter_key.startswith(COHORT_PREFIX):
             key = (item.seller_id, item.counter_key.removeprefix(COHORT_PREFIX))
-            stored_orders[key] = int(item.orders or 0)
-            stored_faults[key] = int(item.seller_fault or 0)
+            stored_orders[key] += int(item.orders or 0)
+            stored_faults[key] += int(item.seller_fault or 0)
+    stored_action = {seller: (stored_requested[seller], stored_auto[seller])
+                     for seller in set(stored_requested) | set(stored_auto)}
 
     sellers = {order.seller_id for order in orders} | set(stored_action)
     found.sellers = len(sellers)

@@ -2,9 +2,9 @@
 
 Reads only due requests: a Query per shard of the sparse due-time index (earliest first, a page at a time),
 then their orders in one BatchGetItem per 100 requests. Each request is resolved in its own conditional
-transaction, up to `EXPIRY_CONCURRENCY` at a time while the next page is read. Two transactions of one
-seller are never in flight together: both would update that seller's counters item, and DynamoDB cancels
-one of two concurrent transactions on an item (TransactionConflict), which would cost a call and a retry.
+transaction, up to `EXPIRY_CONCURRENCY` at a time while the next page is read, one seller's as well as many
+sellers': each worker moves the counters on a shard of its own, so the job's transactions never meet on a
+counter item (DynamoDB cancels one of two concurrent transactions on an item: TransactionConflict).
 
 A request the seller answered meanwhile loses its condition and is skipped (logged). Throttling and
 transaction conflicts are retried with jittered exponential backoff while the others proceed. The run stops
@@ -74,14 +74,14 @@ def _with_orders(batch: list[Cancellation]) -> list[Due]:
     return [(c, orders.get(c.order_id)) for c in batch]
 
 
-def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sleep: Callable[[float], None],
-             out_of_time: Callable[[], bool]) -> tuple[str, int]:
+def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, shard: int,
+             sleep: Callable[[float], None], out_of_time: Callable[[], bool]) -> tuple[str, int]:
     """(outcome, retries) for one due request: one conditional transaction, retried while contended."""
     retries = 0
     while True:
         try:
             # On a lost race `execute` decides again from fresh reads (then the domain says why not).
-            execute(commands.expire(cancellation, order, now), now)
+            execute(commands.expire(cancellation, order, now), now, counter_shard=shard)
             return "auto_approved", retries
         except Contention as error:
             codes = error.codes
@@ -99,15 +99,6 @@ def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sle
         sleep(backoff(retries - 1, BASE_BACKOFF_SECONDS))
 
 
-def _take(waiting: deque[Due], busy: set[str]) -> Due | None:
-    """The earliest waiting request whose seller has no transaction in flight."""
-    for index, due in enumerate(waiting):
-        if due[0].seller_id not in busy:
-            del waiting[index]
-            return due
-    return None
-
-
 def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurrency: int | None = None,
         sleep: Callable[[float], None] = time.sleep) -> Report:
     """Resolves what is due at `now`; `time_left_ms` is the Lambda's remaining time."""
@@ -121,8 +112,9 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
 
     batches = _due_batches(now)
     waiting: deque[Due] = deque()
-    busy: set[str] = set()
-    running: dict[Future[tuple[str, int]], str] = {}
+    # Worker shards: distinct while the workers do not outnumber the counter shards.
+    free_shards = deque(range(workers))
+    running: dict[Future[tuple[str, int]], int] = {}
     read: Future[list[Due] | None] | None = None
     exhausted = False
     finished: SimpleQueue[Future[Any]] = SimpleQueue()  # completions, in the order they happen
@@ -137,10 +129,11 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
                     if read is None and not exhausted and len(waiting) < max(PAGE_SIZE, workers):
                         read = reader.submit(next, batches, None)
                         read.add_done_callback(finished.put)
-                    while len(running) < workers and (due := _take(waiting, busy)) is not None:
-                        busy.add(due[0].seller_id)
-                        work = pool.submit(_resolve, due[0], due[1], now, sleep, out_of_time)
-                        running[work] = due[0].seller_id
+                    while len(running) < workers and waiting:
+                        due = waiting.popleft()
+                        shard = free_shards.popleft() % current.counter_shards
+                        work = pool.submit(_resolve, due[0], due[1], now, shard, sleep, out_of_time)
+                        running[work] = shard
                         work.add_done_callback(finished.put)
                 if not running and read is None:
                     break
@@ -154,7 +147,7 @@ def run(now: datetime, *, time_left_ms: Callable[[], int] | None = None, concurr
                         report.due_seen += len(batch)
                         waiting.extend(batch)
                     continue
-                busy.discard(running.pop(future))
+                free_shards.append(running.pop(future))
                 outcome, retries = future.result()
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 report.retries += retries

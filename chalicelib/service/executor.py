@@ -39,19 +39,21 @@ Sealer = Callable[[Outcome[S]], IdempotencyRecord | None]
 
 
 def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
-            retry_conflicts: bool = False) -> Outcome[S]:
+            retry_conflicts: bool = False, counter_shard: int | None = None) -> Outcome[S]:
     """`decide` loads state and raises a DomainError or returns an Outcome; `seal` gives the idempotency
     record to commit with the change (the answer is then stored atomically with the effect).
 
     `retry_conflicts`: a transaction DynamoDB cancelled for conflicting with another one in flight is a race
     like any other: decide again after a short pause (the API's callers get the loser's 409, never a 500);
-    without it the Contention goes to the caller, e.g. the expiry job, which has its own retry and backoff."""
+    without it the Contention goes to the caller, e.g. the expiry job, which has its own retry and backoff.
+
+    `counter_shard`: the seller counter shard to move (default: one at random); see `transactions.commit`."""
     for attempt in range(MAX_ATTEMPTS):
         outcome = decide()
         if outcome.change is None:
             return outcome
         try:
-            commit(outcome.change, now=now, idempotency=seal(outcome) if seal else None)
+            commit(outcome.change, now=now, idempotency=seal(outcome) if seal else None, counter_shard=counter_shard)
         except StaleState:
             continue
         except Contention as error:

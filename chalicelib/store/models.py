@@ -203,18 +203,49 @@ ACTION_NEEDED_KEY = "ACTION"
 COHORT_PREFIX = "DAY#"
 
 
+def shard_key(seller_id: str, shard: int) -> str:
+    return f"{seller_id}#{shard}"
+
+
+class CountersBySeller(GlobalSecondaryIndex["SellerCounterItem"]):
+    """Every shard of a seller's counters in one Query: what the reads sum."""
+
+    class Meta:
+        index_name = "by_seller"
+        projection = AllProjection()
+
+    seller_id = UnicodeAttribute(hash_key=True)
+    counter_key = UnicodeAttribute(range_key=True)
+
+
 class SellerCounterItem(Model):
-    """`ACTION`: the action-needed counts. `DAY#<yyyy-mm-dd>`: that market day's SFCR cohort."""
+    """A seller's counts, spread over shards (`<seller>#<n>`) so that no single item, and no single partition,
+    takes every write of a busy seller: DynamoDB cancels one of two transactions in flight on one item
+    (TransactionConflict), and a partition takes at most 1,000 write units a second. Each change adds to one
+    shard; a count is the sum over the shards, read in one Query of `by_seller`.
+
+    `ACTION`: the action-needed counts. `DAY#<yyyy-mm-dd>`: that market day's SFCR cohort.
+    """
 
     class Meta(_Meta):
         table_name = _TableName("COUNTERS_TABLE")
 
-    seller_id = UnicodeAttribute(hash_key=True)
+    shard_key = UnicodeAttribute(hash_key=True)
     counter_key = UnicodeAttribute(range_key=True)
+    seller_id = UnicodeAttribute()
+    by_seller = CountersBySeller()
     requested = NumberAttribute(null=True)
     auto_approved = NumberAttribute(null=True)
     orders = NumberAttribute(null=True)
     seller_fault = NumberAttribute(null=True)
+
+
+def counter_item(seller_id: str, counter_key: str, shard: int = 0, *, requested: int | None = None,
+                 auto_approved: int | None = None, orders: int | None = None,
+                 seller_fault: int | None = None) -> SellerCounterItem:
+    """One shard's item of a seller counter, e.g. for seeding a shop."""
+    return SellerCounterItem(shard_key(seller_id, shard), counter_key, seller_id=seller_id, requested=requested,
+                             auto_approved=auto_approved, orders=orders, seller_fault=seller_fault)
 
 
 # --- order history ------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import msgspec
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -66,17 +65,18 @@ class ActionNeeded(msgspec.Struct, frozen=True):
 
 
 def action_needed(seller_id: str) -> ActionNeeded:
-    try:
-        item = SellerCounterItem.get(seller_id, ACTION_NEEDED_KEY, consistent_read=True)
-    except DoesNotExist:
-        return ActionNeeded(0, 0)
-    return ActionNeeded(int(item.requested or 0), int(item.auto_approved or 0))
+    """The sum over the seller's shards, in one Query of the counters' index."""
+    requested = auto_approved = 0
+    for item in SellerCounterItem.by_seller.query(seller_id, SellerCounterItem.counter_key == ACTION_NEEDED_KEY):
+        requested += int(item.requested or 0)
+        auto_approved += int(item.auto_approved or 0)
+    return ActionNeeded(requested, auto_approved)
 
 
 def cohort_totals(seller_id: str, first_day: date, last_day: date) -> tuple[int, int]:
-    """(orders placed, seller-fault cancellations) over the cohort days, in one Query."""
+    """(orders placed, seller-fault cancellations) over the cohort days and every shard, in one Query."""
     orders = faults = 0
-    for item in SellerCounterItem.query(
+    for item in SellerCounterItem.by_seller.query(
         seller_id,
         SellerCounterItem.counter_key.between(COHORT_PREFIX + first_day.isoformat(),
                                               COHORT_PREFIX + last_day.isoformat()),

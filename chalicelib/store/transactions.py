@@ -5,6 +5,7 @@ the change was decided from; the history entry, the counters and the idempotency
 either everything happens or nothing does, and counters can never drift from the items they count.
 """
 
+import random
 from datetime import datetime
 
 from pynamodb.connection import Connection
@@ -26,6 +27,7 @@ from .models import (
     HistoryItem,
     OrderItem,
     SellerCounterItem,
+    shard_key,
 )
 
 _connection: Connection | None = None
@@ -49,11 +51,20 @@ class StaleState(Exception):
     """An item changed after it was read: decide again from fresh state."""
 
 
-def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | None = None) -> None:
+def pick_shard() -> int:
+    """The counter shard a change adds to: any one will do (a count is the sum over all of them), and a random
+    one makes two concurrent changes of one seller unlikely to meet on an item."""
+    return random.randrange(config.settings().counter_shards)
+
+
+def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | None = None,
+           counter_shard: int | None = None) -> None:
+    """`counter_shard`: the shard the seller's counters move on (default: `pick_shard()`); a caller that runs
+    many changes of one seller at once (the expiry job) gives each its own."""
     labels: list[str] = []
     try:
         with TransactWrite(connection=connection()) as txn:
-            _stage(txn, change, now, idempotency, labels)
+            _stage(txn, change, now, idempotency, labels, pick_shard() if counter_shard is None else counter_shard)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         failed = {
@@ -69,7 +80,7 @@ def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | No
 
 
 def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: IdempotencyRecord | None,
-           labels: list[str]) -> None:
+           labels: list[str], shard: int) -> None:
     # PynamoDB sends puts before updates; `labels` follows that order to read cancellation reasons.
     order = change.order
     order_condition: Condition
@@ -103,7 +114,9 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
             actions.append(SellerCounterItem.requested.add(change.counters.requested))
         if change.counters.auto_approved:
             actions.append(SellerCounterItem.auto_approved.add(change.counters.auto_approved))
-        txn.update(SellerCounterItem(order.seller_id, ACTION_NEEDED_KEY), actions=actions)
+        actions.append(SellerCounterItem.seller_id.set(order.seller_id))
+        counter = SellerCounterItem(shard_key(order.seller_id, shard), ACTION_NEEDED_KEY, seller_id=order.seller_id)
+        txn.update(counter, actions=actions)
         labels.append("counters")
 
     if change.cohort is not None:
@@ -112,5 +125,8 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
             actions.append(SellerCounterItem.orders.add(change.cohort.orders))
         if change.cohort.seller_fault:
             actions.append(SellerCounterItem.seller_fault.add(change.cohort.seller_fault))
-        txn.update(SellerCounterItem(order.seller_id, COHORT_PREFIX + change.cohort.day), actions=actions)
+        actions.append(SellerCounterItem.seller_id.set(order.seller_id))
+        txn.update(SellerCounterItem(shard_key(order.seller_id, shard), COHORT_PREFIX + change.cohort.day,
+                                     seller_id=order.seller_id),
+                   actions=actions)
         labels.append("cohort")

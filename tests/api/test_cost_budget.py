@@ -50,11 +50,11 @@ def assert_state_change_budget(counts: Counter[str]) -> None:
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-def test_action_needed_is_one_get_item(shop, calls):
+def test_action_needed_is_one_query_over_the_counter_shards(shop, calls):
     shop.pending("O1")
     response, counts = measured(calls, shop.counts)
     assert response.json["cancellation"]["cancellation_requested"] == 1
-    assert counts == {"GetItem": 1}
+    assert counts == {"Query": 1}
 
 
 LIST_PAGES = [

@@ -589,9 +589,9 @@ def test_a_conflicting_transaction_is_a_lost_race_not_a_server_error(scene: Scen
 
 
 def test_requests_meeting_on_one_sellers_counters_are_retried_not_failed(scene: Scene, replay: Replay, monkeypatch):
-    """Every request moves the seller's action-needed counters, so two buyers asking at the same moment on two
-    different orders send two transactions on one counter item: the second is cancelled by DynamoDB, and must
-    be retried rather than answered with a 500."""
+    """Every request moves one shard of the seller's action-needed counters, so two buyers asking at the same
+    moment on two different orders may send two transactions on one counter item (once in COUNTER_SHARDS):
+    the second is cancelled by DynamoDB, and must be retried rather than answered with a 500."""
     scene.shop.paid("O2", buyer_id="B2")
     paid(scene)
     monkeypatch.setattr(executor, "pause", lambda seconds: None)

@@ -17,9 +17,15 @@ def test_quick_benchmark_keeps_every_call_count_at_its_floor(tmp_path):
     assert result["floors_broken"] == [], run.stdout
     assert run.returncode == 0, run.stdout + run.stderr
     # Every section ran and measured something; the times themselves are only printed.
-    assert {"operations", "expiry", "throughput", "coldstart", "warm"} <= set(result)
+    assert {"operations", "expiry", "throughput", "coldstart", "warm", "flashsale"} <= set(result)
     assert all(row["ok"] for row in result["operations"])
     assert [row["due"] for row in result["expiry"]] == [0, 20, 200]
     assert all(row["calls"]["TransactWriteItems"] == row["due"] for row in result["throughput"])
+    # The flash sale in the write model: every run recounted exactly, every due request resolved.
+    assert result["counts_inexact"] == [], run.stdout
+    flash = result["flashsale"]
+    assert [row["load"] for row in flash["loads"]] == ["one seller"] * 2 + ["many sellers"] * 2 + ["target"]
+    assert all(row["problems"] == [] for row in flash["loads"] + flash["expiry"])
+    assert all(row["resolved"] == row["due"] for row in flash["expiry"])
     # Importing the app reads no file and makes no DynamoDB client (architecture.md: settings are lazy).
     assert result["import_side_effects"] == {"files_opened": [], "connections": []}

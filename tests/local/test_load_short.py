@@ -2,7 +2,7 @@
 
 import os
 
-from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, HistoryItem, SellerCounterItem
+from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, HistoryItem, SellerCounterItem, counter_item
 from devtools.run_local import LocalStack
 from loadtest import invariants
 from loadtest.run import Settings, run
@@ -29,8 +29,10 @@ def test_the_invariant_checker_reports_drift():
         assert invariants.check().ok, invariants.check().lines()
 
         # A counter moved without its items, a cohort that lost an order, an order missing a history entry.
-        SellerCounterItem("S1", ACTION_NEEDED_KEY).update(actions=[SellerCounterItem.requested.add(1)])
-        cohort = next(item for item in SellerCounterItem.query("S1") if item.counter_key.startswith(COHORT_PREFIX))
+        counter_item("S1", ACTION_NEEDED_KEY, shard=7).update(actions=[SellerCounterItem.requested.add(1),
+                                                                  SellerCounterItem.seller_id.set("S1")])
+        cohort = next(item for item in SellerCounterItem.by_seller.query("S1")
+                      if item.counter_key.startswith(COHORT_PREFIX))
         cohort.update(actions=[SellerCounterItem.orders.add(-1)])
         detail_order = stack.shop.orders["COMPLETED"]
         HistoryItem.get(detail_order, 2).delete()

@@ -236,7 +236,8 @@ class Desk(Shop):
             "cancellations": sorted(query("CANCELLATIONS_TABLE", "order_id", order_id, "by_order"),
                                     key=lambda item: item["cancel_id"]["S"]),
             "history": query("HISTORY_TABLE", "order_id", order_id),
-            "counters": query("COUNTERS_TABLE", "seller_id", order["seller_id"]["S"]),
+            "counters": sorted(query("COUNTERS_TABLE", "seller_id", order["seller_id"]["S"], index="by_seller"),
+                               key=lambda item: (item["counter_key"]["S"], item["shard_key"]["S"])),
         }
 
     def order_of(self, path: str) -> str:

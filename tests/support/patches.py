@@ -9,13 +9,10 @@
 """
 
 import os
-import threading
-from typing import Any
 
 from chalice.test import HTTPResponse, TestHTTPClient
-from moto.core.botocore_stubber import BotocoreStubber
 
-from devtools import gateway, stage
+from devtools import gateway, moto_serial, stage
 
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -24,19 +21,11 @@ for _name, _value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "t
     os.environ[_name] = _value
 stage.apply("dev")
 
-_moto_lock = threading.RLock()
-_original_call = BotocoreStubber.__call__
-
-
-def _serialized_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-    with _moto_lock:
-        return _original_call(self, event_name, request, **kwargs)
-
 
 def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPResponse:
     status, headers, body = gateway.shape(error)
     return HTTPResponse(headers=headers, body=body, status_code=status)
 
 
-BotocoreStubber.__call__ = _serialized_call  # type: ignore[method-assign]
+moto_serial.install()
 TestHTTPClient._error_response = _gateway_error_response  # type: ignore[method-assign]

@@ -194,15 +194,18 @@ def assert_store_consistent() -> None:
             cause = next(c for c in by_order[order.order_id] if c.cancel_id == order.cancel_id)
             faults[order.seller_id, day] += int(bool(cause.counts_toward_sfcr))
 
-    stored_actions: dict[str, tuple[int, int]] = {}
-    stored_cohorts: dict[tuple[str, str], tuple[int, int]] = {}
+    # A count is the sum over the seller's shards.
+    actions: dict[str, Counter[str]] = defaultdict(Counter)
+    cohorts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for item in SellerCounterItem.scan():
-        values = (int(item.requested or 0), int(item.auto_approved or 0), int(item.orders or 0),
-                  int(item.seller_fault or 0))
+        assert item.shard_key.rsplit("#", 1)[0] == item.seller_id, item.shard_key
         if item.counter_key == "ACTION":
-            stored_actions[item.seller_id] = values[:2]
+            actions[item.seller_id].update(requested=int(item.requested or 0), unseen=int(item.auto_approved or 0))
         else:
-            stored_cohorts[item.seller_id, item.counter_key.removeprefix("DAY#")] = values[2:]
+            cohorts[item.seller_id, item.counter_key.removeprefix("DAY#")].update(
+                placed=int(item.orders or 0), faults=int(item.seller_fault or 0))
+    stored_actions = {seller: (c["requested"], c["unseen"]) for seller, c in actions.items()}
+    stored_cohorts = {key: (c["placed"], c["faults"]) for key, c in cohorts.items()}
     sellers = {o.seller_id for o in orders.values()} | set(stored_actions)
     for seller in sellers:
         assert stored_actions.get(seller, (0, 0)) == (requested[seller], unseen[seller]), seller
