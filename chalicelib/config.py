@@ -80,9 +80,13 @@ def policy() -> Policy:
     return _policy(settings())
 
 
+_DEFAULTS = Settings()
+
+
 def table_name(variable: str) -> str:
-    """The table a model's variable (e.g. `ORDERS_TABLE`) names."""
-    name: str = getattr(settings(), variable.lower())
+    """The table a model's variable (e.g. `ORDERS_TABLE`) names. PynamoDB asks for it many times per call, so
+    this reads that one variable (same rule: unset or empty takes the default) instead of every setting."""
+    name: str = os.environ.get(variable) or getattr(_DEFAULTS, variable.lower())
     return name
 
 

@@ -97,3 +97,13 @@ def test_a_bad_value_names_the_setting(monkeypatch):
 def test_settings_are_frozen():
     with pytest.raises(AttributeError):
         DEFAULTS.expiry_concurrency = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("variable", [v for v in VARIABLES if v.endswith("_TABLE")])
+def test_the_table_name_fast_path_says_what_the_settings_say(monkeypatch, variable):
+    for value in (None, "", "cancel-desk-test-table"):
+        if value is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, value)
+        assert config.table_name(variable) == getattr(config.settings(), variable.lower())
