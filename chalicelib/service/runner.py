@@ -8,7 +8,7 @@ from typing import Generic
 import msgspec
 
 from ..domain.errors import DomainError
-from ..store.idempotency import IdempotencyKeyTaken
+from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .executor import Decider, Outcome, S, execute
 from .idempotency import Answer, Idempotency
 
@@ -30,9 +30,13 @@ def _answer(command: "Command[S]", outcome: Outcome[S]) -> Answer:
 def run(command: Command[S], now: datetime, idem: Idempotency | None, refuse: Refusal) -> Answer:
     """`refuse` turns a rule's refusal into its answer (kept under the key like any other answer);
     a replayed key's body mismatch is raised as the Unprocessable it is."""
-    seal = (lambda outcome: idem.seal(*_fields(_answer(command, outcome)))) if idem else None
+    def seal(outcome: Outcome[S]) -> IdempotencyRecord:
+        assert idem is not None
+        answer = _answer(command, outcome)
+        return idem.seal(answer.status, answer.body)
+
     try:
-        outcome = execute(command.decide, now, seal, retry_conflicts=True)
+        outcome = execute(command.decide, now, seal if idem else None, retry_conflicts=True)
     except IdempotencyKeyTaken:
         assert idem is not None
         replayed = idem.replay()
@@ -47,7 +51,3 @@ def run(command: Command[S], now: datetime, idem: Idempotency | None, refuse: Re
     if outcome.change is None and idem is not None:
         return idem.keep(answer)
     return answer
-
-
-def _fields(answer: Answer) -> tuple[int, str]:
-    return answer.status, answer.body
