@@ -39,7 +39,7 @@ def _caller(ctx: Ctx[None]) -> str:
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
 def action_needed(ctx: Ctx[None]) -> Response:
     """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
-    acknowledged, and their total."""
+    acknowledged, and their total. Read from an index, they may lag an answer by a moment."""
     return ok(render.action_needed(views.action_needed(ctx.caller)))
 
 
