@@ -184,6 +184,7 @@ export const messages = {
   sfcrStanding: "Standing",
   sfcrCap: "Order volume cap",
   sfcrWindow: "Window",
+  sfcrCounted: "Counted",
   sfcrCounts: (faults: number, orders: number) =>
     `${n(faults, "seller-fault cancellation", "seller-fault cancellations")} of ${n(orders, "order", "orders")}`,
   standing: (code: string) => label(standings, code),

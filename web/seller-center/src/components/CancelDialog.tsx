@@ -24,6 +24,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
   return (
     <Dialog title={messages.cancelDialog} onClose={onClose}>
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           if (!reason) setMissing(true);
@@ -37,6 +38,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
           id="cancel-reason"
           value={reason}
           required
+          data-autofocus
           aria-describedby={warn ? "sfcr-warning" : undefined}
           onChange={(event) => {
             setReason((event.currentTarget as HTMLSelectElement).value);

@@ -19,6 +19,8 @@ export function Dialog({ title, onClose, children }: Props) {
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // The first thing to choose, rather than the close button, takes the focus.
+    dialog?.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     return () => dialog?.close();
   }, []);
 

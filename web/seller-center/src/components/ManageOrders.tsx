@@ -24,6 +24,7 @@ interface Props {
 }
 
 interface ListState {
+  key: string; // the view these rows are of: until it is the view shown, the panel is loading
   rows: Row[];
   cursor: string | null;
   pages: number;
@@ -31,7 +32,7 @@ interface ListState {
 
 type DialogState = { kind: "cancel" | "reject"; row: Row; opener: HTMLElement } | null;
 
-const EMPTY: ListState = { rows: [], cursor: null, pages: 1 };
+const EMPTY: ListState = { key: "", rows: [], cursor: null, pages: 1 };
 
 async function fetchList(api: Api, view: View, pages: number): Promise<ListState> {
   const tab = apiTab(view.tab);
@@ -50,7 +51,7 @@ async function fetchList(api: Api, view: View, pages: number): Promise<ListState
     }
     read += 1;
   } while (cursor !== null && read < pages);
-  return { rows, cursor, pages: read };
+  return { key: hashOf(view), rows, cursor, pages: read };
 }
 
 export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
@@ -59,7 +60,6 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
   const [sfcr, setSfcr] = useState<Sfcr | null>(null);
   const [catalogue, setCatalogue] = useState<ReasonCatalogue | null>(null);
   const [list, setList] = useState<ListState>(EMPTY);
-  const [loading, setLoading] = useState(true);
   const [now, setNow] = useState(Date.now());
   const [updated, setUpdated] = useState<string | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
@@ -104,9 +104,10 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
       setNow(Date.now());
       setUpdated(formatLocalTime(new Date().toISOString()));
     } catch (error) {
-      if (mine === generation.current) fail(error);
-    } finally {
-      if (mine === generation.current) setLoading(false);
+      if (mine === generation.current) {
+        setList((shown) => (shown.key === hashOf(current) ? shown : { ...EMPTY, key: hashOf(current) }));
+        fail(error);
+      }
     }
   }, [api, fail, isExpired, onSignedOut]);
 
@@ -122,7 +123,6 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
 
   // A new view starts on its first page.
   useEffect(() => {
-    setLoading(true);
     setList(EMPTY);
     pagesRef.current = 1;
     void refresh(1);
@@ -226,7 +226,7 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
         cursor = page.next_cursor;
       }
       if (mine !== generation.current) return;
-      const next = { rows: list.rows.concat(rows), cursor, pages: list.pages + 1 };
+      const next = { key: list.key, rows: list.rows.concat(rows), cursor, pages: list.pages + 1 };
       pagesRef.current = next.pages;
       setList(next);
     } catch (error) {
@@ -234,6 +234,7 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
     }
   };
 
+  const loading = list.key !== hashOf(view);
   const tabName = messages.tabs[view.tab] ?? view.tab;
   const table = (caption: string) => (
     <>

@@ -24,6 +24,7 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
   return (
     <Dialog title={messages.rejectDialog} onClose={onClose}>
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           if (!reason) setMissing(true);
@@ -36,6 +37,7 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
           id="reject-reason"
           value={reason}
           required
+          data-autofocus
           onChange={(event) => {
             setReason((event.currentTarget as HTMLSelectElement).value);
             setMissing(false);

@@ -20,7 +20,7 @@ export function SfcrPanel({ sfcr, marketTimeZone }: { sfcr: Sfcr | null; marketT
               formatDate(sfcr.window.to, undefined, marketTimeZone))}</dd>
           </div>
           <div class="wide">
-            <dt class="visually-hidden">{messages.sfcrHeading}</dt>
+            <dt class="visually-hidden">{messages.sfcrCounted}</dt>
             <dd>{messages.sfcrCounts(sfcr.seller_fault_cancellations, sfcr.orders)}</dd>
           </div>
         </dl>

@@ -8,7 +8,7 @@ import type { Order } from "../types";
 export function SfcrWarning(_props: { order: Order; reason: string }) {
   return (
     <p class="warning" id="sfcr-warning">
-      <span aria-hidden="true">❗️ </span>{messages.sfcrWarning}
+      <span class="warn-mark" aria-hidden="true">!</span> {messages.sfcrWarning}
     </p>
   );
 }

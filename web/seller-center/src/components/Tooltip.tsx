@@ -34,7 +34,7 @@ export function Tooltip({ trigger, children, class: extra }: Props) {
       class={`tip ${extra ?? ""}`}
       onMouseEnter={() => { setHovered(true); setDismissed(false); }}
       onMouseLeave={() => setHovered(false)}
-      onFocusIn={() => setFocused(true)}
+      onFocusIn={() => { setFocused(true); setDismissed(false); }}
       onFocusOut={onFocusOut}
       onKeyDown={(event) => {
         if (event.key === "Escape" && open) {
