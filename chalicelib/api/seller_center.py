@@ -31,7 +31,7 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 # What the identity provider appends when it sends the seller back to the page (OAuth 2.0 / OIDC redirect).
 REDIRECT_PARAMETERS = frozenset({"code", "state", "error", "error_description", "error_uri", "iss", "session_state"})
 # The build names its files `<name>-<hash>.<ext>`; the page names them `app/<file>`.
-_REFERENCE = re.compile(r"""(?:src|href)="app/([A-Za-z0-9_.-]+)\"""")
+_REFERENCE = r"""(?:src|href)="app/([A-Za-z0-9_.-]+)\""""  # compiled on first use, not at cold start
 
 PAGE_CACHE = "no-cache"  # tiny, and it names the current build's files: always revalidated
 ASSET_CACHE = "public, max-age=31536000, immutable"  # a file's name changes with its content
@@ -74,7 +74,7 @@ def content_security_policy() -> str:
 
 
 def _page_references(page: str) -> list[str]:
-    return _REFERENCE.findall(page)
+    return re.findall(_REFERENCE, page)
 
 
 @lru_cache(maxsize=1)

@@ -35,18 +35,18 @@ def browser_type_launch_args() -> dict[str, Any]:
             "args": CHROMIUM_FLAGS, "headless": True}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[LocalStack]:
+    """Started once for this layer and stopped when it is done: it sets the environment (the embedded DynamoDB's
+    endpoint among it) for its life, which the layers after this one must not see."""
     missing = seller_center.missing_files()
     if missing or not AXE.is_file():
         pytest.fail(f"the page is not built ({missing or AXE}): run `make page`", pytrace=False)
-    # Quiet: one access line per request would bury a failure's own output.
-    with LocalStack(port=0, load_demo=False, announce=lambda line: None,
-                    environment={"LOG_LEVEL": "WARNING"}) as running:
+    with LocalStack(port=0, load_demo=False, announce=lambda line: None) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tokens(stack: LocalStack) -> Tokens:
     return Tokens()  # minted with the stack's dev secret, which its start put in the environment
 
