@@ -253,3 +253,15 @@ def test_the_lists_and_counts_refresh_every_30_seconds_while_visible(center: Sel
     center.page.clock.run_for(2_000)
     expect(center.row(order_id)).to_be_visible()
     expect(center.entry()).to_have_accessible_name(re.compile(r"^Cancellation\s*1$"))
+
+
+def test_mark_as_seen_takes_an_auto_approved_cancellation_out_of_action_needed(center: SellerCenter,
+                                                                              seller: Seller) -> None:
+    order_id, cancel_id = seller.auto_approved()
+    center.sign_in(seller.token, "#cancelled")
+    expect(center.tab("Action Needed")).to_have_accessible_name(re.compile(r"^Action Needed\s*1$"))
+    center.row(order_id).get_by_role("button", name="Mark as seen").click()
+    expect(center.status()).to_have_text(f"Auto-approved cancellation of order {order_id} marked as seen.")
+    expect(center.row(order_id).get_by_role("button", name="Mark as seen")).to_have_count(0)
+    expect(center.tab("Action Needed")).to_have_accessible_name(re.compile(r"^Action Needed\s*0$"))
+    assert seller.shop.cancellation(cancel_id, token=seller.token).json["acknowledged_at"] is not None

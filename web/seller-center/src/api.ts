@@ -97,6 +97,10 @@ export class Api {
       comment ? { reason, comment } : { reason });
   }
 
+  acknowledge(cancelId: string): Promise<Cancellation> {
+    return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/acknowledge`);
+  }
+
   cancel(orderId: string, reason: string, comment: string | null): Promise<Cancellation> {
     return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`,
       comment ? { reason, comment } : { reason });

@@ -109,6 +109,7 @@ export const messages = {
   viewRequested: "View cancellation requests",
   respondInDays: (days: number) => `You have ${n(days, "calendar day", "calendar days")} to respond`,
   respondInHours: (hours: number) => `You have ${n(hours, "hour", "hours")} to respond`,
+  dueSoon: "Auto-approving within 24 h",
   requestsHeading: "Cancellation requests, most urgent first",
   noRequests: "No cancellation request is waiting for you.",
 
@@ -157,6 +158,9 @@ export const messages = {
   approveFor: (order: string) => `Approve cancellation of order ${order}`,
   rejectFor: (order: string) => `Reject cancellation of order ${order}`,
   moreActionsFor: (order: string) => `More Actions for order ${order}`,
+  markSeen: "Mark as seen",
+  markSeenFor: (order: string) => `Mark the auto-approved cancellation of order ${order} as seen`,
+  acknowledged: (order: string) => `Auto-approved cancellation of order ${order} marked as seen.`,
   approved: (order: string) => `Cancellation of order ${order} approved: the order is cancelled.`,
   rejected: (order: string) => `Cancellation request of order ${order} rejected: the order goes on.`,
   cancelled: (order: string) => `Order ${order} cancelled.`,

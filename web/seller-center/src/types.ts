@@ -56,7 +56,13 @@ export interface Page<T> {
 }
 
 export interface ActionNeeded {
-  cancellation: { total: number; cancellation_requested: number; auto_approved: number };
+  cancellation: {
+    total: number;
+    cancellation_requested: number;
+    auto_approved: number;
+    /** Pending requests auto-approving within a day; shown once the API answers it. */
+    due_soon?: number;
+  };
 }
 
 export interface Sfcr {

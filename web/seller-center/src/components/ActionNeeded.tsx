@@ -28,6 +28,9 @@ export function CancellationEntry({ counts, responseWindowSeconds, onChoose }: P
           <span>{messages.requested}</span> <span class="count">{cancellation?.cancellation_requested ?? "…"}</span>{" "}
           <a href="#requests" aria-label={messages.viewRequested}>{messages.view}</a>
         </li>
+        {typeof cancellation?.due_soon === "number" && (
+          <li><span>{messages.dueSoon}</span> <span class="count">{cancellation.due_soon}</span></li>
+        )}
       </ul>
       <p class="tip-note">{responseWindowText(responseWindowSeconds)}</p>
     </Tooltip>

@@ -193,6 +193,11 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
       if (request) void act(row, () => api.approve(request.cancel_id), messages.approved(row.order.order_id), opener,
         false);
     },
+    acknowledge: (row, opener) => {
+      const cancellation = row.cancellation;
+      if (cancellation) void act(row, () => api.acknowledge(cancellation.cancel_id),
+        messages.acknowledged(row.order.order_id), opener, false);
+    },
     reject: (row, opener) => {
       setDialogError(null);
       setDialog({ kind: "reject", row, opener });

@@ -11,6 +11,7 @@ export interface RowActions {
   approve: (row: Row, opener: HTMLButtonElement) => void;
   reject: (row: Row, opener: HTMLButtonElement) => void;
   cancel: (row: Row, opener: HTMLButtonElement) => void;
+  acknowledge: (row: Row, opener: HTMLButtonElement) => void;
 }
 
 interface Props {
@@ -89,6 +90,13 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
                 {messages.reject}
               </button>
             </>
+          )}
+          {cancellation?.status === "AUTO_APPROVED" && cancellation.acknowledged_at === null && (
+            <button type="button" class="secondary" disabled={busy}
+              aria-description={messages.markSeenFor(order.order_id)}
+              onClick={(event) => actions.acknowledge(row, event.currentTarget)}>
+              {messages.markSeen}
+            </button>
           )}
           {cancellable && (
             <MenuButton label={messages.moreActions} description={messages.moreActionsFor(order.order_id)}
