@@ -27,7 +27,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static" / "seller-center"
 PAGE = "index.html"
 CONFIG = "config.json"
 HTML = "text/html; charset=utf-8"
-TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 # What the identity provider appends when it sends the seller back to the page (OAuth 2.0 / OIDC redirect).
 REDIRECT_PARAMETERS = frozenset({"code", "state", "error", "error_description", "error_uri", "iss", "session_state"})
 # The build names its files `<name>-<hash>.<ext>`; the page names them `app/<file>`.

@@ -20,7 +20,7 @@ from tests.support.paths import ROOT
 
 ORIGIN = "http://127.0.0.1:8000"
 STAGE_ORIGIN = "https://abc123.execute-api.us-east-1.amazonaws.com/api"
-TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+TYPES = seller_center.TYPES
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example"
 
 
@@ -91,7 +91,7 @@ def test_each_built_file_is_served_with_its_type_and_cached_for_good(viewer: Vie
     assert response.status_code == 200
     assert header(response, "Content-Type") == TYPES[Path(name).suffix]
     assert header(response, "Cache-Control") == "public, max-age=31536000, immutable"
-    assert re.search(r"-[A-Za-z0-9_-]{8}\.(js|css)$", name), "a cached-for-good file must change its name"
+    assert re.search(r"-[A-Za-z0-9_-]{8}\.(js|css|svg)$", name), "a cached-for-good file must change its name"
     assert response.text == (seller_center.STATIC / name).read_text(encoding="utf-8")
 
 
