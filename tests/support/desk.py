@@ -314,6 +314,9 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+    "report_refund": lambda d, s, b: (
+        f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
+        {"refund_reference": "PAY-0001"}),
 }
 
 
