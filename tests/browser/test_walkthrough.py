@@ -157,3 +157,13 @@ def test_load_more_pages_with_the_next_cursor(center: SellerCenter, seller: Sell
     expect(center.page.get_by_role("rowheader")).to_have_count(23)
     expect(more).to_have_count(0)
     assert sorted(center.order_ids()) == sorted(ids)
+
+
+def test_an_order_with_some_items_cancelled_shows_what_remains(center: SellerCenter, seller: Seller) -> None:
+    order_id = seller.paid()  # two of SKU-1 at 75,000 minor units
+    seller.shop.seller_cancel(order_id, "OUT_OF_STOCK", token=seller.token,
+                              line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201)
+    center.sign_in(seller.token, "#to-ship")
+    row = center.row(order_id)
+    expect(row).to_contain_text("IDR\u00a01,500.00")
+    expect(row).to_contain_text("IDR\u00a0750.00 after cancelled items")

@@ -129,6 +129,7 @@ export const messages = {
     requested: "Requested",
   },
   noOrders: "No orders here.",
+  remaining: (money: string) => `${money} after cancelled items`,
   loadMore: "Load more",
   orderStatus: (code: string) => label(orderStatus, code),
   cancellationStatus: (code: string) => label(cancellationStatus, code),

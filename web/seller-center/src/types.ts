@@ -18,6 +18,8 @@ export interface Order {
   buyer_id: string;
   status: OrderStatus;
   total: Money;
+  /** What is left once some items were cancelled (equal to total when none was). */
+  remaining_total?: Money;
   placed_at: string;
   shipped_at: string | null;
   cancelled_at: string | null;

@@ -59,7 +59,12 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
       <th role="rowheader" scope="row" data-label={c.order}>{order.order_id}</th>
       <td role="cell" data-label={c.placed}><Time iso={order.placed_at} /></td>
       <td role="cell" data-label={c.buyer}>{order.buyer_id}</td>
-      <td role="cell" data-label={c.total}>{formatMoney(order.total)}</td>
+      <td role="cell" data-label={c.total}>
+        {formatMoney(order.total)}
+        {order.remaining_total && order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
+          <span class="remaining">{messages.remaining(formatMoney(order.remaining_total))}</span>
+        )}
+      </td>
       <td role="cell" data-label={c.status}>
         <Status row={row} />
         {request && (
