@@ -265,3 +265,21 @@ def test_mark_as_seen_takes_an_auto_approved_cancellation_out_of_action_needed(c
     expect(center.row(order_id).get_by_role("button", name="Mark as seen")).to_have_count(0)
     expect(center.tab("Action Needed")).to_have_accessible_name(re.compile(r"^Action Needed\s*0$"))
     assert seller.shop.cancellation(cancel_id, token=seller.token).json["acknowledged_at"] is not None
+
+
+def test_a_dialog_keeps_the_keyboard_focus_inside_it(center: SellerCenter, seller: Seller) -> None:
+    order_id = seller.paid()
+    center.sign_in(seller.token, "#all")
+    center.row(order_id).get_by_role("button", name="More Actions").click()
+    center.page.get_by_role("menuitem", name="Cancel").click()
+    expect(center.dialog("Cancel order").get_by_label("Cancellation reason")).to_be_focused()
+    inside = 0
+    for _ in range(8):
+        center.page.keyboard.press("Tab")
+        # Inside the dialog, or out to the browser's own controls (the document itself): never the page behind.
+        where = center.page.evaluate(
+            "() => document.activeElement === document.body ? 'browser' : "
+            "document.activeElement.closest('dialog') ? 'dialog' : 'page'")
+        assert where != "page"
+        inside += where == "dialog"
+    assert inside >= 5
