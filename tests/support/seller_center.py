@@ -105,5 +105,7 @@ class SellerCenter:
     def screenshot(self, name: str) -> Path:
         IMAGES.mkdir(parents=True, exist_ok=True)
         path = IMAGES / f"{name}.png"
-        self.page.screenshot(path=str(path), animations="disabled")
+        # A phone shows little at once: the whole page, so that an open tooltip or dialog is in the picture.
+        phone = (self.page.viewport_size or DESKTOP)["width"] <= PHONE["width"]
+        self.page.screenshot(path=str(path), animations="disabled", full_page=phone)
         return path
