@@ -83,21 +83,25 @@ _events_client: Any = None
 _sqs_client: Any = None
 
 
+def _client(service: str) -> Any:
+    # botocore itself, as PynamoDB uses it: the package ships botocore with these services' models only
+    # (scripts/lambda_zip.py), and no boto3 of its own.
+    from botocore.session import get_session  # type: ignore[import-untyped]
+
+    return get_session().create_client(service)
+
+
 def events_client() -> Any:
     global _events_client
     if _events_client is None:
-        import boto3  # type: ignore[import-untyped]
-
-        _events_client = boto3.client("events")
+        _events_client = _client("events")
     return _events_client
 
 
 def sqs_client() -> Any:
     global _sqs_client
     if _sqs_client is None:
-        import boto3
-
-        _sqs_client = boto3.client("sqs")
+        _sqs_client = _client("sqs")
     return _sqs_client
 
 

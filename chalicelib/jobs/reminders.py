@@ -22,7 +22,6 @@ from typing import Any
 
 import msgspec
 from msgspec.structs import asdict
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
@@ -32,22 +31,12 @@ from ..domain.clock import iso, parse_iso
 from ..domain.enums import CancellationStatus
 from ..domain.model import Cancellation, Order
 from ..events import envelope, outbox
-from ..store import reads
+from ..store import reads, transactions
 from ..store.mapping import cancellation_from_item
 from ..store.models import CancellationItem, EventItem
 
 PAGE_SIZE = 100
 CHECKPOINT = ("checkpoint", "reminders")
-_connection: Connection | None = None
-
-
-def _txn_connection() -> Connection:
-    global _connection
-    if _connection is None:
-        _connection = Connection()
-    return _connection
-
-
 class Report(msgspec.Struct):
     due_seen: int = 0
     sent: int = 0
@@ -95,7 +84,7 @@ def _send(cancellation: Cancellation, order: Order, lead: int, now: datetime) ->
     feed, position = mark_key(cancellation.cancel_id, lead)
     keep = cancellation.respond_by + timedelta(days=config.settings().event_retention_days)
     try:
-        with TransactWrite(connection=_txn_connection()) as txn:
+        with TransactWrite(connection=transactions.connection()) as txn:
             txn.condition_check(CancellationItem, cancellation.cancel_id, condition=(
                 (CancellationItem.status == CancellationStatus.REQUESTED.value)
                 & (CancellationItem.respond_by == iso(cancellation.respond_by))))

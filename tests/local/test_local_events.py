@@ -70,9 +70,11 @@ def test_a_buyer_request_reaches_the_bus_and_the_feed(stack):
     # auto-approves (the clock jumps there; the stack's threads read the same clock).
     respond_by = datetime.fromisoformat(created.json["respond_by"])
     with time_machine.travel(respond_by - timedelta(seconds=200)):
-        assert stack.scheduler.tick()["reminders"]["sent"] == 1
+        report = stack.scheduler.tick()
+        assert report["reminders"]["sent"] == 1, report
     with time_machine.travel(respond_by + timedelta(seconds=1)):
-        assert stack.scheduler.tick()["auto_approved"] == 1
+        report = stack.scheduler.tick()
+        assert report["auto_approved"] == 1, report
 
     def types() -> list[str] | None:
         reply = http(stack.base_url, "GET", "/seller/events?limit=100", stack.tokens["seller"])
