@@ -9,10 +9,11 @@ from chalicelib.api.middleware import http
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
+from chalicelib.api.seller_center import seller_center
 from chalicelib.events.stream import stream
 from chalicelib.jobs.schedule import jobs
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, platform, buyer, seller, jobs, stream):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, jobs, stream):
     app.register_blueprint(blueprint)

@@ -27,6 +27,7 @@ KINDS: dict[str, Kind] = {
     "CANCELLATION_WITHDRAWN": Kind("cancellation.withdrawn"),
     "SELLER_CANCELLED": Kind("cancellation.seller_cancelled"),
     "CANCELLATION_ACKNOWLEDGED": Kind("cancellation.acknowledged"),
+    "REFUNDED": Kind("cancellation.refunded"),
 }
 
 # Not a change: the scheduled job's reminder while a request waits for the seller.

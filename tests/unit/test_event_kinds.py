@@ -23,6 +23,7 @@ def _every_change():
     """(what happened, the change the domain decides): one for every kind of history entry, both ways of SHIPPED."""
     c, o = pending()
     auto = lifecycle.request_cancellation(order(OrderStatus.UNPAID), BuyerReason.CHANGED_MIND, None, "C2", T0, POLICY)
+    approved = lifecycle.approve(c, o, LATER)
     shipped = lifecycle.record_delivery(lifecycle.ship(order(), None, "TRK", LATER).order, LATER, "P")
     return {
         "order.recorded": lifecycle.record_order(order(OrderStatus.UNPAID), POLICY, "P"),
@@ -42,6 +43,7 @@ def _every_change():
         "cancellation.seller_cancelled": lifecycle.seller_cancel(order(), SellerCancelReason.OUT_OF_STOCK, None, "C4",
                                                                  LATER, POLICY),
         "cancellation.acknowledged": lifecycle.acknowledge(auto.cancellation, auto.order, LATER),
+        "cancellation.refunded": lifecycle.report_refund(approved.cancellation, approved.order, "PAY-1", LATER, "P"),
     }
 
 
