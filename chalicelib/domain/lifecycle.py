@@ -215,10 +215,16 @@ def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
-def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
-           now: datetime) -> Change:
+def ensure_seller_reject_reason(reason: RejectReason) -> None:
+    """R2: `ORDER_SHIPPED` is the system's alone. Checked before anything about the request, so a bulk
+    rejection refuses it once for the whole call."""
     if reason not in SELLER_REJECT_REASONS:
         raise reason_not_allowed(reason.value, [r.value for r in SELLER_REJECT_REASONS], "for a seller rejection")
+
+
+def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
+           now: datetime) -> Change:
+    ensure_seller_reject_reason(reason)
     _ensure_pending(cancellation, order, now, "rejected")
     done = replace(cancellation, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SELLER,
                    reject_reason=reason.value, reject_comment=comment, version=cancellation.version + 1)

@@ -97,18 +97,20 @@ def withdraw(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cance
 # --- seller -------------------------------------------------------------------------------------------
 
 
-def approve(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
+def approve(identity: Identity, cancel_id: str, now: datetime,
+            load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
+    """`load`: how the request and its order are read (a bulk answer gives what it read in one batch)."""
     def decide() -> Outcome[Cancellation]:
-        change = lifecycle.approve(*access.cancellation_for(identity, cancel_id), now)
+        change = lifecycle.approve(*load(identity, cancel_id), now)
         return _cancellation_outcome(change)
 
     return decide
 
 
 def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: str | None,
-           now: datetime) -> Decider[Cancellation]:
+           now: datetime, load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
     def decide() -> Outcome[Cancellation]:
-        cancellation, order = access.cancellation_for(identity, cancel_id)
+        cancellation, order = load(identity, cancel_id)
         change = lifecycle.reject(cancellation, order, reason, comment, now)
         return _cancellation_outcome(change)
 

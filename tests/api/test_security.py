@@ -220,7 +220,7 @@ def _other_party(desk: Desk, prepared: Prepared) -> str:
 @pytest.mark.parametrize("spec", OWNED_ROUTES, ids=ids(OWNED_ROUTES))
 def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk: Desk, spec):
     prepared = desk.prepare(spec.name)
-    order_id = desk.order_of(prepared.path)
+    order_id = desk.order_of(prepared.path, prepared.body)
     before = desk.stored(order_id)
     with desk.writes() as writes:
         foreign = desk.send(prepared, _other_party(desk, prepared))
@@ -363,7 +363,7 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
                 assert name not in error["details"]["allowed"]
         return
 
-    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path)
+    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path, prepared.body)
     if stranger_token is not None:
         before = desk.stored(order_id)
         with desk.writes() as writes:

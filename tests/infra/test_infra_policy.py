@@ -140,6 +140,11 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     assert [run.auto_approved for run in overlapping] == [1]
     assert (first.due_seen, first.auto_approved, first.skipped) == (1, 0, 1)
 
+    # A bulk answer reads its requests, their orders and (with a key, for the refused items) their kept
+    # answers in one BatchGetItem each.
+    bulk = shop.bulk_approve([cancel_id, "cxl_missing"], headers={"Idempotency-Key": "k-2"})
+    assert [item["status"] for item in bulk.json["results"]] == [409, 404], bulk.json
+
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:
         assert call.function is not None, call

@@ -74,7 +74,10 @@ class DocumentCheck:
 
     def __init__(self) -> None:
         self.doc = document()
-        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path) for path in self.doc["paths"]]
+        # Literal paths first, as API Gateway routes them: /seller/cancellations/bulk-approve before
+        # /seller/cancellations/{cancel_id}.
+        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path)
+                          for path in sorted(self.doc["paths"], key=lambda path: path.count("{"))]
         self.validators: dict[str, Draft202012Validator] = {}
 
     def template(self, path: str) -> str | None:
@@ -240,12 +243,13 @@ class Desk(Shop):
                                key=lambda item: (item["counter_key"]["S"], item["shard_key"]["S"])),
         }
 
-    def order_of(self, path: str) -> str:
-        """The order a concrete path is about (through its cancellation for /cancellations/{id} paths)."""
+    def order_of(self, path: str, body: dict | None = None) -> str:
+        """The order a concrete path is about (through its cancellation for /cancellations/{id} paths, or the
+        first of a bulk body's `cancel_ids`)."""
         parts = path.split("?", 1)[0].split("/")
         if "orders" in parts and len(parts) > parts.index("orders") + 1:
             return parts[parts.index("orders") + 1]
-        cancel_id = parts[parts.index("cancellations") + 1]
+        cancel_id = body["cancel_ids"][0] if body and "cancel_ids" in body else parts[parts.index("cancellations") + 1]
         item = self._client().get_item(TableName=config.table_name("CANCELLATIONS_TABLE"),
                                        Key={"cancel_id": {"S": cancel_id}}, ConsistentRead=True)["Item"]
         return item["order_id"]["S"]
@@ -311,6 +315,11 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+    "bulk_approve": lambda d, s, b: (
+        "/seller/cancellations/bulk-approve", {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]]}),
+    "bulk_reject": lambda d, s, b: (
+        "/seller/cancellations/bulk-reject",
+        {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "PRODUCT_PACKED"}),
 }
 
 

@@ -133,6 +133,16 @@ class Shop:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/reject", token or self.seller_token(),
                           {"reason": reason, **fields}, headers, expect)
 
+    def bulk_approve(self, cancel_ids: list[str], *, token: str | None = None, headers: dict[str, str] | None = None,
+                     expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", "/seller/cancellations/bulk-approve", token or self.seller_token(),
+                          {"cancel_ids": cancel_ids, **fields}, headers, expect)
+
+    def bulk_reject(self, cancel_ids: list[str], reason: str = "PRODUCT_PACKED", *, token: str | None = None,
+                    headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", "/seller/cancellations/bulk-reject", token or self.seller_token(),
+                          {"cancel_ids": cancel_ids, "reason": reason, **fields}, headers, expect)
+
     def acknowledge(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                     expect: int | None = None) -> Any:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/acknowledge", token or self.seller_token(),

@@ -1,0 +1,63 @@
+"""The seller's tools: bulk answers, the SFCR preview of a cancel, and auto-approve rules."""
+
+from chalice.app import Blueprint
+
+from ..domain.identity import Identity, Role
+from ..domain.lifecycle import ensure_seller_reject_reason
+from ..domain.model import Cancellation
+from ..service import access, commands
+from ..service.bulk import Bulk, DeciderFor
+from ..service.executor import Decider, Outcome
+from . import render, schemas, tool_schemas
+from .errors import ApiError
+from .routing import Ctx, endpoint
+
+seller_tools = Blueprint(__name__)
+
+
+def _distinct(cancel_ids: list[str]) -> list[str]:
+    repeated = sorted({i for i in cancel_ids if cancel_ids.count(i) > 1})
+    if repeated:
+        raise ApiError(400, "INVALID_FIELD", "cancel_ids must be distinct.",
+                       details={"path": "$.cancel_ids", "repeated": repeated})
+    return cancel_ids
+
+
+@endpoint(seller_tools, "/seller/cancellations/bulk-approve", "POST", role=Role.SELLER,
+          body=tool_schemas.BulkApproveIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
+          summary="Approve up to 50 pending requests; a result per id, in order")
+def bulk_approve(ctx: Ctx[tool_schemas.BulkApproveIn]) -> Bulk:
+    """Approves each of 1-50 distinct pending requests exactly as the single approve would, each committed on its
+    own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status
+    that id alone would have got (200, 404, 409) and the cancellation or the error. Another shop's id is 404 for
+    that item, like a missing one. One Idempotency-Key covers the whole call."""
+    identity, now = ctx.caller, ctx.now
+
+    def decider(cancel_id: str, load: access.Loader) -> Decider[Cancellation]:
+        return commands.approve(identity, cancel_id, now, load)
+
+    return _bulk(identity, ctx.body.cancel_ids, decider)
+
+
+@endpoint(seller_tools, "/seller/cancellations/bulk-reject", "POST", role=Role.SELLER,
+          body=tool_schemas.BulkRejectIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
+          summary="Reject up to 50 pending requests with one reason; a result per id, in order")
+def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
+    """Rejects each of 1-50 distinct pending requests with one reason (and optional comment) exactly as the single
+    reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not
+    give (ORDER_SHIPPED) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read."""
+    body, identity, now = ctx.body, ctx.caller, ctx.now
+    ensure_seller_reject_reason(body.reason)
+
+    def decider(cancel_id: str, load: access.Loader) -> Decider[Cancellation]:
+        return commands.reject(identity, cancel_id, body.reason, body.comment, now, load)
+
+    return _bulk(identity, body.cancel_ids, decider)
+
+
+def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+    return 200, render.cancellation(outcome.subject)
+
+
+def _bulk(identity: Identity, cancel_ids: list[str], decider: DeciderFor) -> Bulk:
+    return Bulk(identity=identity, cancel_ids=_distinct(cancel_ids), decider=decider, answer=_answer)
