@@ -1,16 +1,23 @@
 """The seller's tools: bulk answers, the SFCR preview of a cancel, and auto-approve rules."""
 
-from chalice.app import Blueprint
+from typing import TYPE_CHECKING
 
+from chalice.app import Blueprint, Response
+
+from .. import config
+from ..domain.enums import Fault
 from ..domain.identity import Identity, Role
 from ..domain.lifecycle import ensure_seller_reject_reason
 from ..domain.model import Cancellation
-from ..service import access, commands
+from ..service import access, commands, views
 from ..service.bulk import Bulk, DeciderFor
 from ..service.executor import Decider, Outcome
 from . import render, schemas, tool_schemas
 from .errors import ApiError
-from .routing import Ctx, endpoint
+from .routing import Ctx, endpoint, ok
+
+if TYPE_CHECKING:
+    from ..domain.cancel_preview import Preview
 
 seller_tools = Blueprint(__name__)
 
@@ -61,3 +68,32 @@ def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOu
 
 def _bulk(identity: Identity, cancel_ids: list[str], decider: DeciderFor) -> Bulk:
     return Bulk(identity=identity, cancel_ids=_distinct(cancel_ids), decider=decider, answer=_answer)
+
+
+@endpoint(seller_tools, "/seller/orders/{order_id}/cancel-preview", "POST", role=Role.SELLER,
+          body=schemas.SellerCancelIn, response=tool_schemas.CancelPreviewOut, errors=(404,), tag="seller",
+          summary="What cancelling would do, changing nothing: allowed or the problem, refund, SFCR now and after")
+def cancel_preview(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Response:
+    """Takes the body of the cancel and changes nothing. `allowed` with `problem` null, or the error the cancel would
+    answer (REASON_NOT_ALLOWED, ORDER_ALREADY_SHIPPED, ...); the reason's `fault` and `counts_toward_sfcr`; the
+    `refund` of a paid order; the seller-fault cancellation rate now and after, with the fields of
+    /seller/metrics/sfcr; and a `warning` sentence when the standing or the volume cap would get worse. Decided by
+    the same rules as the cancel itself. Another shop's order is 404."""
+    body = ctx.body
+    result = views.cancel_preview(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy())
+    return ok(_preview(result))
+
+
+def _preview(result: "Preview") -> tool_schemas.CancelPreviewOut:
+    problem = result.problem
+    return tool_schemas.CancelPreviewOut(
+        allowed=result.allowed,
+        problem=schemas.ErrorBody(code=problem.code, message=problem.message, details=problem.details)
+        if problem else None,
+        fault=Fault(result.fault),
+        counts_toward_sfcr=result.counts_toward_sfcr,
+        refund=schemas.Money(amount=result.refund, currency=result.currency) if result.refund is not None else None,
+        sfcr_now=render.sfcr(result.now),
+        sfcr_after=render.sfcr(result.after),
+        warning=result.warning,
+    )

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import msgspec
 
+from ..domain.enums import Fault
 from ..domain.reasons import RejectReason
-from .schemas import CancellationOut, Comment, ErrorBody, Id, _In, _Out
+from .schemas import CancellationOut, Comment, ErrorBody, Id, Money, SfcrOut, _In, _Out
 
 MAX_IDS = 50
 
@@ -34,3 +35,14 @@ class BulkItemOut(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 class BulkOut(_Out):
     results: list[BulkItemOut]
+
+
+class CancelPreviewOut(_Out):
+    allowed: bool
+    problem: ErrorBody | None
+    fault: Fault
+    counts_toward_sfcr: bool
+    refund: Money | None
+    sfcr_now: SfcrOut
+    sfcr_after: SfcrOut
+    warning: str | None

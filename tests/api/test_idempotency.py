@@ -13,7 +13,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.service import executor
 from devtools import tokens
-from tests.support.desk import POST_ROUTES, Desk, Prepared, assert_error, header
+from tests.support.desk import CHANGE_ROUTES, Desk, Prepared, assert_error, header
 from tests.support.dynamo_calls import DynamoCalls
 
 pytestmark = pytest.mark.usefixtures("clock_back")
@@ -33,7 +33,7 @@ def replayed(response) -> bool:
     return header(response, REPLAYED_HEADER) == "true"
 
 
-@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+@pytest.mark.parametrize("spec", CHANGE_ROUTES, ids=[spec.name for spec in CHANGE_ROUTES])
 def test_a_retry_with_the_same_key_and_body_replays_the_first_answer_without_acting(desk: Desk, spec):
     prepared = desk.prepare(spec.name)
     headers = key(desk)
@@ -297,7 +297,7 @@ def assert_busy(response: Any, spec: RouteSpec | None = None) -> None:
 
 
 @pytest.mark.parametrize("throttle", sorted(THROTTLES))
-@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+@pytest.mark.parametrize("spec", CHANGE_ROUTES, ids=[spec.name for spec in CHANGE_ROUTES])
 def test_a_throttled_commit_is_a_503_not_kept_so_the_retry_acts_once(desk: Desk, spec: RouteSpec,
                                                                      throttle: str) -> None:
     prepared = desk.prepare(spec.name)
@@ -323,7 +323,7 @@ def test_a_throttled_commit_is_a_503_not_kept_so_the_retry_acts_once(desk: Desk,
     assert desk.stored(order_id) == after
 
 
-@pytest.mark.parametrize("spec", POST_ROUTES, ids=[spec.name for spec in POST_ROUTES])
+@pytest.mark.parametrize("spec", CHANGE_ROUTES, ids=[spec.name for spec in CHANGE_ROUTES])
 def test_a_throttled_put_of_an_answer_that_changed_nothing_is_a_503_not_kept(desk: Desk, spec: RouteSpec) -> None:
     """Repeated once acted, every route answers without a state change (an error, or a 200 that changes
     nothing); such an answer is kept by a conditional put of its own, and a throttled put keeps nothing."""

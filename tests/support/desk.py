@@ -38,6 +38,9 @@ ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 SPECS: dict[str, RouteSpec] = {spec.name: spec for spec in REGISTRY}
 ROLE_ROUTES: list[RouteSpec] = [spec for spec in REGISTRY if spec.role is not None]
 POST_ROUTES: list[RouteSpec] = [spec for spec in ROLE_ROUTES if spec.method == "POST"]
+# POSTs that only answer (the cancel preview takes the cancel's body and changes nothing).
+READ_ONLY_POSTS = frozenset({"cancel_preview"})
+CHANGE_ROUTES: list[RouteSpec] = [spec for spec in POST_ROUTES if spec.name not in READ_ONLY_POSTS]
 # The only open routes outside REGISTRY and /openapi.json: the API viewer's page and files, which are HTML, CSS
 # and JS rather than operations of the API (chalicelib/api/docs_page.py).
 VIEWER_ROUTES = frozenset({("GET", "/docs"), ("GET", "/docs/{asset}")})
@@ -315,6 +318,7 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+    "cancel_preview": _with_body(_order_path("/cancel-preview"), {"reason": "OUT_OF_STOCK"}),
     "bulk_approve": lambda d, s, b: (
         "/seller/cancellations/bulk-approve", {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]]}),
     "bulk_reject": lambda d, s, b: (

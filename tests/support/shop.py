@@ -153,6 +153,11 @@ class Shop:
         return self._send("POST", f"/seller/orders/{order_id}/cancel", token or self.seller_token(),
                           {"reason": reason, **fields}, headers, expect)
 
+    def cancel_preview(self, order_id: str, reason: str = "OUT_OF_STOCK", *, token: str | None = None,
+                       headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/seller/orders/{order_id}/cancel-preview", token or self.seller_token(),
+                          {"reason": reason, **fields}, headers, expect)
+
     def arrange(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                 expect: int | None = None) -> Any:
         return self._send("POST", f"/seller/orders/{order_id}/arrange-shipment", token or self.seller_token(), None,
