@@ -96,7 +96,7 @@ def order_from_raw(raw: Raw) -> Order:
         pending_cancel_id=_s(raw, "pending_cancel_id"),
         pending_respond_by=_at(raw, "pending_respond_by"),
         cancel_id=_s(raw, "cancel_id"),
-        awaiting_acknowledgement=_flag(raw, "awaiting_acknowledgement", False),
+        unacknowledged=int(_flag(raw, "awaiting_acknowledgement", False)),
         buyer_may_request=_flag(raw, "buyer_may_request", True),
         fingerprint=raw["fingerprint"]["S"],
         version=int(raw["version"]["N"]),
