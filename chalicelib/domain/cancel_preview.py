@@ -2,6 +2,7 @@
 order as it stands and its `Change` (or its refusal) is read, never written, so the preview and the cancel
 cannot disagree. The SFCR moves only through the change's cohort, and only when that cohort is in the window."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import msgspec
@@ -9,9 +10,9 @@ import msgspec
 from . import lifecycle, sfcr
 from .errors import DomainError
 from .model import Change, Order
+from .money import LineRequest
 from .policy import Policy
 from .reasons import SELLER_CANCEL_RULES, SellerCancelReason
-from .refund_basis import refund_of
 
 # The id the decided (never stored) cancellation carries.
 PREVIEW_ID = "cxl_preview"
@@ -29,7 +30,7 @@ class Preview(msgspec.Struct, frozen=True, kw_only=True):
     problem: Problem | None
     fault: str
     counts_toward_sfcr: bool
-    refund: int | None  # minor units of the order's currency; None for an unpaid order
+    refund: int | None  # what the cancellation would owe the buyer, minor units; None: unpaid, or not allowed
     currency: str
     now: sfcr.Sfcr
     after: sfcr.Sfcr
@@ -41,12 +42,13 @@ class Preview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def preview(order: Order, reason: SellerCancelReason, comment: str | None, now: datetime, policy: Policy,
-            orders: int, seller_fault: int) -> Preview:
-    """`orders`, `seller_fault`: the seller's cohort totals over the window of `now` (as the SFCR reads them)."""
+            orders: int, seller_fault: int, line_items: Sequence[LineRequest] | None = None) -> Preview:
+    """`orders`, `seller_fault`: the seller's cohort totals over the window of `now` (as the SFCR reads them);
+    `line_items`: the cancel's own (None: every remaining item)."""
     change: Change | None = None
     problem: Problem | None = None
     try:
-        change = lifecycle.seller_cancel(order, reason, comment, PREVIEW_ID, now, policy)
+        change = lifecycle.seller_cancel(order, reason, comment, PREVIEW_ID, now, policy, line_items)
     except DomainError as error:
         problem = Problem(error.code, error.message, error.details)
     win = sfcr.window(now, policy)
@@ -59,7 +61,7 @@ def preview(order: Order, reason: SellerCancelReason, comment: str | None, now: 
     rule = SELLER_CANCEL_RULES[reason]
     return Preview(
         problem=problem, fault=rule.fault.value, counts_toward_sfcr=rule.counts_toward_sfcr,
-        refund=refund_of(order, change.cancellation) if change and change.cancellation else None,
+        refund=change.cancellation.refund_amount if change and change.cancellation else None,
         currency=order.currency, now=current, after=after, warning=warning(current, after, policy),
     )
 

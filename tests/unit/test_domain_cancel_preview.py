@@ -120,3 +120,18 @@ def test_the_refund_is_the_paid_orders_total_and_none_for_an_unpaid_one():
     assert cancel_preview.preview(order(), OUT_OF_STOCK, None, NOW, POLICY, 1, 0).refund == 150000
     unpaid = cancel_preview.preview(order(OrderStatus.UNPAID), OUT_OF_STOCK, None, NOW, POLICY, 1, 0)
     assert unpaid.allowed and unpaid.refund is None
+
+
+def test_a_partial_cancel_refunds_its_lines_and_an_order_already_at_fault_counts_once():
+    from chalicelib.domain.money import LineRequest
+
+    two_lines = order(items=(LineItem("SKU-A", 1, 50000), LineItem("SKU-B", 2, 75000)))
+    partial = cancel_preview.preview(two_lines, OUT_OF_STOCK, None, NOW, POLICY, 10, 0, [LineRequest("SKU-B", 1)])
+    assert partial.allowed and partial.refund == 75000
+    assert partial.after.seller_fault_cancellations == 1
+    already = cancel_preview.preview(replace(two_lines, seller_fault=True), OUT_OF_STOCK, None, NOW, POLICY, 10, 1)
+    assert already.allowed and already.refund == 200000
+    assert already.after == already.now and already.warning is None
+    wrong = cancel_preview.preview(two_lines, SellerCancelReason.WRONG_PRICE, None, NOW, POLICY, 10, 0,
+                                   [LineRequest("SKU-B", 1)])
+    assert wrong.problem is not None and wrong.problem.code == "PARTIAL_CANCEL_NOT_ALLOWED"
