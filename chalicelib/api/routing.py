@@ -124,7 +124,7 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
     parsing.check_path_ids(path_params)
     now = utc_now()
     query = parsing.query({q.name for q in spec.query}, request)  # unknown parameters are refused, POST too
-    if spec.method != "POST":
+    if spec.method == "GET":
         ctx = Ctx(identity, None, query, now, request)
         return _response(handler(ctx, **path_params))
 

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING
 from chalice.app import Blueprint, Response
 
 from .. import config
-from ..domain.enums import Fault
+from ..domain import auto_approve
+from ..domain.enums import Fault, OrderStatus
 from ..domain.identity import Identity, Role
 from ..domain.lifecycle import ensure_seller_reject_reason
 from ..domain.model import Cancellation
-from ..service import access, commands, views
+from ..service import access, auto_approve_rules, commands, views
 from ..service.bulk import Bulk, DeciderFor
 from ..service.executor import Decider, Outcome
 from . import render, schemas, tool_schemas
@@ -97,3 +98,41 @@ def _preview(result: "Preview") -> tool_schemas.CancelPreviewOut:
         sfcr_after=render.sfcr(result.after),
         warning=result.warning,
     )
+
+
+@endpoint(seller_tools, "/seller/auto-approve-rules", "GET", role=Role.SELLER, response=tool_schemas.RulesOut,
+          tag="seller", summary="The seller's auto-approve rules and their version")
+def get_auto_approve_rules(ctx: Ctx[None]) -> Response:
+    """The whole set of the seller's auto-approve rules, in the order they are tried, and its `version` (0 before
+    the first PUT). Send that version back with the next PUT."""
+    return ok(_rules(auto_approve_rules.rules(ctx.caller)))
+
+
+@endpoint(seller_tools, "/seller/auto-approve-rules", "PUT", role=Role.SELLER, body=tool_schemas.RulesIn,
+          response=tool_schemas.RulesOut, errors=(400, 409), tag="seller",
+          summary="Replace the whole set of auto-approve rules (at most 20), on the version last read")
+def put_auto_approve_rules(ctx: Ctx[tool_schemas.RulesIn]) -> Response:
+    """Replaces the whole set. A buyer's request that would wait for the seller is AUTO_APPROVED at once, cause
+    SELLER_RULE and the rule's id, when an enabled rule matches it: its reason among `buyer_reasons` (empty: any),
+    the order's status among `order_statuses`, its refund at most `max_refund` (in the order's currency; null: any),
+    and, with `whole_order_only`, a request for the whole order. Requests already pending are not touched. A rule
+    keeps its `rule_id` when the PUT names it; a rule without one gets a new id. A `version` other than the current
+    one is 409 RULES_VERSION_CONFLICT with details.current.version."""
+    body = ctx.body
+    drafts = [auto_approve.Draft(
+        rule_id=r.rule_id, name=r.name, enabled=r.enabled, buyer_reasons=tuple(r.buyer_reasons),
+        order_statuses=tuple(OrderStatus(s) for s in r.order_statuses),
+        max_refund=auto_approve.MaxRefund(r.max_refund.amount, r.max_refund.currency) if r.max_refund else None,
+        whole_order_only=r.whole_order_only) for r in body.rules]
+    return ok(_rules(auto_approve_rules.replace(ctx.caller, drafts, body.version)))
+
+
+def _rules(rule_set: auto_approve.RuleSet) -> tool_schemas.RulesOut:
+    return tool_schemas.RulesOut(
+        rules=[tool_schemas.RuleOut(
+            rule_id=r.rule_id, name=r.name, enabled=r.enabled, buyer_reasons=list(r.buyer_reasons),
+            order_statuses=[s.value for s in r.order_statuses],  # type: ignore[misc]  # RULE_STATUSES only
+            max_refund=schemas.Money(amount=r.max_refund.amount, currency=r.max_refund.currency)
+            if r.max_refund else None,
+            whole_order_only=r.whole_order_only) for r in rule_set.rules],
+        version=rule_set.version)

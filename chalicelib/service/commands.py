@@ -12,7 +12,7 @@ from ..domain.identity import Identity
 from ..domain.model import Cancellation, Change, Order
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
-from ..store import reads
+from ..store import reads, seller_settings
 from . import access
 from .executor import Decider, Outcome
 
@@ -80,7 +80,11 @@ def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason,
 
     def decide() -> Outcome[Cancellation]:
         order = access.order_for(identity, order_id)
-        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy)
+        # The seller's rules decide only a request that would wait for the seller: read them only then (the
+        # second of at most two reads).
+        waits = lifecycle.request_waits_for_seller(order, now, policy)
+        rules = seller_settings.get_rules(order.seller_id).rules if waits else ()
+        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy, rules=rules)
         return _cancellation_outcome(change, created=True)
 
     return decide

@@ -172,7 +172,7 @@ def test_token_expired_within_the_clock_skew_is_accepted(desk: Desk, spec):
         response = desk.send(prepared, token)
     assert response.status_code == spec.status, response.json
     # The write recorder sees a real change, so its silence in the refusal tests means something.
-    assert writes == (["TransactWriteItems"] if spec in CHANGE_ROUTES else [])
+    assert writes == (["TransactWriteItems"] if spec in CHANGE_ROUTES else ["PutItem"] if spec.method == "PUT" else [])
 
 
 def test_skew_boundary_is_sixty_seconds(desk: Desk):
@@ -362,6 +362,15 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
             else:
                 error = assert_error(spoofed, 400, "UNKNOWN_PARAMETER")
                 assert name not in error["details"]["allowed"]
+        return
+
+    if spec.method == "PUT":  # the seller's settings: whose they are comes from the token alone
+        for token, named, owner_of_rules in ((stranger_token, owner, owner), (prepared.token, stranger, stranger)):
+            before = desk.rules(token=desk.seller_token(owner_of_rules[0])).json
+            spoofed = desk.api.call("PUT", _with_query(prepared.path, name, _posing_as(name, *named, role)), token,
+                                    body=prepared.body)
+            assert_error(spoofed, 400, "UNKNOWN_PARAMETER")
+            assert desk.rules(token=desk.seller_token(owner_of_rules[0])).json == before
         return
 
     order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path, prepared.body)

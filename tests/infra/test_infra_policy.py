@@ -144,6 +144,8 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     # answers in one BatchGetItem each.
     bulk = shop.bulk_approve([cancel_id, "cxl_missing"], headers={"Idempotency-Key": "k-2"})
     assert [item["status"] for item in bulk.json["results"]] == [409, 404], bulk.json
+    # The seller's auto-approve rules: read and replaced whole; a request that would wait reads them.
+    shop.put_rules([{"name": "any", "buyer_reasons": ["OTHER"]}], expect=200)
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

@@ -319,6 +319,10 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
     "cancel_preview": _with_body(_order_path("/cancel-preview"), {"reason": "OUT_OF_STOCK"}),
+    "get_auto_approve_rules": lambda d, s, b: ("/seller/auto-approve-rules", None),
+    "put_auto_approve_rules": lambda d, s, b: ("/seller/auto-approve-rules", {
+        "rules": [{"name": "mistakes", "buyer_reasons": ["ORDERED_BY_MISTAKE"]}],
+        "version": d.rules(token=d.seller_token(s), expect=200).json["version"]}),
     "bulk_approve": lambda d, s, b: (
         "/seller/cancellations/bulk-approve", {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]]}),
     "bulk_reject": lambda d, s, b: (
