@@ -15,6 +15,7 @@ from ..service.bulk import Bulk, DeciderFor
 from ..service.executor import Decider, Outcome
 from . import render, schemas, tool_schemas
 from .errors import ApiError
+from .parsing import line_requests
 from .routing import Ctx, endpoint, ok
 
 if TYPE_CHECKING:
@@ -81,7 +82,8 @@ def cancel_preview(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Response:
     /seller/metrics/sfcr; and a `warning` sentence when the standing or the volume cap would get worse. Decided by
     the same rules as the cancel itself. Another shop's order is 404."""
     body = ctx.body
-    result = views.cancel_preview(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy())
+    result = views.cancel_preview(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy(),
+                                  line_requests(body.line_items))
     return ok(_preview(result))
 
 

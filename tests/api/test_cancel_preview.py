@@ -78,3 +78,15 @@ def test_the_body_is_the_cancels(shop):
     assert shop.cancel_preview(order_id, refund=1).json["error"]["code"] == "UNKNOWN_FIELD"
     long = shop.cancel_preview(order_id, comment="x" * 501)
     assert (long.status_code, long.json["error"]["code"]) == (400, "INVALID_FIELD")
+
+
+def test_a_partial_out_of_stock_preview_refunds_its_lines(shop):
+    order_id = shop.order(items=[{"sku": "SKU-A", "quantity": 1, "unit_price": 50000},
+                                 {"sku": "SKU-B", "quantity": 2, "unit_price": 75000}])
+    lines = [{"sku": "SKU-B", "quantity": 1}]
+    preview = shop.cancel_preview(order_id, "OUT_OF_STOCK", line_items=lines, expect=200).json
+    assert (preview["allowed"], preview["refund"]) == (True, {"amount": 75000, "currency": "IDR"})
+    cancelled = shop.seller_cancel(order_id, "OUT_OF_STOCK", line_items=lines, expect=201).json
+    assert cancelled["refund"] == preview["refund"]
+    wrong = shop.cancel_preview(order_id, "WRONG_PRICE", line_items=lines, expect=200).json
+    assert wrong["problem"] == shop.seller_cancel(order_id, "WRONG_PRICE", line_items=lines).json["error"]

@@ -328,6 +328,9 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "bulk_reject": lambda d, s, b: (
         "/seller/cancellations/bulk-reject",
         {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "PRODUCT_PACKED"}),
+    "report_refund": lambda d, s, b: (
+        f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
+        {"refund_reference": "PAY-0001"}),
 }
 
 
