@@ -18,6 +18,7 @@ on no item twice; the whole answer is kept last.
 
 import random
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from queue import SimpleQueue
 from typing import Any
@@ -75,8 +76,15 @@ def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[D
 
     from concurrent.futures import ThreadPoolExecutor  # on first use: only the bulk routes need threads
 
+    finished: SimpleQueue[Future[Answer]] = SimpleQueue()  # completions, waited for like the expiry job's
+    futures: dict[str, Future[Answer]] = {}
     with ThreadPoolExecutor(workers, thread_name_prefix="bulk") as pool:
-        answers = dict(zip(bulk.cancel_ids, pool.map(one, bulk.cancel_ids), strict=True))
+        for cancel_id in bulk.cancel_ids:
+            futures[cancel_id] = pool.submit(one, cancel_id)
+            futures[cancel_id].add_done_callback(finished.put)
+        for _ in futures:
+            finished.get()
+    answers = {cancel_id: future.result() for cancel_id, future in futures.items()}
     if idem is not None:
         answers.update(_sealed_before(idem, {i for i, a in answers.items() if a.status >= 400}))
     results = [_result(cancel_id, answers[cancel_id]) for cancel_id in bulk.cancel_ids]  # in the order given
