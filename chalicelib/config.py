@@ -48,6 +48,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     expiry_concurrency: int = 32
     expiry_safety_margin_ms: int = 10000
     log_level: str = "INFO"
+    # The Seller Center page (GET /app): where it finds the API (empty: its own origin and stage), the scopes it
+    # asks the identity provider for, and origins its fetches may reach besides (the provider's token endpoint).
+    seller_center_api_base_url: str = ""
+    seller_center_oidc_scope: str = "openid"
+    seller_center_connect_origins: str = ""
 
 
 VARIABLES: tuple[str, ...] = tuple(name.upper() for name in Settings.__struct_fields__)
