@@ -13,13 +13,18 @@ MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def from_request(header: str | None, identity: Identity, method: str, path: str, body: bytes,
-                 now: datetime) -> Idempotency | None:
-    if header is None:
-        return None
-    if not header or len(header) > MAX_KEY_LENGTH or not header.isprintable():
+def check(header: str | None) -> None:
+    """Every POST takes the header, one that changes nothing too (a client may send a key on every POST)."""
+    if header is not None and (not header or len(header) > MAX_KEY_LENGTH or not header.isprintable()):
         raise ApiError(400, "INVALID_IDEMPOTENCY_KEY",
                        f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters.")
+
+
+def from_request(header: str | None, identity: Identity, method: str, path: str, body: bytes,
+                 now: datetime) -> Idempotency | None:
+    check(header)
+    if header is None:
+        return None
     return Idempotency.scoped(header, identity, method, path, body, now)
 
 

@@ -128,6 +128,7 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
         ctx = Ctx(identity, None, query, now, request)
         return _response(handler(ctx, **path_params))
 
+    idempotency.check(request.headers.get(idempotency.HEADER))
     raw = parsing.raw_body(request)
     ctx = Ctx(identity, parsing.body(spec.body, request, raw), query, now, request)
     result = handler(ctx, **path_params)

@@ -90,3 +90,10 @@ def test_a_partial_out_of_stock_preview_refunds_its_lines(shop):
     assert cancelled["refund"] == preview["refund"]
     wrong = shop.cancel_preview(order_id, "WRONG_PRICE", line_items=lines, expect=200).json
     assert wrong["problem"] == shop.seller_cancel(order_id, "WRONG_PRICE", line_items=lines).json["error"]
+
+
+def test_a_key_is_checked_like_every_posts_although_the_preview_keeps_nothing(shop):
+    order_id = shop.order()
+    refused = shop.cancel_preview(order_id, headers={"Idempotency-Key": "k" * 256}, expect=400)
+    assert refused.json["error"]["code"] == "INVALID_IDEMPOTENCY_KEY"
+    assert shop.cancel_preview(order_id, headers={"Idempotency-Key": "k-1"}, expect=200).json["allowed"] is True
