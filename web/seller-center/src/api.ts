@@ -1,4 +1,5 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
+import type { LineToCancel } from "./items";
 import type {
   ActionNeeded, ApiErrorBody, Cancellation, Order, Page, ReasonCatalogue, SellerOrder, Sfcr,
 } from "./types";
@@ -101,8 +102,23 @@ export class Api {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/acknowledge`);
   }
 
-  cancel(orderId: string, reason: string, comment: string | null): Promise<Cancellation> {
-    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`,
-      comment ? { reason, comment } : { reason });
+  /** `lineItems` null cancels every remaining item (the whole order); otherwise only OUT_OF_STOCK takes them. */
+  cancel(orderId: string, reason: string, comment: string | null,
+    lineItems: LineToCancel[] | null = null): Promise<Cancellation> {
+    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`, cancelBody(reason, comment, lineItems));
   }
+}
+
+/** The body of a cancel (and, with the same fields, of its preview). */
+export function cancelBody(reason: string, comment: string | null, lineItems: LineToCancel[] | null): CancelBody {
+  const body: CancelBody = { reason };
+  if (comment) body.comment = comment;
+  if (lineItems) body.line_items = lineItems;
+  return body;
+}
+
+export interface CancelBody {
+  reason: string;
+  comment?: string;
+  line_items?: LineToCancel[];
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type Api, ApiError } from "../api";
 import type { PageConfig } from "../config";
 import { formatLocalTime } from "../format";
+import { describeLines } from "../items";
 import { messages } from "../messages";
 import { type Row, rowsForOrders, rowsForRequests } from "../rows";
 import type { ActionNeeded, ReasonCatalogue, Sfcr } from "../types";
@@ -296,8 +297,12 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
       {dialog?.kind === "cancel" && catalogue && (
         <CancelDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
           onClose={closeDialog}
-          onConfirm={(reason) => void act(dialog.row, () => api.cancel(dialog.row.order.order_id, reason, null),
-            messages.cancelled(dialog.row.order.order_id), dialog.opener, true)} />
+          onConfirm={(reason, lineItems) => {
+            const orderId = dialog.row.order.order_id;
+            void act(dialog.row, () => api.cancel(orderId, reason, null, lineItems),
+              lineItems ? messages.itemsCancelled(orderId, describeLines(lineItems)) : messages.cancelled(orderId),
+              dialog.opener, true);
+          }} />
       )}
       {dialog?.kind === "reject" && catalogue && dialog.row.request && (
         <RejectDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}

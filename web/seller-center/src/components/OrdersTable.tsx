@@ -1,8 +1,9 @@
 import { countdownText, formatMoney, formatUtc } from "../format";
+import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
 import { mayCancel } from "../reasons";
 import { noHandover, type Row } from "../rows";
-import type { ReasonCatalogue } from "../types";
+import type { Cancellation, ReasonCatalogue } from "../types";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
 import { Tooltip } from "./Tooltip";
@@ -53,6 +54,7 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
 }) {
   const { order, request, cancellation } = row;
   const c = messages.columns;
+  const cancelled = cancelledLines(order);
   const cancellable = catalogue !== null && request === null && mayCancel(catalogue, order.status);
   return (
     <tr role="row" data-order={order.order_id}>
@@ -61,8 +63,11 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
       <td role="cell" data-label={c.buyer}>{order.buyer_id}</td>
       <td role="cell" data-label={c.total}>
         {formatMoney(order.total)}
-        {order.remaining_total && order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
+        {order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
           <span class="remaining">{messages.remaining(formatMoney(order.remaining_total))}</span>
+        )}
+        {cancelled.length > 0 && order.status !== "CANCELLED" && (
+          <span class="cancelled-items">{messages.cancelledItems}: {describeLines(cancelled)}</span>
         )}
       </td>
       <td role="cell" data-label={c.status}>
@@ -131,7 +136,20 @@ function Status({ row }: { row: Row }) {
         <div><dt>{messages.reasonLabel}</dt><dd>{messages.reason(cancellation.reason)}</dd></div>
         <div><dt>{messages.causeLabel}</dt>
           <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
+        <div><dt>{messages.refundLabel}</dt><dd><Refund cancellation={cancellation} /></dd></div>
       </dl>
     </Tooltip>
+  );
+}
+
+/** What the buyer gets back (M6): the amount and where it stands; once refunded, when and the payment's reference. */
+function Refund({ cancellation }: { cancellation: Cancellation }) {
+  const { refund, refund_status: status, refunded_at: at, refund_reference: reference } = cancellation;
+  return (
+    <>
+      {messages.refund(status, refund ? formatMoney(refund) : null)}
+      {status === "REFUNDED" && at && <> <Time iso={at} /></>}
+      {status === "REFUNDED" && reference && <span class="reference">{messages.refundReference(reference)}</span>}
+    </>
   );
 }
