@@ -10,9 +10,10 @@ from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
 from chalicelib.api.seller_center import seller_center
+from chalicelib.events.stream import stream
 from chalicelib.jobs.schedule import jobs
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, jobs):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, jobs, stream):
     app.register_blueprint(blueprint)

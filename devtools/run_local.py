@@ -42,7 +42,7 @@ from chalice.local import (
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import demo, gateway, seller_center, stage, tokens
+from devtools import demo, events_local, gateway, seller_center, stage, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -61,7 +61,8 @@ DUMMY_AWS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
-STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+             *(f"AWS_ENDPOINT_URL_{service}" for service in events_local.SERVICES))
 
 log = logging.getLogger("devtools.run_local")
 
@@ -128,6 +129,7 @@ def _reset_dynamodb() -> None:
     from moto.dynamodb.models import dynamodb_backends
 
     dynamodb_backends.reset()
+    events_local.reset_backends()
 
 
 class EmbeddedDynamoDB:
@@ -313,6 +315,7 @@ class LocalStack:
         self.dynamodb = EmbeddedDynamoDB()
         self.server: LocalDevServer | None = None
         self.scheduler: Scheduler | None = None
+        self.events: events_local.LocalEvents | None = None
         self.shop: demo.DemoShop | None = None
         self.tokens: dict[str, str] = {}
         self._http_thread: threading.Thread | None = None
@@ -327,6 +330,8 @@ class LocalStack:
         self._saved_env = dict(os.environ)
         try:
             os.environ.update(self._environment)
+            for name, value in events_local.LOCAL_DEFAULTS.items():
+                os.environ.setdefault(name, value)
             prepare_environment()
             port = self._port if self._port is not None else int(os.environ["PORT"])
             interval = (self._schedule_seconds if self._schedule_seconds is not None
@@ -335,6 +340,8 @@ class LocalStack:
                 raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
 
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
+            for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
+                os.environ[f"AWS_ENDPOINT_URL_{service}"] = self.dynamodb.endpoint
             models.reset_connections()
             transactions.reset()
             models.create_tables()
@@ -345,6 +352,7 @@ class LocalStack:
             from app import app
 
             local_app = _local_app(app)
+            self.events = events_local.LocalEvents(local_app, self.dynamodb.endpoint).start()
             handler = type("StackRequestHandler", (ContractRequestHandler,),
                            {"demo_sellers": seller_center.demo_sellers(self.tokens)})
             self.server = LocalDevServer(local_app, _chalice_config(), HOST, port, handler_cls=handler)
@@ -370,6 +378,8 @@ class LocalStack:
             self._frozen = False
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.events is not None:
+            self.events.stop()
         if self.server is not None:
             shut_down(self.server.server, self._http_thread)
         self.dynamodb.stop()
@@ -378,7 +388,7 @@ class LocalStack:
         if self._saved_env is not None:
             os.environ.clear()
             os.environ.update(self._saved_env)
-        self.server = self.scheduler = self._http_thread = self._saved_env = None
+        self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -415,6 +425,8 @@ class LocalStack:
             f"time zone {policy.market_timezone}",
             "             (any variable set in the environment beats .chalice/config.json)",
         ]
+        if self.events is not None:
+            lines += self.events.banner_lines(self.base_url)
         if self.shop is not None:
             lines.append(f"  clock      demo loaded at {demo.at_clock(self.shop.loaded_at, self.shop.loaded_at)}; "
                          f"a request waits {demo.span(policy.response_window)} for the seller, then the next "

@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, error_body
 
+from . import events_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -24,6 +25,7 @@ Json = dict[str, Any]
 API_FUNCTION = "APIHandler"
 AUTHORIZER_FUNCTION = "JwtAuthorizer"
 EXPIRY_FUNCTION = "ExpireCancellationRequests"
+PUBLISHER_FUNCTION = events_stack.PUBLISHER_FUNCTION
 EXPIRY_QUEUE = "ExpiryFailureQueue"
 ALARM_TOPIC = "AlarmTopic"
 CURSOR_SECRET = "CursorSecret"
@@ -33,12 +35,14 @@ FUNCTION_NAMES = {
     API_FUNCTION: "${AWS::StackName}-api",
     AUTHORIZER_FUNCTION: "${AWS::StackName}-authorizer",
     EXPIRY_FUNCTION: "${AWS::StackName}-expire-requests",
+    PUBLISHER_FUNCTION: "${AWS::StackName}-publish-events",
 }
 # The log groups Chalice generates for `log_retention_in_days`, by function.
 LOG_GROUPS = {
     API_FUNCTION: "ApiHandlerLogGroup",
     AUTHORIZER_FUNCTION: "JwtAuthorizerLogGroup",
     EXPIRY_FUNCTION: "ExpireCancellationRequestsLogGroup",
+    PUBLISHER_FUNCTION: "PublishEventsLogGroup",
 }
 
 # Gateway response types whose status API Gateway decides (415, 429 quota, 502, 504, ...): only the body
@@ -219,6 +223,7 @@ def chalice_overrides() -> Json:
         **log_groups,
         "RestAPI": {
             "Properties": {
+                "TracingEnabled": True,  # X-Ray from the gateway on; the functions' Tracing comes from Chalice's xray
                 "MethodSettings": [{
                     "ResourcePath": "/*",
                     "HttpMethod": "*",
@@ -249,9 +254,27 @@ def merge_template() -> Json:
         "Parameters": parameters(),
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
-        "Resources": {**table_resources(), **operations_resources(), **chalice_overrides()},
-        "Outputs": outputs(),
+        "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
+                             events_stack.resources(_alarm), events_stack.function_overrides()),
+        "Outputs": {**outputs(), **events_stack.outputs()},
     }
+
+
+def _merged(*parts: Json) -> Json:
+    """Resources, the later parts' keys merged into the earlier ones' (as Chalice merges the template)."""
+    out: Json = {}
+    for part in parts:
+        for name, resource in part.items():
+            out[name] = _deep(out.get(name, {}), resource)
+    return out
+
+
+def _deep(base: Json, extra: Json) -> Json:
+    merged = dict(base)
+    for key, value in extra.items():
+        merged[key] = _deep(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
 
 
 def write(path: Path) -> None:

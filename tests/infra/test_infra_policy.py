@@ -10,11 +10,13 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.clock import utc_now
-from chalicelib.jobs import expiry
+from chalicelib.events import publisher
+from chalicelib.jobs import expiry, reminders
 from chalicelib.store import reads
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
+from tests.support.events import Stream
 from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
 
@@ -35,22 +37,42 @@ def test_every_function_has_its_own_policy_file():
 
 
 def test_no_statement_reaches_beyond_the_project():
-    """Every resource is one of the stack's own (no `*`), and the only non-DynamoDB grants are the
-    function's own log stream and, for the expiry job, its failure queue."""
+    """Every resource is one of the stack's own (no `*` but X-Ray's, which has no resources), and the only grants
+    the code does not call are the Lambda service's: the function's own log stream, the expiry job's failure
+    queue, the publisher's stream, and trace segments."""
     logical_ids = set(table_logical_ids().values())
+    others = {logical for logical, _ in policies.OTHER_RESOURCES.values()}
     for stage in policies.STAGES:
         for function in policies.FUNCTIONS:
             for statement in policies.policy_document(stage, function)["Statement"]:
-                for resource in statement["Resource"]:
-                    assert resource != "*" and "dynamodb:*" not in statement["Action"]
-                    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
-                        assert resource["Fn::GetAtt"][0] in logical_ids | {"ExpiryFailureQueue"}
                 services = {action.split(":")[0] for action in statement["Action"]}
-                assert services <= {"dynamodb", "logs", "sqs"}
-                if "sqs" in services:
+                assert services <= {"dynamodb", "logs", "sqs", "events", "xray"}
+                for resource in statement["Resource"]:
+                    assert "dynamodb:*" not in statement["Action"]
+                    if resource == "*":
+                        assert statement["Sid"] == "Tracing"
+                        assert statement["Action"] == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+                    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+                        assert resource["Fn::GetAtt"][0] in logical_ids | others | {"ExpiryFailureQueue"}
+                if statement.get("Sid") == "FailureQueue":
                     assert (stage, function, statement["Action"]) == ("prod", policies.EXPIRY, ["sqs:SendMessage"])
+                if statement.get("Sid") in ("StreamRead", "StreamList"):
+                    assert function == policies.PUBLISHER
+                if "events" in services or ("sqs" in services and statement.get("Sid") != "FailureQueue"):
+                    assert function == policies.PUBLISHER
                 if "logs" in services:
                     assert "logs:CreateLogGroup" not in statement["Action"] or stage == "dev"
+
+
+def test_the_publisher_reads_only_the_events_stream():
+    for stage in policies.STAGES:
+        (read, listed) = [st for st in policies.lambda_statements(stage, policies.PUBLISHER)
+                          if st["Sid"].startswith("Stream")]
+        assert read["Action"] == ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+        assert listed["Action"] == ["dynamodb:ListStreams"]
+        expected = ({"Fn::GetAtt": ["EventsTable", "StreamArn"]} if stage == "prod"
+                    else "arn:aws:dynamodb:*:*:table/cancel-desk-events/stream/*")
+        assert read["Resource"] == [expected]
 
 
 def test_a_wildcard_or_foreign_table_is_refused(monkeypatch, tmp_path):
@@ -105,7 +127,7 @@ def _show(grant: Grant) -> str:
 # --- every access path, once ---------------------------------------------------------------------------
 
 
-def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch, dynamodb_calls):
+def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch, dynamodb_calls, bus):
     seller = shop.seller_token()
     shop.paid("IAM-1")
     created = shop.request_cancellation("IAM-1")
@@ -114,7 +136,7 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     for path in ("/seller/action-needed", "/seller/orders", "/seller/orders?tab=to_ship",
                  "/seller/orders?filter=cancellation", "/seller/orders/IAM-1", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED", f"/seller/cancellations/{cancel_id}",
-                 "/seller/metrics/sfcr", "/buyer/orders/IAM-1"):
+                 "/seller/metrics/sfcr", "/buyer/orders/IAM-1", "/seller/events"):
         answer = shop.api.get(path, seller if path.startswith("/seller") else shop.buyer_token())
         assert answer.status_code == 200, (path, answer.json)
     # An error answer is kept for its Idempotency-Key (a put of its own), then replayed.
@@ -139,6 +161,17 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     first = expiry.run(utc_now(), sleep=lambda seconds: None)
     assert [run.auto_approved for run in overlapping] == [1]
     assert (first.due_seen, first.auto_approved, first.skipped) == (1, 0, 1)
+
+    # The reminders: a request reminded once (its transaction), and the checkpoint read and moved.
+    shop.pending("IAM-2")
+    clock.shift(timedelta(days=1, seconds=1))
+    assert reminders.run(utc_now()).sent == 1
+    # The stream function: what the outbox holds onto the bus, and a poison record to the dead-letter queue.
+    records = Stream().records()
+    poison = {**records[0], "dynamodb": {**records[0]["dynamodb"], "NewImage": {"body": {"S": "?"}}}}
+    outcome = publisher.handle([poison, *records], sleep=lambda seconds: None)
+    events = [r for r in records if "body" in r["dynamodb"]["NewImage"]]  # not the reminder's mark, the checkpoint
+    assert (outcome.poison, outcome.dead_lettered, outcome.published) == (1, 1, len(events))
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

@@ -290,6 +290,11 @@ def _pending_path(prefix: str, suffix: str) -> Callable[[Desk, str, str], tuple[
     return build
 
 
+def _events_path(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
+    desk.order(seller_id=seller, buyer_id=buyer)  # the feed then has an event to leak, were it to leak
+    return "/seller/events?types=order.recorded&limit=5", None
+
+
 ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] = {
     "record_order": lambda d, s, b: ("/platform/orders", d.order_body(seller_id=s, buyer_id=b)),
     "record_payment": lambda d, s, b: (
@@ -314,6 +319,7 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+    "list_events": _events_path,
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),
