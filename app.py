@@ -10,10 +10,12 @@ from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
 from chalicelib.api.seller_center import seller_center
+from chalicelib.api.seller_tools import seller_tools
 from chalicelib.events.stream import stream
 from chalicelib.jobs.schedule import jobs
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, jobs, stream):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, seller_tools, jobs,
+                  stream):
     app.register_blueprint(blueprint)

@@ -15,11 +15,11 @@ from bench import env
 
 env.prepare()
 
-from bench import coldstart, expiry_scale, flashsale, operations, throughput, warm  # noqa: E402
+from bench import bulk, coldstart, expiry_scale, flashsale, operations, throughput, warm  # noqa: E402
 from bench.table import render  # noqa: E402
 from bench.write_model import Limits  # noqa: E402
 
-SECTIONS = ("operations", "expiry", "throughput", "coldstart", "warm", "flashsale")
+SECTIONS = ("operations", "expiry", "throughput", "coldstart", "warm", "flashsale", "bulk")
 
 
 def machine() -> str:
@@ -158,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         out["flashsale"] = flashsale.report(figures)
         print(flashsale.render_figures(figures))
         inexact = figures.problems
+
+    if "bulk" in args.only:
+        rows = bulk.measure(20 if quick else 50)
+        out["bulk"] = bulk.report(rows)
+        print(bulk.render_rows(rows))
+        inexact += [f"bulk, {r.strategy}: {p}" for r in rows for p in r.problems]
 
     out["floors_broken"] = broken
     out["counts_inexact"] = inexact

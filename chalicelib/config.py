@@ -35,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     history_table: str = "cancel-desk-order-history"
     idempotency_table: str = "cancel-desk-idempotency"
     events_table: str = "cancel-desk-events"
+    seller_settings_table: str = "cancel-desk-seller-settings"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
     auth_mode: str = "hs256"  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
     auth_jwt_secret: str = ""

@@ -54,11 +54,18 @@ def from_api(error: ApiError) -> Response:
 RETRY_AFTER_SECONDS = 1
 
 
+BUSY_MESSAGE = "The service is busy; retry shortly."
+
+
 def busy_response(error: Exception) -> Response | None:
     if not is_busy(error):
         return None
-    return error_response(503, "SERVICE_BUSY", "The service is busy; retry shortly.",
-                          headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return error_response(503, "SERVICE_BUSY", BUSY_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def busy_body() -> str:
+    """The body of that answer, for a bulk item DynamoDB kept refusing."""
+    return error_body("SERVICE_BUSY", BUSY_MESSAGE)
 
 
 NO_SUCH_ROUTE = "No such route (method and path); the routes are listed at /openapi.json."

@@ -38,6 +38,8 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
         statuses.add(400)
     if spec.method == "POST":
         statuses |= {400, 409, 413, 415, 422}
+    if spec.method == "PUT":  # a body, replaced on a version: no Idempotency-Key
+        statuses |= {400, 409, 413, 415}
     return sorted(statuses)
 
 
@@ -81,7 +83,7 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     }
     if spec.role is not None:
         operation["x-role"] = spec.role.value
-    if spec.method == "POST":
+    if spec.method in ("POST", "PUT"):
         body_type = spec.body or schemas.EmptyIn
         operation["requestBody"] = {
             "required": spec.body is not None,

@@ -33,6 +33,7 @@ def cancellation(c: Cancellation) -> s.CancellationOut:
         resolved_at=_iso(c.resolved_at),
         resolved_by=c.resolved_by,
         auto_approve_cause=c.auto_approve_cause,
+        auto_approve_rule_id=c.auto_approve_rule_id,
         reject_reason=RejectReason(c.reject_reason) if c.reject_reason else None,
         reject_comment=c.reject_comment,
         fault=c.fault,

@@ -15,12 +15,14 @@ from pynamodb.exceptions import PynamoDBException
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
+from ..service import bulk
+from ..service.bulk import Bulk
 from ..service.idempotency import Answer
 from ..service.runner import Command, run
 from ..store.contention import Contention
 from . import idempotency, parsing
 from .auth import jwt_authorizer
-from .errors import JSON, ApiError, busy_response, error_body, from_api, from_domain, status_of
+from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
 from .gate import identity_for
 
 
@@ -76,7 +78,7 @@ def ok(payload: msgspec.Struct, status: int = 200) -> Response:
     return Response(body=encode(payload), status_code=status, headers=dict(JSON))
 
 
-View = Callable[..., Response | Command[Any]]
+View = Callable[..., Response | Command[Any] | Bulk]
 
 
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
@@ -122,27 +124,34 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
     parsing.check_path_ids(path_params)
     now = utc_now()
     query = parsing.query({q.name for q in spec.query}, request)  # unknown parameters are refused, POST too
-    if spec.method != "POST":
+    if spec.method == "GET":
         ctx = Ctx(identity, None, query, now, request)
         return _response(handler(ctx, **path_params))
 
     raw = parsing.raw_body(request)
     ctx = Ctx(identity, parsing.body(spec.body, request, raw), query, now, request)
     result = handler(ctx, **path_params)
-    if not isinstance(result, Command):
+    if isinstance(result, Response):
         return result
     # The body as understood, not as spelled: whitespace, key order or an explicit null for an omitted
     # optional field do not make a retry a different request.
     canonical = msgspec.json.encode(ctx.body, order="sorted")
     idem = idempotency.from_request(request.headers.get(idempotency.HEADER), ctx.caller, spec.method,
                                     spec.path.format(**path_params), canonical, now)
-    return idempotency.response(run(result, now, idem, _refusal))
-
-
-def _response(result: Response | Command[Any]) -> Response:
     if isinstance(result, Command):
+        return idempotency.response(run(result, now, idem, _refusal))
+    return idempotency.response(bulk.run(result, now, idem, _refusal, _busy()))
+
+
+def _response(result: Response | Command[Any] | Bulk) -> Response:
+    if not isinstance(result, Response):
         raise TypeError("a command route must be a POST")
     return result
+
+
+def _busy() -> Answer:
+    """A bulk item DynamoDB kept refusing: what the single route would have answered (503 SERVICE_BUSY)."""
+    return Answer(503, busy_body())
 
 
 def _refusal(error: DomainError) -> Answer:

@@ -134,6 +134,7 @@ class CancellationOut(_Out):
     resolved_at: Instant | None
     resolved_by: Actor | None
     auto_approve_cause: AutoApproveCause | None
+    auto_approve_rule_id: str | None
     reject_reason: RejectReason | None
     reject_comment: str | None
     fault: Fault

@@ -61,6 +61,7 @@ class AutoApproveCause(StrEnum):
     UNPAID_ORDER = "UNPAID_ORDER"
     WITHIN_GRACE_PERIOD = "WITHIN_GRACE_PERIOD"
     SELLER_RESPONSE_TIMEOUT = "SELLER_RESPONSE_TIMEOUT"
+    SELLER_RULE = "SELLER_RULE"  # one of the seller's auto-approve rules matched the request (seller-tools.md)
 
 
 class Tab(StrEnum):

@@ -10,6 +10,7 @@ from typing import Any
 
 from msgspec.structs import replace
 
+from .auto_approve import Rule, matching_rule
 from .clock import iso, market_day
 from .enums import (
     CANCELLABLE,
@@ -166,9 +167,26 @@ def buyer_request_refusal(order: Order) -> Conflict | None:
     return None
 
 
+def platform_cause(order: Order, now: datetime, policy: Policy) -> AutoApproveCause | None:
+    """Why the platform approves a buyer's request on the spot (rule 2), or None: it waits for the seller."""
+    if order.status is OrderStatus.UNPAID:
+        return AutoApproveCause.UNPAID_ORDER
+    if order.paid_at is not None and now < order.paid_at + policy.grace_period:
+        return AutoApproveCause.WITHIN_GRACE_PERIOD
+    return None
+
+
+def request_waits_for_seller(order: Order, now: datetime, policy: Policy) -> bool:
+    """Whether a buyer's request on this order, asked now, would wait for the seller (rule 3): the only
+    requests the seller's auto-approve rules decide (T7), so the only ones their read is needed for."""
+    return buyer_request_refusal(order) is None and platform_cause(order, now, policy) is None
+
+
 def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
-                         now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None) -> Change:
-    """A buyer's request for the whole order, or for `line_items` of it: every rule applies to both (M2)."""
+                         now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None,
+                         rules: Sequence[Rule] = ()) -> Change:
+    """A buyer's request for the whole order, or for `line_items` of it: every rule applies to both (M2).
+    `rules`: the seller's auto-approve rules, for a request that would wait for the seller (T6, T7)."""
     if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
         raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
     refusal = buyer_request_refusal(order)
@@ -179,11 +197,11 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         order, line_items, cancel_id=cancel_id, initiator=Actor.BUYER, status=CancellationStatus.REQUESTED,
         reason=reason.value, comment=comment, requested_at=now, fault=BUYER_FAULT, counts_toward_sfcr=False,
     )
-    cause = None
-    if order.status is OrderStatus.UNPAID:
-        cause = AutoApproveCause.UNPAID_ORDER
-    elif order.paid_at is not None and now < order.paid_at + policy.grace_period:
-        cause = AutoApproveCause.WITHIN_GRACE_PERIOD
+    cause = platform_cause(order, now, policy)
+    rule = matching_rule(rules, order, cancellation) if cause is None else None
+    if rule is not None:
+        cause = AutoApproveCause.SELLER_RULE
+        cancellation = replace(cancellation, auto_approve_rule_id=rule.rule_id)
 
     if cause is not None:
         cancellation = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
@@ -246,10 +264,16 @@ def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
 
 
-def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
-           now: datetime) -> Change:
+def ensure_seller_reject_reason(reason: RejectReason) -> None:
+    """R2: `ORDER_SHIPPED` is the system's alone. Checked before anything about the request, so a bulk
+    rejection refuses it once for the whole call."""
     if reason not in SELLER_REJECT_REASONS:
         raise reason_not_allowed(reason.value, [r.value for r in SELLER_REJECT_REASONS], "for a seller rejection")
+
+
+def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
+           now: datetime) -> Change:
+    ensure_seller_reject_reason(reason)
     _ensure_pending(cancellation, order, now, "rejected")
     done = replace(cancellation, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SELLER,
                    reject_reason=reason.value, reject_comment=comment, version=cancellation.version + 1)

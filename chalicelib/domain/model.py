@@ -104,6 +104,8 @@ class Cancellation(msgspec.Struct):
     resolved_at: datetime | None = None
     resolved_by: Initiator | None = None
     auto_approve_cause: AutoApproveCause | None = None
+    # The seller's rule that auto-approved it (cause SELLER_RULE).
+    auto_approve_rule_id: str | None = None
     reject_reason: str | None = None
     reject_comment: str | None = None
     acknowledged_at: datetime | None = None

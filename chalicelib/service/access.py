@@ -3,6 +3,8 @@
 A missing object and another party's object answer the same, so a caller learns nothing of what it may not see.
 """
 
+from collections.abc import Callable
+
 from ..domain.errors import NotFound
 from ..domain.identity import Identity
 from ..domain.model import Cancellation, Order
@@ -38,3 +40,32 @@ def cancellation_for(identity: Identity, cancel_id: str) -> tuple[Cancellation, 
     if order is None:  # written in the same transaction as the cancellation, so never expected
         raise cancellation_not_found(cancel_id)
     return cancellation, order
+
+
+Loader = Callable[[Identity, str], tuple[Cancellation, Order]]
+
+
+def cancellations_for(identity: Identity, cancel_ids: list[str]) -> dict[str, tuple[Cancellation, Order]]:
+    """The caller's cancellations among `cancel_ids`, with their orders, in two consistent BatchGetItems (the
+    cancellations, then the orders of those the caller may see). Another party's id is left out exactly like a
+    missing one, and its order is never read."""
+    found = reads.get_cancellations(cancel_ids)
+    mine = {cancel_id: c for cancel_id, c in found.items() if identity.may_see(c.seller_id, c.buyer_id)}
+    orders = reads.get_orders(sorted({c.order_id for c in mine.values()}), consistent=True) if mine else {}
+    return {cancel_id: (c, orders[c.order_id]) for cancel_id, c in mine.items() if c.order_id in orders}
+
+
+def preloaded(loaded: dict[str, tuple[Cancellation, Order]]) -> Loader:
+    """A loader that answers each id's first load from `loaded` (what `cancellations_for` read; an id absent
+    from it is not found) and every later load, after a lost race, from fresh reads."""
+    used: set[str] = set()
+
+    def load(identity: Identity, cancel_id: str) -> tuple[Cancellation, Order]:
+        if cancel_id in used:
+            return cancellation_for(identity, cancel_id)
+        used.add(cancel_id)
+        if cancel_id not in loaded:
+            raise cancellation_not_found(cancel_id)
+        return loaded[cancel_id]
+
+    return load

@@ -13,7 +13,7 @@ from ..domain.model import Cancellation, Change, Order
 from ..domain.money import LineRequest
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
-from ..store import reads
+from ..store import reads, seller_settings
 from . import access
 from .executor import Decider, Outcome
 
@@ -91,7 +91,12 @@ def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason,
 
     def decide() -> Outcome[Cancellation]:
         order = access.order_for(identity, order_id)
-        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy, line_items)
+        # The seller's rules decide only a request that would wait for the seller: read them only then (the
+        # second of at most two reads).
+        waits = lifecycle.request_waits_for_seller(order, now, policy)
+        rules = seller_settings.get_rules(order.seller_id).rules if waits else ()
+        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy, line_items,
+                                                rules=rules)
         return _cancellation_outcome(change, created=True)
 
     return decide
@@ -108,18 +113,20 @@ def withdraw(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cance
 # --- seller -------------------------------------------------------------------------------------------
 
 
-def approve(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
+def approve(identity: Identity, cancel_id: str, now: datetime,
+            load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
+    """`load`: how the request and its order are read (a bulk answer gives what it read in one batch)."""
     def decide() -> Outcome[Cancellation]:
-        change = lifecycle.approve(*access.cancellation_for(identity, cancel_id), now)
+        change = lifecycle.approve(*load(identity, cancel_id), now)
         return _cancellation_outcome(change)
 
     return decide
 
 
 def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: str | None,
-           now: datetime) -> Decider[Cancellation]:
+           now: datetime, load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
     def decide() -> Outcome[Cancellation]:
-        cancellation, order = access.cancellation_for(identity, cancel_id)
+        cancellation, order = load(identity, cancel_id)
         change = lifecycle.reject(cancellation, order, reason, comment, now)
         return _cancellation_outcome(change)
 

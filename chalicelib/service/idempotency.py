@@ -48,6 +48,11 @@ class Idempotency(msgspec.Struct, frozen=True):
         key = _sha256(*(part.encode() for part in caller), method.encode(), path.encode(), client_key.encode())
         return cls(key=key, body_hash=_sha256(body), now=now)
 
+    def part(self, name: str) -> "Idempotency":
+        """The key of one part of a call that commits in parts (a bulk answer's item): each part's answer is
+        sealed in its own transaction, so a retry after a crash halfway acts on no part twice."""
+        return Idempotency(key=_sha256(self.key.encode(), name.encode()), body_hash=self.body_hash, now=self.now)
+
     def seal(self, status: int, body: str) -> IdempotencyRecord:
         return IdempotencyRecord(self.key, self.body_hash, status, body, self.now, self.now + RETENTION)
 

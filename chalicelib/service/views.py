@@ -14,6 +14,9 @@ from ..store.reads import ActionNeeded, Key, Page
 from . import access
 
 if TYPE_CHECKING:
+    from ..domain.cancel_preview import Preview
+    from ..domain.money import LineRequest
+    from ..domain.reasons import SellerCancelReason
     from ..domain.sfcr import Sfcr
 
 
@@ -61,3 +64,14 @@ def seller_sfcr(identity: Identity, now: datetime, policy: Policy) -> "Sfcr":
     win = sfcr.window(now, policy)
     orders_placed, faults = reads.cohort_totals(identity.seller_id, win.first_day, win.last_day)
     return sfcr.compute(win, orders_placed, faults, policy)
+
+
+def cancel_preview(identity: Identity, order_id: str, reason: "SellerCancelReason", comment: str | None,
+                   now: datetime, policy: Policy, line_items: "list[LineRequest] | None" = None) -> "Preview":
+    """The order (one consistent GetItem) and the seller's SFCR totals (one Query): what the cancel decides from."""
+    from ..domain import cancel_preview, sfcr  # on first use, as for the SFCR
+
+    order = access.order_for(identity, order_id)
+    win = sfcr.window(now, policy)
+    orders_placed, faults = reads.cohort_totals(order.seller_id, win.first_day, win.last_day)
+    return cancel_preview.preview(order, reason, comment, now, policy, orders_placed, faults, line_items)

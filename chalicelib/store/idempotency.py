@@ -69,3 +69,9 @@ def put(record: IdempotencyRecord, now: datetime) -> None:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise IdempotencyKeyTaken() from error
         raise
+
+
+def get_many(keys: list[str], now: datetime) -> dict[str, StoredAnswer]:
+    """The live answers kept for up to 100 keys, in one consistent BatchGetItem."""
+    return {str(found.key): StoredAnswer(str(found.body_hash), int(found.status_code), str(found.response))
+            for found in IdempotencyItem.batch_get(keys, consistent_read=True) if found.expires_at > now}

@@ -187,6 +187,7 @@ class CancellationItem(Model):
     resolved_at = UnicodeAttribute(null=True)
     resolved_by = UnicodeAttribute(null=True)
     auto_approve_cause = UnicodeAttribute(null=True)
+    auto_approve_rule_id = UnicodeAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
     reject_comment = UnicodeAttribute(null=True)
     fault = UnicodeAttribute()
@@ -286,6 +287,21 @@ class HistoryItem(Model):
     note = UnicodeAttribute(null=True)
 
 
+# --- seller settings ----------------------------------------------------------------------------------
+
+
+class SellerSettingsItem(Model):
+    """One item per seller: its auto-approve rules (a JSON list, read whole by a buyer's request that would
+    wait for the seller) and `version`, which counts the replacements of the set."""
+
+    class Meta(_Meta):
+        table_name = _TableName("SELLER_SETTINGS_TABLE")
+
+    seller_id = UnicodeAttribute(hash_key=True)
+    auto_approve_rules = UnicodeAttribute()
+    version = NumberAttribute()
+
+
 # --- idempotency --------------------------------------------------------------------------------------
 
 
@@ -329,7 +345,7 @@ class EventItem(Model):
 
 
 MODELS: tuple[type[Model], ...] = (OrderItem, CancellationItem, SellerCounterItem, HistoryItem, IdempotencyItem,
-                                   EventItem)
+                                   SellerSettingsItem, EventItem)
 
 
 def create_tables() -> None:

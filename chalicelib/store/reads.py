@@ -43,9 +43,16 @@ def get_cancellation(cancel_id: str) -> Cancellation | None:
     return cancellation_from_raw(raw) if raw else None
 
 
-def get_orders(order_ids: list[str]) -> dict[str, Order]:
+def get_orders(order_ids: list[str], *, consistent: bool = False) -> dict[str, Order]:
     """Up to 100 orders in one BatchGetItem (PynamoDB re-asks for unprocessed keys)."""
-    return {item.order_id: order_from_item(item) for item in OrderItem.batch_get(order_ids)}
+    return {item.order_id: order_from_item(item)
+            for item in OrderItem.batch_get(order_ids, consistent_read=consistent)}
+
+
+def get_cancellations(cancel_ids: list[str]) -> dict[str, Cancellation]:
+    """Up to 100 cancellations in one consistent BatchGetItem: what a bulk answer decides from."""
+    return {item.cancel_id: cancellation_from_item(item)
+            for item in CancellationItem.batch_get(cancel_ids, consistent_read=True)}
 
 
 def order_cancellations(order_id: str) -> list[Cancellation]:

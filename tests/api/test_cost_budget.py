@@ -233,7 +233,8 @@ STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "record order": (_record, {"GetItem": 1, "TransactWriteItems": 1}),
     "payment": (_payment, {"GetItem": 1, "TransactWriteItems": 1}),
     "delivery": (_delivery, {"GetItem": 1, "TransactWriteItems": 1}),
-    "buyer request (waits for the seller)": (_request_waiting, {"GetItem": 1, "TransactWriteItems": 1}),
+    # The seller's auto-approve rules are read only for a request that would wait for the seller.
+    "buyer request (waits for the seller)": (_request_waiting, {"GetItem": 2, "TransactWriteItems": 1}),
     "buyer request (auto-approved)": (_request_auto_approved, {"GetItem": 1, "TransactWriteItems": 1}),
     "withdraw": (_withdraw, {"GetItem": 2, "TransactWriteItems": 1}),
     "approve": (_approve, {"GetItem": 2, "TransactWriteItems": 1}),
@@ -374,3 +375,42 @@ def test_expiry_with_nothing_due_makes_only_the_shard_queries(dynamodb, clock):
     assert report.due_seen == 0
     assert calls.counts() == {"Query": DUE_SHARDS}
     assert _items_read(calls) == 0
+
+
+# --- seller tools -------------------------------------------------------------------------------------
+
+
+def test_a_bulk_answer_reads_in_two_batches_and_commits_each_change_once(shop, calls):
+    pending = [shop.pending()[1] for _ in range(10)]
+    answered = shop.pending()[1]
+    shop.approve(answered, expect=200)
+    ids = [*pending, answered, "cxl_missing"]
+    response, counts = measured(calls, lambda: shop.bulk_approve(ids))
+    assert [r["status"] for r in response.json["results"]] == [200] * 10 + [409, 404]
+    assert counts == {"BatchGetItem": 2, "TransactWriteItems": 10}
+    _, counts = measured(calls, lambda: shop.bulk_reject(pending))
+    assert counts == {"BatchGetItem": 2}  # all answered already: nothing to write
+    fresh = shop.pending()[1]
+    keyed, counts = measured(calls, lambda: shop.bulk_reject([fresh], headers={"Idempotency-Key": "b"}))
+    assert keyed.json["results"][0]["status"] == 200
+    # The kept answer looked up, the batches, the one change with its sealed answer, the whole answer kept.
+    assert counts == {"GetItem": 1, "BatchGetItem": 2, "TransactWriteItems": 1, "PutItem": 1}
+    # With a refused item, one more batch looks for an answer an earlier call with the key sealed for it.
+    _, counts = measured(calls, lambda: shop.bulk_reject([fresh, answered], headers={"Idempotency-Key": "c"}))
+    assert counts == {"GetItem": 1, "BatchGetItem": 3, "PutItem": 1}
+
+
+def test_the_cancel_preview_is_one_get_item_and_one_query(shop, calls):
+    order_id = shop.order()
+    response, counts = measured(calls, lambda: shop.cancel_preview(order_id))
+    assert response.json["allowed"]
+    assert counts == {"GetItem": 1, "Query": 1}
+
+
+def test_the_rules_are_one_get_item_to_read_and_one_more_put_to_replace(shop, calls):
+    response, counts = measured(calls, shop.rules)
+    assert (response.json["version"], counts) == (0, {"GetItem": 1})
+    body = {"rules": [{"name": "any"}], "version": 0}
+    response, counts = measured(calls, lambda: shop.api.call("PUT", "/seller/auto-approve-rules",
+                                                              shop.seller_token(), body=body))
+    assert (response.json["version"], counts) == (1, {"GetItem": 1, "PutItem": 1})

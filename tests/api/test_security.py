@@ -18,6 +18,7 @@ from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import utc_now
 from devtools import tokens
 from tests.support.desk import (
+    CHANGE_ROUTES,
     POST_ROUTES,
     ROLE_ROUTES,
     SPECS,
@@ -171,7 +172,7 @@ def test_token_expired_within_the_clock_skew_is_accepted(desk: Desk, spec):
         response = desk.send(prepared, token)
     assert response.status_code == spec.status, response.json
     # The write recorder sees a real change, so its silence in the refusal tests means something.
-    assert writes == (["TransactWriteItems"] if spec.method == "POST" else [])
+    assert writes == (["TransactWriteItems"] if spec in CHANGE_ROUTES else ["PutItem"] if spec.method == "PUT" else [])
 
 
 def test_skew_boundary_is_sixty_seconds(desk: Desk):
@@ -220,7 +221,7 @@ def _other_party(desk: Desk, prepared: Prepared) -> str:
 @pytest.mark.parametrize("spec", OWNED_ROUTES, ids=ids(OWNED_ROUTES))
 def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk: Desk, spec):
     prepared = desk.prepare(spec.name)
-    order_id = desk.order_of(prepared.path)
+    order_id = desk.order_of(prepared.path, prepared.body)
     before = desk.stored(order_id)
     with desk.writes() as writes:
         foreign = desk.send(prepared, _other_party(desk, prepared))
@@ -240,7 +241,7 @@ def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk:
 
     # And the owner can do exactly this: the 404 was about ownership, not about the request.
     assert desk.send(prepared).status_code == spec.status
-    if spec.method == "POST":  # the comparison above would have seen a change
+    if spec in CHANGE_ROUTES:  # the comparison above would have seen a change
         assert desk.stored(order_id) != before
 
 
@@ -363,7 +364,16 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
                 assert name not in error["details"]["allowed"]
         return
 
-    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path)
+    if spec.method == "PUT":  # the seller's settings: whose they are comes from the token alone
+        for token, named, owner_of_rules in ((stranger_token, owner, owner), (prepared.token, stranger, stranger)):
+            before = desk.rules(token=desk.seller_token(owner_of_rules[0])).json
+            spoofed = desk.api.call("PUT", _with_query(prepared.path, name, _posing_as(name, *named, role)), token,
+                                    body=prepared.body)
+            assert_error(spoofed, 400, "UNKNOWN_PARAMETER")
+            assert desk.rules(token=desk.seller_token(owner_of_rules[0])).json == before
+        return
+
+    order_id = prepared.body["order_id"] if spec.name == "record_order" else desk.order_of(prepared.path, prepared.body)
     if stranger_token is not None:
         before = desk.stored(order_id)
         with desk.writes() as writes:

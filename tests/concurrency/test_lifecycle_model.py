@@ -122,6 +122,7 @@ class MCancel:
     paid: bool = True  # the order was paid when it was asked for: a refund is owed once accepted
     refund: str = "NONE"
     reference: str | None = None
+    rule_id: str | None = None  # the seller's rule that auto-approved it
 
 
 @dataclass
@@ -147,12 +148,34 @@ class MOrder:
         return sum((q - c) * price for q, price, c in self.lines.values())
 
 
+@dataclass
+class MRule:
+    """A seller's auto-approve rule (seller-tools.md T5-T6), as the model reads it."""
+
+    rule_id: str
+    enabled: bool
+    reasons: tuple[str, ...]  # empty: any
+    statuses: tuple[str, ...]
+    max_refund: tuple[int, str] | None  # (amount, currency)
+    whole_only: bool
+
+    def matches(self, order: "MOrder", reason: str, lines: dict[str, int]) -> bool:
+        """A request for `lines` of `order` (every order is in IDR and paid when a rule can decide)."""
+        refund = sum(quantity * order.lines[sku][1] for sku, quantity in lines.items())
+        refund_ok = self.max_refund is None or (self.max_refund[1] == "IDR" and self.max_refund[0] >= refund)
+        whole_ok = not self.whole_only or lines == order.remaining()
+        return (self.enabled and (not self.reasons or reason in self.reasons) and order.status in self.statuses
+                and refund_ok and whole_ok)
+
+
 class Model:
     def __init__(self, now: datetime):
         self.now = now
         self.orders: dict[str, MOrder] = {}
         self.cancels: dict[str, MCancel] = {}
         self.touched: set[str] = set()  # orders the last step acted on or changed
+        self.rules: dict[str, list[MRule]] = {seller: [] for seller in SELLERS}
+        self.rules_version: dict[str, int] = {seller: 0 for seller in SELLERS}
 
     def change(self, order: MOrder, status: str | None = None) -> None:
         self.touched.add(order.order_id)
@@ -253,7 +276,7 @@ OrderSpec = tuple[str, str, str, timedelta, bool, tuple[tuple[str, int, int], ..
 # first element of a sampled_from (its simplest), so lists start with the choice that exercises most.
 PICK = st.integers(0, 7)
 AIM = st.sampled_from([True, False])
-RUNS = {"examples": 0, "steps": 0, "calls": 0}
+RUNS = {"examples": 0, "steps": 0, "calls": 0, "rule_approvals": 0, "bulk_items": 0}
 
 
 @dataclass(frozen=True)
@@ -403,10 +426,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         m.orders[order_id] = order
         m.touched.add(order_id)
 
-    @initialize(specs=st.lists(ORDER_SPECS, min_size=1, max_size=3))
-    def first_orders(self, specs: list[OrderSpec]):
+    @initialize(specs=st.lists(ORDER_SPECS, min_size=1, max_size=3), reasons=st.sampled_from(
+        [(), None, ("CHANGED_MIND", "ORDERED_BY_MISTAKE")]))
+    def first_orders(self, specs: list[OrderSpec], reasons: tuple[str, ...] | None):
+        """The first orders, and S1's auto-approve rules from the start (none, any reason, or two reasons),
+        so that rules meet the requests of most examples."""
         for spec in specs:
             self._record(spec)
+        if reasons is not None:
+            self.set_rules("S1", False, [(True, reasons, ("AWAITING_SHIPMENT",), None)])
 
     @action(2, lambda self: len(self.model.orders) < MAX_ORDERS, spec=ORDER_SPECS,
             resend=st.sampled_from([None, "same", "other"]))
@@ -461,6 +489,12 @@ class LifecycleMachine(RuleBasedStateMachine):
             cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
             c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause=cause)
             m.change(order, m.take_off(order, c))
+        elif rule := next((r for r in m.rules[order.seller] if r.matches(order, reason, lines)), None):
+            # T6-T9: the seller's first matching rule approves at once what would have waited for it
+            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause="SELLER_RULE",
+                                      rule_id=rule.rule_id)
+            RUNS["rule_approvals"] += 1
+            m.change(order, m.take_off(order, c))
         else:
             c = self.new_cancellation(order, ask(201), "REQUESTED", lines, respond_by=m.now + WINDOW)
             order.pending = c.cancel_id
@@ -491,6 +525,73 @@ class LifecycleMachine(RuleBasedStateMachine):
             if expect == 200:
                 m.close(c, "REJECTED", reject_reason=reason)
                 m.orders[c.order_id].may_request = False
+
+    @action(3, lambda self: bool(self.model.cancels), seller=st.sampled_from(["S1", "S1", "S2"]),
+            picks=st.lists(PICK, min_size=1, max_size=4, unique=True),
+            extra=st.sampled_from([None, "foreign", "unknown"]), answer=st.sampled_from(["approve", "reject"]),
+            reason=st.sampled_from(REJECT_REASONS))
+    def bulk_answer(self, seller: str, picks: list[int], extra: str | None, answer: str, reason: str):
+        """The seller answers several requests at once (T1, T2): each as the single route would answer it alone,
+        another seller's (or an unknown) id 404 for its item; the results in the order given."""
+        m = self.model
+        cancels = list(m.cancels.values())
+        chosen = list(dict.fromkeys(cancels[i % len(cancels)].cancel_id for i in picks))
+        if extra == "foreign":
+            chosen += [c.cancel_id for c in cancels if c.seller != seller and c.cancel_id not in chosen][:1]
+        elif extra == "unknown":
+            chosen.append("cxl_unknown")
+        send = self.shop.bulk_approve if answer == "approve" else self.shop.bulk_reject
+        extra_args = {"reason": reason} if answer == "reject" else {}
+        results = self.counted(send(chosen, token=self.token(seller), expect=200, **extra_args)).json["results"]
+        assert [r["cancel_id"] for r in results] == chosen
+        RUNS["bulk_items"] += len(chosen)
+        for cancel_id, result in zip(chosen, results, strict=True):
+            c = m.cancels.get(cancel_id)
+            if c is None or c.seller != seller:
+                assert (result["status"], result["error"]["code"]) == (404, "CANCELLATION_NOT_FOUND"), result
+                continue
+            m.touched.add(c.order_id)
+            if not m.answerable(c):
+                assert result["status"] == 409, result
+            elif answer == "approve":
+                assert (result["status"], result["cancellation"]["status"]) == (200, "APPROVED"), result
+                m.close(c, "APPROVED", accepted=True)
+            else:
+                assert (result["status"], result["cancellation"]["status"]) == (200, "REJECTED"), result
+                m.close(c, "REJECTED", reject_reason=reason)
+                m.orders[c.order_id].may_request = False
+
+    @action(3, seller=st.sampled_from(["S1", "S1", "S2"]), stale=st.sampled_from([False, False, True]),
+            rules=st.lists(st.tuples(st.sampled_from([True, False]), st.sampled_from([(), ("ORDERED_BY_MISTAKE",),
+                                                                     ("CHANGED_MIND", "OTHER")]),
+                                     st.sampled_from([("AWAITING_SHIPMENT",),
+                                                      ("AWAITING_SHIPMENT", "AWAITING_COLLECTION"),
+                                                      ("AWAITING_COLLECTION",)]),
+                                     st.sampled_from([None, (1000, "IDR"), (999, "IDR"), (5000, "IDR"),
+                                                      (10**6, "USD")])),
+                           max_size=3))
+    def set_rules(self, seller: str, stale: bool, rules: list[tuple[bool, tuple, tuple, Any]]):
+        """The seller replaces its auto-approve rules (T5), on the version it read or a stale one (409). The
+        requests already waiting are untouched (T8): the orders they are on are checked after this step."""
+        m = self.model
+        body = [{"name": f"rule {n}", "enabled": enabled, "buyer_reasons": list(reasons),
+                 "order_statuses": list(statuses),
+                 "max_refund": {"amount": ceiling[0], "currency": ceiling[1]} if ceiling else None,
+                 "whole_order_only": n % 2 == 0}
+                for n, (enabled, reasons, statuses, ceiling) in enumerate(rules)]
+        version = m.rules_version[seller] - 1 if stale and m.rules_version[seller] else m.rules_version[seller]
+        stale = version != m.rules_version[seller]
+        response = self.counted(self.shop.put_rules(body, version, token=self.token(seller),
+                                                    expect=409 if stale else 200))
+        m.touched.update(o.order_id for o in m.orders.values() if o.pending)
+        if stale:
+            assert response.json["error"]["details"] == {"current": {"version": m.rules_version[seller]}}
+            return
+        assert response.json["version"] == m.rules_version[seller] + 1
+        m.rules_version[seller] += 1
+        m.rules[seller] = [MRule(got["rule_id"], enabled, reasons, statuses, ceiling, n % 2 == 0)
+                           for n, (got, (enabled, reasons, statuses, ceiling)) in enumerate(
+                               zip(response.json["rules"], rules, strict=True))]
 
     @action(2, lambda self: self.some_cancellation("AUTO_APPROVED"), j=PICK, aim=AIM)
     def acknowledge(self, j: int, aim: bool):
@@ -691,6 +792,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert got["order_id"] == c.order_id
         assert got["respond_by"] == (iso(c.respond_by) if c.respond_by else None)
         assert got["auto_approve_cause"] == c.cause
+        assert got["auto_approve_rule_id"] == c.rule_id
         assert got["reject_reason"] == c.reject_reason
         assert (got["acknowledged_at"] is not None) == c.acknowledged
         assert got["counts_toward_sfcr"] is c.counts_sfcr
@@ -809,7 +911,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
-    RUNS.update(examples=0, steps=0, calls=0)
+    RUNS.update(examples=0, steps=0, calls=0, rule_approvals=0, bulk_items=0)
     started = perf_counter()
     run_state_machine_as_test(LifecycleMachine, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, print_blob=True,
@@ -819,7 +921,8 @@ def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
     steps = RUNS["steps"] - RUNS["examples"]
     with capsys.disabled():
         print(f"\nlifecycle model: {RUNS['examples']} examples, {steps} steps, {RUNS['calls']} state-changing "
-              f"calls and job runs, invariants checked after every step, {seconds:.1f}s")
+              f"calls and job runs ({RUNS['rule_approvals']} requests approved by a seller's rule, "
+              f"{RUNS['bulk_items']} bulk items), invariants checked after every step, {seconds:.1f}s")
     assert RUNS["examples"] >= EXAMPLES
     assert steps >= EXAMPLES * 5
 

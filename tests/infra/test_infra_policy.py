@@ -172,6 +172,12 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     outcome = publisher.handle([poison, *records], sleep=lambda seconds: None)
     events = [r for r in records if "body" in r["dynamodb"]["NewImage"]]  # not the reminder's mark, the checkpoint
     assert (outcome.poison, outcome.dead_lettered, outcome.published) == (1, 1, len(events))
+    # A bulk answer reads its requests, their orders and (with a key, for the refused items) their kept
+    # answers in one BatchGetItem each.
+    bulk = shop.bulk_approve([cancel_id, "cxl_missing"], headers={"Idempotency-Key": "k-2"})
+    assert [item["status"] for item in bulk.json["results"]] == [409, 404], bulk.json
+    # The seller's auto-approve rules: read and replaced whole; a request that would wait reads them.
+    shop.put_rules([{"name": "any", "buyer_reasons": ["OTHER"]}], expect=200)
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

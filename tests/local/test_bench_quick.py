@@ -27,5 +27,9 @@ def test_quick_benchmark_keeps_every_call_count_at_its_floor(tmp_path):
     assert [row["load"] for row in flash["loads"]] == ["one seller"] * 2 + ["many sellers"] * 2 + ["target"]
     assert all(row["problems"] == [] for row in flash["loads"] + flash["expiry"])
     assert all(row["resolved"] == row["due"] for row in flash["expiry"])
+    # A bulk approve in the write model: with a shard per item in flight, no item meets another on a counter.
+    rows = {row["strategy"]: row for row in result["bulk"]}
+    assert rows["as built"]["conflicts"] == 0 and rows["as built"]["approved"] == rows["as built"]["items"]
+    assert all(row["problems"] == [] for row in rows.values())
     # Importing the app reads no file and makes no DynamoDB client (architecture.md: settings are lazy).
     assert result["import_side_effects"] == {"files_opened": [], "connections": []}

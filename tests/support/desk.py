@@ -44,6 +44,9 @@ POST_ROUTES: list[RouteSpec] = [spec for spec in ROLE_ROUTES if spec.method == "
 DOCS_ROUTES = frozenset({("GET", "/docs"), ("GET", "/docs/{asset}")})
 PAGE_ROUTES = frozenset({("GET", "/app"), ("GET", "/app/{asset}")})
 VIEWER_ROUTES = DOCS_ROUTES | PAGE_ROUTES
+# POSTs that only answer (the cancel preview takes the cancel's body and changes nothing).
+READ_ONLY_POSTS = frozenset({"cancel_preview"})
+CHANGE_ROUTES: list[RouteSpec] = [spec for spec in POST_ROUTES if spec.name not in READ_ONLY_POSTS]
 WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
@@ -77,7 +80,10 @@ class DocumentCheck:
 
     def __init__(self) -> None:
         self.doc = document()
-        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path) for path in self.doc["paths"]]
+        # Literal paths first, as API Gateway routes them: /seller/cancellations/bulk-approve before
+        # /seller/cancellations/{cancel_id}.
+        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path)
+                          for path in sorted(self.doc["paths"], key=lambda path: path.count("{"))]
         self.validators: dict[str, Draft202012Validator] = {}
 
     def template(self, path: str) -> str | None:
@@ -243,12 +249,13 @@ class Desk(Shop):
                                key=lambda item: (item["counter_key"]["S"], item["shard_key"]["S"])),
         }
 
-    def order_of(self, path: str) -> str:
-        """The order a concrete path is about (through its cancellation for /cancellations/{id} paths)."""
+    def order_of(self, path: str, body: dict | None = None) -> str:
+        """The order a concrete path is about (through its cancellation for /cancellations/{id} paths, or the
+        first of a bulk body's `cancel_ids`)."""
         parts = path.split("?", 1)[0].split("/")
         if "orders" in parts and len(parts) > parts.index("orders") + 1:
             return parts[parts.index("orders") + 1]
-        cancel_id = parts[parts.index("cancellations") + 1]
+        cancel_id = body["cancel_ids"][0] if body and "cancel_ids" in body else parts[parts.index("cancellations") + 1]
         item = self._client().get_item(TableName=config.table_name("CANCELLATIONS_TABLE"),
                                        Key={"cancel_id": {"S": cancel_id}}, ConsistentRead=True)["Item"]
         return item["order_id"]["S"]
@@ -320,6 +327,16 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
     "list_events": _events_path,
+    "cancel_preview": _with_body(_order_path("/cancel-preview"), {"reason": "OUT_OF_STOCK"}),
+    "get_auto_approve_rules": lambda d, s, b: ("/seller/auto-approve-rules", None),
+    "put_auto_approve_rules": lambda d, s, b: ("/seller/auto-approve-rules", {
+        "rules": [{"name": "mistakes", "buyer_reasons": ["ORDERED_BY_MISTAKE"]}],
+        "version": d.rules(token=d.seller_token(s), expect=200).json["version"]}),
+    "bulk_approve": lambda d, s, b: (
+        "/seller/cancellations/bulk-approve", {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]]}),
+    "bulk_reject": lambda d, s, b: (
+        "/seller/cancellations/bulk-reject",
+        {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "PRODUCT_PACKED"}),
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),

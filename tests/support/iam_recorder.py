@@ -34,6 +34,8 @@ _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
 _API = str(ROOT / "chalicelib" / "api") + "/"
 _AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
 _PUBLISHER = (str(ROOT / "chalicelib" / "events" / "publisher.py"), str(ROOT / "chalicelib" / "events" / "stream.py"))
+# The bulk answers' worker threads run the API's items with only the service on their stack.
+_BULK = str(ROOT / "chalicelib" / "service" / "bulk.py")
 _APP = str(ROOT / "app.py")
 _VENV = str(ROOT / ".venv") + "/"
 SETUP_FUNCTIONS = {"create_tables"}
@@ -95,7 +97,7 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
                 function = policies.PUBLISHER
             elif filename == _AUTHORIZER:
                 function = policies.AUTHORIZER
-            elif filename.startswith(_API) or filename == _APP:
+            elif filename.startswith(_API) or filename in (_APP, _BULK):
                 function = policies.API_HANDLER
         frame = frame.f_back
     return bool(product), function

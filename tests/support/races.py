@@ -97,6 +97,7 @@ class Replay:
         served: set[tuple[str, str]] = set()
         real_get_order, real_get_cancellation = reads.get_order, reads.get_cancellation
         real_get_orders, real_due = reads.get_orders, reads.due_requests
+        real_get_cancellations = reads.get_cancellations
 
         def first_time(kind: str, key: str) -> bool:
             if (kind, key) in served:
@@ -116,9 +117,15 @@ class Replay:
                 return replace(snap.cancellations[cancel_id])
             return real_get_cancellation(cancel_id)
 
-        def get_orders(order_ids: list[str]) -> dict[str, Order]:
+        def get_cancellations(cancel_ids: list[str]) -> dict[str, Cancellation]:
+            stale = [i for i in cancel_ids if i in snap.cancellations and first_time("cancellation", i)]
+            found = real_get_cancellations([i for i in cancel_ids if i not in stale])
+            found.update({i: replace(snap.cancellations[i]) for i in stale})
+            return found
+
+        def get_orders(order_ids: list[str], **kwargs: bool) -> dict[str, Order]:
             stale = [i for i in order_ids if i in snap.orders and first_time("order", i)]
-            found = real_get_orders([i for i in order_ids if i not in stale])
+            found = real_get_orders([i for i in order_ids if i not in stale], **kwargs)
             found.update({i: replace(snap.orders[i]) for i in stale if snap.orders[i] is not None})
             return found
 
@@ -135,6 +142,7 @@ class Replay:
             patch.setattr(reads, "get_order", get_order)
             patch.setattr(reads, "get_cancellation", get_cancellation)
             patch.setattr(reads, "get_orders", get_orders)
+            patch.setattr(reads, "get_cancellations", get_cancellations)
             patch.setattr(reads, "due_requests", due_requests)
             yield
         assert self.stale_reads, "the loser never read the stale snapshot: the race was not replayed"

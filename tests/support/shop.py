@@ -141,6 +141,16 @@ class Shop:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/reject", token or self.seller_token(),
                           {"reason": reason, **fields}, headers, expect)
 
+    def bulk_approve(self, cancel_ids: list[str], *, token: str | None = None, headers: dict[str, str] | None = None,
+                     expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", "/seller/cancellations/bulk-approve", token or self.seller_token(),
+                          {"cancel_ids": cancel_ids, **fields}, headers, expect)
+
+    def bulk_reject(self, cancel_ids: list[str], reason: str = "PRODUCT_PACKED", *, token: str | None = None,
+                    headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", "/seller/cancellations/bulk-reject", token or self.seller_token(),
+                          {"cancel_ids": cancel_ids, "reason": reason, **fields}, headers, expect)
+
     def acknowledge(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                     expect: int | None = None) -> Any:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/acknowledge", token or self.seller_token(),
@@ -150,6 +160,23 @@ class Shop:
                       headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
         return self._send("POST", f"/seller/orders/{order_id}/cancel", token or self.seller_token(),
                           {"reason": reason, **fields}, headers, expect)
+
+    def cancel_preview(self, order_id: str, reason: str = "OUT_OF_STOCK", *, token: str | None = None,
+                       headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/seller/orders/{order_id}/cancel-preview", token or self.seller_token(),
+                          {"reason": reason, **fields}, headers, expect)
+
+    def rules(self, *, token: str | None = None, expect: int | None = None) -> Any:
+        """The seller's auto-approve rules and their version."""
+        return self._send("GET", "/seller/auto-approve-rules", token or self.seller_token(), None, None, expect)
+
+    def put_rules(self, rules: list[dict[str, Any]], version: int | None = None, *, token: str | None = None,
+                  expect: int | None = None) -> Any:
+        """Replaces the rules; `version` defaults to the one stored now."""
+        if version is None:
+            version = int(self.rules(token=token, expect=200).json["version"])
+        return self._send("PUT", "/seller/auto-approve-rules", token or self.seller_token(),
+                          {"rules": rules, "version": version}, None, expect)
 
     def arrange(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                 expect: int | None = None) -> Any:

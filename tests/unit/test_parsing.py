@@ -4,6 +4,7 @@ The cases come from the route registry and the body Structs, so a route or field
 """
 
 import json
+from itertools import pairwise
 from typing import Any
 
 import msgspec.inspect as mi
@@ -50,8 +51,9 @@ def _enum_fields(info: mi.Type, path: str = "$") -> list[tuple[str, list[str]]]:
 def _set(body: dict[str, Any], path: str, value: Any) -> None:
     steps = path[2:].replace("[0]", ".0").split(".")
     target: Any = body
-    for step in steps[:-1]:
-        target = target[int(step)] if step.isdigit() else target.setdefault(step, {})
+    for step, following in pairwise(steps):
+        # An optional field absent from the sample is made as what comes next needs: a list or an object.
+        target = target[int(step)] if step.isdigit() else target.setdefault(step, [None] if following.isdigit() else {})
     last = steps[-1]
     target[int(last) if last.isdigit() else last] = value
 

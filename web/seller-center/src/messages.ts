@@ -46,6 +46,7 @@ const causes: Record<string, string> = {
   UNPAID_ORDER: "the order was not paid yet",
   WITHIN_GRACE_PERIOD: "asked within the grace period after payment",
   SELLER_RESPONSE_TIMEOUT: "no answer before the deadline",
+  SELLER_RULE: "one of your auto-approve rules matched",
 };
 
 const actors: Record<string, string> = {

@@ -1,0 +1,91 @@
+"""Request and response shapes of the seller tools: bulk answers, the cancel preview, auto-approve rules."""
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from ..domain.auto_approve import MAX_NAME, MAX_RULES
+from ..domain.enums import Fault
+from ..domain.reasons import BuyerReason, RejectReason
+from .schemas import CancellationOut, Comment, ErrorBody, Id, Money, SfcrOut, _In, _Out
+
+MAX_IDS = 50
+
+CancelIds = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_IDS,
+                                             description=f"1-{MAX_IDS} distinct cancellation ids")]
+
+
+class BulkApproveIn(_In):
+    cancel_ids: CancelIds
+
+
+class BulkRejectIn(_In):
+    cancel_ids: CancelIds
+    reason: RejectReason
+    comment: Comment | None = None
+
+
+class BulkItemOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One id's result: the status it alone would have got, with the cancellation (2xx) or the error."""
+
+    cancel_id: str
+    status: int
+    cancellation: CancellationOut | None = None
+    error: ErrorBody | None = None
+
+
+class BulkOut(_Out):
+    results: list[BulkItemOut]
+
+
+class CancelPreviewOut(_Out):
+    allowed: bool
+    problem: ErrorBody | None
+    fault: Fault
+    counts_toward_sfcr: bool
+    refund: Money | None
+    sfcr_now: SfcrOut
+    sfcr_after: SfcrOut
+    warning: str | None
+
+
+RuleStatus = Literal["AWAITING_SHIPMENT", "AWAITING_COLLECTION"]
+Amount = Annotated[int, msgspec.Meta(ge=0, le=10**15, description="Minor units of the currency")]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+
+
+class MoneyIn(_In):
+    amount: Amount
+    currency: Currency
+
+
+class RuleIn(_In):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)]
+    rule_id: Id | None = None  # an existing rule's id, to keep it; left out for a new rule
+    enabled: bool = True
+    buyer_reasons: Annotated[list[BuyerReason], msgspec.Meta(max_length=len(BuyerReason),
+                                                             description="Empty: any reason")] = []
+    order_statuses: Annotated[list[RuleStatus], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
+        default_factory=lambda: ["AWAITING_SHIPMENT"])
+    max_refund: MoneyIn | None = None
+    whole_order_only: bool = False
+
+
+class RulesIn(_In):
+    rules: Annotated[list[RuleIn], msgspec.Meta(max_length=MAX_RULES)]
+    version: Annotated[int, msgspec.Meta(ge=0, description="The version last read")]
+
+
+class RuleOut(_Out):
+    rule_id: str
+    name: str
+    enabled: bool
+    buyer_reasons: list[BuyerReason]
+    order_statuses: list[RuleStatus]
+    max_refund: Money | None
+    whole_order_only: bool
+
+
+class RulesOut(_Out):
+    rules: list[RuleOut]
+    version: int
