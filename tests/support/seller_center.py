@@ -107,6 +107,8 @@ class SellerCenter:
         """Writes docs/images/<name>.png: only from a test marked `pictured`, whose clocks and data are fixed, so
         that a second run writes the same bytes."""
         assert self.pictured, "mark the test `pictured` before it writes a screenshot"
+        # Nothing still loading (the panel, the cancel preview): the picture is of a settled page.
+        expect(self.page.locator("[aria-busy='true']")).to_have_count(0)
         IMAGES.mkdir(parents=True, exist_ok=True)
         path = IMAGES / f"{name}.png"
         # A phone shows little at once: the whole page, so that an open tooltip is in the picture. Not with a modal

@@ -1,7 +1,8 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
 import type { LineToCancel } from "./items";
 import type {
-  ActionNeeded, ApiErrorBody, Cancellation, Order, Page, ReasonCatalogue, SellerOrder, Sfcr,
+  ActionNeeded, ApiErrorBody, BulkResult, Cancellation, CancelPreview, Order, Page, ReasonCatalogue, SellerOrder,
+  Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -100,6 +101,18 @@ export class Api {
 
   acknowledge(cancelId: string): Promise<Cancellation> {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/acknowledge`);
+  }
+
+  /** What the cancel with this body would do (T3, T4); writes nothing. */
+  cancelPreview(orderId: string, body: CancelBody): Promise<CancelPreview> {
+    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel-preview`, body);
+  }
+
+  /** Approves up to 50 pending requests, each on its own; a result per id, in order (T1). */
+  async bulkApprove(cancelIds: string[]): Promise<BulkResult[]> {
+    const answer: { results: BulkResult[] } = await this.call("POST", "seller/cancellations/bulk-approve",
+      { cancel_ids: cancelIds });
+    return answer.results;
   }
 
   /** `lineItems` null cancels every remaining item (the whole order); otherwise only OUT_OF_STOCK takes them. */

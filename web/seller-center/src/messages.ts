@@ -179,6 +179,19 @@ export const messages = {
   itemsCancelled: (order: string, lines: string) => `Items of order ${order} cancelled: ${lines}.`,
   conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
 
+  // Selection and Approve selected
+  selectRow: (order: string) => `Select order ${order}`,
+  selectAll: "Select all pending requests shown",
+  selectColumn: "Select",
+  bulkToolbar: "Selected requests",
+  selectedCount: (count: number) => `${n(count, "request", "requests")} selected`,
+  approveSelected: "Approve selected",
+  bulkResults: "Results of Approve selected",
+  bulkSummary: (approved: number, total: number) => `Approved ${approved} of ${n(total, "request", "requests")}.`,
+  bulkApproved: (order: string) => `Order ${order}: approved, the order is cancelled.`,
+  bulkRefused: (order: string, message: string) => `Order ${order}: not approved. ${message}`,
+  rowRefused: (message: string) => `Not approved: ${message}`,
+
   // Dialogs
   cancelDialog: "Cancel order",
   cancelDialogOrder: (order: string) => `Order ${order}`,
@@ -193,6 +206,8 @@ export const messages = {
   sfcrWarning:
     "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
   noReasons: "This order can no longer be cancelled.",
+  sfcrMove: (now: string, after: string) => `Your rate: ${now} now → ${after} after this cancellation.`,
+  sfcrUnchanged: (now: string) => `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
   itemsToCancel: "Items to cancel",
   itemsHint: "Out of stock: cancel only what you cannot ship. All remaining items cancel the whole order.",
   quantityToCancel: (sku: string, remaining: number) => `${sku}: quantity to cancel, of ${remaining}`,

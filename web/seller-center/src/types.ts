@@ -114,6 +114,27 @@ export interface ReasonCatalogue {
   reject: RejectReason[];
 }
 
+/** POST /seller/orders/{id}/cancel-preview: what the cancel would do, changing nothing (T3, T4). */
+export interface CancelPreview {
+  allowed: boolean;
+  problem: ApiErrorBody["error"] | null;
+  fault: "SELLER" | "BUYER" | "NONE";
+  counts_toward_sfcr: boolean;
+  refund: Money | null;
+  sfcr_now: Sfcr;
+  sfcr_after: Sfcr;
+  /** A sentence when the rate would move the seller into a worse band; null otherwise. */
+  warning: string | null;
+}
+
+/** POST /seller/cancellations/bulk-approve: one result per id, in the order given (T1). */
+export interface BulkResult {
+  cancel_id: string;
+  status: number;
+  cancellation?: Cancellation;
+  error?: ApiErrorBody["error"];
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> | null };
 }

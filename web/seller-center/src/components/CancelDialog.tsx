@@ -8,7 +8,7 @@ import { messages } from "../messages";
 import { cancelReasonsFor, countsTowardSfcr } from "../reasons";
 import type { Order, ReasonCatalogue } from "../types";
 import { Dialog } from "./Dialog";
-import { SfcrWarning } from "./SfcrWarning";
+import { type Previewer, SfcrWarning } from "./SfcrWarning";
 
 interface Props {
   order: Order;
@@ -18,6 +18,7 @@ interface Props {
   /** `lineItems` null: the whole order; `lines` is what is cancelled either way. */
   onConfirm: (reason: string, lineItems: LineToCancel[] | null, lines: LineToCancel[]) => void;
   onClose: () => void;
+  preview: Previewer;
 }
 
 const problemText = (problem: ChoiceProblem) =>
@@ -27,7 +28,7 @@ const problemText = (problem: ChoiceProblem) =>
  * More Actions > Cancel: a reason valid for the order's status; for out of stock, which items and how many
  * (every remaining item at first: the whole order); then Confirm.
  */
-export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose }: Props) {
+export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose, preview }: Props) {
   const [reason, setReason] = useState("");
   const [missing, setMissing] = useState(false);
   const [choice, setChoice] = useState<ItemChoice>(() => wholeOrderChoice(order));
@@ -78,7 +79,9 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
             <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
           ))}
         </select>
-        {warn && <SfcrWarning order={order} reason={reason} lineItems={chosen} />}
+        {warn && (
+          <SfcrWarning order={order} reason={reason} lineItems={chosen} valid={!read || read.ok} preview={preview} />
+        )}
         {picking && (
           <fieldset class="items" aria-describedby="items-hint">
             <legend>{messages.itemsToCancel}</legend>

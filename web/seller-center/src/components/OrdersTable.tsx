@@ -1,3 +1,4 @@
+import type { RowResult } from "../bulk";
 import { countdownText, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
@@ -15,6 +16,14 @@ export interface RowActions {
   acknowledge: (row: Row, opener: HTMLButtonElement) => void;
 }
 
+/** Row selection for Approve selected (T1): the pending requests checked, and the last call's results. */
+export interface Selection {
+  selected: ReadonlySet<string>;
+  onToggle: (cancelId: string, on: boolean) => void;
+  /** By order id: what the last Approve selected answered for it. */
+  results: ReadonlyMap<string, RowResult>;
+}
+
 interface Props {
   caption: string;
   rows: Row[];
@@ -22,16 +31,21 @@ interface Props {
   catalogue: ReasonCatalogue | null;
   actions: RowActions;
   busy: boolean;
+  selection: Selection;
 }
 
-export function OrdersTable({ caption, rows, now, catalogue, actions, busy }: Props) {
+export function OrdersTable({ caption, rows, now, catalogue, actions, busy, selection }: Props) {
   const c = messages.columns;
   if (rows.length === 0) return <p class="empty">{messages.noOrders}</p>;
+  const selectable = rows.some((row) => row.request !== null);
   return (
     <table role="table" class="orders">
       <caption class="visually-hidden">{caption}</caption>
       <thead>
         <tr role="row">
+          {selectable && (
+            <th role="columnheader" scope="col" class="select">{messages.selectColumn}</th>
+          )}
           <th role="columnheader" scope="col">{c.order}</th>
           <th role="columnheader" scope="col">{c.placed}</th>
           <th role="columnheader" scope="col">{c.buyer}</th>
@@ -42,22 +56,34 @@ export function OrdersTable({ caption, rows, now, catalogue, actions, busy }: Pr
       </thead>
       <tbody>
         {rows.map((row) => (
-          <OrderRow key={row.order.order_id} row={row} now={now} catalogue={catalogue} actions={actions} busy={busy} />
+          <OrderRow key={row.order.order_id} row={row} now={now} catalogue={catalogue} actions={actions} busy={busy}
+            selection={selection} selectColumn={selectable} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function OrderRow({ row, now, catalogue, actions, busy }: {
+function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn }: {
   row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
+  selection: Selection; selectColumn: boolean;
 }) {
   const { order, request, cancellation } = row;
+  const result = selection.results.get(order.order_id);
   const c = messages.columns;
   const cancelled = cancelledLines(order);
   const cancellable = catalogue !== null && request === null && mayCancel(catalogue, order.status);
   return (
     <tr role="row" data-order={order.order_id}>
+      {selectColumn && (
+        <td role="cell" class="select" data-label={messages.selectColumn}>
+          {request && (
+            <input type="checkbox" aria-label={messages.selectRow(order.order_id)} disabled={busy}
+              checked={selection.selected.has(request.cancel_id)}
+              onChange={(event) => selection.onToggle(request.cancel_id, (event.currentTarget as HTMLInputElement).checked)} />
+          )}
+        </td>
+      )}
       <th role="rowheader" scope="row" data-label={c.order}>{order.order_id}</th>
       <td role="cell" data-label={c.placed}><Time iso={order.placed_at} /></td>
       <td role="cell" data-label={c.buyer}>{order.buyer_id}</td>
@@ -85,6 +111,7 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
           </p>
         )}
         {noHandover(order) && <p class="warning">{messages.noHandover}</p>}
+        {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
       </td>
       <td role="cell" data-label={c.actions}>
         <div class="actions" role="group" aria-label={messages.actionsFor(order.order_id)}>
