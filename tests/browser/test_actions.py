@@ -141,6 +141,8 @@ def test_keyboard_only_cancel_through_more_actions(center: SellerCenter, seller:
     expect(dialog.get_by_label("Cancellation reason")).to_be_focused()
     keys.press("ArrowDown")  # Out of stock
     expect(dialog.get_by_text(SFCR)).to_be_visible()
+    keys.press("Tab")  # the one line's quantity: all of it, the whole order
+    expect(dialog.get_by_label("SKU-1: quantity to cancel, of 2")).to_be_focused()
     keys.press("Tab")
     expect(dialog.get_by_role("button", name="Confirm")).to_be_focused()
     keys.press("Enter")

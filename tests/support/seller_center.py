@@ -107,9 +107,14 @@ class SellerCenter:
         """Writes docs/images/<name>.png: only from a test marked `pictured`, whose clocks and data are fixed, so
         that a second run writes the same bytes."""
         assert self.pictured, "mark the test `pictured` before it writes a screenshot"
+        # Nothing still loading (the panel, the cancel preview): the picture is of a settled page.
+        expect(self.page.locator("[aria-busy='true']")).to_have_count(0)
         IMAGES.mkdir(parents=True, exist_ok=True)
         path = IMAGES / f"{name}.png"
-        # A phone shows little at once: the whole page, so that an open tooltip or dialog is in the picture.
+        # A phone shows little at once: the whole page, so that an open tooltip is in the picture. Not with a modal
+        # dialog open: it is centred in the window anyway, and stretching the window to the page for the picture
+        # moves it, by a pixel more or less depending on when the capture catches the new layout.
         phone = (self.page.viewport_size or DESKTOP)["width"] <= PHONE["width"]
-        self.page.screenshot(path=str(path), animations="disabled", full_page=phone)
+        modal = self.page.locator("dialog[open]").count() > 0
+        self.page.screenshot(path=str(path), animations="disabled", full_page=phone and not modal)
         return path

@@ -1,6 +1,8 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
+import type { LineToCancel } from "./items";
 import type {
-  ActionNeeded, ApiErrorBody, Cancellation, Order, Page, ReasonCatalogue, SellerOrder, Sfcr,
+  ActionNeeded, ApiErrorBody, BulkResult, Cancellation, CancelPreview, Order, Page, ReasonCatalogue, SellerOrder,
+  Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -101,8 +103,35 @@ export class Api {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/acknowledge`);
   }
 
-  cancel(orderId: string, reason: string, comment: string | null): Promise<Cancellation> {
-    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`,
-      comment ? { reason, comment } : { reason });
+  /** What the cancel with this body would do (T3, T4); writes nothing. */
+  cancelPreview(orderId: string, body: CancelBody): Promise<CancelPreview> {
+    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel-preview`, body);
   }
+
+  /** Approves up to 50 pending requests, each on its own; a result per id, in order (T1). */
+  async bulkApprove(cancelIds: string[]): Promise<BulkResult[]> {
+    const answer: { results: BulkResult[] } = await this.call("POST", "seller/cancellations/bulk-approve",
+      { cancel_ids: cancelIds });
+    return answer.results;
+  }
+
+  /** `lineItems` null cancels every remaining item (the whole order); otherwise only OUT_OF_STOCK takes them. */
+  cancel(orderId: string, reason: string, comment: string | null,
+    lineItems: LineToCancel[] | null = null): Promise<Cancellation> {
+    return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`, cancelBody(reason, comment, lineItems));
+  }
+}
+
+/** The body of a cancel (and, with the same fields, of its preview). */
+export function cancelBody(reason: string, comment: string | null, lineItems: LineToCancel[] | null): CancelBody {
+  const body: CancelBody = { reason };
+  if (comment) body.comment = comment;
+  if (lineItems) body.line_items = lineItems;
+  return body;
+}
+
+export interface CancelBody {
+  reason: string;
+  comment?: string;
+  line_items?: LineToCancel[];
 }

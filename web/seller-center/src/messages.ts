@@ -131,6 +131,8 @@ export const messages = {
   },
   noOrders: "No orders here.",
   remaining: (money: string) => `${money} after cancelled items`,
+  cancelledItems: "Cancelled items",
+  lineCount: (sku: string, quantity: number) => `${sku} × ${quantity}`,
   loadMore: "Load more",
   orderStatus: (code: string) => label(orderStatus, code),
   cancellationStatus: (code: string) => label(cancellationStatus, code),
@@ -150,6 +152,14 @@ export const messages = {
   causeLabel: "Cause",
   cause: (code: string | null, status: string) =>
     code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
+  refundLabel: "Refund",
+  refund: (status: string, money: string | null) => {
+    if (status === "NOT_APPLICABLE" || money === null) return "None: the order was not paid";
+    if (status === "PENDING") return `${money}, waiting for the payment system`;
+    if (status === "REFUNDED") return `${money}, refunded`;
+    return "None";
+  },
+  refundReference: (reference: string) => `Reference ${reference}`,
 
   // Actions
   approve: "Approve",
@@ -166,7 +176,21 @@ export const messages = {
   approved: (order: string) => `Cancellation of order ${order} approved: the order is cancelled.`,
   rejected: (order: string) => `Cancellation request of order ${order} rejected: the order goes on.`,
   cancelled: (order: string) => `Order ${order} cancelled.`,
+  itemsCancelled: (order: string, lines: string) => `Items of order ${order} cancelled: ${lines}.`,
   conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
+
+  // Selection and Approve selected
+  selectRow: (order: string) => `Select order ${order}`,
+  selectAll: "Select all pending requests shown",
+  selectColumn: "Select",
+  bulkToolbar: "Selected requests",
+  selectedCount: (count: number) => `${n(count, "request", "requests")} selected`,
+  approveSelected: "Approve selected",
+  bulkResults: "Results of Approve selected",
+  bulkSummary: (approved: number, total: number) => `Approved ${approved} of ${n(total, "request", "requests")}.`,
+  bulkApproved: (order: string) => `Order ${order}: approved, the order is cancelled.`,
+  bulkRefused: (order: string, message: string) => `Order ${order}: not approved. ${message}`,
+  rowRefused: (message: string) => `Not approved: ${message}`,
 
   // Dialogs
   cancelDialog: "Cancel order",
@@ -182,6 +206,16 @@ export const messages = {
   sfcrWarning:
     "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
   noReasons: "This order can no longer be cancelled.",
+  sfcrMove: (now: string, after: string) => `Your rate: ${now} now → ${after} after this cancellation.`,
+  sfcrUnchanged: (now: string) => `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
+  itemsToCancel: "Items to cancel",
+  itemsHint: "Out of stock: cancel only what you cannot ship. All remaining items cancel the whole order.",
+  quantityToCancel: (sku: string, remaining: number) => `${sku}: quantity to cancel, of ${remaining}`,
+  unitPrice: (money: string) => `${money} each`,
+  quantityProblem: (sku: string, max: number) => `Enter a whole number from 0 to ${max} for ${sku}.`,
+  nothingChosen: "Choose at least one item to cancel.",
+  refundPreview: (money: string) => `The buyer gets back ${money}.`,
+  wholeOrderNote: "This cancels the whole order.",
 
   // SFCR panel
   sfcrHeading: "Seller-fault cancellation rate (SFCR)",

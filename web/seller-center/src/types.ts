@@ -13,13 +13,22 @@ export interface Money {
   currency: string;
 }
 
+/** A line of an order (M1): `cancelled_quantity` of its `quantity` taken off by accepted cancellations. */
+export interface LineItem {
+  sku: string;
+  quantity: number;
+  unit_price: Money;
+  cancelled_quantity: number;
+}
+
 export interface Order {
   order_id: string;
   buyer_id: string;
   status: OrderStatus;
+  items: LineItem[];
   total: Money;
   /** What is left once some items were cancelled (equal to total when none was). */
-  remaining_total?: Money;
+  remaining_total: Money;
   placed_at: string;
   shipped_at: string | null;
   cancelled_at: string | null;
@@ -45,7 +54,17 @@ export interface Cancellation {
   fault: "SELLER" | "BUYER" | "NONE";
   counts_toward_sfcr: boolean;
   acknowledged_at: string | null;
+  /** What it cancels (M2): each SKU, how many, and their amount. */
+  line_items: { sku: string; quantity: number; amount: Money }[];
+  whole_order: boolean;
+  /** What the buyer gets back (M6); null for an unpaid order. */
+  refund: Money | null;
+  refund_status: RefundStatus;
+  refunded_at: string | null;
+  refund_reference: string | null;
 }
+
+export type RefundStatus = "NOT_APPLICABLE" | "NONE" | "PENDING" | "REFUNDED";
 
 export interface SellerOrder extends Order {
   cancellations: Cancellation[];
@@ -93,6 +112,27 @@ export interface ReasonCatalogue {
   seller_cancel: SellerCancelReason[];
   seller_cancel_by_status: Partial<Record<OrderStatus, string[]>>;
   reject: RejectReason[];
+}
+
+/** POST /seller/orders/{id}/cancel-preview: what the cancel would do, changing nothing (T3, T4). */
+export interface CancelPreview {
+  allowed: boolean;
+  problem: ApiErrorBody["error"] | null;
+  fault: "SELLER" | "BUYER" | "NONE";
+  counts_toward_sfcr: boolean;
+  refund: Money | null;
+  sfcr_now: Sfcr;
+  sfcr_after: Sfcr;
+  /** A sentence when the rate would move the seller into a worse band; null otherwise. */
+  warning: string | null;
+}
+
+/** POST /seller/cancellations/bulk-approve: one result per id, in the order given (T1). */
+export interface BulkResult {
+  cancel_id: string;
+  status: number;
+  cancellation?: Cancellation;
+  error?: ApiErrorBody["error"];
 }
 
 export interface ApiErrorBody {

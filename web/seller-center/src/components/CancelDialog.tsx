@@ -1,25 +1,46 @@
 import { useState } from "preact/hooks";
+import { formatMoney } from "../format";
+import {
+  allowsPartialCancel, type ChoiceProblem, type ItemChoice, type LineToCancel, readChoice, refundFor, remainingLines,
+  remainingOf, wholeOrderChoice,
+} from "../items";
 import { messages } from "../messages";
 import { cancelReasonsFor, countsTowardSfcr } from "../reasons";
 import type { Order, ReasonCatalogue } from "../types";
 import { Dialog } from "./Dialog";
-import { SfcrWarning } from "./SfcrWarning";
+import { type Previewer, SfcrWarning } from "./SfcrWarning";
 
 interface Props {
   order: Order;
   catalogue: ReasonCatalogue;
   error: string | null;
   busy: boolean;
-  onConfirm: (reason: string) => void;
+  /** `lineItems` null: the whole order; `lines` is what is cancelled either way. */
+  onConfirm: (reason: string, lineItems: LineToCancel[] | null, lines: LineToCancel[]) => void;
   onClose: () => void;
+  preview: Previewer;
 }
 
-/** More Actions > Cancel: a reason valid for the order's status, then Confirm. */
-export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose }: Props) {
+const problemText = (problem: ChoiceProblem) =>
+  problem.kind === "nothing" ? messages.nothingChosen : messages.quantityProblem(problem.sku, problem.max);
+
+/**
+ * More Actions > Cancel: a reason valid for the order's status; for out of stock, which items and how many
+ * (every remaining item at first: the whole order); then Confirm.
+ */
+export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose, preview }: Props) {
   const [reason, setReason] = useState("");
   const [missing, setMissing] = useState(false);
+  const [choice, setChoice] = useState<ItemChoice>(() => wholeOrderChoice(order));
+  const [problem, setProblem] = useState<ChoiceProblem | null>(null);
   const choices = cancelReasonsFor(catalogue, order.status);
   const warn = reason !== "" && countsTowardSfcr(catalogue, reason);
+  const lines = remainingLines(order);
+  const picking = allowsPartialCancel(reason) && lines.length > 0;
+  const read = picking ? readChoice(order, choice) : null;
+  const chosen = read?.ok ? read.lineItems : null;
+  const refund = read?.ok ? refundFor(order, read.lines) : null;
+  const shown = missing ? messages.chooseReason : problem ? problemText(problem) : error;
 
   return (
     <Dialog title={messages.cancelDialog} onClose={onClose}>
@@ -27,8 +48,15 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (!reason) setMissing(true);
-          else onConfirm(reason);
+          if (!reason) {
+            setMissing(true);
+          } else if (read && !read.ok) {
+            setProblem(read.problem);
+          } else if (read?.ok) {
+            onConfirm(reason, read.lineItems, read.lines);
+          } else {
+            onConfirm(reason, null, lines.map((line) => ({ sku: line.sku, quantity: remainingOf(line) })));
+          }
         }}
       >
         <p>{messages.cancelDialogOrder(order.order_id)}</p>
@@ -43,6 +71,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
           onChange={(event) => {
             setReason((event.currentTarget as HTMLSelectElement).value);
             setMissing(false);
+            setProblem(null);
           }}
         >
           <option value="">{messages.chooseReason}</option>
@@ -50,8 +79,38 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
             <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
           ))}
         </select>
-        {warn && <SfcrWarning order={order} reason={reason} />}
-        {(missing || error) && <p role="alert" class="error">{missing ? messages.chooseReason : error}</p>}
+        {warn && (
+          <SfcrWarning order={order} reason={reason} lineItems={chosen} valid={!read || read.ok} preview={preview} />
+        )}
+        {picking && (
+          <fieldset class="items" aria-describedby="items-hint">
+            <legend>{messages.itemsToCancel}</legend>
+            <p id="items-hint" class="hint">{messages.itemsHint}</p>
+            {lines.map((line) => {
+              const id = `cancel-qty-${line.sku}`;
+              const invalid = problem?.kind === "quantity" && problem.sku === line.sku;
+              return (
+                <div class="item-line" key={line.sku}>
+                  <label for={id}>{messages.quantityToCancel(line.sku, remainingOf(line))}</label>
+                  <input id={id} type="number" inputMode="numeric" min={0} max={remainingOf(line)} step={1}
+                    value={choice[line.sku] ?? ""} aria-invalid={invalid || problem?.kind === "nothing"}
+                    aria-describedby={`${id}-price`}
+                    onInput={(event) => {
+                      const value = (event.currentTarget as HTMLInputElement).value;
+                      setChoice((now) => ({ ...now, [line.sku]: value }));
+                      setProblem(null);
+                    }} />
+                  <span id={`${id}-price`} class="hint">{messages.unitPrice(formatMoney(line.unit_price))}</span>
+                </div>
+              );
+            })}
+            <p class="items-summary" aria-live="polite">
+              {read?.ok && (read.lineItems === null ? messages.wholeOrderNote : "")}
+              {read?.ok && refund && ` ${messages.refundPreview(formatMoney(refund))}`}
+            </p>
+          </fieldset>
+        )}
+        {shown && <p role="alert" class="error">{shown}</p>}
         <div class="dialog-actions">
           <button type="submit" disabled={busy}>{messages.confirm}</button>
         </div>

@@ -2,13 +2,18 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type Api, ApiError } from "../api";
 import type { PageConfig } from "../config";
 import { formatLocalTime } from "../format";
+import { describeLines } from "../items";
 import { messages } from "../messages";
 import { type Row, rowsForOrders, rowsForRequests } from "../rows";
-import type { ActionNeeded, ReasonCatalogue, Sfcr } from "../types";
+import type { ActionNeeded, BulkResult, ReasonCatalogue, Sfcr } from "../types";
 import { apiTab, hashOf, parseHash, type View } from "../view";
 import { CancellationEntry } from "./ActionNeeded";
+import {
+  batches, pruneSelection, type RowResult, rowResults, selectableIds, selectAllState, toggle,
+} from "../bulk";
+import { BulkToolbar } from "./BulkToolbar";
 import { CancelDialog } from "./CancelDialog";
-import { OrdersTable, type RowActions } from "./OrdersTable";
+import { OrdersTable, type RowActions, type Selection } from "./OrdersTable";
 import { RejectDialog } from "./RejectDialog";
 import { SfcrPanel } from "./SfcrPanel";
 import { PANEL_ID, Tabs, tabId, type TabKey } from "./Tabs";
@@ -67,6 +72,9 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
   const [dialog, setDialog] = useState<DialogState>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkResults, setBulkResults] = useState<RowResult[] | null>(null);
+  const resultsRef = useRef<HTMLElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const requestsHeading = useRef<HTMLHeadingElement>(null);
   const generation = useRef(0);
@@ -124,6 +132,8 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
   // A new view starts on its first page.
   useEffect(() => {
     setList(EMPTY);
+    setSelected(new Set());
+    setBulkResults(null);
     pagesRef.current = 1;
     void refresh(1);
     if (view.requests) requestsHeading.current?.focus();
@@ -143,6 +153,43 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
       document.removeEventListener("visibilitychange", onVisible);
     };
   }, [refresh]);
+
+  // A selection holds only requests still pending among the rows shown.
+  useEffect(() => {
+    setSelected((now) => pruneSelection(now, list.rows));
+  }, [list.rows]);
+
+  const preview = useCallback((orderId: string, body: Parameters<Api["cancelPreview"]>[1]) =>
+    api.cancelPreview(orderId, body), [api]);
+
+  /** Approve selected: the checked requests in the order shown, 50 a call; each answers for itself. */
+  const approveSelected = async () => {
+    const ids = selectableIds(list.rows).filter((id) => selected.has(id));
+    if (ids.length === 0) return;
+    const rows = list.rows;
+    setBusy(true);
+    setAlert(null);
+    setNotice(null);
+    const results: BulkResult[] = [];
+    try {
+      for (const batch of batches(ids)) results.push(...(await api.bulkApprove(batch)));
+    } catch (error) {
+      fail(error);
+    }
+    const shown = rowResults(results, rows);
+    setBulkResults(shown.length > 0 ? shown : null);
+    if (shown.length > 0) setNotice(messages.bulkSummary(shown.filter((r) => r.approved).length, ids.length));
+    setSelected(new Set());
+    await refresh();
+    setBusy(false);
+    window.requestAnimationFrame(() => (resultsRef.current ?? panel.current)?.focus());
+  };
+
+  const selection: Selection = {
+    selected,
+    onToggle: (id, on) => setSelected((now) => toggle(now, id, on)),
+    results: new Map((bulkResults ?? []).map((result) => [result.orderId, result])),
+  };
 
   const go = (next: View) => {
     const hash = hashOf(next);
@@ -243,7 +290,13 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
   const tabName = messages.tabs[view.tab] ?? view.tab;
   const table = (caption: string) => (
     <>
-      <OrdersTable caption={caption} rows={list.rows} now={now} catalogue={catalogue} actions={actions} busy={busy} />
+      {(selectableIds(list.rows).length > 0 || bulkResults) && (
+        <BulkToolbar count={selected.size} all={selectAllState(selected, list.rows)}
+          onToggleAll={(on) => setSelected(on ? new Set(selectableIds(list.rows)) : new Set())} busy={busy} onApprove={() => void approveSelected()} results={bulkResults}
+          resultsRef={resultsRef} />
+      )}
+      <OrdersTable caption={caption} rows={list.rows} now={now} catalogue={catalogue} actions={actions} busy={busy}
+        selection={selection} />
       {list.cursor && (
         <button type="button" class="secondary load-more" onClick={() => void loadMore()}>{messages.loadMore}</button>
       )}
@@ -295,9 +348,13 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
       </div>
       {dialog?.kind === "cancel" && catalogue && (
         <CancelDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
-          onClose={closeDialog}
-          onConfirm={(reason) => void act(dialog.row, () => api.cancel(dialog.row.order.order_id, reason, null),
-            messages.cancelled(dialog.row.order.order_id), dialog.opener, true)} />
+          onClose={closeDialog} preview={preview}
+          onConfirm={(reason, lineItems) => {
+            const orderId = dialog.row.order.order_id;
+            void act(dialog.row, () => api.cancel(orderId, reason, null, lineItems),
+              lineItems ? messages.itemsCancelled(orderId, describeLines(lineItems)) : messages.cancelled(orderId),
+              dialog.opener, true);
+          }} />
       )}
       {dialog?.kind === "reject" && catalogue && dialog.row.request && (
         <RejectDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}

@@ -1,8 +1,10 @@
+import type { RowResult } from "../bulk";
 import { countdownText, formatMoney, formatUtc } from "../format";
+import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
 import { mayCancel } from "../reasons";
 import { noHandover, type Row } from "../rows";
-import type { ReasonCatalogue } from "../types";
+import type { Cancellation, ReasonCatalogue } from "../types";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
 import { Tooltip } from "./Tooltip";
@@ -14,6 +16,14 @@ export interface RowActions {
   acknowledge: (row: Row, opener: HTMLButtonElement) => void;
 }
 
+/** Row selection for Approve selected (T1): the pending requests checked, and the last call's results. */
+export interface Selection {
+  selected: ReadonlySet<string>;
+  onToggle: (cancelId: string, on: boolean) => void;
+  /** By order id: what the last Approve selected answered for it. */
+  results: ReadonlyMap<string, RowResult>;
+}
+
 interface Props {
   caption: string;
   rows: Row[];
@@ -21,16 +31,21 @@ interface Props {
   catalogue: ReasonCatalogue | null;
   actions: RowActions;
   busy: boolean;
+  selection: Selection;
 }
 
-export function OrdersTable({ caption, rows, now, catalogue, actions, busy }: Props) {
+export function OrdersTable({ caption, rows, now, catalogue, actions, busy, selection }: Props) {
   const c = messages.columns;
   if (rows.length === 0) return <p class="empty">{messages.noOrders}</p>;
+  const selectable = rows.some((row) => row.request !== null);
   return (
     <table role="table" class="orders">
       <caption class="visually-hidden">{caption}</caption>
       <thead>
         <tr role="row">
+          {selectable && (
+            <th role="columnheader" scope="col" class="select">{messages.selectColumn}</th>
+          )}
           <th role="columnheader" scope="col">{c.order}</th>
           <th role="columnheader" scope="col">{c.placed}</th>
           <th role="columnheader" scope="col">{c.buyer}</th>
@@ -41,28 +56,44 @@ export function OrdersTable({ caption, rows, now, catalogue, actions, busy }: Pr
       </thead>
       <tbody>
         {rows.map((row) => (
-          <OrderRow key={row.order.order_id} row={row} now={now} catalogue={catalogue} actions={actions} busy={busy} />
+          <OrderRow key={row.order.order_id} row={row} now={now} catalogue={catalogue} actions={actions} busy={busy}
+            selection={selection} selectColumn={selectable} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function OrderRow({ row, now, catalogue, actions, busy }: {
+function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn }: {
   row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
+  selection: Selection; selectColumn: boolean;
 }) {
   const { order, request, cancellation } = row;
+  const result = selection.results.get(order.order_id);
   const c = messages.columns;
+  const cancelled = cancelledLines(order);
   const cancellable = catalogue !== null && request === null && mayCancel(catalogue, order.status);
   return (
     <tr role="row" data-order={order.order_id}>
+      {selectColumn && (
+        <td role="cell" class="select" data-label={messages.selectColumn}>
+          {request && (
+            <input type="checkbox" aria-label={messages.selectRow(order.order_id)} disabled={busy}
+              checked={selection.selected.has(request.cancel_id)}
+              onChange={(event) => selection.onToggle(request.cancel_id, (event.currentTarget as HTMLInputElement).checked)} />
+          )}
+        </td>
+      )}
       <th role="rowheader" scope="row" data-label={c.order}>{order.order_id}</th>
       <td role="cell" data-label={c.placed}><Time iso={order.placed_at} /></td>
       <td role="cell" data-label={c.buyer}>{order.buyer_id}</td>
       <td role="cell" data-label={c.total}>
         {formatMoney(order.total)}
-        {order.remaining_total && order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
+        {order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
           <span class="remaining">{messages.remaining(formatMoney(order.remaining_total))}</span>
+        )}
+        {cancelled.length > 0 && order.status !== "CANCELLED" && (
+          <span class="cancelled-items">{messages.cancelledItems}: {describeLines(cancelled)}</span>
         )}
       </td>
       <td role="cell" data-label={c.status}>
@@ -80,6 +111,7 @@ function OrderRow({ row, now, catalogue, actions, busy }: {
           </p>
         )}
         {noHandover(order) && <p class="warning">{messages.noHandover}</p>}
+        {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
       </td>
       <td role="cell" data-label={c.actions}>
         <div class="actions" role="group" aria-label={messages.actionsFor(order.order_id)}>
@@ -131,7 +163,20 @@ function Status({ row }: { row: Row }) {
         <div><dt>{messages.reasonLabel}</dt><dd>{messages.reason(cancellation.reason)}</dd></div>
         <div><dt>{messages.causeLabel}</dt>
           <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
+        <div><dt>{messages.refundLabel}</dt><dd><Refund cancellation={cancellation} /></dd></div>
       </dl>
     </Tooltip>
+  );
+}
+
+/** What the buyer gets back (M6): the amount and where it stands; once refunded, when and the payment's reference. */
+function Refund({ cancellation }: { cancellation: Cancellation }) {
+  const { refund, refund_status: status, refunded_at: at, refund_reference: reference } = cancellation;
+  return (
+    <>
+      {messages.refund(status, refund ? formatMoney(refund) : null)}
+      {status === "REFUNDED" && at && <> <Time iso={at} /></>}
+      {status === "REFUNDED" && reference && <span class="reference">{messages.refundReference(reference)}</span>}
+    </>
   );
 }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { BULK_MAX, batches, pruneSelection, rowResults, selectAllState, selectableIds, toggle } from "../src/bulk";
+import { messages } from "../src/messages";
+import type { Row } from "../src/rows";
+import type { Cancellation, Order } from "../src/types";
+
+const order = (id: string): Order => ({
+  order_id: id, buyer_id: "B1", status: "AWAITING_SHIPMENT", items: [],
+  total: { amount: 150000, currency: "IDR" }, remaining_total: { amount: 150000, currency: "IDR" },
+  placed_at: "2026-11-27T02:00:00Z", shipped_at: null, cancelled_at: null, pending_cancel_id: null, cancel_id: null,
+  needs_attention: true,
+});
+const request = (id: string, orderId: string) => ({ cancel_id: id, order_id: orderId, status: "REQUESTED" }) as Cancellation;
+const pending = (orderId: string, cancelId: string): Row =>
+  ({ order: order(orderId), request: request(cancelId, orderId), cancellation: null });
+const quiet = (orderId: string): Row => ({ order: order(orderId), request: null, cancellation: null });
+
+const ROWS = [pending("O-1", "c1"), quiet("O-2"), pending("O-3", "c3")];
+
+describe("row selection", () => {
+  it("offers only rows with a pending request, in the order shown", () => {
+    expect(selectableIds(ROWS)).toEqual(["c1", "c3"]);
+  });
+
+  it("toggles one id, and select-all reads none, some or all", () => {
+    let selected = toggle(new Set(), "c3", true);
+    expect(selectAllState(selected, ROWS)).toBe("some");
+    selected = toggle(selected, "c1", true);
+    expect(selectAllState(selected, ROWS)).toBe("all");
+    selected = toggle(toggle(selected, "c1", false), "c3", false);
+    expect(selectAllState(selected, ROWS)).toBe("none");
+    expect(selectAllState(new Set(), [quiet("O-2")])).toBe("none");
+  });
+
+  it("keeps across a refresh only what is still pending among the rows", () => {
+    const after = [pending("O-3", "c3"), quiet("O-1")]; // O-1's request was answered meanwhile
+    expect([...pruneSelection(new Set(["c1", "c3"]), after)]).toEqual(["c3"]);
+  });
+
+  it("sends at most 50 ids a call, in order", () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `c${i}`);
+    const calls = batches(ids);
+    expect(calls.map((call) => call.length)).toEqual([BULK_MAX, BULK_MAX, 20]);
+    expect(calls.flat()).toEqual(ids);
+    expect(batches([])).toEqual([]);
+  });
+});
+
+describe("Approve selected's results", () => {
+  it("names each result's order, approved or with the API's own message", () => {
+    const results = rowResults([
+      { cancel_id: "c1", status: 200, cancellation: { ...request("c1", "O-1"), status: "APPROVED" } },
+      { cancel_id: "c3", status: 409,
+        error: { code: "CANCELLATION_NOT_PENDING", message: "The cancellation is no longer pending." } },
+    ], ROWS);
+    expect(results).toEqual([
+      { cancelId: "c1", orderId: "O-1", approved: true, message: null },
+      { cancelId: "c3", orderId: "O-3", approved: false, message: "The cancellation is no longer pending." },
+    ]);
+    expect(messages.bulkSummary(1, 2)).toBe("Approved 1 of 2 requests.");
+    expect(messages.bulkRefused("O-3", "The cancellation is no longer pending."))
+      .toBe("Order O-3: not approved. The cancellation is no longer pending.");
+  });
+});
+
+describe("the cancel preview's rate", () => {
+  it("reads now → after", () => {
+    expect(messages.sfcrMove("0%", "25%")).toBe("Your rate: 0% now → 25% after this cancellation.");
+  });
+});
