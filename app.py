@@ -9,9 +9,11 @@ from chalicelib.api.middleware import http
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
+from chalicelib.api.webhooks import webhooks
 from chalicelib.jobs.schedule import jobs
+from chalicelib.webhooks.functions import webhook_functions
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, platform, buyer, seller, jobs):
+for blueprint in (auth, http, public, docs_page, platform, buyer, seller, webhooks, jobs, webhook_functions):
     app.register_blueprint(blueprint)

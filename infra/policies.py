@@ -20,7 +20,9 @@ CHALICE_DIR = ROOT / ".chalice"
 API_HANDLER = "api_handler"
 AUTHORIZER = "jwt_authorizer"
 EXPIRY = "expire_cancellation_requests"
-FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY)
+WEBHOOK_FAN_OUT = "fan_out_webhook_events"
+WEBHOOK_DELIVERY = "deliver_webhooks"
+FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY, WEBHOOK_FAN_OUT, WEBHOOK_DELIVERY)
 STAGES = ("dev", "prod")
 
 _INDEX_SUB = re.compile(r"^\$\{(?P<logical>[A-Za-z0-9]+)\.Arn\}/index/(?P<index>[A-Za-z0-9_.-]+)$")

@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, error_body
 
+from . import webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -33,12 +34,14 @@ FUNCTION_NAMES = {
     API_FUNCTION: "${AWS::StackName}-api",
     AUTHORIZER_FUNCTION: "${AWS::StackName}-authorizer",
     EXPIRY_FUNCTION: "${AWS::StackName}-expire-requests",
+    **webhooks_stack.FUNCTION_NAMES,
 }
 # The log groups Chalice generates for `log_retention_in_days`, by function.
 LOG_GROUPS = {
     API_FUNCTION: "ApiHandlerLogGroup",
     AUTHORIZER_FUNCTION: "JwtAuthorizerLogGroup",
     EXPIRY_FUNCTION: "ExpireCancellationRequestsLogGroup",
+    **webhooks_stack.LOG_GROUPS,
 }
 
 # Gateway response types whose status API Gateway decides (415, 429 quota, 502, 504, ...): only the body
@@ -100,6 +103,7 @@ def environment() -> Json:
         "AUTH_AUDIENCE": {"Ref": "AuthAudience"},
         "AUTH_JWKS_URL": {"Fn::If": ["DeriveJwksUrl", {"Fn::Sub": "${AuthIssuer}/.well-known/jwks.json"},
                                      {"Ref": "AuthJwksUrl"}]},
+        **webhooks_stack.environment(),
     })
     return variables
 
@@ -235,13 +239,14 @@ def outputs() -> Json:
 
 
 def merge_template() -> Json:
+    resources = {**table_resources(), **operations_resources(), **webhooks_stack.resources(), **chalice_overrides()}
     return {
         "Description": "Cancellation desk: API, functions, schedule and tables (chalice package + infra/).",
-        "Parameters": parameters(),
+        "Parameters": {**parameters(), **webhooks_stack.parameters()},
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
-        "Resources": {**table_resources(), **operations_resources(), **chalice_overrides()},
-        "Outputs": outputs(),
+        "Resources": webhooks_stack.deep_merge(resources, webhooks_stack.function_overrides()),
+        "Outputs": {**outputs(), **webhooks_stack.outputs()},
     }
 
 

@@ -12,9 +12,11 @@ import pytest
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store import reads
+from devtools.webhook_receiver import Receiver
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
+from tests.support.hooks import envelope, put_on_bus_queue
 from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
 
@@ -36,19 +38,30 @@ def test_every_function_has_its_own_policy_file():
 
 def test_no_statement_reaches_beyond_the_project():
     """Every resource is one of the stack's own (no `*`), and the only non-DynamoDB grants are the
-    function's own log stream and, for the expiry job, its failure queue."""
+    function's own log stream, for the expiry job its failure queue, and for the webhook routes and functions
+    the webhook queues they send to and poll."""
     logical_ids = set(table_logical_ids().values())
+    webhook_queues = {"cancel-desk-webhook-events": "WebhookEventsQueue",
+                      "cancel-desk-webhook-deliveries": "WebhookDeliveryQueue",
+                      "cancel-desk-webhook-retries": "WebhookRetryQueue"}
     for stage in policies.STAGES:
         for function in policies.FUNCTIONS:
             for statement in policies.policy_document(stage, function)["Statement"]:
                 for resource in statement["Resource"]:
                     assert resource != "*" and "dynamodb:*" not in statement["Action"]
                     if isinstance(resource, dict) and "Fn::GetAtt" in resource:
-                        assert resource["Fn::GetAtt"][0] in logical_ids | {"ExpiryFailureQueue"}
+                        own = logical_ids | {"ExpiryFailureQueue", *webhook_queues.values()}
+                        assert resource["Fn::GetAtt"][0] in own
                 services = {action.split(":")[0] for action in statement["Action"]}
                 assert services <= {"dynamodb", "logs", "sqs"}
-                if "sqs" in services:
-                    assert (stage, function, statement["Action"]) == ("prod", policies.EXPIRY, ["sqs:SendMessage"])
+                if "sqs" in services and function == policies.EXPIRY:
+                    assert (stage, statement["Action"]) == ("prod", ["sqs:SendMessage"])
+                elif "sqs" in services:
+                    assert function in (policies.API_HANDLER, policies.WEBHOOK_FAN_OUT, policies.WEBHOOK_DELIVERY)
+                    for resource in statement["Resource"]:
+                        named = resource["Fn::GetAtt"][0] if stage == "prod" else \
+                            webhook_queues[resource.rsplit(":", 1)[1]]
+                        assert named in webhook_queues.values()
                 if "logs" in services:
                     assert "logs:CreateLogGroup" not in statement["Action"] or stage == "dev"
 
@@ -139,6 +152,21 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     first = expiry.run(utc_now(), sleep=lambda seconds: None)
     assert [run.auto_approved for run in overlapping] == [1]
     assert (first.due_seen, first.auto_approved, first.skipped) == (1, 0, 1)
+
+    # Every webhook route, and both webhook functions: an event fanned out, delivered, answered 410.
+    with Receiver() as receiver:
+        receiver.respond = lambda received: 410
+        webhook_id, _ = shop.hook(receiver.url + "/gone")
+        put_on_bus_queue(envelope(order_id="IAM-1"))
+        shop.run_webhooks()
+        assert shop.webhook(webhook_id).json["status"] == "DISABLED"
+        assert shop.enable_webhook(webhook_id).status_code == 200
+        assert shop.webhooks().status_code == 200
+        delivery_id = shop.deliveries(webhook_id).json["items"][0]["delivery_id"]
+        assert shop.retry_delivery(webhook_id, delivery_id).status_code == 202
+        assert shop.test_webhook(webhook_id).status_code == 202
+        assert shop.rotate_secret(webhook_id).status_code == 200
+        assert shop.delete_webhook(webhook_id).status_code == 204
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

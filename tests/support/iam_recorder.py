@@ -30,6 +30,8 @@ from infra.policies import Grant
 ROOT = Path(__file__).resolve().parents[2]
 _PRODUCT = str(ROOT / "chalicelib") + "/"
 _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
+_WEBHOOK_FUNCTIONS = {str(ROOT / "chalicelib" / "webhooks" / "fanout.py"): policies.WEBHOOK_FAN_OUT,
+                      str(ROOT / "chalicelib" / "webhooks" / "delivery.py"): policies.WEBHOOK_DELIVERY}
 _API = str(ROOT / "chalicelib" / "api") + "/"
 _AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
 _APP = str(ROOT / "app.py")
@@ -89,6 +91,8 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
         if product and function is None:
             if filename.startswith(_JOBS):
                 function = policies.EXPIRY
+            elif filename in _WEBHOOK_FUNCTIONS:
+                function = _WEBHOOK_FUNCTIONS[filename]
             elif filename == _AUTHORIZER:
                 function = policies.AUTHORIZER
             elif filename.startswith(_API) or filename == _APP:
