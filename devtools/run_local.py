@@ -42,7 +42,7 @@ from chalice.local import (
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import demo, gateway, stage, tokens
+from devtools import demo, gateway, stage, tokens, webhooks_local
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -61,7 +61,8 @@ DUMMY_AWS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
-STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL", "AWS_PROFILE",
+             "AWS_DEFAULT_PROFILE")
 
 log = logging.getLogger("devtools.run_local")
 
@@ -73,6 +74,7 @@ def say(line: str) -> None:
 def prepare_environment() -> None:
     """Dev-stage defaults under the environment, no stray endpoint, dummy credentials."""
     stage.apply(STAGE)
+    os.environ.setdefault("WEBHOOK_RETRY_SCHEDULE_SECONDS", webhooks_local.LOCAL_RETRY_SCHEDULE)
     for name in STRAY_AWS:
         os.environ.pop(name, None)
     os.environ.update(DUMMY_AWS)
@@ -126,8 +128,10 @@ class QuietMotoRequestHandler(MotoRequestHandler):
 def _reset_dynamodb() -> None:
     # The backends are process-wide: a stack started after another must not see its tables.
     from moto.dynamodb.models import dynamodb_backends
+    from moto.sqs.models import sqs_backends
 
     dynamodb_backends.reset()
+    sqs_backends.reset()
 
 
 class EmbeddedDynamoDB:
@@ -306,6 +310,7 @@ class LocalStack:
         self.dynamodb = EmbeddedDynamoDB()
         self.server: LocalDevServer | None = None
         self.scheduler: Scheduler | None = None
+        self.webhooks: webhooks_local.LocalWebhooks | None = None
         self.shop: demo.DemoShop | None = None
         self.tokens: dict[str, str] = {}
         self._http_thread: threading.Thread | None = None
@@ -327,7 +332,7 @@ class LocalStack:
             if interval <= 0:
                 raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
 
-            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = os.environ["AWS_ENDPOINT_URL_SQS"] = self.dynamodb.start()
             models.reset_connections()
             transactions.reset()
             models.create_tables()
@@ -344,6 +349,7 @@ class LocalStack:
             self._http_thread.start()
             self.scheduler = Scheduler(local_app, interval)
             self.scheduler.start()
+            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(local_app, self._load_demo)
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
             gc.freeze()
@@ -359,6 +365,9 @@ class LocalStack:
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
+        if self.webhooks is not None:
+            self.webhooks.stop()
+            self.webhooks = None
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.server is not None:
@@ -404,6 +413,7 @@ class LocalStack:
             f"{int(policy.grace_period.total_seconds())}s, SFCR window {policy.sfcr_window_days} days, "
             f"time zone {policy.market_timezone}",
             "             (any variable set in the environment beats .chalice/config.json)",
+            *(self.webhooks.banner(self.base_url) if self.webhooks else []),
         ]
         if self.shop is not None:
             lines.append(f"  clock      demo loaded at {demo.at_clock(self.shop.loaded_at, self.shop.loaded_at)}; "
