@@ -9,6 +9,7 @@ from ..service import commands, views
 from ..service.executor import Outcome
 from ..service.runner import Command
 from . import render, schemas
+from .parsing import line_requests
 from .routing import Ctx, endpoint, ok
 
 buyer = Blueprint(__name__)
@@ -32,13 +33,16 @@ def buyer_order(ctx: Ctx[None], order_id: str) -> Response:
           tag="buyer",
           summary="Ask to cancel: AUTO_APPROVED if unpaid or inside the grace period, else REQUESTED with respond_by")
 def request_cancellation(ctx: Ctx[schemas.BuyerRequestIn], order_id: str) -> Command[Cancellation]:
-    """Asks to cancel an order that has not shipped. An unpaid order, or one paid within the grace period, is cancelled
-    at once (AUTO_APPROVED); otherwise the request waits for the seller (REQUESTED) until respond_by, after which it
-    is auto-approved. A shipped or cancelled order, a request already pending, or one the seller rejected before is
-    409; some reasons need a comment (400 COMMENT_REQUIRED)."""
+    """Asks to cancel an order that has not shipped. An unpaid order, or one paid within the grace period, is
+    cancelled at once (AUTO_APPROVED); otherwise the request waits for the seller (REQUESTED) until respond_by,
+    after which it is auto-approved. A shipped or cancelled order, a request already pending, or one the seller
+    rejected before is 409; some reasons need a comment (400 COMMENT_REQUIRED). line_items asks for only those
+    items, under the same rules; accepted, they come off the order, which goes on with what remains (CANCELLED once
+    nothing does). Leaving line_items out, or listing every remaining item, asks for the whole order. A line not in
+    the order, listed twice, or over what remains of it is 400 INVALID_LINE_ITEMS naming the line."""
     body = ctx.body
     decide = commands.request_cancellation(ctx.caller, order_id, body.reason, body.comment, ctx.now,
-                                           config.policy())
+                                           config.policy(), line_requests(body.line_items))
     return Command(decide=decide, answer=_cancellation_answer)
 
 

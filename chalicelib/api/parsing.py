@@ -10,12 +10,15 @@ from chalice.app import Request
 
 from ..domain.ids import MAX_LENGTH as ID_MAX_LENGTH
 from ..domain.ids import is_id
+from ..domain.money import LineRequest
 from .errors import ApiError
-from .schemas import EmptyIn
+from .schemas import EmptyIn, LineToCancelIn
 
 MAX_BODY_BYTES = 16 * 1024
 _LIMIT = re.compile(r"[0-9]{1,9}")
 _PATH_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+# Anything wrong inside a cancellation's lines is one code that names the line (M2).
+_LINE_ITEMS = re.compile(r"^\$\.line_items(?:\[(\d+)\])?")
 E = TypeVar("E", bound=Enum)
 
 
@@ -76,6 +79,10 @@ def validation_error(problem: str, body_type: type | None = None) -> ApiError:
         code = "MISSING_FIELD"
     else:
         code = "INVALID_FIELD"
+    line = _LINE_ITEMS.match(path)
+    if line:
+        code = "INVALID_LINE_ITEMS"
+        details["line"] = int(line.group(1)) if line.group(1) is not None else None
     return ApiError(400, code, problem.split(" - at `")[0] + ".", details=details)
 
 
@@ -113,6 +120,11 @@ def _unwrap(info: mi.Type) -> mi.Type:
             info = others[0]
         else:
             return info
+
+
+def line_requests(lines: list[LineToCancelIn] | None) -> list[LineRequest] | None:
+    """A body's `line_items` as the domain takes them (None: every remaining item)."""
+    return None if lines is None else [LineRequest(line.sku, line.quantity) for line in lines]
 
 
 def query(allowed: set[str], request: Request) -> dict[str, str]:

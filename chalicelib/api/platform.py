@@ -10,7 +10,7 @@ from .. import config
 from ..domain.clock import parse_iso
 from ..domain.enums import OrderStatus
 from ..domain.identity import Role
-from ..domain.model import LineItem, Order
+from ..domain.model import Cancellation, LineItem, Order
 from ..service import commands
 from ..service.executor import Outcome
 from ..service.runner import Command
@@ -87,3 +87,20 @@ def record_delivery(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
 def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     """Records that the order is complete: DELIVERED to COMPLETED. Any other status is 409 ORDER_NOT_DELIVERED."""
     return Command(decide=commands.record_completion(ctx.caller, order_id, ctx.now), answer=_order_answer)
+
+
+def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+    return 200, render.cancellation(outcome.subject)
+
+
+@endpoint(platform, "/platform/cancellations/{cancel_id}/refund", "POST", role=Role.PLATFORM,
+          body=schemas.RefundIn, response=schemas.CancellationOut, errors=(400, 404, 409), tag="platform",
+          summary="Report a cancellation's refund returned: PENDING to REFUNDED; the same reference again 200")
+def report_refund(ctx: Ctx[schemas.RefundIn], cancel_id: str) -> Command[Cancellation]:
+    """The payment system reports that it returned a cancellation's refund, under its own refund_reference:
+    refund_status goes from PENDING to REFUNDED with refunded_at, and the answer is the cancellation. The same
+    reference again answers 200 and changes nothing; another reference is 409 REFUND_ALREADY_REPORTED, and a
+    cancellation whose refund is not PENDING (not accepted, rejected, withdrawn, or of an unpaid order) 409
+    REFUND_NOT_PENDING."""
+    decide = commands.report_refund(ctx.caller, cancel_id, ctx.body.refund_reference, ctx.now)
+    return Command(decide=decide, answer=_cancellation_answer)

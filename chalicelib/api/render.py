@@ -38,6 +38,14 @@ def cancellation(c: Cancellation) -> s.CancellationOut:
         fault=c.fault,
         counts_toward_sfcr=c.counts_toward_sfcr,
         acknowledged_at=_iso(c.acknowledged_at),
+        line_items=[s.CancelledLineOut(sku=line.sku, quantity=line.quantity,
+                                       amount=s.Money(amount=line.amount, currency=c.currency))
+                    for line in c.line_items],
+        whole_order=c.whole_order,
+        refund=None if c.refund_amount is None else s.Money(amount=c.refund_amount, currency=c.currency),
+        refund_status=c.refund_status,
+        refunded_at=_iso(c.refunded_at),
+        refund_reference=c.refund_reference,
     )
 
 
@@ -48,9 +56,11 @@ def _order_fields(o: Order) -> dict[str, Any]:
         "buyer_id": o.buyer_id,
         "status": o.status,
         "items": [s.LineItemOut(sku=i.sku, quantity=i.quantity, unit_price=s.Money(amount=i.unit_price,
-                                                                                  currency=o.currency))
+                                                                                  currency=o.currency),
+                                cancelled_quantity=i.cancelled_quantity)
                   for i in o.items],
         "total": s.Money(amount=o.total, currency=o.currency),
+        "remaining_total": s.Money(amount=o.remaining_total, currency=o.currency),
         "placed_at": iso(o.placed_at),
         "paid_at": _iso(o.paid_at),
         "arranged_at": _iso(o.arranged_at),

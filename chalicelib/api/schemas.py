@@ -11,7 +11,9 @@ from ..domain.enums import (
     CancellationStatus,
     Fault,
     OrderStatus,
+    RefundStatus,
 )
+from ..domain.money import MAX_LINES
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 
 END = ids.END
@@ -51,9 +53,26 @@ class RecordOrderIn(_In):
     paid_at: InstantIn | None = None
 
 
+class LineToCancelIn(_In):
+    sku: Id
+    quantity: Annotated[int, msgspec.Meta(ge=1, le=10_000, description="At most what remains of the line")]
+
+
+LinesToCancel = Annotated[
+    list[LineToCancelIn],
+    msgspec.Meta(min_length=1, max_length=MAX_LINES,
+                 description="The lines to cancel, each SKU once; leave out to cancel every remaining item"),
+]
+# What the payment system calls the money it returned: visible ASCII, no spaces.
+RefundReference = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[!-~]+" + END,
+                                              description="The payment system's reference: 1-64 visible ASCII "
+                                                          "characters")]
+
+
 class BuyerRequestIn(_In):
     reason: BuyerReason
     comment: Comment | None = None
+    line_items: LinesToCancel | None = None
 
 
 class RejectIn(_In):
@@ -64,6 +83,11 @@ class RejectIn(_In):
 class SellerCancelIn(_In):
     reason: SellerCancelReason
     comment: Comment | None = None
+    line_items: LinesToCancel | None = None
+
+
+class RefundIn(_In):
+    refund_reference: RefundReference
 
 
 class ShipIn(_In):
@@ -86,6 +110,13 @@ class LineItemOut(_Out):
     sku: str
     quantity: int
     unit_price: Money
+    cancelled_quantity: int
+
+
+class CancelledLineOut(_Out):
+    sku: str
+    quantity: int
+    amount: Money
 
 
 class CancellationOut(_Out):
@@ -107,6 +138,12 @@ class CancellationOut(_Out):
     fault: Fault
     counts_toward_sfcr: bool
     acknowledged_at: Instant | None
+    line_items: list[CancelledLineOut]
+    whole_order: bool
+    refund: Money | None
+    refund_status: RefundStatus
+    refunded_at: Instant | None
+    refund_reference: str | None
 
 
 class OrderOut(_Out):
@@ -116,6 +153,7 @@ class OrderOut(_Out):
     status: OrderStatus
     items: list[LineItemOut]
     total: Money
+    remaining_total: Money
     placed_at: Instant
     paid_at: Instant | None
     arranged_at: Instant | None

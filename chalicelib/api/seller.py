@@ -11,7 +11,7 @@ from ..service.executor import Outcome
 from ..service.runner import Command
 from . import cursors, render, schemas
 from .errors import ApiError
-from .parsing import enum_param, limit_param
+from .parsing import enum_param, limit_param, line_requests
 from .routing import Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
@@ -139,12 +139,17 @@ def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellati
           response=schemas.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
 def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Cancellation]:
-    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a SELLER_CANCELLED
-    cancellation saying who is at fault and whether it counts toward the seller-fault rate. A reason not allowed is
-    400 REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled order, or one with a
-    pending buyer request (answer that instead), is 409."""
+    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a
+    SELLER_CANCELLED cancellation saying who is at fault and whether it counts toward the seller-fault rate. A
+    reason not allowed is 400 REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled
+    order, or one with a pending buyer request (answer that instead), is 409. line_items cancels only those items,
+    and only for OUT_OF_STOCK (otherwise 400 PARTIAL_CANCEL_NOT_ALLOWED): the order goes on with what remains, and
+    is CANCELLED once nothing does. Leaving line_items out, or listing every remaining item, cancels the whole
+    order. A line not in the order, listed twice, or over what remains of it is 400 INVALID_LINE_ITEMS naming the
+    line."""
     body = ctx.body
-    decide = commands.seller_cancel(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy())
+    decide = commands.seller_cancel(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy(),
+                                    line_requests(body.line_items))
     return Command(decide=decide, answer=_answer)
 
 

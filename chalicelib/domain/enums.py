@@ -28,10 +28,20 @@ class CancellationStatus(StrEnum):
     SELLER_CANCELLED = "SELLER_CANCELLED"
 
 
-# A cancellation that cancelled its order.
+# A cancellation that took effect: what it lists is cancelled (the whole order, or some of its items).
 ACCEPTED = frozenset(
     {CancellationStatus.AUTO_APPROVED, CancellationStatus.APPROVED, CancellationStatus.SELLER_CANCELLED}
 )
+
+
+class RefundStatus(StrEnum):
+    """Where a cancellation's money stands: nothing to return (unpaid), nothing yet (not accepted, or rejected
+    or withdrawn), owed to the buyer, or returned as the payment system reported."""
+
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    NONE = "NONE"
+    PENDING = "PENDING"
+    REFUNDED = "REFUNDED"
 
 
 class Actor(StrEnum):

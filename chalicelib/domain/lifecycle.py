@@ -4,6 +4,7 @@ Each function takes the current state and `now`, checks every rule, and returns 
 it never mutates its inputs, so a caller that loses a race can decide again from fresh state.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,13 +19,16 @@ from .enums import (
     AutoApproveCause,
     CancellationStatus,
     OrderStatus,
+    RefundStatus,
 )
 from .errors import Conflict, InvalidRequest, reason_not_allowed
 from .model import Cancellation, Change, CohortDelta, CounterDelta, HistoryEntry, Order
+from .money import LineRequest, cancel_lines, ensure_unique_skus, is_whole_order, lines_to_cancel, nothing_remains
 from .policy import Policy
 from .reasons import (
     BUYER_FAULT,
     COMMENT_REQUIRED,
+    PARTIAL_CANCEL_REASONS,
     SELLER_CANCEL_RULES,
     SELLER_REJECT_REASONS,
     BuyerReason,
@@ -49,6 +53,35 @@ def _next(order: Order, **changes: Any) -> Order:
 def _entry(now: datetime, actor: Actor, actor_id: str, action: str, was: Order, now_status: OrderStatus,
            cancel_id: str | None = None, note: str | None = None) -> HistoryEntry:
     return HistoryEntry(now, actor, actor_id, action, was.status, now_status, cancel_id, note)
+
+
+def _refund_status(order: Order) -> RefundStatus:
+    """A new cancellation's refund: nothing to return on an unpaid order, nothing owed until it is accepted."""
+    return RefundStatus.NOT_APPLICABLE if order.paid_at is None else RefundStatus.NONE
+
+
+def _new_cancellation(order: Order, lines: Sequence[LineRequest] | None, **fields: Any) -> Cancellation:
+    cancelled = lines_to_cancel(order, lines)
+    return Cancellation(order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
+                        line_items=cancelled, whole_order=is_whole_order(order, cancelled), currency=order.currency,
+                        refund_status=_refund_status(order), **fields)
+
+
+def _accepted(cancellation: Cancellation, order: Order, **changes: Any) -> Cancellation:
+    """The cancellation taking effect: its money is owed from now on (if the order was paid)."""
+    lines = cancellation.line_items or lines_to_cancel(order, None)  # stored before line items: the whole order
+    refund = RefundStatus.PENDING if cancellation.refund_status is RefundStatus.NONE else cancellation.refund_status
+    return replace(cancellation, line_items=lines, currency=cancellation.currency or order.currency,
+                   refund_status=refund, **changes)
+
+
+def _take_off(order: Order, cancellation: Cancellation, now: datetime, **changes: Any) -> Order:
+    """The order once an accepted cancellation's lines are off it: CANCELLED when nothing remains, otherwise
+    going on in its status with what remains (M3)."""
+    items = cancel_lines(order.items, cancellation.line_items)
+    if nothing_remains(items):
+        changes.update(status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id)
+    return _next(order, items=items, **changes)
 
 
 def _ensure_not_shipped(order: Order) -> None:
@@ -78,6 +111,7 @@ def record_order(order: Order, policy: Policy, actor_id: str) -> Change:
         raise InvalidRequest("An UNPAID order has no paid_at.", code="INVALID_PAID_AT")
     if order.paid_at is not None and order.paid_at < order.placed_at:
         raise InvalidRequest("paid_at is before placed_at.", code="INVALID_PAID_AT")
+    ensure_unique_skus(order.items)
     day = market_day(order.placed_at, policy.market_timezone).isoformat()
     entry = HistoryEntry(order.placed_at, Actor.PLATFORM, actor_id, "ORDER_RECORDED", None, order.status)
     return Change(order=order, order_was=None, history=entry, cohort=CohortDelta(day, orders=1))
@@ -133,17 +167,17 @@ def buyer_request_refusal(order: Order) -> Conflict | None:
 
 
 def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
-                         now: datetime, policy: Policy) -> Change:
+                         now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None) -> Change:
+    """A buyer's request for the whole order, or for `line_items` of it: every rule applies to both (M2)."""
     if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
         raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
     refusal = buyer_request_refusal(order)
     if refusal is not None:
         raise refusal
 
-    cancellation = Cancellation(
-        cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
-        initiator=Actor.BUYER, status=CancellationStatus.REQUESTED, reason=reason.value, comment=comment,
-        requested_at=now, fault=BUYER_FAULT, counts_toward_sfcr=False,
+    cancellation = _new_cancellation(
+        order, line_items, cancel_id=cancel_id, initiator=Actor.BUYER, status=CancellationStatus.REQUESTED,
+        reason=reason.value, comment=comment, requested_at=now, fault=BUYER_FAULT, counts_toward_sfcr=False,
     )
     cause = None
     if order.status is OrderStatus.UNPAID:
@@ -152,12 +186,9 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         cause = AutoApproveCause.WITHIN_GRACE_PERIOD
 
     if cause is not None:
-        cancellation = replace(
-            cancellation, status=CancellationStatus.AUTO_APPROVED, auto_approve_cause=cause,
-            resolved_at=now, resolved_by=Actor.SYSTEM,
-        )
-        new = _next(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancel_id,
-                    awaiting_acknowledgement=True)
+        cancellation = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
+                                 auto_approve_cause=cause, resolved_at=now, resolved_by=Actor.SYSTEM)
+        new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1)
         entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_AUTO_APPROVED", order, new.status,
                        cancel_id, cause.value)
         return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
@@ -206,9 +237,9 @@ def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
 
 def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     _ensure_pending(cancellation, order, now, "approved")
-    done = replace(cancellation, status=CancellationStatus.APPROVED, resolved_at=now, resolved_by=Actor.SELLER,
-                   version=cancellation.version + 1)
-    new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id)
+    done = _accepted(cancellation, order, status=CancellationStatus.APPROVED, resolved_at=now,
+                     resolved_by=Actor.SELLER, version=cancellation.version + 1)
+    new = _take_off(order, done, now, pending_cancel_id=None, pending_respond_by=None)
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_APPROVED", order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
@@ -238,7 +269,7 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
     if cancellation.acknowledged_at is not None:
         return None
     done = replace(cancellation, acknowledged_at=now, version=cancellation.version + 1)
-    new = _next(order, awaiting_acknowledgement=False)
+    new = _next(order, unacknowledged=max(order.unacknowledged - 1, 0))
     entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_ACKNOWLEDGED", order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
@@ -246,7 +277,8 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
 
 
 def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None, cancel_id: str,
-                  now: datetime, policy: Policy) -> Change:
+                  now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None) -> Change:
+    """The seller cancels the whole order, or (out of stock only) some of its items (S1-S3, M2)."""
     _ensure_not_shipped(order)
     _ensure_no_overdue_request(order, now)
     if order.pending_cancel_id:
@@ -260,17 +292,24 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
         allowed = [r.value for r in seller_reasons_for(order.status)]
         raise reason_not_allowed(reason.value, allowed, f"for an order in status {order.status.value}")
 
-    cancellation = Cancellation(
-        cancel_id=cancel_id, order_id=order.order_id, seller_id=order.seller_id, buyer_id=order.buyer_id,
-        initiator=Actor.SELLER, status=CancellationStatus.SELLER_CANCELLED, reason=reason.value, comment=comment,
-        requested_at=now, resolved_at=now, resolved_by=Actor.SELLER, fault=rule.fault,
-        counts_toward_sfcr=rule.counts_toward_sfcr,
+    cancellation = _new_cancellation(
+        order, line_items, cancel_id=cancel_id, initiator=Actor.SELLER, status=CancellationStatus.SELLER_CANCELLED,
+        reason=reason.value, comment=comment, requested_at=now, resolved_at=now, resolved_by=Actor.SELLER,
+        fault=rule.fault, counts_toward_sfcr=rule.counts_toward_sfcr,
     )
-    new = _next(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancel_id)
+    if not cancellation.whole_order and reason not in PARTIAL_CANCEL_REASONS:
+        allowed = sorted(r.value for r in PARTIAL_CANCEL_REASONS)
+        raise InvalidRequest(f"Only {', '.join(allowed)} cancels some items of an order; {reason.value} cancels "
+                             "the whole order (leave line_items out).", code="PARTIAL_CANCEL_NOT_ALLOWED",
+                             details={"reason": reason.value, "allowed_reasons": allowed})
+    cancellation = _accepted(cancellation, order)
+    # An order counts once as seller-fault, whatever mix of partial and whole cancellations it has (M4).
+    first_fault = rule.counts_toward_sfcr and not order.seller_fault
+    new = _take_off(order, cancellation, now, seller_fault=order.seller_fault or rule.counts_toward_sfcr)
     entry = _entry(now, Actor.SELLER, order.seller_id, "SELLER_CANCELLED", order, new.status, cancel_id,
                    reason.value)
     cohort = None
-    if rule.counts_toward_sfcr:
+    if first_fault:
         cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
     return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation, cohort=cohort)
 
@@ -318,13 +357,45 @@ def expire(cancellation: Cancellation, order: Order, now: datetime) -> Change:
         raise _cancellation_conflict(cancellation, "The request is not pending past its deadline.",
                                      "CANCELLATION_NOT_DUE")
     _ensure_not_shipped(order)
-    done = replace(cancellation, status=CancellationStatus.AUTO_APPROVED,
-                   auto_approve_cause=AutoApproveCause.SELLER_RESPONSE_TIMEOUT, resolved_at=now,
-                   resolved_by=Actor.SYSTEM, version=cancellation.version + 1)
-    new = _close_request(order, status=OrderStatus.CANCELLED, cancelled_at=now, cancel_id=cancellation.cancel_id,
-                         awaiting_acknowledgement=True)
+    done = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
+                     auto_approve_cause=AutoApproveCause.SELLER_RESPONSE_TIMEOUT, resolved_at=now,
+                     resolved_by=Actor.SYSTEM, version=cancellation.version + 1)
+    new = _take_off(order, done, now, pending_cancel_id=None, pending_respond_by=None,
+                    unacknowledged=order.unacknowledged + 1)
     entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", "CANCELLATION_AUTO_APPROVED", order,
                    new.status, cancellation.cancel_id, AutoApproveCause.SELLER_RESPONSE_TIMEOUT.value)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1, auto_approved=1))
 
+
+
+# --- platform: refunds ----------------------------------------------------------------------------------
+
+
+def report_refund(cancellation: Cancellation, order: Order, reference: str, now: datetime,
+                  actor_id: str) -> Change | None:
+    """The payment system returned a cancellation's money: PENDING to REFUNDED (M6). The same reference again
+    changes nothing (None); another reference, or a refund that is not owed, is refused."""
+    if cancellation.refund_status is RefundStatus.REFUNDED:
+        if cancellation.refund_reference == reference:
+            return None
+        raise Conflict(
+            "This refund was already reported with another reference.", code="REFUND_ALREADY_REPORTED",
+            details={"current": {"refund_status": cancellation.refund_status.value,
+                                 "refund_reference": cancellation.refund_reference}},
+        )
+    if cancellation.refund_status is not RefundStatus.PENDING:
+        raise Conflict(
+            f"Only a PENDING refund can be reported; this one is {cancellation.refund_status.value}.",
+            code="REFUND_NOT_PENDING",
+            details={"current": {"status": cancellation.status.value,
+                                 "refund_status": cancellation.refund_status.value}},
+        )
+    done = replace(cancellation, refund_status=RefundStatus.REFUNDED, refunded_at=now, refund_reference=reference,
+                   version=cancellation.version + 1)
+    # The order's version moves too: its history numbers every change of the order and its cancellations.
+    new = _next(order)
+    entry = _entry(now, Actor.PLATFORM, actor_id, "REFUNDED", order, new.status, cancellation.cancel_id,
+                   f"reference {reference}")
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version)

@@ -12,13 +12,30 @@ from .enums import (
     CancellationStatus,
     Fault,
     OrderStatus,
+    RefundStatus,
 )
 
 
 class LineItem(msgspec.Struct, frozen=True):
+    """One line of an order; `unit_price` in minor units of the order's currency."""
+
     sku: str
     quantity: int
     unit_price: int
+    # How many of `quantity` accepted cancellations took off the order; the rest still ships.
+    cancelled_quantity: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.cancelled_quantity
+
+
+class CancelledLine(msgspec.Struct, frozen=True):
+    """What a cancellation takes off one line: `amount` = quantity x unit price, in minor units."""
+
+    sku: str
+    quantity: int
+    amount: int
 
 
 class Order(msgspec.Struct):
@@ -41,8 +58,11 @@ class Order(msgspec.Struct):
     pending_respond_by: datetime | None = None
     # The cancellation that cancelled this order.
     cancel_id: str | None = None
-    # An auto-approved cancellation the seller has not yet acknowledged.
-    awaiting_acknowledgement: bool = False
+    # How many auto-approved cancellations of this order the seller has not yet acknowledged: a partial
+    # cancellation leaves the order going on, so another may be auto-approved before the first is seen.
+    unacknowledged: int = 0
+    # A seller-fault cancellation, whole or partial, was accepted on this order: it counts once in the SFCR.
+    seller_fault: bool = False
     # After a seller rejection the buyer may not ask again for this order (rule 7).
     buyer_may_request: bool = True
     # What the platform sent when recording the order, to tell a retry from a conflicting order.
@@ -52,6 +72,15 @@ class Order(msgspec.Struct):
     @property
     def total(self) -> int:
         return sum(item.quantity * item.unit_price for item in self.items)
+
+    @property
+    def remaining_total(self) -> int:
+        """What the items still to ship are worth, in minor units."""
+        return sum(item.remaining * item.unit_price for item in self.items)
+
+    @property
+    def awaiting_acknowledgement(self) -> bool:
+        return self.unacknowledged > 0
 
     @property
     def needs_attention(self) -> bool:
@@ -78,7 +107,21 @@ class Cancellation(msgspec.Struct):
     reject_reason: str | None = None
     reject_comment: str | None = None
     acknowledged_at: datetime | None = None
+    # What it cancels, every line's remaining quantity for a whole-order cancellation, and its money.
+    line_items: tuple[CancelledLine, ...] = ()
+    whole_order: bool = True
+    currency: str = ""
+    refund_status: RefundStatus = RefundStatus.NONE
+    refunded_at: datetime | None = None
+    refund_reference: str | None = None
     version: int = 1
+
+    @property
+    def refund_amount(self) -> int | None:
+        """The money owed back to the buyer: the sum of what it cancels, or None when the order was unpaid."""
+        if self.refund_status is RefundStatus.NOT_APPLICABLE:
+            return None
+        return sum(line.amount for line in self.line_items)
 
     @property
     def listed_at(self) -> datetime:

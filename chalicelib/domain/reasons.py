@@ -65,6 +65,9 @@ SELLER_CANCEL_RULES: dict[SellerCancelReason, SellerCancelRule] = {
     )
 }
 
+# The only reason a seller may cancel some items of an order for, keeping the rest (M2).
+PARTIAL_CANCEL_REASONS = frozenset({SellerCancelReason.OUT_OF_STOCK})
+
 # A buyer-initiated cancellation never counts against the seller, whoever resolved it (rule 8).
 BUYER_FAULT = Fault.BUYER
 

@@ -10,6 +10,7 @@ from ..domain import lifecycle
 from ..domain.errors import Conflict, NotFound
 from ..domain.identity import Identity
 from ..domain.model import Cancellation, Change, Order
+from ..domain.money import LineRequest
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from ..store import reads
@@ -71,16 +72,26 @@ def record_completion(identity: Identity, order_id: str, now: datetime) -> Decid
     return decide
 
 
+def report_refund(identity: Identity, cancel_id: str, reference: str, now: datetime) -> Decider[Cancellation]:
+    def decide() -> Outcome[Cancellation]:
+        cancellation, order = access.cancellation_for(identity, cancel_id)
+        change = lifecycle.report_refund(cancellation, order, reference, now, identity.sub)
+        return _cancellation_outcome(change) if change else Outcome(None, cancellation)
+
+    return decide
+
+
 # --- buyer --------------------------------------------------------------------------------------------
 
 
 def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason, comment: str | None,
-                         now: datetime, policy: Policy) -> Decider[Cancellation]:
+                         now: datetime, policy: Policy,
+                         line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
     cancel_id = new_cancel_id()
 
     def decide() -> Outcome[Cancellation]:
         order = access.order_for(identity, order_id)
-        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy)
+        change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy, line_items)
         return _cancellation_outcome(change, created=True)
 
     return decide
@@ -125,12 +136,12 @@ def acknowledge(identity: Identity, cancel_id: str, now: datetime) -> Decider[Ca
 
 
 def seller_cancel(identity: Identity, order_id: str, reason: SellerCancelReason, comment: str | None,
-                  now: datetime, policy: Policy) -> Decider[Cancellation]:
+                  now: datetime, policy: Policy, line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
     cancel_id = new_cancel_id()
 
     def decide() -> Outcome[Cancellation]:
         order = access.order_for(identity, order_id)
-        change = lifecycle.seller_cancel(order, reason, comment, cancel_id, now, policy)
+        change = lifecycle.seller_cancel(order, reason, comment, cancel_id, now, policy, line_items)
         return _cancellation_outcome(change, created=True)
 
     return decide

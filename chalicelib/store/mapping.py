@@ -12,9 +12,10 @@ from ..domain.enums import (
     CancellationStatus,
     Fault,
     OrderStatus,
+    RefundStatus,
 )
-from ..domain.model import Cancellation, HistoryEntry, LineItem, Order
-from .models import DUE_SHARDS, CancellationItem, HistoryItem, LineItemMap, OrderItem
+from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Order
+from .models import DUE_SHARDS, CancellationItem, CancelledLineMap, HistoryItem, LineItemMap, OrderItem
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -31,9 +32,11 @@ def order_to_item(order: Order) -> OrderItem:
         order.order_id,
         seller_id=order.seller_id,
         buyer_id=order.buyer_id,
-        items=[LineItemMap(sku=i.sku, quantity=i.quantity, unit_price=i.unit_price) for i in order.items],
+        items=[LineItemMap(sku=i.sku, quantity=i.quantity, unit_price=i.unit_price,
+                           cancelled_quantity=i.cancelled_quantity) for i in order.items],
         currency=order.currency,
         total=order.total,
+        remaining_total=order.remaining_total,
         status=order.status.value,
         placed_at=placed,
         paid_at=_iso(order.paid_at),
@@ -47,6 +50,8 @@ def order_to_item(order: Order) -> OrderItem:
         pending_respond_by=_iso(order.pending_respond_by),
         cancel_id=order.cancel_id,
         awaiting_acknowledgement=order.awaiting_acknowledgement,
+        unacknowledged=order.unacknowledged,
+        seller_fault=order.seller_fault,
         buyer_may_request=order.buyer_may_request,
         fingerprint=order.fingerprint,
         version=order.version,
@@ -76,13 +81,19 @@ def _flag(raw: Raw, name: str, default: bool) -> bool:
     return bool(value["BOOL"]) if value and "BOOL" in value else default
 
 
+def _n(raw: Raw, name: str, default: int) -> int:
+    value = raw.get(name)
+    return int(value["N"]) if value and "N" in value else default
+
+
 def order_from_raw(raw: Raw) -> Order:
     lines = (entry["M"] for entry in raw["items"]["L"])
     return Order(
         order_id=raw["order_id"]["S"],
         seller_id=raw["seller_id"]["S"],
         buyer_id=raw["buyer_id"]["S"],
-        items=tuple(LineItem(m["sku"]["S"], int(m["quantity"]["N"]), int(m["unit_price"]["N"])) for m in lines),
+        items=tuple(LineItem(m["sku"]["S"], int(m["quantity"]["N"]), int(m["unit_price"]["N"]),
+                             _n(m, "cancelled_quantity", 0)) for m in lines),
         currency=raw["currency"]["S"],
         status=OrderStatus(raw["status"]["S"]),
         placed_at=parse_iso(raw["placed_at"]["S"]),
@@ -96,7 +107,8 @@ def order_from_raw(raw: Raw) -> Order:
         pending_cancel_id=_s(raw, "pending_cancel_id"),
         pending_respond_by=_at(raw, "pending_respond_by"),
         cancel_id=_s(raw, "cancel_id"),
-        awaiting_acknowledgement=_flag(raw, "awaiting_acknowledgement", False),
+        unacknowledged=_n(raw, "unacknowledged", int(_flag(raw, "awaiting_acknowledgement", False))),
+        seller_fault=_flag(raw, "seller_fault", False),
         buyer_may_request=_flag(raw, "buyer_may_request", True),
         fingerprint=raw["fingerprint"]["S"],
         version=int(raw["version"]["N"]),
@@ -130,6 +142,13 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         fault=c.fault.value,
         counts_toward_sfcr=c.counts_toward_sfcr,
         acknowledged_at=_iso(c.acknowledged_at),
+        line_items=[CancelledLineMap(sku=line.sku, quantity=line.quantity, amount=line.amount)
+                    for line in c.line_items],
+        whole_order=c.whole_order,
+        currency=c.currency,
+        refund_status=c.refund_status.value,
+        refunded_at=_iso(c.refunded_at),
+        refund_reference=c.refund_reference,
         version=c.version,
         listed_key=listed,
         seller_status=f"{c.seller_id}#{c.status.value}",
@@ -142,6 +161,8 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
 
 def cancellation_from_raw(raw: Raw) -> Cancellation:
     resolved_by, cause = _s(raw, "resolved_by"), _s(raw, "auto_approve_cause")
+    refund = _s(raw, "refund_status")
+    lines = raw.get("line_items", {}).get("L") or []
     return Cancellation(
         cancel_id=raw["cancel_id"]["S"],
         order_id=raw["order_id"]["S"],
@@ -161,6 +182,13 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         fault=Fault(raw["fault"]["S"]),
         counts_toward_sfcr=_flag(raw, "counts_toward_sfcr", False),
         acknowledged_at=_at(raw, "acknowledged_at"),
+        line_items=tuple(CancelledLine(m["M"]["sku"]["S"], int(m["M"]["quantity"]["N"]), int(m["M"]["amount"]["N"]))
+                         for m in lines),
+        whole_order=_flag(raw, "whole_order", True),
+        currency=_s(raw, "currency") or "",
+        refund_status=RefundStatus(refund) if refund else RefundStatus.NONE,
+        refunded_at=_at(raw, "refunded_at"),
+        refund_reference=_s(raw, "refund_reference"),
         version=int(raw["version"]["N"]),
     )
 

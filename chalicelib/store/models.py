@@ -44,6 +44,13 @@ class LineItemMap(MapAttribute[str, object]):
     sku = UnicodeAttribute()
     quantity = NumberAttribute()
     unit_price = NumberAttribute()
+    cancelled_quantity = NumberAttribute(default=0)
+
+
+class CancelledLineMap(MapAttribute[str, object]):
+    sku = UnicodeAttribute()
+    quantity = NumberAttribute()
+    amount = NumberAttribute()
 
 
 class OrdersBySeller(GlobalSecondaryIndex["OrderItem"]):
@@ -102,6 +109,9 @@ class OrderItem(Model):
     pending_respond_by = UnicodeAttribute(null=True)
     cancel_id = UnicodeAttribute(null=True)
     awaiting_acknowledgement = BooleanAttribute(default=False)
+    unacknowledged = NumberAttribute(null=True)  # items written before partial cancellations: the flag above
+    seller_fault = BooleanAttribute(default=False)
+    remaining_total = NumberAttribute(null=True)
     buyer_may_request = BooleanAttribute(default=True)
     fingerprint = UnicodeAttribute()
     version = NumberAttribute()
@@ -182,6 +192,13 @@ class CancellationItem(Model):
     fault = UnicodeAttribute()
     counts_toward_sfcr = BooleanAttribute()
     acknowledged_at = UnicodeAttribute(null=True)
+    # Items written before line items and refunds have none of these: a whole order, refund NONE.
+    line_items = ListAttribute(of=CancelledLineMap, null=True)
+    whole_order = BooleanAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    refund_status = UnicodeAttribute(null=True)
+    refunded_at = UnicodeAttribute(null=True)
+    refund_reference = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # index keys
     listed_key = UnicodeAttribute()

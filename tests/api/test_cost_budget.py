@@ -23,7 +23,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store.models import DUE_SHARDS
 from tests.support.dynamo_calls import READS, DynamoCalls
-from tests.support.shop import Shop
+from tests.support.shop import MULTI_ITEMS, Shop
 
 STATE_CHANGE_READS = 2
 
@@ -187,6 +187,22 @@ def _ship_with_pending_request(shop: Shop, oid: str) -> Callable[[], object]:
     return lambda: shop.ship(oid, "T-1")
 
 
+def _partial_seller_cancel(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid, items=MULTI_ITEMS)
+    return lambda: shop.seller_cancel(oid, "OUT_OF_STOCK", line_items=[{"sku": "SKU-2", "quantity": 1}])
+
+
+def _partial_request_approved(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.paid(oid, items=MULTI_ITEMS)
+    cancel_id = shop.request_cancellation(oid, line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201).json
+    return lambda: shop.approve(cancel_id["cancel_id"])
+
+
+def _refund(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.refund_pending(oid)
+    return lambda: shop.report_refund(cancel_id, "PAY-1")
+
+
 # Every state change route: its setup and the exact calls it makes.
 STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "record order": (_record, {"GetItem": 1, "TransactWriteItems": 1}),
@@ -202,6 +218,9 @@ STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "arrange shipment": (_arrange, {"GetItem": 1, "TransactWriteItems": 1}),
     "ship": (_ship, {"GetItem": 1, "TransactWriteItems": 1}),
     "ship with a pending request": (_ship_with_pending_request, {"GetItem": 2, "TransactWriteItems": 1}),
+    "partial seller cancel": (_partial_seller_cancel, {"GetItem": 1, "TransactWriteItems": 1}),
+    "approve a partial request": (_partial_request_approved, {"GetItem": 2, "TransactWriteItems": 1}),
+    "refund report": (_refund, {"GetItem": 2, "TransactWriteItems": 1}),
 }
 
 
@@ -225,6 +244,14 @@ def test_a_refused_change_writes_nothing(shop, calls):
     shop.approve(cancel_id)
     response, counts = measured(calls, lambda: shop.approve(cancel_id))
     assert response.status_code == 409
+    assert counts == {"GetItem": 2}
+
+
+def test_reporting_a_refund_again_reads_and_writes_nothing_new(shop, calls):
+    _, cancel_id = shop.refund_pending("O8")
+    shop.report_refund(cancel_id, "PAY-1", expect=200)
+    response, counts = measured(calls, lambda: shop.report_refund(cancel_id, "PAY-1"))
+    assert response.status_code == 200
     assert counts == {"GetItem": 2}
 
 

@@ -378,6 +378,9 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "list_deliveries": lambda d, s, b: (f"/seller/webhooks/{d.delivered_webhook(s)[0]}/deliveries?limit=5", None),
     "retry_delivery": lambda d, s, b: (
         "/seller/webhooks/{}/deliveries/{}/retry".format(*d.delivered_webhook(s)), None),
+    "report_refund": lambda d, s, b: (
+        f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
+        {"refund_reference": "PAY-0001"}),
 }
 # The DynamoDB writes a route's prepared request makes, where it is not one TransactWriteItems for a POST and
 # none for a read: the test ping and a retry by hand only queue a message; a delete is a transaction.

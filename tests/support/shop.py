@@ -23,6 +23,9 @@ from tests.support.api import Api, Tokens
 # Placed this long ago and paid half an hour later: well past the hour of grace, so a buyer's request waits
 # for the seller, without moving the clock.
 PAST_GRACE = timedelta(hours=3)
+# Two lines, for partial cancellations: 2 x 75,000 + 1 x 20,000 = 170,000 minor units.
+MULTI_ITEMS = [{"sku": "SKU-1", "quantity": 2, "unit_price": 75000},
+               {"sku": "SKU-2", "quantity": 1, "unit_price": 20000}]
 
 
 def order_body(order_id: str, *, seller_id: str = "S1", buyer_id: str = "B1", status: str = "AWAITING_SHIPMENT",
@@ -99,6 +102,11 @@ class Shop:
                 expect: int | None = None) -> Any:
         return self._send("POST", f"/platform/orders/{order_id}/delivery", token or self.platform, None, headers,
                           expect)
+
+    def report_refund(self, cancel_id: str, refund_reference: str = "PAY-1", *, token: str | None = None,
+                      headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", f"/platform/cancellations/{cancel_id}/refund", token or self.platform,
+                          {"refund_reference": refund_reference, **fields}, headers, expect)
 
     def complete(self, order_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                  expect: int | None = None) -> Any:
@@ -213,6 +221,17 @@ class Shop:
         the order's and the cancellation's ids."""
         order_id = self.order(order_id, status="UNPAID", **fields)
         return order_id, self._asked(order_id, fields.get("buyer_id", "B1"), "AUTO_APPROVED")
+
+    def refund_pending(self, order_id: str | None = None, **fields: Any) -> tuple[str, str]:
+        """A paid two-line order (SKU-1 x 2 at 75,000, SKU-2 x 1 at 20,000) whose seller cancelled one SKU-1 out of
+        stock: the order goes on, the refund of 75,000 waits for the payment system; the order's and the
+        cancellation's ids."""
+        fields.setdefault("items", MULTI_ITEMS)
+        order_id = self.paid(order_id, **fields)
+        created = self.seller_cancel(order_id, token=self.seller_token(fields.get("seller_id", "S1")),
+                                     line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201).json
+        assert created["refund_status"] == "PENDING" and not created["whole_order"], created
+        return order_id, str(created["cancel_id"])
 
     def arranged(self, order_id: str | None = None, **fields: Any) -> str:
         """A paid order whose seller arranged shipment (AWAITING_COLLECTION); its id."""
