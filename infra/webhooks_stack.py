@@ -167,16 +167,14 @@ def _source(concurrency: int | None = None, queue: str | None = None) -> Json:
 def function_overrides() -> Json:
     """Keys merged into the functions Chalice generates: the event sources report partial batch failures;
     the delivery function takes both lanes, each capped on its own."""
-    # Chalice names the queues of its event sources by name, not by reference: the functions (so their event
-    # sources) wait for the queues.
+    # Chalice names the queues of its event sources by name, not by reference; the functions (so their event
+    # sources) still come after the queues: their variables refer to every queue (`environment`).
     return {
-        FAN_OUT_FUNCTION: {"DependsOn": [LOG_GROUPS[FAN_OUT_FUNCTION], EVENTS_QUEUE],
-                           "Properties": {"Events": {FAN_OUT_SOURCE: _source()}}},
-        DELIVERY_FUNCTION: {"DependsOn": [LOG_GROUPS[DELIVERY_FUNCTION], DELIVERY_QUEUE, RETRY_QUEUE],
-                            "Properties": {"Events": {
-                                DELIVERY_SOURCE: _source(DELIVERY_LANE_CONCURRENCY),
-                                RETRY_SOURCE: _source(RETRY_LANE_CONCURRENCY, RETRY_QUEUE),
-                            }}},
+        FAN_OUT_FUNCTION: {"Properties": {"Events": {FAN_OUT_SOURCE: _source()}}},
+        DELIVERY_FUNCTION: {"Properties": {"Events": {
+            DELIVERY_SOURCE: _source(DELIVERY_LANE_CONCURRENCY),
+            RETRY_SOURCE: _source(RETRY_LANE_CONCURRENCY, RETRY_QUEUE),
+        }}},
     }
 
 

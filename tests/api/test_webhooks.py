@@ -193,3 +193,19 @@ def test_route_costs(shop):
     with DynamoCalls() as calls:
         shop.delete_webhook(webhook_id)
     assert calls.counts() == {"GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_the_openapi_document_describes_what_a_webhook_receives():
+    from openapi_spec_validator import validate
+
+    from chalicelib.api.openapi import document
+
+    doc = document()
+    validate(doc)
+    assert doc["openapi"].startswith("3.1") and set(doc["webhooks"]) == {"event", "webhook.test"}
+    for item in doc["webhooks"].values():
+        operation = item["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.rsplit("/", 1)[1] in doc["components"]["schemas"]
+        assert {p["name"] for p in operation["parameters"]} == {"webhook-id", "webhook-timestamp",
+                                                                 "webhook-signature"}

@@ -121,7 +121,7 @@ def test_every_function_has_a_log_group_with_retention(stack):
         assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/" + template.FUNCTION_NAMES[logical]}
         function = stack["Resources"][logical]
         assert function["Properties"]["FunctionName"] == {"Fn::Sub": template.FUNCTION_NAMES[logical]}
-        assert function["DependsOn"][0] == group_name
+        assert function["DependsOn"] == [group_name]
 
 
 def test_the_job_runs_every_five_minutes_and_its_failures_go_to_its_queue(transformed):

@@ -52,7 +52,9 @@ def test_the_event_sources_are_the_stacks_queues_and_report_partial_failures(sta
         assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert delivery[ws.RETRY_SOURCE]["Properties"]["ScalingConfig"]["MaximumConcurrency"] == \
         ws.RETRY_LANE_CONCURRENCY < ws.DELIVERY_LANE_CONCURRENCY
-    assert set(resources[ws.DELIVERY_FUNCTION]["DependsOn"]) >= {ws.DELIVERY_QUEUE, ws.RETRY_QUEUE}
+    # The event sources name their queues by name: the functions wait for the queues through their variables.
+    variables = stack["Globals"]["Function"]["Environment"]["Variables"]
+    assert {variables[variable]["Ref"] for variable, _, _ in ws.QUEUES.values()} == set(ws.QUEUES)
 
 
 def test_the_delivery_function_outlasts_a_batch_and_the_queues_outlast_the_function():
