@@ -9,6 +9,7 @@ hours, more than any gap of the schedule) and handled when due: each wait costs 
 import hashlib
 import math
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,8 @@ from ..domain.webhooks import (
 )
 from ..store import webhooks as store
 from . import queues, sender, signing
+
+SLOW_SECONDS = 2.0  # an attempt unanswered this long marks its webhook failing for routing (W12)
 
 
 class DeliveryMessage(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,6 +96,7 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
     event = message.event
     event_id, event_type = str(event["id"]), str(event["type"])
     settings = config.webhooks()
+    marked_slow = False
     if webhook.status is not WebhookStatus.ENABLED and not message.manual:
         reply = sender.Reply(None, "webhook disabled")
         outcome = Outcome.FAILURE
@@ -103,7 +107,12 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
         body = msgspec.json.encode(event)
         headers = signing.headers(event_id, body.decode(), now, webhook.secrets(now))
         started = time.monotonic()
-        reply = post(webhook.url, body, headers)
+        slow = _SlowWatch(webhook, now) if webhook.status is WebhookStatus.ENABLED and \
+            webhook.failing_since is None else None
+        try:
+            reply = post(webhook.url, body, headers)
+        finally:
+            marked_slow = slow.stop() if slow else False
         elapsed_ms = round((time.monotonic() - started) * 1000)
         outcome = outcome_of(reply.status)
         decided = after_attempt(outcome, attempt=message.attempt,
@@ -119,8 +128,9 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
         webhook_id=webhook.webhook_id, delivery_id=message.delivery_id, event_id=event_id, event_type=event_type,
         attempt=message.attempt, status=decided.status, response_status=reply.status, error=reply.error,
         attempted_at=now, next_attempt_at=decided.next_attempt_at, due_at=due), event, now)
+    known_since = now if marked_slow else webhook.failing_since
     if webhook.status is WebhookStatus.ENABLED and (
-            decided.disable is not None or decided.failing_since != webhook.failing_since):
+            decided.disable is not None or decided.failing_since != known_since):
         store.mark(webhook, failing_since=decided.failing_since, disable=decided.disable, now=now)
         if decided.disable is not None:
             obs.event("webhook.disabled", webhook_id=webhook.webhook_id, seller_id=webhook.seller_id,
@@ -131,6 +141,29 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
         delay = math.ceil((decided.next_attempt_at - now).total_seconds())
         queues.send_one(queues.retry_queue(), following, delay)
     return Handled(outcome=decided.status.value)
+
+
+class _SlowWatch:
+    """Marks the webhook failing once an attempt has gone SLOW_SECONDS without an answer, so the deliveries
+    behind it go to the retry lane while it waits out its timeout (W12); the attempt's outcome then keeps or
+    clears the mark."""
+
+    def __init__(self, webhook: Webhook, now: datetime) -> None:
+        self._fired = threading.Event()
+        self._timer = threading.Timer(SLOW_SECONDS, self._mark, args=(webhook, now))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _mark(self, webhook: Webhook, now: datetime) -> None:
+        store.mark(webhook, failing_since=now, disable=None, now=now)
+        self._fired.set()
+
+    def stop(self) -> bool:
+        """Whether the mark was made (waits for a mark in progress, so the outcome comes after it)."""
+        self._timer.cancel()
+        if self._timer.is_alive():
+            self._timer.join()
+        return self._fired.is_set()
 
 
 # --- a batch, as the Lambda gets it -------------------------------------------------------------------

@@ -362,3 +362,40 @@ def test_a_failing_receiver_waits_on_the_retry_lane_not_the_delivery_lane(shop, 
     put_on_bus_queue(envelope(sequence=5))
     fan_out.drain()
     assert one_at_a_time.drain() == 1 and len(receiver.received) == 4  # the streak ended: the delivery lane again
+
+
+def test_an_attempt_left_unanswered_moves_the_webhooks_next_deliveries_to_the_retry_lane(shop, receiver,
+                                                                                          monkeypatch):
+    """Marked failing while its attempt still waits for its timeout; a slow answer that succeeds clears it."""
+    import threading
+
+    from app import app
+    from chalicelib.webhooks import delivery
+    from devtools.webhook_pump import pumps
+
+    monkeypatch.setattr(delivery, "SLOW_SECONDS", 0.05)
+    monkeypatch.setattr(rules, "TIMEOUT_SECONDS", 0.5)
+    fan_out, deliver, _ = pumps(app)
+    slow_then_ok = iter([None, "slow"])
+
+    def respond(received):
+        kind = next(slow_then_ok, "fast")
+        if kind == "slow":
+            threading.Event().wait(0.3)  # this receiver takes 0.3 s to answer
+            return 200
+        return None if kind is None else 200
+
+    receiver.respond = respond
+    webhook_id, _ = shop.hook(receiver.url + "/hook")
+    put_on_bus_queue(envelope())
+    fan_out.drain()
+    deliver.drain()  # unanswered: marked failing before the timeout, and the attempt fails
+    put_on_bus_queue(envelope(sequence=3))
+    fan_out.drain()
+    assert deliver.drain() == 0  # on the retry lane
+    [first] = attempts(shop, webhook_id)
+    assert first["error"] == "timeout after 0.5s"
+    shop.run_webhooks()
+    put_on_bus_queue(envelope(sequence=4))
+    fan_out.drain()
+    assert deliver.drain() == 1  # the slow success ended the streak
