@@ -6,8 +6,13 @@ BIN := $(VENV)/bin
 # package ships them as it ships the code.
 WEB_DOCS := web/api-docs
 DOCS := chalicelib/static/docs
+# The Seller Center page (GET /app): TypeScript + Preact built by Vite into chalicelib/static/seller-center.
+WEB_PAGE := web/seller-center
+PAGE := chalicelib/static/seller-center
+PAGE_SOURCES := $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json $(WEB_PAGE)/vite.config.ts \
+	$(WEB_PAGE)/tsconfig.json $(WEB_PAGE)/index.html $(shell find $(WEB_PAGE)/src -type f 2>/dev/null)
 
-.PHONY: run test unit lint bench package docs clean
+.PHONY: run test unit lint bench package docs page page-test chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +29,39 @@ $(DOCS)/.built: $(WEB_DOCS)/package.json $(WEB_DOCS)/package-lock.json $(WEB_DOC
 ## Build the API viewer's files into chalicelib/static/docs (run, test and package do it when needed).
 docs: $(DOCS)/.built
 
+$(WEB_PAGE)/node_modules/.installed: $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json
+	cd $(WEB_PAGE) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Type-checked (tsc --noEmit), then bundled; the output is not committed.
+$(PAGE)/.built: $(WEB_PAGE)/node_modules/.installed $(PAGE_SOURCES)
+	cd $(WEB_PAGE) && npm run --silent build
+	touch $@
+
+## Build the Seller Center page into chalicelib/static/seller-center (run, test and package do it when needed).
+page: $(PAGE)/.built
+
+## The page's own logic (countdowns, money, reasons, sign-in checks) in Vitest.
+page-test: $(WEB_PAGE)/node_modules/.installed
+	cd $(WEB_PAGE) && npx vitest run --silent
+
+## Debian's chromium for the browser suite (tests/browser), installed when missing; without it that suite fails
+## and says how to install it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is missing and could not be installed: run 'sudo apt-get install -y chromium'" >&2
+
 ## Serve the API on 127.0.0.1:$$PORT over an embedded DynamoDB, with demo data and the schedule firing.
-run: $(VENV)/.installed docs
+run: $(VENV)/.installed docs page
 	$(BIN)/python -m devtools.run_local
 
-## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), then the whole test suite.
-test: $(VENV)/.installed docs
+## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the page's unit tests, then the whole test
+## suite (the browser layer included, on Debian's chromium).
+test: $(VENV)/.installed docs page chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	cd $(WEB_PAGE) && npx vitest run --silent
 	$(BIN)/python -m pytest
 
 ## The unit layer only (domain, parsing, settings, docs): no DynamoDB, a few seconds.
@@ -39,11 +69,11 @@ unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
-bench: $(VENV)/.installed docs
+bench: $(VENV)/.installed docs page
 	$(BIN)/python -m bench
 
 ## Build the CloudFormation stack (chalice package + tables) into build/ and lint it with cfn-lint.
-package: $(VENV)/.installed docs
+package: $(VENV)/.installed docs page
 	scripts/package.sh
 
 lint: $(VENV)/.installed
@@ -51,4 +81,4 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(WEB_DOCS)/node_modules $(DOCS)
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(WEB_DOCS)/node_modules $(DOCS) $(WEB_PAGE)/node_modules $(PAGE)

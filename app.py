@@ -9,11 +9,13 @@ from chalicelib.api.middleware import http
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
+from chalicelib.api.seller_center import seller_center
 from chalicelib.api.webhooks import webhooks
 from chalicelib.jobs.schedule import jobs
 from chalicelib.webhooks.functions import webhook_functions
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, platform, buyer, seller, webhooks, jobs, webhook_functions):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, webhooks, jobs,
+                  webhook_functions):
     app.register_blueprint(blueprint)

@@ -58,6 +58,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Fail closed: only the dev stage and the local runner let webhooks reach http:// and private addresses.
     webhook_allow_private_networks: bool = False
     webhook_allow_http: bool = False
+    # The Seller Center page (GET /app): where it finds the API (empty: its own origin and stage), the scopes it
+    # asks the identity provider for, and origins its fetches may reach besides (the provider's token endpoint).
+    seller_center_api_base_url: str = ""
+    seller_center_oidc_scope: str = "openid"
+    seller_center_connect_origins: str = ""
 
 
 VARIABLES: tuple[str, ...] = tuple(name.upper() for name in Settings.__struct_fields__)

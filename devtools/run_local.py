@@ -42,7 +42,7 @@ from chalice.local import (
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import demo, gateway, stage, tokens, webhooks_local
+from devtools import demo, gateway, seller_center, stage, tokens, webhooks_local
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -172,6 +172,13 @@ class ContractRequestHandler(ChaliceRequestHandler):
     # delayed ACK and cost ~40 ms a request on a kept-alive connection.
     wbufsize = -1
     disable_nagle_algorithm = True
+    demo_sellers: bytes | None = None  # the page's dev-only sign-in buttons (devtools/seller_center.py), per stack
+
+    def do_GET(self) -> None:
+        if self.demo_sellers is not None and seller_center.is_demo_sellers(self.path):
+            self._send_http_response(200, dict(seller_center.HEADERS), self.demo_sellers)
+        else:
+            self._generic_handle()
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, headers, body = gateway.shape(error)
@@ -343,7 +350,9 @@ class LocalStack:
             from app import app
 
             local_app = _local_app(app)
-            self.server = LocalDevServer(local_app, _chalice_config(), HOST, port, handler_cls=ContractRequestHandler)
+            handler = type("StackRequestHandler", (ContractRequestHandler,),
+                           {"demo_sellers": seller_center.demo_sellers(self.tokens)})
+            self.server = LocalDevServer(local_app, _chalice_config(), HOST, port, handler_cls=handler)
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()
@@ -407,6 +416,7 @@ class LocalStack:
             f"Cancellation desk, local stage '{STAGE}'",
             f"  API        {self.base_url}   (OpenAPI document: {self.base_url}/openapi.json)",
             f"  API docs   {self.base_url}/docs   (the document in a browser, with Try it out)",
+            f"  Seller     {self.base_url}/app   (the Seller Center page: Sign in as S1 or S2, or paste a token)",
             f"  DynamoDB   embedded moto at {self.dynamodb.endpoint} (in memory: gone when stopped)",
             f"  schedule   {SCHEDULED_FUNCTION} every {self.scheduler.interval:g}s (LOCAL_SCHEDULE_SECONDS)",
             f"  policy     response window {int(policy.response_window.total_seconds())}s, grace period "

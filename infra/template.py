@@ -85,6 +85,13 @@ def parameters() -> Json:
             "Default": "",
             "Description": "Where alarm notifications go (empty: alarms only publish to the stack's topic).",
         },
+        "SellerCenterConnectOrigins": {
+            "Type": "String",
+            "Default": "",
+            "Description": "Origins the Seller Center page (GET /app) may fetch from besides its own and the "
+                           "issuer's, space-separated: the provider's token endpoint, e.g. "
+                           "https://<domain>.auth.<region>.amazoncognito.com",
+        },
     }
 
 
@@ -111,7 +118,9 @@ def environment() -> Json:
 def api_environment() -> Json:
     """Variables only the API handler gets (merged into the ones Chalice writes from the stage config)."""
     # Resolved by CloudFormation at deploy time: the secret never appears in the template or parameters.
-    return {"CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"}}
+    return {"CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"},
+            # Only the API serves the page, so only it needs the page's policy.
+            "SELLER_CENTER_CONNECT_ORIGINS": {"Ref": "SellerCenterConnectOrigins"}}
 
 
 def gateway_responses() -> Json:

@@ -24,6 +24,8 @@ started=$(date +%s)
 # The API viewer's files ship inside chalicelib/; they are built (`make docs`), not committed.
 "$BIN/python" -c "import sys; from chalicelib.api.docs_page import missing_files; m = missing_files(); \
 sys.exit(f'API viewer files not built (run make docs): {m}' if m else 0)"
+"$BIN/python" -c "import sys; from chalicelib.api.seller_center import missing_files; m = missing_files(); \
+sys.exit(f'Seller Center page not built (run make page): {m}' if m else 0)"
 rm -rf "$OUT" "$MERGE"
 "$BIN/python" -m infra.template "$MERGE"
 "$BIN/chalice" package --stage "$STAGE" --pkg-format cloudformation --merge-template "$MERGE" "$OUT"

@@ -12,7 +12,7 @@ import pytest
 from chalice import Chalice
 
 from chalicelib import config
-from chalicelib.api import docs_page, routing
+from chalicelib.api import docs_page, routing, seller_center
 from chalicelib.api.auth import jwt_authorizer
 from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.domain.clock import utc_now
@@ -436,8 +436,10 @@ def gate_violations(app: Chalice) -> list[str]:
                     problems.append(f"{where}: an open route must be declared open, without the authorizer")
                 continue
             if (method, path) in VIEWER_ROUTES:
-                if entry.authorizer is not None or spec is not None or code.co_filename != docs_page.__file__:
-                    problems.append(f"{where}: a viewer route must be docs_page's own view, open and undeclared")
+                own = docs_page if path.startswith("/docs") else seller_center
+                if entry.authorizer is not None or spec is not None or code.co_filename != own.__file__:
+                    problems.append(f"{where}: a viewer route must be {own.__name__.rsplit('.', 1)[-1]}'s own view, "
+                                    "open and undeclared")
                 continue
             if entry.authorizer is not jwt_authorizer:
                 problems.append(f"{where}: lacks the JWT authorizer")
@@ -505,7 +507,8 @@ def test_every_gated_route_in_chalices_table_refuses_anonymous_and_garbage(desk:
                 assert desk.api.call(method, path).status_code == 200
                 continue
             if (method, path) in VIEWER_ROUTES:  # HTML and files, not JSON: straight through the client
-                concrete = path.replace("{asset}", next(iter(docs_page.ASSETS)))
+                concrete = path.replace("{asset}", seller_center.CONFIG if path.startswith("/app")
+                                        else next(iter(docs_page.ASSETS)))
                 assert desk.api.client.http.request(method, concrete).status_code == 200
                 continue
             concrete = path.replace("{order_id}", "O404").replace("{cancel_id}", "C404")

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from chalicelib.api import auth as api_auth
-from chalicelib.api import docs_page
+from chalicelib.api import docs_page, seller_center
 from infra import policies, template, webhooks_stack
 from infra.tables import table_logical_ids
 
@@ -86,6 +86,21 @@ def test_the_code_package_ships_the_api_viewer_and_the_api_routes_it(package, st
         assert set(paths[path]) == {"get"}, path
         assert "security" not in paths[path]["get"], path  # open, like /openapi.json
     assert paths["/seller/orders"]["get"]["security"] == [{"jwt_authorizer": []}]  # the check can tell
+
+
+def test_the_code_package_ships_the_seller_center_page_and_the_api_routes_it_openly(package, stack):
+    built = sorted(p.name for p in seller_center.STATIC.iterdir() if p.suffix in seller_center.TYPES)
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        for name in (seller_center.PAGE, *built):
+            assert archive.read(f"chalicelib/static/seller-center/{name}") == (seller_center.STATIC / name).read_bytes()
+        names = archive.namelist()
+        shipped = sum(archive.getinfo(n).file_size for n in names if "static/seller-center/" in n)
+    assert not [n for n in names if "seller-center" in n and n.endswith((".map", ".ts", ".tsx"))]
+    assert shipped < 400_000  # bytes: the page adds little to the package
+    paths = stack["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    for path in ("/app", "/app/{asset}"):
+        assert set(paths[path]) == {"get"}, path
+        assert "security" not in paths[path]["get"], path  # the page signs in itself; the API checks its token
 
 
 def test_every_function_reads_its_tables_by_reference(transformed):

@@ -12,7 +12,8 @@ from infra.tables import table_logical_ids
 ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
-STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET"}
+STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET",
+                   "SELLER_CENTER_CONNECT_ORIGINS"}
 
 
 def test_every_function_gets_the_table_names_from_the_stack():
@@ -42,6 +43,13 @@ def test_identity_settings_come_from_parameters():
     assert given == {"Ref": "AuthJwksUrl"}
     assert "CURSOR_SECRET" not in variables  # only the API signs cursors
     assert "resolve:secretsmanager" in template.api_environment()["CURSOR_SECRET"]["Fn::Sub"]
+
+
+def test_the_seller_center_pages_extra_origins_come_from_a_parameter_of_the_api_only():
+    assert template.api_environment()["SELLER_CENTER_CONNECT_ORIGINS"] == {"Ref": "SellerCenterConnectOrigins"}
+    assert template.parameters()["SellerCenterConnectOrigins"]["Default"] == ""
+    assert "SELLER_CENTER_CONNECT_ORIGINS" not in template.merge_template()["Globals"]["Function"]["Environment"][
+        "Variables"]
 
 
 def test_gateway_responses_speak_the_error_contract():

@@ -40,9 +40,12 @@ ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 SPECS: dict[str, RouteSpec] = {spec.name: spec for spec in REGISTRY}
 ROLE_ROUTES: list[RouteSpec] = [spec for spec in REGISTRY if spec.role is not None]
 POST_ROUTES: list[RouteSpec] = [spec for spec in ROLE_ROUTES if spec.method == "POST"]
-# The only open routes outside REGISTRY and /openapi.json: the API viewer's page and files, which are HTML, CSS
-# and JS rather than operations of the API (chalicelib/api/docs_page.py).
-VIEWER_ROUTES = frozenset({("GET", "/docs"), ("GET", "/docs/{asset}")})
+# The only open routes outside REGISTRY and /openapi.json: the API viewer's page and files, and the Seller Center
+# page's, which are HTML, CSS and JS rather than operations of the API (chalicelib/api/docs_page.py,
+# chalicelib/api/seller_center.py).
+DOCS_ROUTES = frozenset({("GET", "/docs"), ("GET", "/docs/{asset}")})
+PAGE_ROUTES = frozenset({("GET", "/app"), ("GET", "/app/{asset}")})
+VIEWER_ROUTES = DOCS_ROUTES | PAGE_ROUTES
 WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 

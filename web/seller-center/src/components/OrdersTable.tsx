@@ -1,0 +1,137 @@
+import { countdownText, formatMoney, formatUtc } from "../format";
+import { messages } from "../messages";
+import { mayCancel } from "../reasons";
+import { noHandover, type Row } from "../rows";
+import type { ReasonCatalogue } from "../types";
+import { MenuButton } from "./MenuButton";
+import { Time } from "./Time";
+import { Tooltip } from "./Tooltip";
+
+export interface RowActions {
+  approve: (row: Row, opener: HTMLButtonElement) => void;
+  reject: (row: Row, opener: HTMLButtonElement) => void;
+  cancel: (row: Row, opener: HTMLButtonElement) => void;
+  acknowledge: (row: Row, opener: HTMLButtonElement) => void;
+}
+
+interface Props {
+  caption: string;
+  rows: Row[];
+  now: number;
+  catalogue: ReasonCatalogue | null;
+  actions: RowActions;
+  busy: boolean;
+}
+
+export function OrdersTable({ caption, rows, now, catalogue, actions, busy }: Props) {
+  const c = messages.columns;
+  if (rows.length === 0) return <p class="empty">{messages.noOrders}</p>;
+  return (
+    <table role="table" class="orders">
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr role="row">
+          <th role="columnheader" scope="col">{c.order}</th>
+          <th role="columnheader" scope="col">{c.placed}</th>
+          <th role="columnheader" scope="col">{c.buyer}</th>
+          <th role="columnheader" scope="col">{c.total}</th>
+          <th role="columnheader" scope="col">{c.status}</th>
+          <th role="columnheader" scope="col">{c.actions}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <OrderRow key={row.order.order_id} row={row} now={now} catalogue={catalogue} actions={actions} busy={busy} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function OrderRow({ row, now, catalogue, actions, busy }: {
+  row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
+}) {
+  const { order, request, cancellation } = row;
+  const c = messages.columns;
+  const cancellable = catalogue !== null && request === null && mayCancel(catalogue, order.status);
+  return (
+    <tr role="row" data-order={order.order_id}>
+      <th role="rowheader" scope="row" data-label={c.order}>{order.order_id}</th>
+      <td role="cell" data-label={c.placed}><Time iso={order.placed_at} /></td>
+      <td role="cell" data-label={c.buyer}>{order.buyer_id}</td>
+      <td role="cell" data-label={c.total}>
+        {formatMoney(order.total)}
+        {order.remaining_total && order.status !== "CANCELLED" && order.remaining_total.amount !== order.total.amount && (
+          <span class="remaining">{messages.remaining(formatMoney(order.remaining_total))}</span>
+        )}
+      </td>
+      <td role="cell" data-label={c.status}>
+        <Status row={row} />
+        {request && (
+          <p class="request">
+            <span>{messages.pendingRequest}: {messages.reason(request.reason)}</span>
+            {request.respond_by && (
+              <span class="countdown">
+                <time dateTime={request.respond_by} title={`${c.deadline} ${formatUtc(request.respond_by)}`}>
+                  {countdownText(request.respond_by, now)}
+                </time>
+              </span>
+            )}
+          </p>
+        )}
+        {noHandover(order) && <p class="warning">{messages.noHandover}</p>}
+      </td>
+      <td role="cell" data-label={c.actions}>
+        <div class="actions" role="group" aria-label={messages.actionsFor(order.order_id)}>
+          {request && (
+            <>
+              <button type="button" disabled={busy} aria-description={messages.approveFor(order.order_id)}
+                onClick={(event) => actions.approve(row, event.currentTarget)}>
+                {messages.approve}
+              </button>
+              <button type="button" class="secondary" disabled={busy}
+                aria-description={messages.rejectFor(order.order_id)}
+                onClick={(event) => actions.reject(row, event.currentTarget)}>
+                {messages.reject}
+              </button>
+            </>
+          )}
+          {cancellation?.status === "AUTO_APPROVED" && cancellation.acknowledged_at === null && (
+            <button type="button" class="secondary" disabled={busy}
+              aria-description={messages.markSeenFor(order.order_id)}
+              onClick={(event) => actions.acknowledge(row, event.currentTarget)}>
+              {messages.markSeen}
+            </button>
+          )}
+          {cancellable && (
+            <MenuButton label={messages.moreActions} description={messages.moreActionsFor(order.order_id)}
+              items={[{ label: messages.cancel, onSelect: (opener) => actions.cancel(row, opener) }]} />
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** The status; for a cancelled order, a focusable status whose tooltip says who cancelled, when, why and how. */
+function Status({ row }: { row: Row }) {
+  const { order, cancellation } = row;
+  const text = messages.orderStatus(order.status);
+  if (!cancellation) return <span class="status">{text}</span>;
+  return (
+    <Tooltip trigger={(id) => (
+      <button type="button" class="status-button" aria-describedby={id}>{text}</button>
+    )}>
+      <p class="tip-title">{messages.statusDetails(order.order_id)}</p>
+      <dl>
+        <div><dt>{messages.cancellationStatus(cancellation.status)}</dt>
+          <dd>{messages.cancelledBy(cancellation.initiator)}</dd></div>
+        <div><dt>{messages.cancelledAt}</dt>
+          <dd><Time iso={cancellation.resolved_at ?? cancellation.requested_at} /></dd></div>
+        <div><dt>{messages.reasonLabel}</dt><dd>{messages.reason(cancellation.reason)}</dd></div>
+        <div><dt>{messages.causeLabel}</dt>
+          <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
+      </dl>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState } from "preact/hooks";
+import { messages } from "../messages";
+import { rejectReasons } from "../reasons";
+import type { Order, ReasonCatalogue } from "../types";
+import { Dialog } from "./Dialog";
+
+export const COMMENT_MAX = 500;
+
+interface Props {
+  order: Order;
+  catalogue: ReasonCatalogue;
+  error: string | null;
+  busy: boolean;
+  onConfirm: (reason: string, comment: string | null) => void;
+  onClose: () => void;
+}
+
+/** Reject a buyer's request: a reason the seller may give, an optional comment, then Confirm. */
+export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose }: Props) {
+  const [reason, setReason] = useState("");
+  const [comment, setComment] = useState("");
+  const [missing, setMissing] = useState(false);
+
+  return (
+    <Dialog title={messages.rejectDialog} onClose={onClose}>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!reason) setMissing(true);
+          else onConfirm(reason, comment.trim() || null);
+        }}
+      >
+        <p>{messages.cancelDialogOrder(order.order_id)}</p>
+        <label for="reject-reason">{messages.rejectionReason}</label>
+        <select
+          id="reject-reason"
+          value={reason}
+          required
+          data-autofocus
+          onChange={(event) => {
+            setReason((event.currentTarget as HTMLSelectElement).value);
+            setMissing(false);
+          }}
+        >
+          <option value="">{messages.chooseReason}</option>
+          {rejectReasons(catalogue).map((choice) => (
+            <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
+          ))}
+        </select>
+        <label for="reject-comment">{messages.comment}</label>
+        <textarea
+          id="reject-comment"
+          maxLength={COMMENT_MAX}
+          rows={3}
+          value={comment}
+          aria-describedby="reject-comment-hint"
+          onInput={(event) => setComment((event.currentTarget as HTMLTextAreaElement).value)}
+        />
+        <p id="reject-comment-hint" class="hint">{messages.commentHint(COMMENT_MAX)}</p>
+        {(missing || error) && <p role="alert" class="error">{missing ? messages.chooseReason : error}</p>}
+        <div class="dialog-actions">
+          <button type="submit" disabled={busy}>{messages.confirm}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,27 @@
+import { render } from "preact";
+import { App } from "./components/App";
+import { loadConfig, loadDemoSellers } from "./config";
+import { messages } from "./messages";
+import "./styles.css";
+
+async function boot(): Promise<void> {
+  const root = document.getElementById("root");
+  if (!root) return;
+  const pageUrl = location.origin + location.pathname;
+  const config = await loadConfig(pageUrl);
+  const oidc = config.oidc ? (await import("./oidc")).oidcSignIn(config.oidc, pageUrl) : null;
+  const demoSellers = oidc ? [] : await loadDemoSellers(pageUrl);
+  let initialToken: string | null = null;
+  let initialMessage: string | null = null;
+  if (oidc) {
+    try {
+      initialToken = await oidc.finish();
+    } catch {
+      initialMessage = messages.signInFailed;
+    }
+  }
+  render(<App config={config} pageUrl={pageUrl} demoSellers={demoSellers} oidc={oidc}
+    initialMessage={initialMessage} initialToken={initialToken} />, root);
+}
+
+void boot();

@@ -1,0 +1,206 @@
+// Every string a seller reads, in one place: a second language is a second object of this shape.
+import type { Countdown } from "./format";
+
+const plural = new Intl.PluralRules("en");
+const n = (count: number, one: string, other: string) => `${count} ${plural.select(count) === "one" ? one : other}`;
+
+const orderStatus: Record<string, string> = {
+  UNPAID: "Unpaid",
+  AWAITING_SHIPMENT: "To ship",
+  AWAITING_COLLECTION: "Awaiting collection",
+  IN_TRANSIT: "In transit",
+  DELIVERED: "Delivered",
+  COMPLETED: "Completed",
+  CANCELLED: "Cancelled",
+};
+
+const cancellationStatus: Record<string, string> = {
+  REQUESTED: "Cancellation requested",
+  AUTO_APPROVED: "Auto-approved cancellation",
+  APPROVED: "Cancellation approved",
+  REJECTED: "Cancellation rejected",
+  WITHDRAWN: "Request withdrawn",
+  SELLER_CANCELLED: "Cancelled by you",
+};
+
+const reasons: Record<string, string> = {
+  CHANGED_MIND: "Buyer changed their mind",
+  ORDERED_BY_MISTAKE: "Ordered by mistake",
+  FOUND_BETTER_PRICE: "Found a better price",
+  NEED_TO_CHANGE_ADDRESS: "Needs to change the address",
+  DELIVERY_TOO_SLOW: "Delivery too slow",
+  PAYMENT_ISSUE: "Payment issue",
+  OTHER: "Other",
+  OUT_OF_STOCK: "Out of stock",
+  WRONG_PRICE: "Incorrect pricing",
+  BUYER_NOT_PAID_IN_TIME: "Buyer did not pay in time",
+  ADDRESS_NOT_DELIVERABLE: "Address cannot be delivered to",
+  PRODUCT_PACKED: "Product already packed",
+  DELIVERY_ON_SCHEDULE: "Delivery is on schedule",
+  AGREED_WITH_BUYER: "Agreed with the buyer to keep the order",
+  INVALID_REASON: "The buyer's reason is not valid",
+  ORDER_SHIPPED: "Order shipped",
+};
+
+const causes: Record<string, string> = {
+  UNPAID_ORDER: "the order was not paid yet",
+  WITHIN_GRACE_PERIOD: "asked within the grace period after payment",
+  SELLER_RESPONSE_TIMEOUT: "no answer before the deadline",
+};
+
+const actors: Record<string, string> = {
+  BUYER: "the buyer",
+  SELLER: "you",
+  SYSTEM: "the platform",
+  PLATFORM: "the platform",
+};
+
+const standings: Record<string, string> = {
+  GOOD: "Good",
+  AT_RISK: "At risk",
+  RESTRICTED: "Restricted",
+  SUSPENDED: "Suspended",
+};
+
+const label = (table: Record<string, string>, code: string | null | undefined) =>
+  code ? (table[code] ?? code) : "";
+
+export const messages = {
+  appName: "Seller Center",
+  heading: "Manage Orders",
+
+  // Sign-in
+  signInHeading: "Sign in to Seller Center",
+  accessToken: "Access token",
+  accessTokenHint: "Paste a seller access token.",
+  signIn: "Sign in",
+  signInWithProvider: "Sign in with your account",
+  signInAs: (seller: string) => `Sign in as ${seller}`,
+  demoSellers: "Demo sellers (local only)",
+  signOut: "Sign out",
+  signedInAs: (seller: string) => `Signed in as seller ${seller}`,
+  tokenEmpty: "Enter an access token.",
+  tokenUnreadable: "That is not an access token. Paste the whole token.",
+  tokenExpired: "Your session has expired. Sign in again.",
+  wrongRole: (role: string) =>
+    `This token is for a ${role || "non-seller"} account. Seller Center needs a seller token.`,
+  signInFailed: "Sign-in did not complete. Try again.",
+  loading: "Loading…",
+
+  // Tabs
+  tabsLabel: "Order tabs",
+  tabs: {
+    action_needed: "Action Needed",
+    all: "All",
+    unpaid: "Unpaid",
+    to_ship: "To Ship",
+    shipped: "Shipped",
+    completed: "Completed",
+    cancelled: "Cancelled",
+  } as Record<string, string>,
+
+  // Action Needed
+  cancellation: "Cancellation",
+  cancellationEntryHint: "Show these orders in the All tab",
+  autoApproved: "Auto-approved cancellation",
+  requested: "Cancellation requested",
+  view: "View",
+  viewAutoApproved: "View auto-approved cancellations",
+  viewRequested: "View cancellation requests",
+  respondInDays: (days: number) => `You have ${n(days, "calendar day", "calendar days")} to respond`,
+  respondInHours: (hours: number) => `You have ${n(hours, "hour", "hours")} to respond`,
+  dueSoon: "Auto-approving within 24 h",
+  requestsHeading: "Cancellation requests, most urgent first",
+  noRequests: "No cancellation request is waiting for you.",
+
+  // Filter and tables
+  filterGroup: "Filters",
+  filterHint: "Orders with a pending request or an auto-approved cancellation you have not seen",
+  ordersCaption: (tab: string, filtered: boolean) => `${tab} orders${filtered ? ", Cancellation filter on" : ""}`,
+  columns: {
+    order: "Order",
+    placed: "Placed",
+    buyer: "Buyer",
+    total: "Total",
+    status: "Status",
+    deadline: "Respond by",
+    actions: "Actions",
+    reason: "Reason",
+    requested: "Requested",
+  },
+  noOrders: "No orders here.",
+  remaining: (money: string) => `${money} after cancelled items`,
+  loadMore: "Load more",
+  orderStatus: (code: string) => label(orderStatus, code),
+  cancellationStatus: (code: string) => label(cancellationStatus, code),
+  reason: (code: string | null) => label(reasons, code),
+  countdown: (left: Countdown) => {
+    if (left.overdue) return "Response time is over";
+    if (left.days > 0) return `Respond within ${n(left.days, "day", "days")} ${left.hours} h`;
+    if (left.hours > 0) return `Respond within ${left.hours} h ${left.minutes} min`;
+    return `Respond within ${Math.max(1, left.minutes)} min`;
+  },
+  pendingRequest: "Buyer asked to cancel",
+  noHandover: "You don't need to hand over this order to logistics.",
+  statusDetails: (order: string) => `Cancellation details of order ${order}`,
+  cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
+  cancelledAt: "When",
+  reasonLabel: "Reason",
+  causeLabel: "Cause",
+  cause: (code: string | null, status: string) =>
+    code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
+
+  // Actions
+  approve: "Approve",
+  reject: "Reject",
+  moreActions: "More Actions",
+  cancel: "Cancel",
+  actionsFor: (order: string) => `Actions for order ${order}`,
+  approveFor: (order: string) => `Approve cancellation of order ${order}`,
+  rejectFor: (order: string) => `Reject cancellation of order ${order}`,
+  moreActionsFor: (order: string) => `More Actions for order ${order}`,
+  markSeen: "Mark as seen",
+  markSeenFor: (order: string) => `Mark the auto-approved cancellation of order ${order} as seen`,
+  acknowledged: (order: string) => `Auto-approved cancellation of order ${order} marked as seen.`,
+  approved: (order: string) => `Cancellation of order ${order} approved: the order is cancelled.`,
+  rejected: (order: string) => `Cancellation request of order ${order} rejected: the order goes on.`,
+  cancelled: (order: string) => `Order ${order} cancelled.`,
+  conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
+
+  // Dialogs
+  cancelDialog: "Cancel order",
+  cancelDialogOrder: (order: string) => `Order ${order}`,
+  cancellationReason: "Cancellation reason",
+  chooseReason: "Choose a reason",
+  rejectDialog: "Reject cancellation request",
+  rejectionReason: "Rejection reason",
+  comment: "Comment (optional)",
+  commentHint: (max: number) => `At most ${max} characters.`,
+  confirm: "Confirm",
+  close: "Close",
+  sfcrWarning:
+    "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
+  noReasons: "This order can no longer be cancelled.",
+
+  // SFCR panel
+  sfcrHeading: "Seller-fault cancellation rate (SFCR)",
+  sfcrRate: "Rate",
+  sfcrTarget: "Target",
+  sfcrStanding: "Standing",
+  sfcrCap: "Order volume cap",
+  sfcrWindow: "Window",
+  sfcrCounted: "Counted",
+  sfcrCounts: (faults: number, orders: number) =>
+    `${n(faults, "seller-fault cancellation", "seller-fault cancellations")} of ${n(orders, "order", "orders")}`,
+  standing: (code: string) => label(standings, code),
+  windowDates: (from: string, to: string) => `${from} – ${to}`,
+
+  // Errors
+  errorTitle: "Something went wrong",
+  networkError: "The service cannot be reached. Check your connection and try again.",
+  unexpected: "Unexpected answer from the service.",
+  dismiss: "Dismiss",
+  lastUpdated: (time: string) => `Updated ${time}`,
+};
+
+export type Messages = typeof messages;

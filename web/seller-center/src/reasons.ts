@@ -1,0 +1,24 @@
+// Which reasons a seller may pick, from the API's catalogue (GET /cancellation-reasons): never a list of our own.
+import type { OrderStatus, ReasonCatalogue, RejectReason, SellerCancelReason } from "./types";
+
+/** The seller-cancel reasons valid for an order in `status`, in the catalogue's order; none once it shipped. */
+export function cancelReasonsFor(catalogue: ReasonCatalogue, status: OrderStatus): SellerCancelReason[] {
+  const allowed = catalogue.seller_cancel_by_status[status] ?? [];
+  return allowed
+    .map((code) => catalogue.seller_cancel.find((reason) => reason.reason === code))
+    .filter((reason): reason is SellerCancelReason => reason !== undefined);
+}
+
+export function mayCancel(catalogue: ReasonCatalogue, status: OrderStatus): boolean {
+  return cancelReasonsFor(catalogue, status).length > 0;
+}
+
+/** The reasons a seller may give for rejecting a request (the API keeps ORDER_SHIPPED for itself). */
+export function rejectReasons(catalogue: ReasonCatalogue): RejectReason[] {
+  return catalogue.reject.filter((reason) => reason.seller_may_use);
+}
+
+/** Whether cancelling for `code` counts toward the SFCR: the warning is shown for those. */
+export function countsTowardSfcr(catalogue: ReasonCatalogue, code: string): boolean {
+  return catalogue.seller_cancel.some((reason) => reason.reason === code && reason.counts_toward_sfcr);
+}

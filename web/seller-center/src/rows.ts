@@ -1,0 +1,33 @@
+// A table row: an order with the cancellation it shows (a pending request, or the one that cancelled it).
+import type { Api } from "./api";
+import type { Cancellation, Order } from "./types";
+
+export interface Row {
+  order: Order;
+  request: Cancellation | null; // the pending buyer request, with its deadline
+  cancellation: Cancellation | null; // the cancellation that cancelled the order
+}
+
+/** The page's rows for a page of orders: each pending request and each cancelling cancellation read alongside. */
+export async function rowsForOrders(api: Api, orders: Order[]): Promise<Row[]> {
+  return Promise.all(orders.map(async (order) => {
+    const [request, cancellation] = await Promise.all([
+      order.pending_cancel_id ? api.cancellation(order.pending_cancel_id) : null,
+      order.status === "CANCELLED" && order.cancel_id ? api.cancellation(order.cancel_id) : null,
+    ]);
+    return { order, request: request?.status === "REQUESTED" ? request : null, cancellation };
+  }));
+}
+
+/** Rows for pending requests (most urgent first, as the API lists them), each with its order. */
+export async function rowsForRequests(api: Api, requests: Cancellation[]): Promise<Row[]> {
+  return Promise.all(requests.map(async (request) => {
+    const order = await api.order(request.order_id);
+    return { order, request, cancellation: null };
+  }));
+}
+
+/** Whether the order was cancelled before it shipped: the parcel must not go to logistics. */
+export function noHandover(order: Order): boolean {
+  return order.status === "CANCELLED" && order.shipped_at === null;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { cancelReasonsFor, countsTowardSfcr, mayCancel, rejectReasons } from "../src/reasons";
+import type { ReasonCatalogue } from "../src/types";
+
+// The shape GET /cancellation-reasons answers (docs/api.md), trimmed.
+const CATALOGUE: ReasonCatalogue = {
+  seller_cancel: [
+    { reason: "OUT_OF_STOCK", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+      fault: "SELLER", counts_toward_sfcr: true },
+    { reason: "WRONG_PRICE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+      fault: "SELLER", counts_toward_sfcr: true },
+    { reason: "BUYER_NOT_PAID_IN_TIME", allowed_statuses: ["UNPAID"], fault: "BUYER", counts_toward_sfcr: false },
+    { reason: "ADDRESS_NOT_DELIVERABLE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
+      fault: "NONE", counts_toward_sfcr: false },
+  ],
+  seller_cancel_by_status: {
+    UNPAID: ["OUT_OF_STOCK", "WRONG_PRICE", "BUYER_NOT_PAID_IN_TIME"],
+    AWAITING_SHIPMENT: ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"],
+    AWAITING_COLLECTION: ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"],
+  },
+  reject: [
+    { reason: "PRODUCT_PACKED", seller_may_use: true },
+    { reason: "AGREED_WITH_BUYER", seller_may_use: true },
+    { reason: "ORDER_SHIPPED", seller_may_use: false },
+  ],
+};
+
+const codes = (list: { reason: string }[]) => list.map((r) => r.reason);
+
+describe("cancel reasons", () => {
+  it("lists only the reasons valid for the order's status, in the catalogue's order", () => {
+    expect(codes(cancelReasonsFor(CATALOGUE, "UNPAID"))).toEqual(["OUT_OF_STOCK", "WRONG_PRICE",
+      "BUYER_NOT_PAID_IN_TIME"]);
+    expect(codes(cancelReasonsFor(CATALOGUE, "AWAITING_SHIPMENT"))).toEqual(["OUT_OF_STOCK", "WRONG_PRICE",
+      "ADDRESS_NOT_DELIVERABLE"]);
+  });
+
+  it("offers nothing, and no Cancel, once the order shipped or was cancelled", () => {
+    for (const status of ["IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"] as const) {
+      expect(cancelReasonsFor(CATALOGUE, status)).toEqual([]);
+      expect(mayCancel(CATALOGUE, status)).toBe(false);
+    }
+    expect(mayCancel(CATALOGUE, "AWAITING_COLLECTION")).toBe(true);
+  });
+
+  it("ignores a code the catalogue does not describe", () => {
+    const odd = { ...CATALOGUE, seller_cancel_by_status: { UNPAID: ["OUT_OF_STOCK", "NOT_A_REASON"] } };
+    expect(codes(cancelReasonsFor(odd, "UNPAID"))).toEqual(["OUT_OF_STOCK"]);
+  });
+
+  it("warns about the SFCR exactly for the reasons that count toward it", () => {
+    expect(countsTowardSfcr(CATALOGUE, "OUT_OF_STOCK")).toBe(true);
+    expect(countsTowardSfcr(CATALOGUE, "WRONG_PRICE")).toBe(true);
+    expect(countsTowardSfcr(CATALOGUE, "BUYER_NOT_PAID_IN_TIME")).toBe(false);
+    expect(countsTowardSfcr(CATALOGUE, "ADDRESS_NOT_DELIVERABLE")).toBe(false);
+  });
+});
+
+describe("reject reasons", () => {
+  it("leaves out the reason only the API may give", () => {
+    expect(codes(rejectReasons(CATALOGUE))).toEqual(["PRODUCT_PACKED", "AGREED_WITH_BUYER"]);
+  });
+});
