@@ -2,7 +2,9 @@
 
 Seller S1 gets an order in every status and a cancellation in every state: pending requests with different
 deadlines, unacknowledged auto-approvals (unpaid and timed out), a seller cancellation, approved, rejected,
-withdrawn and ship-rejected requests. Seller S2 has one order with a pending request, which S1 never sees.
+withdrawn and ship-rejected requests; three-item orders with some items cancelled (out of stock by the seller,
+dropped by the buyer, before payment, and a rejected request for some), so there is a refund in every status.
+Seller S2 has one order with a pending request, which S1 never sees.
 
 Times are set in the past where a story needs them (paid long ago, asked hours ago), by passing `now` to the
 deciders; deadlines are fractions of the configured response window, so a short window shows expiry quickly.
@@ -24,6 +26,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.enums import OrderStatus
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.domain.model import Cancellation, LineItem, Order
+from chalicelib.domain.money import LineRequest
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.service import commands
@@ -114,6 +117,10 @@ def _items(sku: str, quantity: int, unit_price: int) -> tuple[LineItem, ...]:
     return (LineItem(sku, quantity, unit_price),)
 
 
+# The multi-item orders: 150,000 + 2 x 85,000 + 3 x 25,000 = 395,000 IDR.
+THREE_ITEMS = (LineItem("SKU-TEE", 1, 150_000), LineItem("SKU-MUG", 2, 85_000), LineItem("SKU-SOCKS", 3, 25_000))
+
+
 class _Loader:
     def __init__(self, now: datetime, policy: Policy):
         self.now = now
@@ -127,10 +134,12 @@ class _Loader:
     # -- the platform
 
     def order(self, story: str, placed_at: datetime, *, paid_at: datetime | None = None, seller: str = SELLER_ID,
-              buyer: str = BUYER_ID, sku: str = "SKU-TEE", quantity: int = 1, unit_price: int = 150_000) -> str:
+              buyer: str = BUYER_ID, sku: str = "SKU-TEE", quantity: int = 1, unit_price: int = 150_000,
+              items: tuple[LineItem, ...] | None = None) -> str:
         self._numbers[seller] += 1
         order_id = f"{seller}-{self._numbers[seller]}"
-        order = Order(order_id=order_id, seller_id=seller, buyer_id=buyer, items=_items(sku, quantity, unit_price),
+        order = Order(order_id=order_id, seller_id=seller, buyer_id=buyer,
+                      items=items or _items(sku, quantity, unit_price),
                       currency="IDR", status=OrderStatus.AWAITING_SHIPMENT if paid_at else OrderStatus.UNPAID,
                       placed_at=placed_at, paid_at=paid_at, fingerprint=f"demo:{order_id}")
         execute(commands.record_order(PLATFORM, order, self.policy), placed_at)
@@ -153,9 +162,17 @@ class _Loader:
     # -- buyers and sellers
 
     def request(self, order_id: str, at: datetime, reason: BuyerReason = BuyerReason.CHANGED_MIND,
-                buyer: Identity = BUYER) -> str:
-        outcome = execute(commands.request_cancellation(buyer, order_id, reason, None, at, self.policy), at)
+                buyer: Identity = BUYER, lines: list[LineRequest] | None = None) -> str:
+        outcome = execute(commands.request_cancellation(buyer, order_id, reason, None, at, self.policy, lines), at)
         return outcome.subject.cancel_id
+
+    def out_of_stock(self, order_id: str, at: datetime, lines: list[LineRequest], comment: str) -> str:
+        decide = commands.seller_cancel(SELLER, order_id, SellerCancelReason.OUT_OF_STOCK, comment, at, self.policy,
+                                        lines)
+        return self.run(decide, at).cancel_id
+
+    def refunded(self, cancel_id: str, reference: str, at: datetime) -> None:
+        self.run(commands.report_refund(PLATFORM, cancel_id, reference, at), at)
 
     def waiting_order(self, story: str, asked: datetime, **kwargs: Any) -> str:
         """A paid order that a buyer request made at `asked` leaves to the seller (paid before the grace period)."""
@@ -261,6 +278,28 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
         cancel_id = d.request(acknowledged, paid + grace / 3)
         d.run(commands.acknowledge(SELLER, cancel_id, d.ago(hours=11)), d.ago(hours=11))
 
+    # Three-item orders that lost some items: the order goes on with the rest, and each cancellation says what it
+    # returns: PENDING (out of stock, the payment system yet to report), REFUNDED, NOT_APPLICABLE (unpaid), NONE.
+    partly = d.paid_order("AWAITING_SHIPMENT, 3 items, SKU-SOCKS out of stock: refund PENDING (try: report it)",
+                          d.ago(hours=6), items=THREE_ITEMS)
+    partial_cancel = d.out_of_stock(partly, d.ago(hours=5), [LineRequest("SKU-SOCKS", 3)], "Socks sold out")
+    unpaid_partly = d.order("UNPAID, 3 items, SKU-TEE out of stock before payment: refund NOT_APPLICABLE",
+                            d.ago(minutes=40), items=THREE_ITEMS)
+    d.out_of_stock(unpaid_partly, d.ago(minutes=30), [LineRequest("SKU-TEE", 1)], "Tee sold out")
+    asked = d.ago(hours=14)
+    refused_part = d.waiting_order("AWAITING_SHIPMENT, 3 items, a request for SKU-MUG x 1 rejected: refund NONE",
+                                   asked, items=THREE_ITEMS)
+    cancel_id = d.request(refused_part, asked, lines=[LineRequest("SKU-MUG", 1)])
+    d.run(commands.reject(SELLER, cancel_id, RejectReason.AGREED_WITH_BUYER, "Keeping both, as agreed",
+                          d.answer(asked)), d.answer(asked))
+    if grace >= timedelta(seconds=3):
+        paid = d.ago(hours=9)
+        dropped = d.paid_order("AWAITING_SHIPMENT, 3 items, SKU-MUG x 1 dropped by the buyer inside the grace "
+                               "period: refund REFUNDED", paid, items=THREE_ITEMS)
+        cancel_id = d.request(dropped, paid + grace / 3, lines=[LineRequest("SKU-MUG", 1)])
+        d.run(commands.acknowledge(SELLER, cancel_id, d.ago(hours=8)), d.ago(hours=8))
+        d.refunded(cancel_id, "PSP-DEMO-0001", d.ago(hours=7))
+
     # Another seller's order with a pending request: never in S1's counts, lists or reach.
     asked = at - _window_fraction(policy, 0.5)
     other = d.waiting_order("", asked, seller=OTHER_SELLER_ID, buyer=OTHER_BUYER_ID)
@@ -295,6 +334,14 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
                 f"/seller/cancellations/{unacknowledged}/acknowledge", "seller"),
         Example("Order detail: cancellations, history and the handover warning", "GET",
                 f"/seller/orders/{seller_cancelled}", "seller"),
+        Example("A partly cancelled order: cancelled quantities, remaining_total, and what not to pack", "GET",
+                f"/seller/orders/{partly}", "seller"),
+        Example("The seller runs out of one SKU-MUG too: only those items are cancelled, the order goes on", "POST",
+                f"/seller/orders/{partly}/cancel", "seller",
+                {"reason": "OUT_OF_STOCK", "line_items": [{"sku": "SKU-MUG", "quantity": 1}]}, 201),
+        Example("The payment system reports the socks' refund returned (the same reference again: no change)",
+                "POST", f"/platform/cancellations/{partial_cancel}/refund", "platform",
+                {"refund_reference": "PSP-DEMO-0002"}),
         Example("Cancellation filter of the All tab", "GET", "/seller/orders?filter=cancellation", "seller"),
         Example("Seller-fault cancellation rate", "GET", "/seller/metrics/sfcr", "seller"),
         Example("Another seller's order is not found", "GET", f"/seller/orders/{other}", "seller", expect=404),

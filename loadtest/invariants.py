@@ -23,7 +23,7 @@ from chalicelib.store.models import (
 INVARIANTS = (
     "order status consistent with its cancellations",
     "at most one pending request per order",
-    "CANCELLED iff an accepted cancellation (AUTO_APPROVED, APPROVED, SELLER_CANCELLED)",
+    "CANCELLED iff nothing remains after the accepted cancellations (AUTO_APPROVED, APPROVED, SELLER_CANCELLED)",
     "action-needed counters equal a recount",
     "SFCR cohort counters equal a recount",
     "one history entry per order version",
@@ -77,6 +77,10 @@ def _check_order(order: OrderItem, cancellations: list[CancellationItem], histor
         found.add(consistent, f"{oid}: {status.value} with a pending request")
     unacknowledged = any(c.status == CancellationStatus.AUTO_APPROVED and c.acknowledged_at is None
                          for c in cancellations)
+    # Each auto-approval the seller has not seen counts (items written before the count: only the flag).
+    unseen = sum(c.status == CancellationStatus.AUTO_APPROVED and c.acknowledged_at is None for c in cancellations)
+    if order.unacknowledged is not None and int(order.unacknowledged) != unseen:
+        found.add(consistent, f"{oid}: unacknowledged={order.unacknowledged}, unseen auto-approvals={unseen}")
     if bool(order.awaiting_acknowledgement) != unacknowledged:
         found.add(consistent, f"{oid}: awaiting_acknowledgement={order.awaiting_acknowledgement}, "
                               f"unacknowledged auto-approval={unacknowledged}")
@@ -93,11 +97,22 @@ def _check_order(order: OrderItem, cancellations: list[CancellationItem], histor
         if (c.due_key is not None) != (c.status == CancellationStatus.REQUESTED):
             found.add(consistent, f"{c.cancel_id}: {c.status} with due_key {c.due_key!r}")
 
-    cancelled_iff = "CANCELLED iff an accepted cancellation (AUTO_APPROVED, APPROVED, SELLER_CANCELLED)"
-    if (status is OrderStatus.CANCELLED) != bool(accepted) or len(accepted) > 1:
+    cancelled_iff = ("CANCELLED iff nothing remains after the accepted cancellations (AUTO_APPROVED, APPROVED, "
+                     "SELLER_CANCELLED)")
+    legacy = any(not c.line_items for c in accepted)  # written before line items: it took the whole order
+    taken: Counter[str] = Counter()
+    for c in accepted:
+        for line in c.line_items or []:
+            taken[line.sku] += int(line.quantity)
+    lines = {line.sku: (int(line.quantity), int(line.cancelled_quantity or 0)) for line in order.items}
+    if not legacy and any(not 0 <= cancelled <= quantity or cancelled != taken[sku]
+                          for sku, (quantity, cancelled) in lines.items()):
+        found.add(cancelled_iff, f"{oid}: cancelled quantities {lines} but accepted lines {dict(taken)}")
+    nothing_left = legacy or all(quantity == cancelled for quantity, cancelled in lines.values())
+    if (status is OrderStatus.CANCELLED) != nothing_left:
         found.add(cancelled_iff, f"{oid}: {status.value} with accepted {[c.cancel_id for c in accepted]}")
-    elif accepted and order.cancel_id != accepted[0].cancel_id:
-        found.add(cancelled_iff, f"{oid}: cancel_id {order.cancel_id} but accepted {accepted[0].cancel_id}")
+    elif nothing_left and order.cancel_id not in {c.cancel_id for c in accepted}:
+        found.add(cancelled_iff, f"{oid}: cancel_id {order.cancel_id} but accepted {[c.cancel_id for c in accepted]}")
 
     if sorted(history) != list(range(1, int(order.version) + 1)):
         found.add("one history entry per order version",
@@ -144,8 +159,9 @@ def check() -> Findings:
                 requested[c.seller_id] += 1
             elif c.status == CancellationStatus.AUTO_APPROVED and c.acknowledged_at is None:
                 auto_approved[c.seller_id] += 1
-            elif c.status == CancellationStatus.SELLER_CANCELLED and c.counts_toward_sfcr:
-                faults[(c.seller_id, day)] += 1
+        # An order counts once as seller-fault, whatever mix of cancellations it had.
+        faults[(order.seller_id, day)] += int(any(c.status == CancellationStatus.SELLER_CANCELLED
+                                                  and c.counts_toward_sfcr for c in mine))
 
     # A count is the sum over the seller's shards (any one shard may be negative: a change adds to one at random).
     stored_requested: Counter[str] = Counter()

@@ -6,7 +6,11 @@ Each example starts on empty tables and a clock frozen at START. After every ste
 order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts
 and SFCR of every seller against a recount, and, for each order the step acted on, its cancellations (at most
 one pending; CANCELLED iff exactly one accepted), its history (one entry per change) and its handover
-warning; a cancelled or completed order, and a resolved cancellation, never change once seen. At the end of
+warning; a cancelled or completed order, and a resolved cancellation, never change once seen (but for its
+acknowledgement and its refund's report). Requests and seller cancels may name some items (or bad lines, 400);
+after every step each line's cancelled quantity lies between 0 and what was ordered and is what the accepted
+cancellations took off it, `remaining_total` is what remains at its prices, the order is CANCELLED iff nothing
+remains, the SFCR counts an order once whatever mix it had, and the refunds are the accepted amounts. At the end of
 each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
 and buyer's view agree, and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
 examples for a longer run.
@@ -70,10 +74,20 @@ SELLER_REASONS = {
     "BUYER_NOT_PAID_IN_TIME": (("UNPAID",), False),
     "ADDRESS_NOT_DELIVERABLE": (PAID_UNSHIPPED, False),
 }
+# Partial cancellations: only OUT_OF_STOCK cancels some items for the seller (M2).
+PARTIAL_REASONS = ("OUT_OF_STOCK",)
 SELLERS = {"S1": "seller", "S2": "other_seller"}
 BUYERS = {"B1": "buyer", "B2": "other_buyer"}
 NO_HANDOVER = "You don't need to hand over this order to logistics."
 ANSWER_FIRST = "The buyer asked to cancel this order: answer the request before handing it to logistics."
+DONT_PACK = "Don't pack the cancelled items: {}."
+# An order's lines (sku, quantity, unit price): one line, or three of which two share a price (a refund of the
+# wrong line would still be a wrong amount).
+ONE_LINE = (("SKU-1", 1, 1000),)
+THREE_LINES = (("SKU-1", 2, 1000), ("SKU-2", 1, 2500), ("SKU-3", 3, 2500))
+# What a request or a seller cancel lists: nothing (every remaining item), one of a line, all of a line, every
+# remaining item listed, or a line the order cannot give (over what remains, a SKU it does not have).
+PARTS = (None, "one", "line", "every", "over", "unknown")
 
 
 def iso(instant: datetime) -> str:
@@ -91,6 +105,11 @@ class MCancel:
     reject_reason: str | None = None
     counts_sfcr: bool = False
     acknowledged: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # what it cancels: sku -> quantity
+    amount: int = 0  # what those lines are worth, minor units
+    paid: bool = True  # the order was paid when it was asked for: a refund is owed once accepted
+    refund: str = "NONE"
+    reference: str | None = None
 
 
 @dataclass
@@ -106,6 +125,14 @@ class MOrder:
     cancelled_by: str | None = None
     may_request: bool = True
     history: list[tuple[str, str]] = field(default_factory=list)  # (at, to_status) per change
+    lines: dict[str, list[int]] = field(default_factory=dict)  # sku -> [quantity, unit price, cancelled]
+    seller_fault: bool = False  # a seller-fault cancellation was accepted on it: counts once in the SFCR
+
+    def remaining(self) -> dict[str, int]:
+        return {sku: q - c for sku, (q, _, c) in self.lines.items() if q > c}
+
+    def remaining_total(self) -> int:
+        return sum((q - c) * price for q, price, c in self.lines.values())
 
 
 class Model:
@@ -130,20 +157,34 @@ class Model:
         assert c.respond_by is not None or c.status != "REQUESTED"
         return c.status == "REQUESTED" and c.respond_by is not None and self.now < c.respond_by
 
-    def close(self, c: MCancel, status: str, order_status: str | None = None, **changes: Any) -> None:
+    def take_off(self, order: MOrder, c: MCancel) -> str | None:
+        """An accepted cancellation's lines come off the order, its refund is owed; the order's new status:
+        CANCELLED once nothing remains, else it goes on (None)."""
+        for sku, quantity in c.lines.items():
+            order.lines[sku][2] += quantity
+        c.refund = "PENDING" if c.paid else "NOT_APPLICABLE"
+        if order.remaining():
+            return None
+        order.cancelled_by = c.cancel_id
+        return "CANCELLED"
+
+    def close(self, c: MCancel, status: str, accepted: bool = False, **changes: Any) -> None:
         order = self.orders[c.order_id]
         c.status = status
         for name, value in changes.items():
             setattr(c, name, value)
         order.pending = None
-        if order_status == "CANCELLED":
-            order.cancelled_by = c.cancel_id
-        self.change(order, order_status)
+        self.change(order, self.take_off(order, c) if accepted else None)
 
     def expire(self) -> None:
         due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.respond_by <= self.now]
         for c in due:
-            self.close(c, "AUTO_APPROVED", "CANCELLED", cause="SELLER_RESPONSE_TIMEOUT")
+            self.close(c, "AUTO_APPROVED", accepted=True, cause="SELLER_RESPONSE_TIMEOUT")
+
+    def unseen(self, order: MOrder) -> bool:
+        """An auto-approval of the order the seller has not acknowledged yet (each needs its own)."""
+        return any(c.order_id == order.order_id and c.status == "AUTO_APPROVED" and not c.acknowledged
+                   for c in self.cancels.values())
 
     def handover(self, order: MOrder) -> dict[str, Any]:
         """Whether the parcel goes to logistics: once paid and before it ships, unless a request waits for the
@@ -153,7 +194,8 @@ class Model:
         if order.status in PAID_UNSHIPPED:
             if order.pending:
                 return {"hand_over_to_logistics": False, "warning": ANSWER_FIRST}
-            return {"hand_over_to_logistics": True, "warning": None}
+            gone = [f"{sku} \N{MULTIPLICATION SIGN} {c}" for sku, (_, _, c) in order.lines.items() if c]
+            return {"hand_over_to_logistics": True, "warning": DONT_PACK.format(", ".join(gone)) if gone else None}
         return {"hand_over_to_logistics": False, "warning": None}  # not paid yet, or already shipped
 
     def action_needed(self, seller: str) -> tuple[int, int]:
@@ -167,7 +209,7 @@ class Model:
         first = today - timedelta(days=SFCR_DAYS - 1)
         cohort = [o for o in self.orders.values()
                   if o.seller == seller and first <= o.placed_at.astimezone(MARKET).date() <= today]
-        faults = sum(o.cancelled_by is not None and self.cancels[o.cancelled_by].counts_sfcr for o in cohort)
+        faults = sum(o.seller_fault for o in cohort)  # once per order, whatever mix it had (M4)
         rate = faults / len(cohort) if cohort else 0.0
         _, standing, cap = next(band for band in STANDINGS if rate >= band[0])
         start = datetime.combine(first, time(0), tzinfo=MARKET)
@@ -191,8 +233,9 @@ ARRIVALS = [
 ]
 # seller (mostly S1: S2 keeps the counters honest per seller), buyer, and how the order arrives
 ORDER_SPECS = st.tuples(st.sampled_from(["S1", "S1", "S1", "S2"]), st.sampled_from(sorted(BUYERS)),
-                        st.sampled_from(ARRIVALS)).map(lambda spec: (spec[0], spec[1], *spec[2]))
-OrderSpec = tuple[str, str, str, timedelta, bool]
+                        st.sampled_from(ARRIVALS), st.sampled_from([THREE_LINES, ONE_LINE, THREE_LINES])).map(
+    lambda spec: (spec[0], spec[1], *spec[2], spec[3]))
+OrderSpec = tuple[str, str, str, timedelta, bool, tuple[tuple[str, int, int], ...]]
 # Each action picks its object with `i`; with `aim` it picks among the objects the action suits, so most steps
 # change something while the others check that a refused action changes nothing. Hypothesis leans towards the
 # first element of a sampled_from (its simplest), so lists start with the choice that exercises most.
@@ -293,21 +336,44 @@ class LifecycleMachine(RuleBasedStateMachine):
     def some_cancellation(self, status: str) -> bool:
         return any(c.status == status for c in self.model.cancels.values())
 
-    def new_cancellation(self, order: MOrder, response, status: str, **fields: Any) -> MCancel:
+    def new_cancellation(self, order: MOrder, response, status: str, lines: dict[str, int],
+                         **fields: Any) -> MCancel:
         created = response.json
         assert created["status"] == status, created
-        c = MCancel(created["cancel_id"], order.order_id, order.seller, status, **fields)
+        amount = sum(quantity * order.lines[sku][1] for sku, quantity in lines.items())
+        c = MCancel(created["cancel_id"], order.order_id, order.seller, status, lines=dict(lines), amount=amount,
+                    paid=order.paid_at is not None and order.status != "UNPAID", **fields)
+        c.refund = "NONE" if c.paid else "NOT_APPLICABLE"
         self.model.cancels[c.cancel_id] = c
         return c
+
+    def part(self, order: MOrder, part: str | None,
+             i: int) -> tuple[list[dict[str, Any]] | None, dict[str, int] | None]:
+        """The `line_items` to send for `part`, and what they cancel (None: a line the order cannot give)."""
+        remaining = order.remaining()
+        if part is None:
+            return None, remaining
+        skus = list(remaining) or list(order.lines)  # a cancelled order: refused before its lines are read
+        sku = skus[i % len(skus)]
+        left = remaining.get(sku, 0)
+        if part == "unknown":
+            return [{"sku": "SKU-9", "quantity": 1}], None
+        if part == "over":
+            return [{"sku": sku, "quantity": left + 1}], None
+        if part == "every":  # (an empty list would be refused by the body's schema, before the order is read)
+            listed = remaining or {s: 1 for s in order.lines}
+            return [{"sku": s, "quantity": q} for s, q in reversed(listed.items())], remaining
+        wanted = 1 if part == "one" else max(left, 1)  # 0 would be the schema's refusal: see "every"
+        return [{"sku": sku, "quantity": wanted}], ({sku: wanted} if left else None)
 
     # --- platform ---
 
     def _record(self, spec: OrderSpec) -> None:
-        seller, buyer, status, placed_ago, paid_when_placed = spec
+        seller, buyer, status, placed_ago, paid_when_placed, lines = spec
         m = self.model
         order_id = f"O{len(m.orders) + 1}"
         body: dict[str, Any] = {"order_id": order_id, "seller_id": seller, "buyer_id": buyer,
-                                "items": [{"sku": "SKU-1", "quantity": 1, "unit_price": 1000}],
+                                "items": [{"sku": s, "quantity": q, "unit_price": p} for s, q, p in lines],
                                 "currency": "IDR", "status": status}
         placed_at = m.now - placed_ago
         if placed_ago:
@@ -318,7 +384,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             if paid_when_placed:
                 body["paid_at"] = iso(placed_at)
         self.counted(self.shop.record_order(body, expect=201))
-        order = MOrder(order_id, seller, buyer, status, placed_at, paid_at, body)
+        order = MOrder(order_id, seller, buyer, status, placed_at, paid_at, body,
+                       lines={s: [q, p, 0] for s, q, p in lines})
         order.history.append((iso(placed_at), status))
         m.orders[order_id] = order
         m.touched.add(order_id)
@@ -359,26 +426,30 @@ class LifecycleMachine(RuleBasedStateMachine):
     # --- buyer ---
 
     @action(5, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM, reason=st.sampled_from(BUYER_REASONS),
-            comment=st.booleans())
-    def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool):
+            comment=st.booleans(), part=st.sampled_from(PARTS))
+    def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool, part: str | None):
+        """A request for the whole order or some of its items (M2): every buyer rule holds for both."""
         m = self.model
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending and o.may_request)
+        line_items, lines = self.part(order, part, i)
         def ask(expect: int) -> Any:
             return self.counted(self.shop.request_cancellation(
                 order.order_id, reason, token=self.token(order.buyer), expect=expect,
-                **({"comment": "please"} if comment else {})))
+                **({"comment": "please"} if comment else {}),
+                **({"line_items": line_items} if line_items is not None else {})))
 
         if reason == "OTHER" and not comment:
             ask(400)
         elif order.status not in UNSHIPPED or order.pending or not order.may_request:
             ask(409)
+        elif lines is None:
+            assert ask(400).json["error"]["code"] == "INVALID_LINE_ITEMS"
         elif order.status == "UNPAID" or m.now < order.paid_at + GRACE:
             cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
-            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", cause=cause)
-            order.cancelled_by = c.cancel_id
-            m.change(order, "CANCELLED")
+            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause=cause)
+            m.change(order, m.take_off(order, c))
         else:
-            c = self.new_cancellation(order, ask(201), "REQUESTED", respond_by=m.now + WINDOW)
+            c = self.new_cancellation(order, ask(201), "REQUESTED", lines, respond_by=m.now + WINDOW)
             order.pending = c.cancel_id
             m.change(order)
 
@@ -400,7 +471,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif answer == "approve":
             self.counted(self.shop.approve(c.cancel_id, token=self.token(c.seller), expect=200 if ok else 409))
             if ok:
-                m.close(c, "APPROVED", "CANCELLED")
+                m.close(c, "APPROVED", accepted=True)
         else:
             expect = 400 if reason == "ORDER_SHIPPED" else 200 if ok else 409
             self.counted(self.shop.reject(c.cancel_id, reason, token=self.token(c.seller), expect=expect))
@@ -422,14 +493,17 @@ class LifecycleMachine(RuleBasedStateMachine):
                 self.model.change(self.model.orders[c.order_id])
 
     @action(3, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM,
-            reason=st.sampled_from(sorted(SELLER_REASONS)))
-    def seller_cancel(self, i: int, aim: bool, reason: str):
+            reason=st.sampled_from(sorted(SELLER_REASONS)), part=st.sampled_from(PARTS))
+    def seller_cancel(self, i: int, aim: bool, reason: str, part: str | None):
+        """The whole order with any reason its status allows, some of its items only out of stock (M2)."""
         m = self.model
         allowed, counts = SELLER_REASONS[reason]
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending)
+        line_items, lines = self.part(order, part, i)
         def cancel(expect: int) -> Any:
-            return self.counted(self.shop.seller_cancel(order.order_id, reason, token=self.token(order.seller),
-                                                        expect=expect))
+            return self.counted(self.shop.seller_cancel(
+                order.order_id, reason, token=self.token(order.seller), expect=expect,
+                **({"line_items": line_items} if line_items is not None else {})))
 
         if order.status not in UNSHIPPED or order.pending:
             cancel(409)
@@ -438,12 +512,36 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert response.json["error"]["code"] == "REASON_NOT_ALLOWED"
             valid = [r for r, (statuses, _) in SELLER_REASONS.items() if order.status in statuses]
             assert sorted(response.json["error"]["details"]["allowed"]) == sorted(valid)
+        elif lines is None:
+            assert cancel(400).json["error"]["code"] == "INVALID_LINE_ITEMS"
+        elif lines != order.remaining() and reason not in PARTIAL_REASONS:
+            assert cancel(400).json["error"]["code"] == "PARTIAL_CANCEL_NOT_ALLOWED"
         else:
             response = cancel(201)
-            c = self.new_cancellation(order, response, "SELLER_CANCELLED", counts_sfcr=counts)
+            c = self.new_cancellation(order, response, "SELLER_CANCELLED", lines, counts_sfcr=counts)
             assert response.json["counts_toward_sfcr"] is counts
-            order.cancelled_by = c.cancel_id
-            m.change(order, "CANCELLED")
+            order.seller_fault = order.seller_fault or counts
+            m.change(order, m.take_off(order, c))
+
+    # --- the platform's payment system ---
+
+    @action(3, lambda self: bool(self.model.cancels), j=PICK, aim=AIM, reference=st.sampled_from(["PAY-1", "PAY-2"]))
+    def report_refund(self, j: int, aim: bool, reference: str):
+        """The money of an accepted, paid cancellation returned: PENDING to REFUNDED; the same reference again
+        changes nothing, another one or a refund not owed is 409 (M6)."""
+        c = self.cancellation(j, aim, lambda c: c.refund == "PENDING")
+        if c.refund == "PENDING":
+            response = self.counted(self.shop.report_refund(c.cancel_id, reference, expect=200))
+            assert response.json["refund_status"] == "REFUNDED"
+            c.refund, c.reference = "REFUNDED", reference
+            self.model.change(self.model.orders[c.order_id])
+        elif c.refund == "REFUNDED" and c.reference == reference:
+            response = self.counted(self.shop.report_refund(c.cancel_id, reference, expect=200))
+            assert response.json["refund_reference"] == reference
+        else:
+            response = self.counted(self.shop.report_refund(c.cancel_id, reference, expect=409))
+            code = "REFUND_ALREADY_REPORTED" if c.refund == "REFUNDED" else "REFUND_NOT_PENDING"
+            assert response.json["error"]["code"] == code
 
     @action(3, lambda self: self.some_order(*PAID_UNSHIPPED), i=PICK, aim=AIM,
             arrange_first=st.sampled_from([False, True]))
@@ -538,9 +636,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert got["status"] == order.status, (order_id, got["status"], order.status)
             assert got["pending_cancel_id"] == order.pending, order_id
             assert got["cancel_id"] == order.cancelled_by, order_id
-            cause = m.cancels.get(order.cancelled_by or "")
-            unseen = cause is not None and cause.status == "AUTO_APPROVED" and not cause.acknowledged
-            assert got["needs_attention"] == (order.pending is not None or unseen), order_id
+            assert got["needs_attention"] == (order.pending is not None or m.unseen(order)), order_id
+            assert {i["sku"]: i["cancelled_quantity"] for i in got["items"]} == {
+                sku: c for sku, (_, _, c) in order.lines.items()}, order_id
+            assert got["remaining_total"]["amount"] == order.remaining_total(), order_id
             if got["status"] in ("CANCELLED", "COMPLETED"):  # final: never changes again
                 seen = {k: got[k] for k in ("status", "cancel_id", "cancelled_at", "shipped_at", "placed_at",
                                             "paid_at")}
@@ -563,10 +662,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert got["reject_reason"] == c.reject_reason
         assert (got["acknowledged_at"] is not None) == c.acknowledged
         assert got["counts_toward_sfcr"] is c.counts_sfcr
+        assert {line["sku"]: line["quantity"] for line in got["line_items"]} == c.lines, (c, got)
+        assert got["refund"] == (None if not c.paid else {"amount": c.amount, "currency": "IDR"}), (c, got)
+        assert (got["refund_status"], got["refund_reference"]) == (c.refund, c.reference), (c, got)
+        assert (got["refunded_at"] is not None) == (c.refund == "REFUNDED")
         # rule 8: a buyer's cancellation never counts against the seller, whoever resolved it
         assert got["fault"] == "BUYER" or got["initiator"] == "SELLER"
-        if got["status"] != "REQUESTED":  # final: only an auto-approval's acknowledgement may still come
-            seen = {k: v for k, v in got.items() if k != "acknowledged_at"}
+        if got["status"] != "REQUESTED":  # final: only an acknowledgement and the refund's report may still come
+            seen = {k: v for k, v in got.items()
+                    if k not in ("acknowledged_at", "refund_status", "refunded_at", "refund_reference")}
             assert self.finals.setdefault(c.cancel_id, seen) == seen, c.cancel_id
 
     def check_screens(self, seller: str) -> None:
@@ -591,9 +695,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert tabs["completed"] == {o.order_id for o in mine if o.status == "COMPLETED"}
 
         def needs_seller(order: MOrder) -> bool:
-            cause = m.cancels.get(order.cancelled_by or "")
-            return order.pending is not None or (cause is not None and cause.status == "AUTO_APPROVED"
-                                                 and not cause.acknowledged)
+            return order.pending is not None or m.unseen(order)
 
         flagged = {o["order_id"] for o in listed("orders?filter=cancellation&limit=100")}
         assert flagged == {o.order_id for o in mine if needs_seller(o)}
@@ -628,10 +730,35 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.check_cancellation(expected[c["cancel_id"]], c)
         # straight from what the service answers, whatever the model says
         pending = [c["cancel_id"] for c in got["cancellations"] if c["status"] == "REQUESTED"]
-        accepted = [c["cancel_id"] for c in got["cancellations"] if c["status"] in ACCEPTED]
+        accepted = [c for c in got["cancellations"] if c["status"] in ACCEPTED]
         assert len(pending) <= 1 and got["pending_cancel_id"] == (pending[0] if pending else None)
-        assert len(accepted) <= 1 and got["cancel_id"] == (accepted[0] if accepted else None)
-        assert (got["status"] == "CANCELLED") == bool(accepted), order.order_id
+        # Quantities never negative nor above what was ordered, each the sum of what accepted cancellations took
+        # off; remaining_total is what remains at its price; CANCELLED exactly when nothing remains (M1, M3).
+        taken: dict[str, int] = {}
+        for c in accepted:
+            for line in c["line_items"]:
+                taken[line["sku"]] = taken.get(line["sku"], 0) + line["quantity"]
+        prices = {i["sku"]: i["unit_price"]["amount"] for i in got["items"]}
+        for item in got["items"]:
+            assert 0 <= item["cancelled_quantity"] <= item["quantity"], (order.order_id, item)
+            assert item["cancelled_quantity"] == taken.get(item["sku"], 0), (order.order_id, item)
+        remaining = sum((i["quantity"] - i["cancelled_quantity"]) * prices[i["sku"]] for i in got["items"])
+        assert got["remaining_total"]["amount"] == remaining, order.order_id
+        assert (got["status"] == "CANCELLED") == (remaining == 0 and all(
+            i["quantity"] == i["cancelled_quantity"] for i in got["items"])), order.order_id
+        if got["status"] == "CANCELLED":  # by the one that took the last of it (check_orders: the model's)
+            assert got["cancel_id"] in {c["cancel_id"] for c in accepted}, order.order_id
+        else:
+            assert got["cancel_id"] is None, order.order_id
+        # Refunds are what accepted cancellations took off, line by line, at the lines' prices (M6, M7).
+        for c in got["cancellations"]:
+            assert all(line["amount"]["amount"] == line["quantity"] * prices[line["sku"]] for line in c["line_items"])
+            if c["refund"] is not None:
+                assert c["refund"]["amount"] == sum(line["amount"]["amount"] for line in c["line_items"])
+            owed = c["status"] in ACCEPTED and c["refund"] is not None
+            assert (c["refund_status"] in ("PENDING", "REFUNDED")) == owed, c
+        assert sum(line["amount"]["amount"] for c in accepted for line in c["line_items"]) == (
+            got["total"]["amount"] - got["remaining_total"]["amount"]), order.order_id
         assert got["handover"] == self.model.handover(order), (order.order_id, order.status, order.pending)
 
     def check_counters(self, seller: str) -> None:

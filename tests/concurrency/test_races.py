@@ -26,7 +26,7 @@ from chalicelib.service.executor import Outcome, execute
 from chalicelib.store import models, reads, transactions
 from tests.support.dynamo_calls import DynamoCalls
 from tests.support.races import Replay, assert_store_consistent, at, snapshot
-from tests.support.shop import Shop
+from tests.support.shop import MULTI_ITEMS, Shop
 
 ORDER = "O1"
 
@@ -70,6 +70,20 @@ def pending(s: Scene) -> None:
 
 def auto_approved(s: Scene) -> None:
     _, s.cancel_id = s.shop.auto_approved(ORDER)
+
+
+def two_lines(s: Scene) -> None:
+    """Paid just now (inside the grace period): SKU-1 x 2 and SKU-2 x 1."""
+    s.shop.order(ORDER, items=MULTI_ITEMS)
+
+
+def two_lines_past_grace(s: Scene) -> None:
+    s.shop.paid(ORDER, items=MULTI_ITEMS)
+
+
+def refund_owed(s: Scene) -> None:
+    """One SKU-1 cancelled out of stock: its refund waits for the payment system."""
+    _, s.cancel_id = s.shop.refund_pending(ORDER)
 
 
 def nothing_yet(s: Scene) -> None:
@@ -117,6 +131,28 @@ def acknowledge(s: Scene) -> Any:
 
 def seller_cancel(s: Scene, reason: str = "OUT_OF_STOCK") -> Any:
     return s.shop.seller_cancel(ORDER, reason)
+
+
+def out_of_stock(sku: str, quantity: int) -> Step:
+    def cancel(s: Scene) -> Any:
+        return s.shop.seller_cancel(ORDER, "OUT_OF_STOCK", line_items=[{"sku": sku, "quantity": quantity}])
+
+    return cancel
+
+
+def drop(sku: str, quantity: int) -> Step:
+    """The buyer asks to cancel some of one line."""
+    def ask(s: Scene) -> Any:
+        return s.shop.request_cancellation(ORDER, line_items=[{"sku": sku, "quantity": quantity}])
+
+    return ask
+
+
+def report_refund(reference: str) -> Step:
+    def report(s: Scene) -> Any:
+        return s.shop.report_refund(s.cancel_id, reference)
+
+    return report
 
 
 def arrange(s: Scene) -> Any:
@@ -235,7 +271,81 @@ def _arranged_then_shipped(s: Scene) -> None:
                                                                "IN_TRANSIT"]
 
 
+def _cancelled(**quantities: int) -> Step:
+    def check(s: Scene) -> None:
+        assert {i["sku"]: i["cancelled_quantity"] for i in detail(s)["items"]} == quantities
+
+    return check
+
+
+def _sku_1_twice_counted_once(s: Scene) -> None:
+    _cancelled(**{"SKU-1": 2, "SKU-2": 0})(s)
+    assert seller_faults(s) == (1, 1)  # two seller-fault cancellations, one order: counted once (M4)
+
+
+def _the_rest_was_the_whole_order(s: Scene) -> None:
+    first, rest = detail(s)["cancellations"]
+    assert (first["whole_order"], rest["whole_order"]) == (False, True) or (
+        first["whole_order"], rest["whole_order"]) == (True, False)
+    _cancelled(**{"SKU-1": 2, "SKU-2": 1})(s)
+    assert seller_faults(s) == (1, 1)
+
+
+def _shipped_what_remains(s: Scene) -> None:
+    _cancelled(**{"SKU-1": 1, "SKU-2": 0})(s)
+    assert detail(s)["remaining_total"]["amount"] == 75000 + 20000
+
+
+def _refunded_once(s: Scene) -> None:
+    c = cancellation(s)
+    assert (c["refund_status"], c["refund_reference"]) == ("REFUNDED", "PAY-1")
+    assert [h["action"] for h in detail(s)["history"]].count("REFUNDED") == 1
+
+
 RACES = [
+    # two partial cancellations of one line, from different parties and states: never over-cancelled (M2, M3)
+    Race(name="partial cancel vs partial cancel of the same line, too many", setup=two_lines,
+         winner=out_of_stock("SKU-1", 2), loser=out_of_stock("SKU-1", 1), loser_status=400,
+         loser_code="INVALID_LINE_ITEMS", order_status="AWAITING_SHIPMENT", cancellations=("SELLER_CANCELLED",),
+         counts=(0, 0), check=_cancelled(**{"SKU-1": 2, "SKU-2": 0})),
+    Race(name="partial cancel vs partial cancel of the same line, both fit", setup=two_lines,
+         winner=out_of_stock("SKU-1", 1), loser=out_of_stock("SKU-1", 1), loser_status=201, loser_code=None,
+         order_status="AWAITING_SHIPMENT", cancellations=("SELLER_CANCELLED", "SELLER_CANCELLED"), counts=(0, 0),
+         rewrites=("committed",), check=_sku_1_twice_counted_once),
+    Race(name="partial cancel vs partial cancel of the rest", setup=two_lines, winner=out_of_stock("SKU-2", 1),
+         loser=out_of_stock("SKU-1", 2), loser_status=201, loser_code=None, order_status="CANCELLED",
+         cancellations=("SELLER_CANCELLED", "SELLER_CANCELLED"), counts=(0, 0), rewrites=("committed",),
+         check=_the_rest_was_the_whole_order),
+    Race(name="partial request (auto-approved) vs partial cancel of the same line", setup=two_lines,
+         winner=drop("SKU-1", 2), loser=out_of_stock("SKU-1", 1), loser_status=400, loser_code="INVALID_LINE_ITEMS",
+         order_status="AWAITING_SHIPMENT", cancellations=("AUTO_APPROVED",), counts=(0, 1),
+         check=_cancelled(**{"SKU-1": 2, "SKU-2": 0})),
+    Race(name="partial cancel vs partial request (auto-approved) of the same line", setup=two_lines,
+         winner=out_of_stock("SKU-1", 2), loser=drop("SKU-1", 1), loser_status=400, loser_code="INVALID_LINE_ITEMS",
+         order_status="AWAITING_SHIPMENT", cancellations=("SELLER_CANCELLED",), counts=(0, 0),
+         check=_cancelled(**{"SKU-1": 2, "SKU-2": 0})),
+    Race(name="partial request (waiting) vs partial cancel", setup=two_lines_past_grace, winner=drop("SKU-1", 1),
+         loser=out_of_stock("SKU-1", 1), loser_status=409, loser_code="CANCELLATION_REQUEST_PENDING",
+         order_status="AWAITING_SHIPMENT", cancellations=("REQUESTED",), counts=(1, 0),
+         current={"order_status": "AWAITING_SHIPMENT"}, check=_cancelled(**{"SKU-1": 0, "SKU-2": 0})),
+    # a partial request or cancel meets shipping
+    Race(name="partial request vs ship", setup=two_lines_past_grace, winner=drop("SKU-1", 1), loser=ship,
+         loser_status=200, loser_code=None, order_status="IN_TRANSIT", cancellations=("REJECTED",), counts=(0, 0),
+         rewrites=("committed",), check=_ship_rejected_request),
+    Race(name="ship vs partial request", setup=two_lines_past_grace, winner=ship, loser=drop("SKU-1", 1),
+         loser_status=409, loser_code="ORDER_ALREADY_SHIPPED", order_status="IN_TRANSIT", cancellations=(),
+         counts=(0, 0), current={"order_status": "IN_TRANSIT"}),
+    Race(name="partial cancel vs ship", setup=two_lines_past_grace, winner=out_of_stock("SKU-1", 1), loser=ship,
+         loser_status=200, loser_code=None, order_status="IN_TRANSIT", cancellations=("SELLER_CANCELLED",),
+         counts=(0, 0), rewrites=("committed",), check=_shipped_what_remains),
+    # the payment system reporting one refund twice (M6)
+    Race(name="refund report vs refund report", setup=refund_owed, winner=report_refund("PAY-1"),
+         loser=report_refund("PAY-1"), loser_status=200, loser_code=None, order_status="AWAITING_SHIPMENT",
+         cancellations=("SELLER_CANCELLED",), counts=(0, 0), check=_refunded_once),
+    Race(name="refund report vs another reference", setup=refund_owed, winner=report_refund("PAY-1"),
+         loser=report_refund("PAY-2"), loser_status=409, loser_code="REFUND_ALREADY_REPORTED",
+         order_status="AWAITING_SHIPMENT", cancellations=("SELLER_CANCELLED",), counts=(0, 0),
+         current={"refund_status": "REFUNDED", "refund_reference": "PAY-1"}, check=_refunded_once),
     # a buyer request answered twice
     Race(name="approve vs approve", setup=pending, winner=approve, loser=approve, loser_status=409,
          loser_code="CANCELLATION_NOT_PENDING", order_status="CANCELLED", cancellations=("APPROVED",),

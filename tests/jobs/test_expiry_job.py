@@ -23,7 +23,7 @@ from chalicelib.service import executor
 from chalicelib.store import reads
 from chalicelib.store.models import DUE_SHARDS, HistoryItem
 from tests.support.dynamo_calls import Call, DynamoCalls, ok
-from tests.support.shop import Shop
+from tests.support.shop import MULTI_ITEMS, Shop
 
 WINDOW = timedelta(hours=48)
 THROTTLED = ("ProvisionedThroughputExceededException", "ThrottlingException")
@@ -112,6 +112,29 @@ def test_due_requests_are_auto_approved_with_the_timeout_cause(shop, clock, even
     assert counts(shop) == (1, 2)  # requested moved to auto-approved in the same transactions
     assert [e for e in events if e["event"] == "expiry.run"][-1]["auto_approved"] == 2
 
+
+
+def test_a_due_request_for_some_items_takes_only_those_off_and_the_order_goes_on(shop, clock):
+    shop.paid("PART", items=MULTI_ITEMS)
+    clock.shift(timedelta(minutes=1))
+    asked = shop.request_cancellation("PART", line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201).json
+    whole = pending(shop, clock, 1)[0]  # another order's request for all of it, due at the same run
+    clock.shift(WINDOW)
+
+    report = expiry.run(utc_now())
+
+    assert (report.due_seen, report.auto_approved) == (2, 2)
+    c = shop.cancellation(asked["cancel_id"]).json
+    assert (c["status"], c["refund_status"], c["refund"]) == (
+        "AUTO_APPROVED", "PENDING", {"amount": 75000, "currency": "IDR"})
+    order = shop.detail("PART").json
+    assert order["status"] == "AWAITING_SHIPMENT" and order["cancel_id"] is None and order["needs_attention"]
+    assert [i["cancelled_quantity"] for i in order["items"]] == [1, 0]
+    assert order["remaining_total"] == {"amount": 95000, "currency": "IDR"}
+    assert order["history"][-1]["action"] == "CANCELLATION_AUTO_APPROVED"
+    assert shop.detail(shop.cancellation(whole).json["order_id"]).json["status"] == "CANCELLED"
+    assert counts(shop) == (0, 2)
+    assert expiry.run(utc_now()).due_seen == 0  # resolved: out of the due index, nothing twice
 
 def test_a_request_is_due_at_its_deadline_not_a_second_before(shop, clock):
     (cancel_id,) = pending(shop, clock, 1)
