@@ -36,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     idempotency_table: str = "cancel-desk-idempotency"
     webhooks_table: str = "cancel-desk-webhooks"
     webhook_deliveries_table: str = "cancel-desk-webhook-deliveries"
+    events_table: str = "cancel-desk-events"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
     auth_mode: str = "hs256"  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
     auth_jwt_secret: str = ""
@@ -48,6 +49,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # The expiry job.
     expiry_concurrency: int = 32
     expiry_safety_margin_ms: int = 10000
+    # Events out (docs/events.md).
+    event_bus_name: str = "cancel-desk-events"
+    events_dlq_url: str = ""  # empty: no dead-letter queue, an event that cannot be published fails the batch
+    event_publish_attempts: int = 3
+    event_retention_days: int = 30
+    # The feed serves only events older than this: longer than any write takes (the longest function timeout).
+    event_feed_settle_seconds: int = 300
+    reminder_lead_seconds: str = "86400,7200"
+    due_soon_seconds: int = 86400
     log_level: str = "INFO"
     # Seller webhooks (docs/webhooks.md). Queues by name (resolved once) or by URL (as the stack sets them).
     webhook_events_queue: str = "cancel-desk-webhook-events"
@@ -104,6 +114,22 @@ def table_name(variable: str) -> str:
     this reads that one variable (same rule: unset or empty takes the default) instead of every setting."""
     name: str = os.environ.get(variable) or getattr(_DEFAULTS, variable.lower())
     return name
+
+
+@lru_cache(maxsize=8)
+def _leads(raw: str) -> tuple[int, ...]:
+    try:
+        leads = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError as error:
+        raise ValueError(f"REMINDER_LEAD_SECONDS must be a comma list of seconds, not {raw!r}") from error
+    if any(lead <= 0 for lead in leads):
+        raise ValueError(f"REMINDER_LEAD_SECONDS must be positive, not {raw!r}")
+    return tuple(leads)
+
+
+def reminder_leads() -> tuple[int, ...]:
+    """The reminder leads, longest first."""
+    return _leads(settings().reminder_lead_seconds)
 
 
 class AuthSettings(msgspec.Struct, frozen=True):

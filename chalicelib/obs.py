@@ -1,13 +1,36 @@
-"""Structured logs: one JSON object per line, which CloudWatch Logs Insights queries by field."""
+"""Structured logs: one JSON object per line, which CloudWatch Logs Insights queries by field.
+
+Every line carries the Lambda request id of the invocation that wrote it and whether that invocation started
+the container (`cold_start`), set by `invocation()` at the start of each (chalicelib/api/middleware.py).
+Business metrics ride in the same lines in CloudWatch's embedded metric format (EMF): CloudWatch Logs turns the
+`_aws` block into metrics, so no metrics client is imported, let alone called, on any path.
+"""
 
 import json
 import logging
 import sys
+import time
 from typing import Any
 
 from . import config
 
+NAMESPACE = "CancellationDesk"
+# The business metrics and the dimension each is split by ("" : none): the one list the stack and docs use.
+METRICS: dict[str, str] = {
+    "Requests": "StatusClass",  # every HTTP request, by 2xx/4xx/5xx
+    "RequestLatency": "",
+    "AutoApprovals": "Cause",  # UNPAID_ORDER, WITHIN_GRACE_PERIOD, SELLER_RESPONSE_TIMEOUT
+    "EventsPublished": "",
+    "PublishLagSeconds": "",  # commit to the bus, the oldest of a batch
+    "EventsDeadLettered": "",
+    "FeedLagSeconds": "",  # age of the newest event a feed page served
+    "RemindersSent": "",
+    "WebhookDeliveries": "Outcome",  # SUCCEEDED, FAILED, ... (the webhook deliveries)
+}
+
 _logger: logging.Logger | None = None
+_cold = True
+_invocation: dict[str, Any] = {"request_id": None, "cold_start": None}
 
 
 def logger() -> logging.Logger:
@@ -23,8 +46,31 @@ def logger() -> logging.Logger:
     return _logger
 
 
+def invocation(request_id: str | None) -> None:
+    """A Lambda invocation begins: its lines carry `request_id`, and the first of this process says cold."""
+    global _cold
+    _invocation.update(request_id=request_id, cold_start=_cold)
+    _cold = False
+
+
+def current() -> dict[str, Any]:
+    return dict(_invocation)
+
+
 def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
     log = logger()
     if log.isEnabledFor(level):
-        log.log(level, json.dumps({"event": name, "level": logging.getLevelName(level), **fields},
+        log.log(level, json.dumps({"event": name, "level": logging.getLevelName(level), **_invocation, **fields},
                                   default=str, separators=(",", ":")))
+
+
+def metrics(name: str, values: dict[str, tuple[float, str]], dimensions: dict[str, str] | None = None,
+            **fields: Any) -> None:
+    """A log line (`event: name`) that is also CloudWatch metrics: `values` maps metric -> (value, unit)."""
+    dims = dict(dimensions or {})
+    block = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
+        "Namespace": NAMESPACE, "Dimensions": [sorted(dims)],
+        "Metrics": [{"Name": metric, "Unit": unit} for metric, (_, unit) in values.items()],
+    }]}
+    line: dict[str, Any] = {"_aws": block, **dims, **{metric: value for metric, (value, _) in values.items()}}
+    event(name, **line, **fields)

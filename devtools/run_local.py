@@ -42,7 +42,7 @@ from chalice.local import (
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import demo, gateway, seller_center, stage, tokens, webhooks_local
+from devtools import demo, events_local, gateway, seller_center, stage, tokens, webhooks_local
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -61,8 +61,8 @@ DUMMY_AWS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
-STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL", "AWS_PROFILE",
-             "AWS_DEFAULT_PROFILE")
+STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+             *(f"AWS_ENDPOINT_URL_{service}" for service in events_local.SERVICES))
 
 log = logging.getLogger("devtools.run_local")
 
@@ -128,10 +128,9 @@ class QuietMotoRequestHandler(MotoRequestHandler):
 def _reset_dynamodb() -> None:
     # The backends are process-wide: a stack started after another must not see its tables.
     from moto.dynamodb.models import dynamodb_backends
-    from moto.sqs.models import sqs_backends
 
     dynamodb_backends.reset()
-    sqs_backends.reset()
+    events_local.reset_backends()
 
 
 class EmbeddedDynamoDB:
@@ -318,6 +317,7 @@ class LocalStack:
         self.server: LocalDevServer | None = None
         self.scheduler: Scheduler | None = None
         self.webhooks: webhooks_local.LocalWebhooks | None = None
+        self.events: events_local.LocalEvents | None = None
         self.shop: demo.DemoShop | None = None
         self.tokens: dict[str, str] = {}
         self._http_thread: threading.Thread | None = None
@@ -332,6 +332,8 @@ class LocalStack:
         self._saved_env = dict(os.environ)
         try:
             os.environ.update(self._environment)
+            for name, value in events_local.LOCAL_DEFAULTS.items():
+                os.environ.setdefault(name, value)
             prepare_environment()
             port = self._port if self._port is not None else int(os.environ["PORT"])
             interval = (self._schedule_seconds if self._schedule_seconds is not None
@@ -339,7 +341,9 @@ class LocalStack:
             if interval <= 0:
                 raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
 
-            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = os.environ["AWS_ENDPOINT_URL_SQS"] = self.dynamodb.start()
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
+            for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
+                os.environ[f"AWS_ENDPOINT_URL_{service}"] = self.dynamodb.endpoint
             models.reset_connections()
             transactions.reset()
             models.create_tables()
@@ -350,6 +354,7 @@ class LocalStack:
             from app import app
 
             local_app = _local_app(app)
+            self.events = events_local.LocalEvents(local_app, self.dynamodb.endpoint).start()
             handler = type("StackRequestHandler", (ContractRequestHandler,),
                            {"demo_sellers": seller_center.demo_sellers(self.tokens)})
             self.server = LocalDevServer(local_app, _chalice_config(), HOST, port, handler_cls=handler)
@@ -379,6 +384,8 @@ class LocalStack:
             self.webhooks = None
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.events is not None:
+            self.events.stop()
         if self.server is not None:
             shut_down(self.server.server, self._http_thread)
         self.dynamodb.stop()
@@ -387,7 +394,7 @@ class LocalStack:
         if self._saved_env is not None:
             os.environ.clear()
             os.environ.update(self._saved_env)
-        self.server = self.scheduler = self._http_thread = self._saved_env = None
+        self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -425,6 +432,8 @@ class LocalStack:
             "             (any variable set in the environment beats .chalice/config.json)",
             *(self.webhooks.banner(self.base_url) if self.webhooks else []),
         ]
+        if self.events is not None:
+            lines += self.events.banner_lines(self.base_url)
         if self.shop is not None:
             lines.append(f"  clock      demo loaded at {demo.at_clock(self.shop.loaded_at, self.shop.loaded_at)}; "
                          f"a request waits {demo.span(policy.response_window)} for the seller, then the next "

@@ -1,9 +1,14 @@
-"""Reads the IAM policy files of `.chalice/` as sets of DynamoDB grants, so tests can hold them to the code.
+"""Reads the IAM policy files of `.chalice/` as sets of grants, so tests can hold them to the code.
 
 A grant is (action, table variable, index or None): `("dynamodb:Query", "ORDERS_TABLE", "by_seller")`. The
 `prod` policies name the stack's tables with `Fn::GetAtt`/`Fn::Sub` (Chalice copies the file into the role
 and CloudFormation resolves them); the `dev` policies name the dev stage's tables by ARN. Anything else on a
 DynamoDB action (a wildcard, another table, `NotAction`) is refused: least privilege, checked.
+
+EventBridge and SQS grants read the same way, their resource named by the setting that names it:
+`("events:PutEvents", "EVENT_BUS_NAME", None)`. Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda
+service or runtime does with the function's role (read its stream, send a failed run to its destination, write
+trace segments), not calls of the code: they are read apart (`lambda_grants`).
 """
 
 import json
@@ -22,7 +27,19 @@ AUTHORIZER = "jwt_authorizer"
 EXPIRY = "expire_cancellation_requests"
 WEBHOOK_FAN_OUT = "fan_out_webhook_events"
 WEBHOOK_DELIVERY = "deliver_webhooks"
-FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY, WEBHOOK_FAN_OUT, WEBHOOK_DELIVERY)
+PUBLISHER = "publish_events"
+FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY, PUBLISHER, WEBHOOK_FAN_OUT, WEBHOOK_DELIVERY)
+# Statements the Lambda service or runtime uses, by Sid (SourceQueues: the SQS event source mappings' polling).
+BY_LAMBDA = frozenset({"FailureQueue", "StreamRead", "StreamList", "Tracing", "SourceQueues"})
+# Non-DynamoDB resources: setting -> (logical id in the stack, the dev stage's ARN).
+OTHER_RESOURCES = {
+    "EVENT_BUS_NAME": ("EventBus", "arn:aws:events:*:*:event-bus/cancel-desk-events"),
+    "EVENTS_DLQ_URL": ("EventsDeadLetterQueue", "arn:aws:sqs:*:*:cancel-desk-events-dlq"),
+    "WEBHOOK_EVENTS_QUEUE": ("WebhookEventsQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-events"),
+    "WEBHOOK_DELIVERY_QUEUE": ("WebhookDeliveryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-deliveries"),
+    "WEBHOOK_RETRY_QUEUE": ("WebhookRetryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-retries"),
+}
+CODE_SERVICES = ("dynamodb", "events", "sqs")
 STAGES = ("dev", "prod")
 
 _INDEX_SUB = re.compile(r"^\$\{(?P<logical>[A-Za-z0-9]+)\.Arn\}/index/(?P<index>[A-Za-z0-9_.-]+)$")
@@ -64,6 +81,9 @@ def _dev_tables() -> dict[str, str]:
 
 def _resource_of(stage: str, resource: Any) -> tuple[str, str | None]:
     """(table variable, index) named by one policy resource."""
+    for setting, (logical, dev_arn) in OTHER_RESOURCES.items():
+        if resource == ({"Fn::GetAtt": [logical, "Arn"]} if stage == "prod" else dev_arn):
+            return setting, None
     if stage == "prod":
         variables = {logical: variable for variable, logical in table_logical_ids().items()}
         if isinstance(resource, dict) and list(resource) == ["Fn::GetAtt"]:
@@ -86,19 +106,27 @@ def _listed(value: Any) -> list[Any]:
 
 
 def dynamodb_grants(stage: str, function: str) -> set[Grant]:
+    """What the function's code may call: DynamoDB, EventBridge and SQS grants outside the BY_LAMBDA statements."""
     grants: set[Grant] = set()
     for statement in policy_document(stage, function)["Statement"]:
         if "NotAction" in statement or "NotResource" in statement or statement.get("Effect") != "Allow":
             raise PolicyError(f"{stage}/{function}: only plain Allow statements are expected")
-        actions = [a for a in _listed(statement["Action"]) if a.lower().startswith("dynamodb:")]
+        if statement.get("Sid") in BY_LAMBDA:
+            continue
+        actions = [a for a in _listed(statement["Action"]) if a.lower().split(":")[0] in CODE_SERVICES]
         if not actions:
             continue
         if any("*" in action for action in actions):
-            raise PolicyError(f"{stage}/{function}: wildcard DynamoDB action in {actions}")
+            raise PolicyError(f"{stage}/{function}: wildcard action in {actions}")
         for resource in _listed(statement["Resource"]):
             table, index = _resource_of(stage, resource)
             grants.update(Grant(action, table, index) for action in actions)
     return grants
+
+
+def lambda_statements(stage: str, function: str) -> list[dict[str, Any]]:
+    """The statements the Lambda service or runtime uses for the function."""
+    return [st for st in policy_document(stage, function)["Statement"] if st.get("Sid") in BY_LAMBDA]
 
 
 def all_grants(stage: str) -> dict[str, set[Grant]]:

@@ -72,6 +72,9 @@ def table_properties(model: type[Model]) -> Json:
              "Projection": _projection(index["projection"])}
             for index in indexes
         ]
+    stream = getattr(model.Meta, "stream_view_type", None)
+    if stream is not None:
+        properties["StreamSpecification"] = {"StreamViewType": stream}
     ttl = model._ttl_attribute()
     if ttl is not None:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl.attr_name, "Enabled": True}

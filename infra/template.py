@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, error_body
 
-from . import webhooks_stack
+from . import events_stack, webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -25,6 +25,7 @@ Json = dict[str, Any]
 API_FUNCTION = "APIHandler"
 AUTHORIZER_FUNCTION = "JwtAuthorizer"
 EXPIRY_FUNCTION = "ExpireCancellationRequests"
+PUBLISHER_FUNCTION = events_stack.PUBLISHER_FUNCTION
 EXPIRY_QUEUE = "ExpiryFailureQueue"
 ALARM_TOPIC = "AlarmTopic"
 CURSOR_SECRET = "CursorSecret"
@@ -34,6 +35,7 @@ FUNCTION_NAMES = {
     API_FUNCTION: "${AWS::StackName}-api",
     AUTHORIZER_FUNCTION: "${AWS::StackName}-authorizer",
     EXPIRY_FUNCTION: "${AWS::StackName}-expire-requests",
+    PUBLISHER_FUNCTION: "${AWS::StackName}-publish-events",
     **webhooks_stack.FUNCTION_NAMES,
 }
 # The log groups Chalice generates for `log_retention_in_days`, by function.
@@ -41,6 +43,7 @@ LOG_GROUPS = {
     API_FUNCTION: "ApiHandlerLogGroup",
     AUTHORIZER_FUNCTION: "JwtAuthorizerLogGroup",
     EXPIRY_FUNCTION: "ExpireCancellationRequestsLogGroup",
+    PUBLISHER_FUNCTION: "PublishEventsLogGroup",
     **webhooks_stack.LOG_GROUPS,
 }
 
@@ -223,6 +226,7 @@ def chalice_overrides() -> Json:
         **log_groups,
         "RestAPI": {
             "Properties": {
+                "TracingEnabled": True,  # X-Ray from the gateway on; the functions' Tracing comes from Chalice's xray
                 "MethodSettings": [{
                     "ResourcePath": "/*",
                     "HttpMethod": "*",
@@ -248,15 +252,33 @@ def outputs() -> Json:
 
 
 def merge_template() -> Json:
-    resources = {**table_resources(), **operations_resources(), **webhooks_stack.resources(), **chalice_overrides()}
     return {
         "Description": "Cancellation desk: API, functions, schedule and tables (chalice package + infra/).",
         "Parameters": {**parameters(), **webhooks_stack.parameters()},
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
-        "Resources": webhooks_stack.deep_merge(resources, webhooks_stack.function_overrides()),
-        "Outputs": {**outputs(), **webhooks_stack.outputs()},
+        "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
+                             events_stack.resources(_alarm), events_stack.function_overrides(),
+                             webhooks_stack.resources(), webhooks_stack.function_overrides()),
+        "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs()},
     }
+
+
+def _merged(*parts: Json) -> Json:
+    """Resources, the later parts' keys merged into the earlier ones' (as Chalice merges the template)."""
+    out: Json = {}
+    for part in parts:
+        for name, resource in part.items():
+            out[name] = _deep(out.get(name, {}), resource)
+    return out
+
+
+def _deep(base: Json, extra: Json) -> Json:
+    merged = dict(base)
+    for key, value in extra.items():
+        merged[key] = _deep(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
 
 
 def write(path: Path) -> None:

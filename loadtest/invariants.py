@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib import config
 from chalicelib.domain.clock import market_day, parse_iso
@@ -197,14 +198,18 @@ def check() -> Findings:
     return found
 
 
-def action_needed_recount() -> dict[str, dict[str, int]]:
-    """What GET /seller/action-needed should answer for each seller, recounted from the cancellations."""
+def action_needed_recount(due_before: datetime | None = None) -> dict[str, dict[str, int]]:
+    """What GET /seller/action-needed should answer for each seller, recounted from the cancellations; with
+    `due_before`, `due_soon` too (the pending requests due before it)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for c in CancellationItem.scan():
         if c.status == CancellationStatus.REQUESTED:
             counts[c.seller_id]["cancellation_requested"] += 1
+            if due_before is not None and c.respond_by and parse_iso(c.respond_by) <= due_before:
+                counts[c.seller_id]["due_soon"] += 1
         elif c.status == CancellationStatus.AUTO_APPROVED and c.acknowledged_at is None:
             counts[c.seller_id]["auto_approved"] += 1
     return {seller: {"total": n["cancellation_requested"] + n["auto_approved"],
-                     "cancellation_requested": n["cancellation_requested"], "auto_approved": n["auto_approved"]}
+                     "cancellation_requested": n["cancellation_requested"], "auto_approved": n["auto_approved"],
+                     **({"due_soon": n["due_soon"]} if due_before is not None else {})}
             for seller, n in counts.items()}

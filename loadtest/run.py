@@ -508,18 +508,29 @@ def _drive(stack: LocalStack, settings: Settings) -> Result:
 
 def _api_action_needed_mismatches(stack: LocalStack, actors: Actors) -> list[str]:
     """The counts sellers see over the API (one GetItem on the counters) against a recount of the items."""
-    recount = invariants.action_needed_recount()
-    zero = {"total": 0, "cancellation_requested": 0, "auto_approved": 0}
+    from chalicelib import config
+    from chalicelib.domain.clock import utc_now
+
+    soon = timedelta(seconds=config.settings().due_soon_seconds)
+    # due_soon depends on when the API answers: it lies between the recounts before and after the calls.
+    low = invariants.action_needed_recount(utc_now() + soon)
+    zero = {"total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0}
     conn = http.client.HTTPConnection(HOST, stack.port, timeout=30)
-    mismatches = []
+    seen: dict[str, dict[str, int]] = {}
     try:
         for seller, token in actors.sellers.items():
             conn.request("GET", "/seller/action-needed", headers={"Authorization": f"Bearer {token}"})
-            seen = json.loads(conn.getresponse().read())["cancellation"]
-            if seen != recount.get(seller, zero):
-                mismatches.append(f"{seller}: API {seen}, recount {recount.get(seller, zero)}")
+            seen[seller] = json.loads(conn.getresponse().read())["cancellation"]
     finally:
         conn.close()
+    high = invariants.action_needed_recount(utc_now() + timedelta(seconds=1) + soon)
+    mismatches = []
+    for seller, counts in seen.items():
+        lo, hi = low.get(seller, zero), high.get(seller, zero)
+        exact = {k: v for k, v in counts.items() if k != "due_soon"}
+        if exact != {k: v for k, v in lo.items() if k != "due_soon"} or \
+                not lo["due_soon"] <= counts.get("due_soon", -1) <= hi["due_soon"]:
+            mismatches.append(f"{seller}: API {counts}, recount {lo} .. {hi}")
     return mismatches
 
 

@@ -10,6 +10,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from tests.support.api import START, Api, Tokens
+from tests.support.events import Bus
 from tests.support.paths import ROOT
 from tests.support.shop import Shop
 
@@ -54,3 +55,12 @@ def tok(clock: time_machine.Traveller) -> Tokens:
 def shop(api: Api, tok: Tokens) -> Shop:
     """The parties acting on this test's desk; orders placed now unless a test says otherwise."""
     return Shop(api, tok)
+
+
+@pytest.fixture
+def bus(dynamodb: None) -> Iterator[Bus]:
+    """The stack's event bus and dead-letter queue in this test's moto, with a queue that keeps what the bus gets."""
+    from tests.support.events import bus_and_dead_letters
+
+    with bus_and_dead_letters() as events:
+        yield events

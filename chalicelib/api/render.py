@@ -108,6 +108,7 @@ def action_needed(counts: ActionNeeded) -> s.ActionNeededOut:
         total=counts.requested + counts.auto_approved,
         cancellation_requested=counts.requested,
         auto_approved=counts.auto_approved,
+        due_soon=counts.due_soon,
     ))
 
 

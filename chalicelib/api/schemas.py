@@ -15,6 +15,7 @@ from ..domain.enums import (
 )
 from ..domain.money import MAX_LINES
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from ..events.kinds import TYPES
 
 END = ids.END
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ids.MAX_LENGTH, pattern=ids.PATTERN,
@@ -208,10 +209,49 @@ class CancellationCounts(_Out):
     total: int
     cancellation_requested: int
     auto_approved: int
+    due_soon: Annotated[int, msgspec.Meta(
+        description="Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve "
+                    "unless answered")]
 
 
 class ActionNeededOut(_Out):
     cancellation: CancellationCounts
+
+
+# --- events (docs/events.md) ---------------------------------------------------------------------------
+
+
+class EventOrderOut(OrderOut):
+    """The order as the seller's order detail shows it, without its history and cancellation list."""
+
+    handover: HandoverOut
+
+
+class EventData(msgspec.Struct, kw_only=True, omit_defaults=True):
+    order: EventOrderOut
+    cancellation: CancellationOut | None = None  # absent for order-only changes
+    lead_seconds: int | None = None  # reminders only: how long before respond_by
+
+
+EventType = Annotated[str, msgspec.Meta(description="The change (docs/events.md), e.g. cancellation.requested",
+                                        extra_json_schema={"enum": list(TYPES)})]
+
+
+class EventOut(_Out):
+    id: Annotated[str, msgspec.Meta(description="Unique and stable: the same on every channel and redelivery",
+                                    pattern="^evt_[a-z2-7]{26}$")]
+    type: EventType
+    occurred_at: Instant
+    seller_id: str
+    order_id: str
+    sequence: Annotated[int, msgspec.Meta(ge=1, description="The order's history sequence number (gapless per "
+                                                             "order): of two events of one order, keep the higher")]
+    data: EventData
+
+
+class EventPage(_Out):
+    items: list[EventOut]
+    next_cursor: Annotated[str, msgspec.Meta(description="Never null: poll again with it for the events not yet seen")]
 
 
 class WindowOut(_Out):

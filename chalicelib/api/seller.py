@@ -1,8 +1,12 @@
 """The seller's Manage Orders: action-needed counts, tabs, cancellations, actions and SFCR."""
 
+from datetime import timedelta
+
+import msgspec
 from chalice.app import Blueprint, Response
 
-from .. import config
+from .. import config, obs
+from ..domain.clock import parse_iso
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
 from ..domain.model import Cancellation, Order
@@ -10,7 +14,7 @@ from ..service import commands, views
 from ..service.executor import Outcome
 from ..service.runner import Command
 from . import cursors, render, schemas
-from .errors import ApiError
+from .errors import JSON, ApiError
 from .parsing import enum_param, limit_param, line_requests
 from .routing import Ctx, QueryParam, endpoint, ok
 
@@ -39,8 +43,10 @@ def _caller(ctx: Ctx[None]) -> str:
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
 def action_needed(ctx: Ctx[None]) -> Response:
     """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
-    acknowledged, and their total. Read from an index, they may lag an answer by a moment."""
-    return ok(render.action_needed(views.action_needed(ctx.caller)))
+    acknowledged, and their total; and due_soon, the pending requests whose respond_by is within DUE_SOON_SECONDS
+    (they auto-approve unless answered). Read from indexes, they may lag an answer by a moment."""
+    due_before = ctx.now + timedelta(seconds=config.settings().due_soon_seconds)
+    return ok(render.action_needed(views.action_needed(ctx.caller, due_before)))
 
 
 @endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=schemas.OrderPage, errors=(400,),
@@ -179,3 +185,48 @@ def seller_sfcr(ctx: Ctx[None]) -> Response:
     """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
     against the target, the standing it earns and the order volume cap that goes with it."""
     return ok(render.sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy())))
+
+
+@endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=schemas.EventPage, errors=(400,), tag="seller",
+          summary="The shop's events, oldest first; poll with next_cursor to get only what is new",
+          query=(
+              QueryParam("types", {"type": "string", "maxLength": 1024,
+                                   "description": "Comma list of event types (docs/events.md)"}, "Only these types"),
+              QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+              QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous poll"),
+          ))
+def list_events(ctx: Ctx[None]) -> Response:
+    """The shop's events, the same envelopes the bus and the webhooks carry, oldest first, kept 30 days.
+    next_cursor is never null: polling with it later returns only the events not yet seen, and none is ever
+    missed, even one committed late with an earlier occurred_at: a page holds only events older than
+    EVENT_FEED_SETTLE_SECONDS (5 minutes), longer than any write takes. types keeps only those types (the page
+    may then hold fewer than limit; keep polling with next_cursor). An unknown type, a bad limit or cursor is
+    400."""
+    from ..events import feed
+    from ..events.kinds import TYPES
+
+    types = _types(ctx.query.get("types"), TYPES)
+    limit = limit_param(ctx.query)
+    query = "events|" + ",".join(sorted(types or ()))
+    key = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
+    assert ctx.caller.seller_id is not None
+    page = feed.page(ctx.caller.seller_id, after=(key or {}).get("after"), limit=limit, types=types, now=ctx.now)
+    if page.newest is not None:
+        lag = (ctx.now - parse_iso(page.newest)).total_seconds()
+        obs.metrics("events.feed_page", {"FeedLagSeconds": (lag, "Seconds")}, served=len(page.bodies))
+    next_cursor = cursors.encode({"after": page.after}, caller=_caller(ctx), query=query)
+    assert next_cursor is not None
+    # The envelopes go out as stored: the same bytes as on the bus.
+    body = '{"items":[' + ",".join(page.bodies) + '],"next_cursor":' + msgspec.json.encode(next_cursor).decode() + "}"
+    return Response(body=body, status_code=200, headers=dict(JSON))
+
+
+def _types(raw: str | None, known: tuple[str, ...]) -> frozenset[str] | None:
+    if raw is None:
+        return None
+    given = frozenset(part.strip() for part in raw.split(","))
+    unknown = sorted(given - set(known))
+    if unknown or not given:
+        raise ApiError(400, "UNKNOWN_ENUM_VALUE", f"Unknown event type {(unknown or [''])[0][:64]!r}.",
+                       details={"allowed": list(known)})
+    return given

@@ -13,7 +13,7 @@ from ..domain.webhooks import (
     DisabledReason,
     WebhookStatus,
 )
-from .schemas import CancellationOut, Instant, OrderOut, _In, _Out
+from .schemas import EventOut, Instant, _In, _Out
 
 EventTypeIn = Annotated[str, msgspec.Meta(max_length=64, extra_json_schema={"enum": [ALL_TYPES, *EVENT_TYPES]})]
 
@@ -74,22 +74,9 @@ class DeliveryAcceptedOut(_Out):
 # --- what a webhook receives (OpenAPI `webhooks`) -----------------------------------------------------
 
 
-class EventData(_Out):
-    order: OrderOut
-    cancellation: CancellationOut | None = None
-    lead_seconds: int | None = None
-
-
-class WebhookEvent(_Out):
-    """The envelope, as on the bus and in the feed; the body of every delivery."""
-
-    id: Annotated[str, msgspec.Meta(description="evt_…: the same on every channel and redelivery; webhook-id")]
-    type: str
-    occurred_at: Instant
-    seller_id: str
-    order_id: str
-    sequence: int
-    data: EventData
+class WebhookEvent(EventOut):
+    """The envelope (chalicelib/events/envelope.py), the same bytes as on the bus and in the feed; the body of
+    every delivery."""
 
 
 class WebhookTestData(_Out):

@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from .. import obs
 from ..domain.errors import Conflict
 from ..domain.model import Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
@@ -63,5 +64,14 @@ def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
                 raise
             pause(backoff(attempt, CONFLICT_BACKOFF_SECONDS))
             continue
+        _count(outcome.change)
         return outcome
     raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")
+
+
+def _count(change: Change) -> None:
+    """Business metrics of a committed change."""
+    c = change.cancellation
+    if change.history.action == "CANCELLATION_AUTO_APPROVED" and c is not None and c.auto_approve_cause:
+        obs.metrics("cancellation.auto_approved", {"AutoApprovals": (1, "Count")},
+                    {"Cause": c.auto_approve_cause.value}, cancel_id=c.cancel_id)

@@ -37,9 +37,10 @@ def cancellation(identity: Identity, cancel_id: str) -> Cancellation:
     return access.cancellation_only(identity, cancel_id)
 
 
-def action_needed(identity: Identity) -> ActionNeeded:
+def action_needed(identity: Identity, due_before: datetime) -> ActionNeeded:
     assert identity.seller_id is not None
-    return reads.action_needed(identity.seller_id)
+    counts = reads.action_needed(identity.seller_id)
+    return msgspec.structs.replace(counts, due_soon=reads.due_soon(identity.seller_id, due_before))
 
 
 def orders(identity: Identity, tab: Tab, attention_only: bool, limit: int, after: Key | None) -> Page[Order]:

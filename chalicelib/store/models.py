@@ -303,7 +303,33 @@ class IdempotencyItem(Model):
     expires_at = TTLAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (OrderItem, CancellationItem, SellerCounterItem, HistoryItem, IdempotencyItem)
+# --- events -------------------------------------------------------------------------------------------
+
+
+class EventItem(Model):
+    """The outbox and the feed (docs/events.md): one item per event, written in the transaction of the change it
+    is of, read by the table's stream (which publishes it) and by the seller's feed (`feed` = seller id,
+    `position` = `<occurred_at>#<order_id>#<sequence>`), kept `EVENT_RETENTION_DAYS` (a DynamoDB TTL).
+
+    The reminders' marks share the table under `feed` = `reminder#<cancel_id>`, `position` = the lead, and their
+    checkpoint under `feed` = `checkpoint`: they carry no `body`, so the stream passes over them.
+    """
+
+    class Meta(_Meta):
+        table_name = _TableName("EVENTS_TABLE")
+        stream_view_type = "NEW_IMAGE"
+
+    feed = UnicodeAttribute(hash_key=True)
+    position = UnicodeAttribute(range_key=True)
+    event_id = UnicodeAttribute(null=True)
+    type = UnicodeAttribute(null=True)
+    body = UnicodeAttribute(null=True)
+    through = UnicodeAttribute(null=True)  # the reminders' checkpoint: every lead handled up to this instant
+    expires_at = TTLAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (OrderItem, CancellationItem, SellerCounterItem, HistoryItem, IdempotencyItem,
+                                   EventItem)
 
 
 def create_tables() -> None:

@@ -62,6 +62,7 @@ def order_history(order_id: str) -> list[HistoryEntry]:
 class ActionNeeded(msgspec.Struct, frozen=True):
     requested: int
     auto_approved: int
+    due_soon: int = 0
 
 
 def action_needed(seller_id: str) -> ActionNeeded:
@@ -71,6 +72,24 @@ def action_needed(seller_id: str) -> ActionNeeded:
         requested += int(item.requested or 0)
         auto_approved += int(item.auto_approved or 0)
     return ActionNeeded(requested, auto_approved)
+
+
+def due_soon(seller_id: str, due_before: datetime) -> int:
+    """Pending requests of a seller due before `due_before` (those past it that the job has yet to resolve too),
+    counted by one Query of `by_seller_status`, where REQUESTED items sort by `<respond_by>#<cancel_id>` (another
+    Query only past 1 MB of them, some thousands)."""
+    count, start = 0, None
+    while True:
+        data = CancellationItem._get_connection().query(
+            f"{seller_id}#{CancellationStatus.REQUESTED.value}",
+            range_key_condition=CancellationItem.status_key <= f"{iso(due_before)}#~",
+            index_name=CancellationItem.by_seller_status.Meta.index_name, select="COUNT",
+            exclusive_start_key=start,
+        )
+        count += int(data.get("Count", 0))
+        start = data.get("LastEvaluatedKey")
+        if not start:
+            return count
 
 
 def cohort_totals(seller_id: str, first_day: date, last_day: date) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from .. import config
 from ..domain.model import Change
+from ..events import envelope, outbox
 from . import idempotency as stored_answers
 from .contention import Contention
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
@@ -24,6 +25,7 @@ from .models import (
     ACTION_NEEDED_KEY,
     COHORT_PREFIX,
     CancellationItem,
+    EventItem,
     HistoryItem,
     OrderItem,
     SellerCounterItem,
@@ -103,6 +105,10 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
     txn.save(history_to_item(order.order_id, order.version, change.history),
              condition=HistoryItem.seq.does_not_exist())
     labels.append("history")
+
+    # The change's event, in the outbox: it exists if and only if the change committed (docs/events.md).
+    txn.save(outbox.item(envelope.of_change(change, now)), condition=EventItem.position.does_not_exist())
+    labels.append("event")
 
     if idempotency is not None:
         txn.save(stored_answers.item(idempotency), condition=stored_answers.free(now))

@@ -38,8 +38,19 @@ def url(queue: str) -> str:
     if queue.startswith(("https://", "http://")):
         return queue
     if queue not in _urls:
-        _urls[queue] = client().get_queue_url(QueueName=queue)["QueueUrl"]
+        _urls[queue] = resolve_name(queue)
     return _urls[queue]
+
+
+def resolve_name(queue: str) -> str:
+    """A queue's URL by its name: tests and the local runner only (the stack sets URLs), so no role grants it."""
+    url: str = client().get_queue_url(QueueName=queue)["QueueUrl"]
+    return url
+
+
+def known_urls() -> dict[str, str]:
+    """The URLs resolved so far, by name."""
+    return dict(_urls)
 
 
 def events_queue() -> str:

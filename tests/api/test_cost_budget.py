@@ -1,7 +1,8 @@
 """The cost budget of architecture.md, asserted exactly: DynamoDB calls per operation, by operation name.
 
 | operation | budget |
-| action-needed counts | 1 GetItem |
+| action-needed counts | 2 Query (the counter shards; the due-soon count) |
+| the event feed | 1 Query per page |
 | one list page | 1 Query (+ at most 1 BatchGetItem) |
 | order detail | <= 3 reads |
 | any state change | <= 2 reads + exactly 1 TransactWriteItems |
@@ -50,11 +51,35 @@ def assert_state_change_budget(counts: Counter[str]) -> None:
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-def test_action_needed_is_one_query_over_the_counter_shards(shop, calls):
+def test_action_needed_is_one_query_over_the_counter_shards_and_one_counting_due_soon(shop, calls, clock):
     shop.pending("O1")
+    clock.shift(timedelta(hours=30))  # inside the 24 h before the deadline
+    shop.pending("O2")
     response, counts = measured(calls, shop.counts)
-    assert response.json["cancellation"]["cancellation_requested"] == 1
-    assert counts == {"Query": 1}
+    assert response.json["cancellation"]["cancellation_requested"] == 2
+    assert response.json["cancellation"]["due_soon"] == 1
+    assert counts == {"Query": 2}
+    (due_soon,) = [call for call in calls.of("Query") if call.params.get("Select") == "COUNT"]
+    assert due_soon.params["IndexName"] == "by_seller_status"
+
+
+def test_one_feed_page_is_one_query(shop, calls, clock):
+    for n in range(5):
+        shop.paid(f"F{n}")  # recorded paid: one event each
+    clock.shift(timedelta(minutes=10))
+    token = shop.seller_token()
+    cursor = None
+    for expected in (2, 2, 1, 0):  # 2 a page, then nothing new
+        if expected == 0:  # polled again at the same instant, the horizon has not moved: no call at all
+            again = f"/seller/events?cursor={cursor}"
+            assert measured(calls, lambda again=again: shop.api.get(again, token))[1] == {}
+            clock.shift(timedelta(minutes=1))
+        query = "/seller/events?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        response, counts = measured(calls, lambda query=query: shop.api.get(query, token))
+        assert response.status_code == 200, response.json
+        assert len(response.json["items"]) == expected
+        assert counts == {"Query": 1}
+        cursor = response.json["next_cursor"]
 
 
 LIST_PAGES = [
@@ -277,7 +302,7 @@ def test_idempotency_key_adds_no_call_to_the_first_request(shop, calls):
     plain_items = len(calls.of("TransactWriteItems")[0].transact_items())
     tables = [body["TableName"] for _, body in calls.of("TransactWriteItems")[0].transact_items()]
     assert "cancel-desk-idempotency" in tables
-    assert plain_items == 5  # order, cancellation, history, idempotency record, counters
+    assert plain_items == 6  # order, cancellation, history, event, idempotency record, counters
 
 
 def test_idempotent_replay_reads_and_writes_nothing_new(shop, calls):

@@ -162,9 +162,24 @@ def test_answers_with_every_optional_part_filled_match_the_document(desk: Desk):
 
 def test_the_oracle_itself_catches_a_mismatch():
     """The check the suites rely on can fail: a wrong body, an undocumented status, an unknown route's body."""
-    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0}}
+    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0}}
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, good) == []
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, {"cancellation": {"total": "1"}})
     assert DOCUMENT.problems("GET", "/seller/action-needed", 409, {"error": {"code": "X", "message": "m"}})
     assert DOCUMENT.problems("GET", "/nowhere", 404, {"error": {"code": "lower", "message": "m"}})
     assert DOCUMENT.problems("POST", "/seller/orders/O1/cancel", 201, {"cancel_id": "c"})
+
+
+def test_the_event_feed_is_documented_with_a_never_null_cursor_and_its_types():
+    from chalicelib.api.openapi import document
+    from chalicelib.events.kinds import TYPES
+
+    doc = document()
+    operation = doc["paths"]["/seller/events"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"types", "limit", "cursor"}
+    page = doc["components"]["schemas"]["EventPage"]
+    assert page["properties"]["next_cursor"]["type"] == "string" and "next_cursor" in page["required"]
+    event = doc["components"]["schemas"]["EventOut"]
+    assert event["properties"]["type"]["enum"] == list(TYPES)
+    assert set(event["required"]) == {"id", "type", "occurred_at", "seller_id", "order_id", "sequence", "data"}
+    assert doc["components"]["schemas"]["EventData"]["required"] == ["order"]

@@ -1,14 +1,21 @@
 """The browser layer: the Seller Center page in Debian's chromium (Playwright) against one local stack per session
-(`LocalStack`, as `make run` starts it, without the demo shop: each test seeds a seller of its own)."""
+(`LocalStack`, as `make run` starts it, without the demo shop: each test seeds a seller of its own).
 
+A test marked `pictured` writes a screenshot into docs/images/, so what it shows must not depend on when or in
+what company it runs: the stack's clock (the same process) stands still at `PICTURED_AT` and moves a minute per
+seeded object, the page's clock is fixed at `PICTURED_PAGE_AT`, and every seller's id comes from its test's name."""
+
+import hashlib
 import itertools
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, Page
 
 from chalicelib.api import seller_center
@@ -22,7 +29,20 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENS = {"desktop": DESKTOP, "phone": PHONE}
-_sellers = itertools.count(1)
+# A Friday morning in Jakarta; the page looks a little later, once the seeding's minutes have passed.
+PICTURED_AT = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+PICTURED_PAGE_AT = PICTURED_AT + timedelta(minutes=30)
+SEED_STEP = timedelta(minutes=1)
+_seller_ids: dict[str, str] = {}
+Made = TypeVar("Made")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pictured: the test writes a screenshot into docs/images/ (fixed clocks)")
+
+
+def pictured(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("pictured") is not None
 
 
 @pytest.fixture(scope="session")
@@ -59,31 +79,61 @@ class Seller:
     token: str
     shop: Shop
     _orders: Iterator[int]
+    # Called after each seeded object: under a standing clock it moves a minute, so no two share an instant.
+    seeded: Callable[[], None] = field(default=lambda: None)
 
     def order_id(self) -> str:
         return f"{self.seller_id}-{next(self._orders)}"
 
+    def _seed(self, made: Made) -> Made:
+        self.seeded()
+        return made
+
     def pending(self, **fields: Any) -> tuple[str, str]:
-        return self.shop.pending(self.order_id(), seller_id=self.seller_id, **fields)
+        return self._seed(self.shop.pending(self.order_id(), seller_id=self.seller_id, **fields))
 
     def auto_approved(self, **fields: Any) -> tuple[str, str]:
-        return self.shop.auto_approved(self.order_id(), seller_id=self.seller_id, **fields)
+        return self._seed(self.shop.auto_approved(self.order_id(), seller_id=self.seller_id, **fields))
 
     def paid(self, **fields: Any) -> str:
-        return self.shop.paid(self.order_id(), seller_id=self.seller_id, **fields)
+        return self._seed(self.shop.paid(self.order_id(), seller_id=self.seller_id, **fields))
 
     def unpaid(self, **fields: Any) -> str:
-        return self.shop.order(self.order_id(), seller_id=self.seller_id, status="UNPAID", **fields)
+        return self._seed(self.shop.order(self.order_id(), seller_id=self.seller_id, status="UNPAID", **fields))
 
     def in_transit(self, **fields: Any) -> str:
-        return self.shop.in_transit(self.order_id(), seller_id=self.seller_id, **fields)
+        return self._seed(self.shop.in_transit(self.order_id(), seller_id=self.seller_id, **fields))
+
+
+def seller_id_for(node_id: str) -> str:
+    """The same id for the same test on every run, whichever tests run before it."""
+    seller_id = "T" + hashlib.blake2b(node_id.encode(), digest_size=3).hexdigest().upper()
+    other = _seller_ids.setdefault(seller_id, node_id)
+    assert other == node_id, f"{node_id} and {other} would share seller {seller_id}: lengthen the digest"
+    return seller_id
 
 
 @pytest.fixture
-def seller(stack: LocalStack, tokens: Tokens) -> Seller:
-    seller_id = f"T{next(_sellers)}"
+def stack_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    """For a pictured test, the stack's clock (and the tokens' issue times) standing at `PICTURED_AT`."""
+    if not pictured(request):
+        yield None
+        return
+    with time_machine.travel(PICTURED_AT, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def seller(request: pytest.FixtureRequest, stack: LocalStack, tokens: Tokens,
+           stack_clock: time_machine.Traveller | None) -> Seller:
+    seller_id = seller_id_for(request.node.nodeid)
+    if stack_clock is not None:
+        tokens = Tokens()  # issued at the standing clock's time, not in its future
     shop = Shop(LoopbackApi(stack.base_url), tokens)
-    return Seller(seller_id, tokens.seller_token(seller_id), shop, itertools.count(1))
+    made = Seller(seller_id, tokens.seller_token(seller_id), shop, itertools.count(1))
+    if stack_clock is not None:
+        made.seeded = lambda: stack_clock.shift(SEED_STEP)
+    return made
 
 
 @pytest.fixture(params=["desktop"])
@@ -92,11 +142,16 @@ def screen(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, screen: str) -> Iterator[Page]:
-    """A fresh context per test: its own storage, a window of the screen's size, the browser in Jakarta's zone."""
-    context = browser.new_context(viewport=SCREENS[screen], locale="en-US", timezone_id="Asia/Jakarta")
+def page(request: pytest.FixtureRequest, browser: Browser, screen: str,
+         stack_clock: time_machine.Traveller | None) -> Iterator[Page]:
+    """A fresh context per test: its own storage, a window of the screen's size, the browser in Jakarta's zone;
+    for a pictured test, the page's time fixed (its timers still run)."""
+    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, locale="en-US",
+                                  timezone_id="Asia/Jakarta")
     context.set_default_timeout(10_000)
     opened = context.new_page()
+    if pictured(request):
+        opened.clock.set_fixed_time(PICTURED_PAGE_AT)
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     yield opened
@@ -105,5 +160,5 @@ def page(browser: Browser, screen: str) -> Iterator[Page]:
 
 
 @pytest.fixture
-def center(page: Page, stack: LocalStack) -> SellerCenter:
-    return SellerCenter(page, stack.base_url)
+def center(request: pytest.FixtureRequest, page: Page, stack: LocalStack) -> SellerCenter:
+    return SellerCenter(page, stack.base_url, pictured=pictured(request))

@@ -54,6 +54,7 @@ def test_reject_asks_for_a_reason_and_a_comment_then_the_order_goes_on(center: S
         "REJECTED", "PRODUCT_PACKED", "Packed this morning.")
 
 
+@pytest.mark.pictured
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_cancel_lists_the_reasons_for_the_status_warns_about_the_sfcr_and_cancels(
         center: SellerCenter, seller: Seller, screen: str) -> None:

@@ -12,6 +12,7 @@ from tests.support.api import Tokens
 from tests.support.seller_center import SellerCenter
 
 
+@pytest.mark.pictured
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_the_sign_in_screen_offers_the_token_field_and_one_button_per_demo_seller(center: SellerCenter,
                                                                                   screen: str) -> None:

@@ -25,6 +25,7 @@ def walk(seller: Seller) -> dict[str, str]:
     return {"first": first, "second": second, "auto": auto, "quiet": quiet, "shipped": shipped}
 
 
+@pytest.mark.pictured
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_action_needed_shows_the_cancellation_entry_its_tooltip_and_the_requests(
         center: SellerCenter, seller: Seller, walk: dict[str, str], screen: str) -> None:
@@ -68,6 +69,7 @@ def test_action_needed_shows_the_cancellation_entry_its_tooltip_and_the_requests
     expect(center.row(walk["auto"])).to_contain_text(NO_HANDOVER)
 
 
+@pytest.mark.pictured
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_choosing_cancellation_goes_to_all_with_the_filter_on(center: SellerCenter, seller: Seller,
                                                               walk: dict[str, str], screen: str) -> None:
@@ -90,6 +92,7 @@ def test_choosing_cancellation_goes_to_all_with_the_filter_on(center: SellerCent
     expect(center.page.get_by_role("rowheader")).to_have_count(3)
 
 
+@pytest.mark.pictured
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_the_cancelled_tab_warns_and_its_status_tells_who_when_why_and_how(center: SellerCenter, seller: Seller,
                                                                            walk: dict[str, str], screen: str) -> None:

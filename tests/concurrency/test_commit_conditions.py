@@ -1,8 +1,8 @@
 """Each condition of a commit, on its own.
 
 A commit is one TransactWriteItems whose items carry conditions: the order's version (or that it is new),
-the cancellation's version (or that it is new), that the next history entry does not exist yet, and that no
-live answer holds the Idempotency-Key. In the product's flows they back each other up (a stale order usually
+the cancellation's version (or that it is new), that the next history entry and its event do not exist yet,
+and that no live answer holds the Idempotency-Key. In the product's flows they back each other up (a stale order usually
 means a taken history seq as well), so here each case is a hand-built `Change` that exactly one of them
 refuses: the commit must raise and write nothing at all, in any table.
 
@@ -29,6 +29,7 @@ from chalicelib.domain.model import (
     LineItem,
     Order,
 )
+from chalicelib.events import envelope
 from chalicelib.store import idempotency, models
 from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from chalicelib.store.transactions import StaleState, commit
@@ -80,7 +81,7 @@ def stored(dynamodb: None) -> None:
 
 
 def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_was: int | None = 2,
-             key: str = "FRESH") -> tuple[Change, IdempotencyRecord]:
+             key: str = "FRESH", event_taken: bool = False) -> tuple[Change, IdempotencyRecord]:
     """The seller approves C1, decided from the stored state; it writes every kind of item a change can
     (order, cancellation, history, idempotency, action-needed counters, SFCR cohort), so "nothing at all" is
     checked on each. The defaults satisfy every condition."""
@@ -94,6 +95,9 @@ def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_
         counters=CounterDelta(requested=-1),
         cohort=CohortDelta(DAY, seller_fault=1),
     )
+    if event_taken:
+        taken = envelope.of_change(change, NOW)
+        models.EventItem(taken.seller_id, taken.position, event_id=taken.event_id, type=taken.type, body="{}").save()
     return change, kept(key)
 
 
@@ -105,11 +109,15 @@ CASES: dict[str, tuple[Callable[[], tuple[Change, IdempotencyRecord]], type[Exce
     "cancellation: new, but it exists": (lambda: approval(cancellation_was=None), StaleState),
     # The order's version matches, but the change did not move it on: its history entry (seq 3) exists.
     "history: next entry exists": (lambda: approval(order_version=3), StaleState),
+    # The change's event is already in the outbox (only a lost write could put it there without its history).
+    "event: position taken": (lambda: approval(event_taken=True), StaleState),
     "idempotency: key held": (lambda: approval(key="HELD"), IdempotencyKeyTaken),
 }
+# The event is keyed by the same seq as the history entry: a taken seq is refused by both.
+FAILED_TOO = {"history: next entry exists": "event, history"}
 # The item each TransactWriteItems condition guards, by table.
 LABELS = {models.OrderItem: "order", models.CancellationItem: "cancellation", models.HistoryItem: "history",
-          models.IdempotencyItem: "idempotency"}
+          models.IdempotencyItem: "idempotency", models.EventItem: "event"}
 
 
 def everything() -> dict[str, list[str]]:
@@ -129,7 +137,7 @@ def test_each_condition_alone_refuses_the_commit_and_nothing_is_written(case: st
     with pytest.raises(refusal) as raised:
         commit(change, now=NOW, idempotency=record)
     if refusal is StaleState:  # the failed conditions, by item: exactly this one
-        assert str(raised.value) == case.split(":")[0]
+        assert str(raised.value) == FAILED_TOO.get(case, case.split(":")[0])
     assert everything() == before
 
 

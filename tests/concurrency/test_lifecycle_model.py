@@ -3,15 +3,16 @@ driven through the real app (chalice.test.Client over moto) and compared after e
 reference model of product.md written here, independently of chalicelib's domain code.
 
 Each example starts on empty tables and a clock frozen at START. After every step, through the API: every
-order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts
-and SFCR of every seller against a recount, and, for each order the step acted on, its cancellations (at most
-one pending; CANCELLED iff exactly one accepted), its history (one entry per change) and its handover
+order's status, pending request and accepted cancellation (the seller's order list), the action-needed counts,
+SFCR and event feed of every seller against a recount (the feed: one event per history entry, oldest first, each
+order's sequence 1..n, of the type its entry names), and, for each order the step acted on, its cancellations (at
+most one pending; CANCELLED iff exactly one accepted), its history (one entry per change) and its handover
 warning; a cancelled or completed order, and a resolved cancellation, never change once seen (but for its
 acknowledgement and its refund's report). Requests and seller cancels may name some items (or bad lines, 400);
 after every step each line's cancelled quantity lies between 0 and what was ordered and is what the accepted
 cancellations took off it, `remaining_total` is what remains at its prices, the order is CANCELLED iff nothing
-remains, the SFCR counts an order once whatever mix it had, and the refunds are the accepted amounts. At the end of
-each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
+remains, the SFCR counts an order once whatever mix it had, and the refunds are the accepted amounts. At the end
+of each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
 and buyer's view agree, and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
 examples for a longer run.
 """
@@ -43,6 +44,7 @@ from moto import mock_aws
 from chalicelib.jobs import expiry
 from chalicelib.store import models
 from tests.support.api import START, Api, Tokens
+from tests.support.events import whole_feed
 from tests.support.races import assert_store_consistent
 from tests.support.shop import Shop
 
@@ -73,6 +75,16 @@ SELLER_REASONS = {
     "WRONG_PRICE": (UNSHIPPED, True),
     "BUYER_NOT_PAID_IN_TIME": (("UNPAID",), False),
     "ADDRESS_NOT_DELIVERABLE": (PAID_UNSHIPPED, False),
+}
+# The event each history entry yields (docs/events.md's table), written out here apart from chalicelib's.
+EVENT_OF = {
+    "ORDER_RECORDED": "order.recorded", "PAYMENT_RECORDED": "order.paid",
+    "SHIPMENT_ARRANGED": "order.shipment_arranged", "SHIPPED": "order.shipped",
+    "DELIVERED": "order.delivered", "COMPLETED": "order.completed",
+    "CANCELLATION_REQUESTED": "cancellation.requested", "CANCELLATION_AUTO_APPROVED": "cancellation.auto_approved",
+    "CANCELLATION_APPROVED": "cancellation.approved", "CANCELLATION_REJECTED": "cancellation.rejected",
+    "CANCELLATION_WITHDRAWN": "cancellation.withdrawn", "SELLER_CANCELLED": "cancellation.seller_cancelled",
+    "CANCELLATION_ACKNOWLEDGED": "cancellation.acknowledged", "REFUNDED": "cancellation.refunded",
 }
 # Partial cancellations: only OUT_OF_STOCK cancels some items for the seller (M2).
 PARTIAL_REASONS = ("OUT_OF_STOCK",)
@@ -290,6 +302,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.shop = Shop(self.api, self.tok)
         self.model = Model(START)
         self.finals: dict[str, Any] = {}  # what each final cancellation and cancelled order first looked like
+        self.feeds: dict[str, list[dict[str, Any]]] = {}  # each order's events, as the last step's feed read held
 
     def teardown(self) -> None:
         try:
@@ -622,6 +635,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         for seller in sorted({order.seller for order in m.orders.values()}):
             self.check_orders(seller)
             self.check_counters(seller)
+            self.check_feed(seller)
         for order_id in sorted(m.touched):
             self.check_order(m.orders[order_id])
         m.touched.clear()
@@ -644,6 +658,24 @@ class LifecycleMachine(RuleBasedStateMachine):
                 seen = {k: got[k] for k in ("status", "cancel_id", "cancelled_at", "shipped_at", "placed_at",
                                             "paid_at")}
                 assert self.finals.setdefault(order_id, seen) == seen, order_id
+
+    def check_feed(self, seller: str) -> None:
+        """The seller's whole feed, read as it is once settled: one event per change of each order, oldest first,
+        the order's sequence numbers 1..n, each with the status the change led to; no other seller's."""
+        mine = {o.order_id: o for o in self.model.orders.values() if o.seller == seller}
+        feed = whole_feed(self.api, self.token(seller), self.clock)
+        assert [e["occurred_at"] for e in feed] == sorted(e["occurred_at"] for e in feed), seller
+        by_order: dict[str, list[dict[str, Any]]] = {}
+        for event in feed:
+            assert event["seller_id"] == seller and event["type"] != "cancellation.response_due_soon", event
+            by_order.setdefault(event["order_id"], []).append(event)
+        assert set(by_order) == set(mine), seller
+        for order_id, events in by_order.items():
+            history = mine[order_id].history
+            assert [e["sequence"] for e in events] == list(range(1, len(history) + 1)), order_id
+            assert [e["data"]["order"]["status"] for e in events] == [to for _, to in history], order_id
+            assert len({e["id"] for e in events}) == len(events)
+        self.feeds.update(by_order)
 
     def check_cancellations(self, seller: str) -> None:
         """Every cancellation of a seller (one list read) against the model."""
@@ -724,6 +756,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert [(h["at"], h["to_status"]) for h in got["history"]] == order.history, order.order_id
         for before, after in pairwise(got["history"]):
             assert after["from_status"] == before["to_status"], order.order_id
+        # each history entry's event, in the same order, of the type its kind names (shipping over a pending
+        # request is that request's rejection)
+        expected = [("cancellation.rejected" if h["action"] == "SHIPPED" and h["cancel_id"] else EVENT_OF[h["action"]])
+                    for h in got["history"]]
+        if order.order_id in self.feeds:
+            assert [e["type"] for e in self.feeds[order.order_id]] == expected, order.order_id
         expected = {c.cancel_id: c for c in self.model.cancels.values() if c.order_id == order.order_id}
         assert {c["cancel_id"] for c in got["cancellations"]} == set(expected), order.order_id
         for c in got["cancellations"]:

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Chalice's logical ids for the app's functions.
 FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,
-             policies.EXPIRY: template.EXPIRY_FUNCTION, policies.WEBHOOK_FAN_OUT: webhooks_stack.FAN_OUT_FUNCTION,
+             policies.EXPIRY: template.EXPIRY_FUNCTION, policies.PUBLISHER: template.PUBLISHER_FUNCTION,
+             policies.WEBHOOK_FAN_OUT: webhooks_stack.FAN_OUT_FUNCTION,
              policies.WEBHOOK_DELIVERY: webhooks_stack.DELIVERY_FUNCTION}
 
 
@@ -171,3 +172,41 @@ def test_tables_are_in_the_stack(transformed):
     tables = of_type(transformed["Resources"], "AWS::DynamoDB::Table")
     assert set(tables) == set(table_logical_ids().values())
     assert all(t["DeletionPolicy"] == "Retain" for t in tables.values())
+
+
+def test_the_stream_function_reads_the_events_stream_with_what_chalice_does_not_expose(transformed):
+    resources = transformed["Resources"]
+    (mapping,) = [m for m in of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+                  if m["Properties"]["FunctionName"] == {"Ref": template.PUBLISHER_FUNCTION}]
+    props = mapping["Properties"]
+    assert props["EventSourceArn"] == {"Fn::GetAtt": ["EventsTable", "StreamArn"]}
+    assert props["FunctionName"] == {"Ref": template.PUBLISHER_FUNCTION}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert props["MaximumRetryAttempts"] == 10 and props["MaximumRecordAgeInSeconds"] == 86400
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}
+    (only,) = props["FilterCriteria"]["Filters"]
+    assert json.loads(only["Pattern"])["eventName"] == ["INSERT"]
+    table = resources["EventsTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    variables = resources[template.PUBLISHER_FUNCTION]["Properties"]["Environment"]["Variables"]
+    assert variables["EVENT_BUS_NAME"] == {"Ref": "EventBus"}
+    assert variables["EVENTS_DLQ_URL"] == {"Ref": "EventsDeadLetterQueue"}
+
+
+def test_the_bus_is_exported_and_its_dead_letters_raise_an_alarm(stack):
+    outputs = stack["Outputs"]
+    assert outputs["EventBusArn"]["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-EventBusArn"}}
+    assert outputs["EventBusName"]["Value"] == {"Ref": "EventBus"}
+    alarm = stack["Resources"]["EventsDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["EventsDeadLetterQueue",
+                                                                                  "QueueName"]}}]
+    assert alarm["Threshold"] == 1 and alarm["AlarmActions"] == [{"Ref": template.ALARM_TOPIC}]
+
+
+def test_tracing_is_on_for_every_function_and_the_gateway(transformed):
+    for name, function in of_type(transformed["Resources"], "AWS::Lambda::Function").items():
+        assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}, name
+    (stage,) = of_type(transformed["Resources"], "AWS::ApiGateway::Stage").values()
+    assert stage["Properties"]["TracingEnabled"] is True

@@ -10,12 +10,14 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.clock import utc_now
-from chalicelib.jobs import expiry
+from chalicelib.events import publisher
+from chalicelib.jobs import expiry, reminders
 from chalicelib.store import reads
 from devtools.webhook_receiver import Receiver
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
+from tests.support.events import Stream
 from tests.support.hooks import envelope, put_on_bus_queue
 from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
@@ -37,33 +39,53 @@ def test_every_function_has_its_own_policy_file():
 
 
 def test_no_statement_reaches_beyond_the_project():
-    """Every resource is one of the stack's own (no `*`), and the only non-DynamoDB grants are the
-    function's own log stream, for the expiry job its failure queue, and for the webhook routes and functions
-    the webhook queues they send to and poll."""
+    """Every resource is one of the stack's own (no `*` but X-Ray's, which has no resources), and the only grants
+    the code does not call are the Lambda service's: the function's own log stream, the expiry job's failure
+    queue, the publisher's stream, the webhook functions' source queues, and trace segments. Only the publisher
+    reaches the bus and the events' dead-letter queue; only the webhook routes and functions the webhook queues."""
     logical_ids = set(table_logical_ids().values())
-    webhook_queues = {"cancel-desk-webhook-events": "WebhookEventsQueue",
-                      "cancel-desk-webhook-deliveries": "WebhookDeliveryQueue",
-                      "cancel-desk-webhook-retries": "WebhookRetryQueue"}
+    others = {logical for logical, _ in policies.OTHER_RESOURCES.values()}
+    webhook_queues = {"WEBHOOK_EVENTS_QUEUE", "WEBHOOK_DELIVERY_QUEUE", "WEBHOOK_RETRY_QUEUE"}
+    reaching = {policies.PUBLISHER: {"EVENT_BUS_NAME", "EVENTS_DLQ_URL"}, policies.API_HANDLER: webhook_queues,
+                policies.WEBHOOK_FAN_OUT: webhook_queues, policies.WEBHOOK_DELIVERY: webhook_queues}
     for stage in policies.STAGES:
         for function in policies.FUNCTIONS:
+            reached = {grant.table for grant in policies.dynamodb_grants(stage, function)
+                       if not grant.action.startswith("dynamodb:")}
+            assert reached <= reaching.get(function, set())
             for statement in policies.policy_document(stage, function)["Statement"]:
-                for resource in statement["Resource"]:
-                    assert resource != "*" and "dynamodb:*" not in statement["Action"]
-                    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
-                        own = logical_ids | {"ExpiryFailureQueue", *webhook_queues.values()}
-                        assert resource["Fn::GetAtt"][0] in own
                 services = {action.split(":")[0] for action in statement["Action"]}
-                assert services <= {"dynamodb", "logs", "sqs"}
-                if "sqs" in services and function == policies.EXPIRY:
-                    assert (stage, statement["Action"]) == ("prod", ["sqs:SendMessage"])
-                elif "sqs" in services:
-                    assert function in (policies.API_HANDLER, policies.WEBHOOK_FAN_OUT, policies.WEBHOOK_DELIVERY)
-                    for resource in statement["Resource"]:
-                        named = resource["Fn::GetAtt"][0] if stage == "prod" else \
-                            webhook_queues[resource.rsplit(":", 1)[1]]
-                        assert named in webhook_queues.values()
+                assert services <= {"dynamodb", "logs", "sqs", "events", "xray"}
+                for resource in statement["Resource"]:
+                    assert "dynamodb:*" not in statement["Action"]
+                    if resource == "*":
+                        assert statement["Sid"] == "Tracing"
+                        assert statement["Action"] == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+                    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+                        assert resource["Fn::GetAtt"][0] in logical_ids | others | {"ExpiryFailureQueue"}
+                if statement.get("Sid") == "FailureQueue":
+                    assert (stage, function, statement["Action"]) == ("prod", policies.EXPIRY, ["sqs:SendMessage"])
+                if statement.get("Sid") in ("StreamRead", "StreamList"):
+                    assert function == policies.PUBLISHER
+                if statement.get("Sid") == "SourceQueues":
+                    assert function in (policies.WEBHOOK_FAN_OUT, policies.WEBHOOK_DELIVERY)
+                    assert statement["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                                   "sqs:ReceiveMessage"]
+                if "events" in services:
+                    assert function == policies.PUBLISHER
                 if "logs" in services:
                     assert "logs:CreateLogGroup" not in statement["Action"] or stage == "dev"
+
+
+def test_the_publisher_reads_only_the_events_stream():
+    for stage in policies.STAGES:
+        (read, listed) = [st for st in policies.lambda_statements(stage, policies.PUBLISHER)
+                          if st["Sid"].startswith("Stream")]
+        assert read["Action"] == ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+        assert listed["Action"] == ["dynamodb:ListStreams"]
+        expected = ({"Fn::GetAtt": ["EventsTable", "StreamArn"]} if stage == "prod"
+                    else "arn:aws:dynamodb:*:*:table/cancel-desk-events/stream/*")
+        assert read["Resource"] == [expected]
 
 
 def test_a_wildcard_or_foreign_table_is_refused(monkeypatch, tmp_path):
@@ -118,7 +140,7 @@ def _show(grant: Grant) -> str:
 # --- every access path, once ---------------------------------------------------------------------------
 
 
-def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch, dynamodb_calls):
+def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch, dynamodb_calls, bus):
     seller = shop.seller_token()
     shop.paid("IAM-1")
     created = shop.request_cancellation("IAM-1")
@@ -127,7 +149,7 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     for path in ("/seller/action-needed", "/seller/orders", "/seller/orders?tab=to_ship",
                  "/seller/orders?filter=cancellation", "/seller/orders/IAM-1", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED", f"/seller/cancellations/{cancel_id}",
-                 "/seller/metrics/sfcr", "/buyer/orders/IAM-1"):
+                 "/seller/metrics/sfcr", "/buyer/orders/IAM-1", "/seller/events"):
         answer = shop.api.get(path, seller if path.startswith("/seller") else shop.buyer_token())
         assert answer.status_code == 200, (path, answer.json)
     # An error answer is kept for its Idempotency-Key (a put of its own), then replayed.
@@ -167,6 +189,27 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
         assert shop.test_webhook(webhook_id).status_code == 202
         assert shop.rotate_secret(webhook_id).status_code == 200
         assert shop.delete_webhook(webhook_id).status_code == 204
+        # A receiver failing: its retry sent, its next event fanned out to the retry lane, a retry due in 2 h
+        # held on the queue when it arrives after SQS's 15-minute delay.
+        monkeypatch.setenv("WEBHOOK_RETRY_SCHEDULE_SECONDS", "7200")
+        receiver.respond = lambda received: 503
+        shop.hook(receiver.url + "/failing")
+        put_on_bus_queue(envelope(order_id="IAM-1", sequence=3))
+        shop.run_webhooks()
+        put_on_bus_queue(envelope(order_id="IAM-1", sequence=4))
+        clock.shift(timedelta(minutes=16))
+        shop.run_webhooks()
+        assert [r.answered for r in receiver.received if r.path == "/failing"] == [503, 503]  # once per event
+    # The reminders: a request reminded once (its transaction), and the checkpoint read and moved.
+    shop.pending("IAM-2")
+    clock.shift(timedelta(days=1, seconds=1))
+    assert reminders.run(utc_now()).sent == 1
+    # The stream function: what the outbox holds onto the bus, and a poison record to the dead-letter queue.
+    records = Stream().records()
+    poison = {**records[0], "dynamodb": {**records[0]["dynamodb"], "NewImage": {"body": {"S": "?"}}}}
+    outcome = publisher.handle([poison, *records], sleep=lambda seconds: None)
+    events = [r for r in records if "body" in r["dynamodb"]["NewImage"]]  # not the reminder's mark, the checkpoint
+    assert (outcome.poison, outcome.dead_lettered, outcome.published) == (1, 1, len(events))
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

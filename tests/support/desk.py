@@ -345,6 +345,11 @@ def _pending_path(prefix: str, suffix: str) -> Callable[[Desk, str, str], tuple[
     return build
 
 
+def _events_path(desk: Desk, seller: str, buyer: str) -> tuple[str, dict | None]:
+    desk.order(seller_id=seller, buyer_id=buyer)  # the feed then has an event to leak, were it to leak
+    return "/seller/events?types=order.recorded&limit=5", None
+
+
 ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] = {
     "record_order": lambda d, s, b: ("/platform/orders", d.order_body(seller_id=s, buyer_id=b)),
     "record_payment": lambda d, s, b: (
@@ -381,6 +386,7 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "list_deliveries": lambda d, s, b: (f"/seller/webhooks/{d.delivered_webhook(s)[0]}/deliveries?limit=5", None),
     "retry_delivery": lambda d, s, b: (
         "/seller/webhooks/{}/deliveries/{}/retry".format(*d.delivered_webhook(s)), None),
+    "list_events": _events_path,
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),

@@ -1,5 +1,6 @@
 """Webhook test support: names that resolve without DNS, and events as the bus delivers them to the queue."""
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -33,8 +34,8 @@ def envelope(event_type: str = "cancellation.requested", *, seller_id: str = "S1
 
 def put_on_bus_queue(*events: dict[str, Any]) -> None:
     """What the bus's rule delivers to the webhook events queue: the EventBridge event, `detail` the envelope."""
-    for event in events:
-        queues.send_one(queues.events_queue(), {
+    for event in events:  # the bus's own call: not one the product makes
+        queues.client().send_message(QueueUrl=queues.events_queue(), MessageBody=json.dumps({
             "version": "0", "id": "eb-" + str(event["id"]), "detail-type": event["type"], "source": "cancel-desk",
             "account": "123456789012", "time": event["occurred_at"], "region": "us-east-1", "resources": [],
-            "detail": event})
+            "detail": event}))

@@ -1,9 +1,10 @@
-"""pytest plugin: records every DynamoDB operation the product code calls and holds the IAM policies to it.
+"""pytest plugin: records every AWS operation the product code calls and holds the IAM policies to it.
 
 Registered in pyproject.toml (`-p tests.support.iam_recorder`). Every botocore call is seen (PynamoDB and boto3 both go
 through `BaseClient._make_api_call`); a DynamoDB call counts when the innermost project frame that made it is in
-`chalicelib/` (not `create_tables`, which only tests and the local runner use: the stack declares the tables),
-and it is attributed to the Lambda function whose code is on the stack (the expiry job, the authorizer, the API).
+`chalicelib/` (not `SETUP_FUNCTIONS`, which only tests and the local runner use: the stack declares the tables
+and queues), and it is attributed to the Lambda function whose code is on the stack (the expiry job, the
+authorizer, the API, the publisher, the webhook functions).
 Calls made by tests themselves (direct model reads in assertions) are not the product's and are ignored.
 
 At the end of the session:
@@ -15,6 +16,7 @@ At the end of the session:
 
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,9 +36,11 @@ _WEBHOOK_FUNCTIONS = {str(ROOT / "chalicelib" / "webhooks" / "fanout.py"): polic
                       str(ROOT / "chalicelib" / "webhooks" / "delivery.py"): policies.WEBHOOK_DELIVERY}
 _API = str(ROOT / "chalicelib" / "api") + "/"
 _AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
+_PUBLISHER = (str(ROOT / "chalicelib" / "events" / "publisher.py"), str(ROOT / "chalicelib" / "events" / "stream.py"))
 _APP = str(ROOT / "app.py")
 _VENV = str(ROOT / ".venv") + "/"
-SETUP_FUNCTIONS = {"create_tables"}
+# What only tests and the local runner call: the stack declares the tables and queues, and names queues by URL.
+SETUP_FUNCTIONS = {"create_tables", "create_queues", "resolve_name"}
 
 # Operations whose IAM action is checked per item of the request.
 _TRANSACT_WRITE = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -93,6 +97,8 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
                 function = policies.EXPIRY
             elif filename in _WEBHOOK_FUNCTIONS:
                 function = _WEBHOOK_FUNCTIONS[filename]
+            elif filename in _PUBLISHER:
+                function = policies.PUBLISHER
             elif filename == _AUTHORIZER:
                 function = policies.AUTHORIZER
             elif filename.startswith(_API) or filename == _APP:
@@ -108,8 +114,31 @@ def _table_variables() -> dict[str, str]:
     return {config.table_name(variable): variable for variable in table_logical_ids()}
 
 
-def grants_of(operation: str, params: dict[str, Any]) -> list[Grant]:
+def _named_by_settings(service: str, operation: str, params: dict[str, Any]) -> list[Grant]:
+    """An EventBridge or SQS call's grants, the resource named by the setting that names it."""
+    from chalicelib import config
+    from chalicelib.webhooks import queues
+
+    current = config.settings()
+    known = queues.known_urls()
+    queue_settings = {current.events_dlq_url: "EVENTS_DLQ_URL"} | {
+        known.get(getattr(current, setting), getattr(current, setting)): setting.upper()
+        for setting in queues.QUEUE_SETTINGS}
+    if service == "events" and operation == "PutEvents":
+        buses = {entry.get("EventBusName", "default") for entry in params.get("Entries", [])}
+        return [Grant("events:PutEvents", "EVENT_BUS_NAME" if bus == current.event_bus_name else f"<bus {bus}>",
+                      None) for bus in sorted(buses)]
+    if service == "sqs" and "QueueUrl" in params:
+        url = params["QueueUrl"]
+        action = "SendMessage" if operation == "SendMessageBatch" else operation
+        return [Grant(f"sqs:{action}", queue_settings.get(url, f"<queue {url}>"), None)]
+    return [Grant(f"{service}:{operation}", "*", None)]
+
+
+def grants_of(operation: str, params: dict[str, Any], service: str = "dynamodb") -> list[Grant]:
     """The IAM action(s), with the table and index each one is checked against, of one API call."""
+    if service != "dynamodb":
+        return _named_by_settings(service, operation, params)
     tables = _table_variables()
 
     def grant(action: str, table: str, index: str | None = None) -> Grant:
@@ -131,11 +160,31 @@ _original_make_api_call = BaseClient._make_api_call
 
 
 def _recording_make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
-    if self.meta.service_model.service_name == "dynamodb":
-        product, function = _caller(sys._getframe(1))
-        if product:
-            RECORDER.add([Call(function, grant) for grant in grants_of(operation_name, api_params)])
+    service = self.meta.service_model.service_name
+    product, function = _caller(sys._getframe(1))
+    if product:
+        RECORDER.add([Call(function, grant) for grant in grants_of(operation_name, api_params, service)])
+        with _COUNT_LOCK:
+            for counter in _COUNTERS:
+                counter[(service, operation_name)] += 1
     return _original_make_api_call(self, operation_name, api_params)
+
+
+_COUNTERS: list[Counter[tuple[str, str]]] = []
+_COUNT_LOCK = threading.Lock()
+
+
+@contextmanager
+def aws_operations() -> Iterator[Counter[tuple[str, str]]]:
+    """(service, operation) -> how many times the product called it inside the block, every AWS service."""
+    counter: Counter[tuple[str, str]] = Counter()
+    with _COUNT_LOCK:
+        _COUNTERS.append(counter)
+    try:
+        yield counter
+    finally:
+        with _COUNT_LOCK:
+            _COUNTERS.remove(counter)
 
 
 BaseClient._make_api_call = _recording_make_api_call
@@ -222,4 +271,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     elif RECORDER.calls:
         extent = "called ops granted; no grant unused" if _State.checked_unused else \
             "called ops granted (unused grants not checked: part of the suite ran)"
-        terminalreporter.write_line(f"IAM policy check: {len(RECORDER.calls)} distinct DynamoDB calls, {extent}")
+        terminalreporter.write_line(f"IAM policy check: {len(RECORDER.calls)} distinct AWS calls, {extent}")

@@ -17,9 +17,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 class SellerCenter:
-    def __init__(self, page: Page, base_url: str) -> None:
+    def __init__(self, page: Page, base_url: str, *, pictured: bool = False) -> None:
         self.page = page
         self.base_url = base_url
+        self.pictured = pictured
 
     # --- getting in ---------------------------------------------------------------------------------------
 
@@ -103,6 +104,9 @@ class SellerCenter:
         return violations
 
     def screenshot(self, name: str) -> Path:
+        """Writes docs/images/<name>.png: only from a test marked `pictured`, whose clocks and data are fixed, so
+        that a second run writes the same bytes."""
+        assert self.pictured, "mark the test `pictured` before it writes a screenshot"
         IMAGES.mkdir(parents=True, exist_ok=True)
         path = IMAGES / f"{name}.png"
         # A phone shows little at once: the whole page, so that an open tooltip or dialog is in the picture.

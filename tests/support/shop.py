@@ -180,6 +180,11 @@ class Shop:
         return self._send("GET", "/seller/cancellations" + (f"?{query}" if query else ""),
                           token or self.seller_token(), None, None, expect)
 
+    def events(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        """The event feed: `query` as in `types=order.paid&limit=5&cursor=...`."""
+        return self._send("GET", "/seller/events" + (f"?{query}" if query else ""), token or self.seller_token(),
+                          None, None, expect)
+
     def counts(self, *, token: str | None = None, expect: int | None = None) -> Any:
         """Action Needed: the cancellations waiting for the seller."""
         return self._send("GET", "/seller/action-needed", token or self.seller_token(), None, None, expect)
