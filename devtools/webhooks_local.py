@@ -1,15 +1,19 @@
-"""The webhooks in the local runner: moto's SQS queues, the webhook functions pumped as Lambda would run them,
-and a receiver on loopback that verifies and prints every delivery. The demo seller has one webhook to it."""
+"""The webhooks in the local runner: moto's SQS queues (the events queue subscribed to the local bus, as the
+stack's rule does), the webhook functions pumped as Lambda would run them, and a receiver on loopback that
+verifies and prints every delivery. The demo seller has one webhook to it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib import config
 from chalicelib.domain.clock import utc_now
+from chalicelib.events.publisher import SOURCE
 from chalicelib.service import webhooks as service
 from chalicelib.webhooks import queues
 from devtools import demo
+from devtools.events_local import LocalEvents
 from devtools.webhook_pump import QueuePump, pumps
 from devtools.webhook_receiver import FAILING_PATH, Receiver
 
@@ -23,9 +27,11 @@ class LocalWebhooks:
         self.pumps: list[QueuePump] = []
         self.webhook_id: str | None = None
 
-    def start(self, app: Any, with_demo: bool) -> LocalWebhooks:
+    def start(self, app: Any, with_demo: bool, events: LocalEvents) -> LocalWebhooks:
         queues.reset()
-        queues.create_queues()
+        # The events queue as the stack has it: a rule on the bus sends it every event of the desk.
+        events.subscribe(config.settings().webhook_events_queue, {"source": [SOURCE]})
+        queues.create_queues()  # the same URL for the queue just made; the delivery and retry queues
         self.receiver.start()
         if with_demo:
             created = service.create(demo.SELLER, self.receiver.url + "/demo", ["*"], "the local receiver",

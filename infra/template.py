@@ -254,7 +254,7 @@ def outputs() -> Json:
 def merge_template() -> Json:
     return {
         "Description": "Cancellation desk: API, functions, schedule and tables (chalice package + infra/).",
-        "Parameters": {**parameters(), **webhooks_stack.parameters()},
+        "Parameters": parameters(),
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),

@@ -6,6 +6,8 @@ two functions' event sources, and the alarms (docs/webhooks.md, "How it runs").
 
 from typing import Any
 
+from .events_stack import EVENT_BUS
+
 Json = dict[str, Any]
 
 FAN_OUT_FUNCTION = "FanOutWebhookEvents"
@@ -34,16 +36,6 @@ DELIVERY_LANE_CONCURRENCY = 100
 RETRY_LANE_CONCURRENCY = 10  # what failing receivers may hold at most
 BUS_RULE = "WebhookEventsRule"
 ALARM_TOPIC = "AlarmTopic"
-
-
-def parameters() -> Json:
-    return {
-        "EventBusName": {
-            "Type": "String",
-            "Default": "default",
-            "Description": "The EventBridge bus the desk's events are put on (Source cancel-desk).",
-        },
-    }
 
 
 def environment() -> Json:
@@ -106,7 +98,7 @@ def resources() -> Json:
         "Type": "AWS::Events::Rule",
         "Properties": {
             "Description": "Every event of the desk, to the webhooks' fan-out.",
-            "EventBusName": {"Ref": "EventBusName"},
+            "EventBusName": {"Ref": EVENT_BUS},
             "EventPattern": {"source": ["cancel-desk"]},
             "State": "ENABLED",
             "Targets": [{
@@ -181,11 +173,3 @@ def function_overrides() -> Json:
 def outputs() -> Json:
     return {f"{queue}Url": {"Value": {"Ref": queue}} for queue in QUEUES}
 
-
-def deep_merge(into: Json, extra: Json) -> Json:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            deep_merge(into[key], value)
-        else:
-            into[key] = value
-    return into

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from infra import policies
+from chalicelib.events import publisher
+from infra import events_stack, policies
 from infra import webhooks_stack as ws
 
 
@@ -17,7 +18,10 @@ def stack(package) -> dict[str, Any]:
 
 def test_the_bus_rule_sends_every_desk_event_to_the_fan_out_queue_with_a_dead_letter_queue(stack):
     rule = stack["Resources"][ws.BUS_RULE]["Properties"]
-    assert rule["EventPattern"] == {"source": ["cancel-desk"]}
+    assert rule["EventBusName"] == {"Ref": events_stack.EVENT_BUS}  # the bus the publisher puts on, this stack's
+    assert stack["Resources"][events_stack.EVENT_BUS]["Type"] == "AWS::Events::EventBus"
+    assert "EventBusName" not in stack.get("Parameters", {})
+    assert rule["EventPattern"] == {"source": [publisher.SOURCE]}
     [target] = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": [ws.EVENTS_QUEUE, "Arn"]}
     assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [ws.EVENTS_QUEUE + "DeadLetters", "Arn"]}

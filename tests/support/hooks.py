@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.clock import iso
+from chalicelib.events import envelope as envelopes
 from chalicelib.webhooks import queues, sender
 
 # Test names and what they resolve to; anything else goes to the real resolver (literal addresses too).
@@ -25,7 +26,7 @@ def fake_resolve(host: str, port: int) -> list[str]:
 def envelope(event_type: str = "cancellation.requested", *, seller_id: str = "S1", order_id: str = "O1",
              sequence: int = 2, event_id: str | None = None, at: datetime | None = None) -> dict[str, Any]:
     """An event envelope as events.md shows it (data abridged to what a consumer reads first)."""
-    return {"id": event_id or f"evt_{order_id}_{sequence}", "type": event_type,
+    return {"id": event_id or envelopes.event_id(order_id, str(sequence)), "type": event_type,
             "occurred_at": iso(at) if at else "2026-11-23T09:00:00Z", "seller_id": seller_id, "order_id": order_id,
             "sequence": sequence,
             "data": {"order": {"order_id": order_id, "seller_id": seller_id, "status": "AWAITING_SHIPMENT"},
