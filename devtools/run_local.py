@@ -363,7 +363,7 @@ class LocalStack:
             self._http_thread.start()
             self.scheduler = Scheduler(local_app, interval)
             self.scheduler.start()
-            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(local_app, self._load_demo)
+            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(local_app, self._load_demo, self.events)
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
             gc.freeze()

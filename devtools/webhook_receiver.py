@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,7 @@ class Received:
     verified: bool
     event: dict[str, Any] | None
     answered: int | None
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 Respond = Callable[["Received"], int | None]
@@ -103,10 +105,18 @@ class Receiver:
         with self._arrived:
             return self._arrived.wait_for(lambda: len(self.received) >= count, timeout=timeout)
 
+    def wait_until(self, found: Callable[[Received], bool], timeout: float = 5.0) -> Received | None:
+        """Waits (bounded) for a request that `found` accepts; the first one, or None."""
+        def first() -> Received | None:
+            return next((r for r in self.received if found(r)), None)
+
+        with self._arrived:
+            return self._arrived.wait_for(first, timeout=timeout)
+
     def _take(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         event = self.verify(body, headers)
-        received = Received(handler.path, headers, body, event is not None, event, None)
+        received = Received(handler.path, headers, body, event is not None, event, None, time.monotonic())
         status = self.respond(received)
         received.answered = status
         with self._arrived:
