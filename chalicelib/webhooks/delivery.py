@@ -119,10 +119,11 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
                                 first_attempt_at=parse_iso(message.first_attempt_at), now=now,
                                 schedule=settings.retry_schedule, manual=message.manual,
                                 failing_since=webhook.failing_since, disable_after=settings.disable_after)
-        obs.event("webhook.attempt", webhook_id=webhook.webhook_id, seller_id=webhook.seller_id,
-                  delivery_id=message.delivery_id, event_id=event_id, event_type=event_type,
-                  attempt=message.attempt, outcome=outcome.value, status=decided.status.value,
-                  response_status=reply.status, error=reply.error, ms=elapsed_ms)
+        obs.metrics("webhook.attempt", {"WebhookDeliveries": (1, "Count")}, {"Outcome": outcome.value},
+                    webhook_id=webhook.webhook_id, seller_id=webhook.seller_id,
+                    delivery_id=message.delivery_id, event_id=event_id, event_type=event_type,
+                    attempt=message.attempt, outcome=outcome.value, status=decided.status.value,
+                    response_status=reply.status, error=reply.error, ms=elapsed_ms)
 
     store.record_attempt(Attempt(
         webhook_id=webhook.webhook_id, delivery_id=message.delivery_id, event_id=event_id, event_type=event_type,

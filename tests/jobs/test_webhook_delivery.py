@@ -3,6 +3,7 @@ events queue, attempts from the delivery and retry queues): signatures verified 
 library, retries on the schedule (the clock moved, never waited for), 410, redirects, rotation, the URL checked
 again at delivery, crashes, and the exact AWS calls of one delivery."""
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -269,7 +270,7 @@ def test_a_poison_event_holds_no_other_back(shop, receiver):
     from chalicelib.webhooks import queues
 
     shop.hook(receiver.url + "/hook")
-    queues.send_one(queues.events_queue(), {"not": "an event"})
+    queues.client().send_message(QueueUrl=queues.events_queue(), MessageBody='{"not": "an event"}')
     put_on_bus_queue(envelope())
     shop.run_webhooks()
     assert len(receiver.received) == 1
@@ -399,3 +400,26 @@ def test_an_attempt_left_unanswered_moves_the_webhooks_next_deliveries_to_the_re
     put_on_bus_queue(envelope(sequence=4))
     fan_out.drain()
     assert deliver.drain() == 1  # the slow success ended the streak
+
+
+def test_every_attempt_is_a_webhook_deliveries_metric_by_outcome(shop, receiver):
+    lines: list[dict] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(json.loads(record.getMessage()))  # type: ignore[method-assign]
+    obs.logger().addHandler(handler)
+    try:
+        shop.hook(receiver.url + "/hook")
+        gone, _ = shop.hook(receiver.url + "/gone")
+        receiver.respond = lambda received: 410 if received.path == "/gone" else 200
+        put_on_bus_queue(envelope())
+        shop.run_webhooks()
+    finally:
+        obs.logger().removeHandler(handler)
+    attempts = [line for line in lines if line["event"] == "webhook.attempt"]
+    assert sorted(line["Outcome"] for line in attempts) == ["GONE", "SUCCESS"]
+    for line in attempts:
+        (metrics,) = line["_aws"]["CloudWatchMetrics"]
+        assert metrics["Dimensions"] == [["Outcome"]] and metrics["Namespace"] == obs.NAMESPACE
+        assert metrics["Metrics"] == [{"Name": "WebhookDeliveries", "Unit": "Count"}]
+        assert line["WebhookDeliveries"] == 1 and line["outcome"] == line["Outcome"]
+    assert shop.webhook(gone).json["status"] == "DISABLED"
