@@ -380,6 +380,9 @@ class LocalStack:
             gc.unfreeze()
             self._frozen = False
         if self.webhooks is not None:
+            self.webhooks.signal_stop()
+            if self.events is not None:
+                self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
             self.webhooks.stop()
             self.webhooks = None
         if self.scheduler is not None:

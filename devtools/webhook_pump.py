@@ -73,6 +73,10 @@ class QueuePump:
         self._thread.start()
         return self
 
+    def signal(self) -> None:
+        """Asks the loop to end after the batch in hand (stop() then waits for it)."""
+        self._stop.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         if self._thread is not None:
