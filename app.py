@@ -11,11 +11,13 @@ from chalicelib.api.public import public
 from chalicelib.api.seller import seller
 from chalicelib.api.seller_center import seller_center
 from chalicelib.api.seller_tools import seller_tools
+from chalicelib.api.webhooks import webhooks
 from chalicelib.events.stream import stream
 from chalicelib.jobs.schedule import jobs
+from chalicelib.webhooks.functions import webhook_functions
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, seller_tools, jobs,
-                  stream):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, seller_tools, webhooks,
+                  jobs, stream, webhook_functions):
     app.register_blueprint(blueprint)

@@ -34,6 +34,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     counters_table: str = "cancel-desk-seller-counters"
     history_table: str = "cancel-desk-order-history"
     idempotency_table: str = "cancel-desk-idempotency"
+    webhooks_table: str = "cancel-desk-webhooks"
+    webhook_deliveries_table: str = "cancel-desk-webhook-deliveries"
     events_table: str = "cancel-desk-events"
     seller_settings_table: str = "cancel-desk-seller-settings"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
@@ -58,6 +60,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     reminder_lead_seconds: str = "86400,7200"
     due_soon_seconds: int = 86400
     log_level: str = "INFO"
+    # Seller webhooks (docs/webhooks.md). Queues by name (resolved once) or by URL (as the stack sets them).
+    webhook_events_queue: str = "cancel-desk-webhook-events"
+    webhook_delivery_queue: str = "cancel-desk-webhook-deliveries"
+    webhook_retry_queue: str = "cancel-desk-webhook-retries"
+    webhook_retry_schedule_seconds: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
+    webhook_disable_after_seconds: int = 432000
+    # Fail closed: only the dev stage and the local runner let webhooks reach http:// and private addresses.
+    webhook_allow_private_networks: bool = False
+    webhook_allow_http: bool = False
     # The Seller Center page (GET /app): where it finds the API (empty: its own origin and stage), the scopes it
     # asks the identity provider for, and origins its fetches may reach besides (the provider's token endpoint).
     seller_center_api_base_url: str = ""
@@ -142,3 +153,24 @@ def cursor_secret() -> bytes:
     if not secret:
         raise RuntimeError("CURSOR_SECRET is not set")
     return secret.encode()
+
+
+class WebhookSettings(msgspec.Struct, frozen=True):
+    retry_schedule: tuple[int, ...]
+    disable_after: timedelta
+    allow_private_networks: bool
+    allow_http: bool
+
+
+@lru_cache(maxsize=8)
+def _webhooks(current: Settings) -> WebhookSettings:
+    from .domain.webhooks import parse_schedule
+
+    return WebhookSettings(retry_schedule=parse_schedule(current.webhook_retry_schedule_seconds),
+                           disable_after=timedelta(seconds=current.webhook_disable_after_seconds),
+                           allow_private_networks=current.webhook_allow_private_networks,
+                           allow_http=current.webhook_allow_http)
+
+
+def webhooks() -> WebhookSettings:
+    return _webhooks(settings())

@@ -25,7 +25,7 @@ METRICS: dict[str, str] = {
     "EventsDeadLettered": "",
     "FeedLagSeconds": "",  # age of the newest event a feed page served
     "RemindersSent": "",
-    "WebhookDeliveries": "Outcome",  # SUCCEEDED, FAILED, ... (the webhook deliveries)
+    "WebhookDeliveries": "Outcome",  # every delivery attempt: SUCCESS, FAILURE (retried or not), GONE (410)
 }
 
 _logger: logging.Logger | None = None

@@ -42,7 +42,7 @@ from chalice.local import (
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import demo, events_local, gateway, seller_center, stage, tokens
+from devtools import demo, events_local, gateway, seller_center, stage, tokens, webhooks_local
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -74,6 +74,7 @@ def say(line: str) -> None:
 def prepare_environment() -> None:
     """Dev-stage defaults under the environment, no stray endpoint, dummy credentials."""
     stage.apply(STAGE)
+    os.environ.setdefault("WEBHOOK_RETRY_SCHEDULE_SECONDS", webhooks_local.LOCAL_RETRY_SCHEDULE)
     for name in STRAY_AWS:
         os.environ.pop(name, None)
     os.environ.update(DUMMY_AWS)
@@ -315,6 +316,7 @@ class LocalStack:
         self.dynamodb = EmbeddedDynamoDB()
         self.server: LocalDevServer | None = None
         self.scheduler: Scheduler | None = None
+        self.webhooks: webhooks_local.LocalWebhooks | None = None
         self.events: events_local.LocalEvents | None = None
         self.shop: demo.DemoShop | None = None
         self.tokens: dict[str, str] = {}
@@ -361,6 +363,7 @@ class LocalStack:
             self._http_thread.start()
             self.scheduler = Scheduler(local_app, interval)
             self.scheduler.start()
+            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(local_app, self._load_demo, self.events)
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
             gc.freeze()
@@ -376,6 +379,12 @@ class LocalStack:
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
+        if self.webhooks is not None:
+            self.webhooks.signal_stop()
+            if self.events is not None:
+                self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
+            self.webhooks.stop()
+            self.webhooks = None
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.events is not None:
@@ -424,6 +433,7 @@ class LocalStack:
             f"{int(policy.grace_period.total_seconds())}s, SFCR window {policy.sfcr_window_days} days, "
             f"time zone {policy.market_timezone}",
             "             (any variable set in the environment beats .chalice/config.json)",
+            *(self.webhooks.banner(self.base_url) if self.webhooks else []),
         ]
         if self.events is not None:
             lines += self.events.banner_lines(self.base_url)

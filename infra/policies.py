@@ -25,14 +25,19 @@ CHALICE_DIR = ROOT / ".chalice"
 API_HANDLER = "api_handler"
 AUTHORIZER = "jwt_authorizer"
 EXPIRY = "expire_cancellation_requests"
+WEBHOOK_FAN_OUT = "fan_out_webhook_events"
+WEBHOOK_DELIVERY = "deliver_webhooks"
 PUBLISHER = "publish_events"
-FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY, PUBLISHER)
-# Statements the Lambda service or runtime uses, by Sid.
-BY_LAMBDA = frozenset({"FailureQueue", "StreamRead", "StreamList", "Tracing"})
+FUNCTIONS = (API_HANDLER, AUTHORIZER, EXPIRY, PUBLISHER, WEBHOOK_FAN_OUT, WEBHOOK_DELIVERY)
+# Statements the Lambda service or runtime uses, by Sid (SourceQueues: the SQS event source mappings' polling).
+BY_LAMBDA = frozenset({"FailureQueue", "StreamRead", "StreamList", "Tracing", "SourceQueues"})
 # Non-DynamoDB resources: setting -> (logical id in the stack, the dev stage's ARN).
 OTHER_RESOURCES = {
     "EVENT_BUS_NAME": ("EventBus", "arn:aws:events:*:*:event-bus/cancel-desk-events"),
     "EVENTS_DLQ_URL": ("EventsDeadLetterQueue", "arn:aws:sqs:*:*:cancel-desk-events-dlq"),
+    "WEBHOOK_EVENTS_QUEUE": ("WebhookEventsQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-events"),
+    "WEBHOOK_DELIVERY_QUEUE": ("WebhookDeliveryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-deliveries"),
+    "WEBHOOK_RETRY_QUEUE": ("WebhookRetryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-retries"),
 }
 CODE_SERVICES = ("dynamodb", "events", "sqs")
 STAGES = ("dev", "prod")

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, error_body
 
-from . import events_stack
+from . import events_stack, webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -36,6 +36,7 @@ FUNCTION_NAMES = {
     AUTHORIZER_FUNCTION: "${AWS::StackName}-authorizer",
     EXPIRY_FUNCTION: "${AWS::StackName}-expire-requests",
     PUBLISHER_FUNCTION: "${AWS::StackName}-publish-events",
+    **webhooks_stack.FUNCTION_NAMES,
 }
 # The log groups Chalice generates for `log_retention_in_days`, by function.
 LOG_GROUPS = {
@@ -43,6 +44,7 @@ LOG_GROUPS = {
     AUTHORIZER_FUNCTION: "JwtAuthorizerLogGroup",
     EXPIRY_FUNCTION: "ExpireCancellationRequestsLogGroup",
     PUBLISHER_FUNCTION: "PublishEventsLogGroup",
+    **webhooks_stack.LOG_GROUPS,
 }
 
 # Gateway response types whose status API Gateway decides (415, 429 quota, 502, 504, ...): only the body
@@ -111,6 +113,7 @@ def environment() -> Json:
         "AUTH_AUDIENCE": {"Ref": "AuthAudience"},
         "AUTH_JWKS_URL": {"Fn::If": ["DeriveJwksUrl", {"Fn::Sub": "${AuthIssuer}/.well-known/jwks.json"},
                                      {"Ref": "AuthJwksUrl"}]},
+        **webhooks_stack.environment(),
     })
     return variables
 
@@ -255,8 +258,9 @@ def merge_template() -> Json:
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
-                             events_stack.resources(_alarm), events_stack.function_overrides()),
-        "Outputs": {**outputs(), **events_stack.outputs()},
+                             events_stack.resources(_alarm), events_stack.function_overrides(),
+                             webhooks_stack.resources(), webhooks_stack.function_overrides()),
+        "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs()},
     }
 
 

@@ -24,14 +24,18 @@ def clock() -> Iterator[time_machine.Traveller]:
 @pytest.fixture
 def dynamodb() -> Iterator[None]:
     from chalicelib.store import models, transactions
+    from chalicelib.webhooks import queues
 
     with mock_aws():
         models.reset_connections()
         transactions.reset()
+        queues.reset()
         models.create_tables()
+        queues.create_queues()
         yield
     models.reset_connections()
     transactions.reset()
+    queues.reset()
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ _REF = "#/components/schemas/{name}"
 SERVERS: list[dict[str, str]] = [{"url": ".", "description": "This API, where this document is served"}]
 
 _STATUS_TEXT = {
-    200: "OK", 201: "Created", 400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
+    200: "OK", 201: "Created", 202: "Accepted: queued for delivery", 204: "Done; no content",
+    400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
     "reason not allowed, bad cursor or limit", 401: "Missing, invalid or expired token",
     403: "The token's role may not use this route", 404: "Not found, or not the caller's",
     409: "The object's state forbids the action; details.current gives it", 413: "Body over 16 KiB",
@@ -59,7 +60,9 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
             "description": "Retries with the same key and body replay the first answer (kept 24 h)",
         })
     success: dict[str, Any] = {"description": _STATUS_TEXT.get(spec.status, "OK")}
-    if spec.response is not None:
+    if spec.status == 204:
+        pass  # no body
+    elif spec.response is not None:
         success["content"] = {"application/json": {"schema": {"$ref": _REF.format(name=spec.response.__name__)}}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
@@ -94,7 +97,9 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
-    types: set[type] = {schemas.ErrorOut, schemas.EmptyIn}
+    from .webhook_schemas import WEBHOOK_PAYLOADS, webhooks_section
+
+    types: set[type] = {schemas.ErrorOut, schemas.EmptyIn, *WEBHOOK_PAYLOADS}
     for spec in REGISTRY:
         types.update(t for t in (spec.response, spec.body) if t is not None)
     _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)
@@ -111,6 +116,7 @@ def document() -> dict[str, Any]:
         },
         "servers": SERVERS,
         "paths": paths,
+        "webhooks": webhooks_section(_REF),
         "components": {
             "schemas": components,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},

@@ -359,3 +359,9 @@ def reset_connections() -> None:
     """Drops cached connections, e.g. after the endpoint or credentials changed."""
     for model in MODELS:
         model._connection = None
+
+
+# The webhooks' tables build on _Meta above; every table the stack declares is in MODELS.
+from .webhook_models import WEBHOOK_MODELS  # noqa: E402
+
+MODELS = (*MODELS, *WEBHOOK_MODELS)

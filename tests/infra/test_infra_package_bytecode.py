@@ -252,19 +252,21 @@ def test_the_package_leaves_out_what_no_function_loads(package: Path) -> None:
     assert (package / "deployment.zip").stat().st_size < 10 * 1024 * 1024 and size < 32 * 1024 * 1024
 
 
-def test_the_app_reaches_aws_only_through_pynamodb_and_the_publishers_clients() -> None:
+def test_the_app_reaches_aws_only_through_pynamodb_and_its_two_clients() -> None:
     """The package keeps botocore's DynamoDB, EventBridge and SQS models alone (scripts/lambda_zip.py): a client for
     any other service would fail in Lambda only. So no module of the app imports boto3 (the package has none), and
-    only the stream function's publisher imports botocore, creating clients of those two services."""
+    only the stream function's publisher (EventBridge, SQS) and the webhook queues' module (SQS) import botocore."""
     publisher = ROOT / "chalicelib" / "events" / "publisher.py"
+    queues = ROOT / "chalicelib" / "webhooks" / "queues.py"
     for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.split(".")[0] == "boto3"], path
-            if path != publisher:
+            if path not in (publisher, queues):
                 assert not [n for n in names if n.split(".")[0] == "botocore"], path
     services = set(re.findall(r'_client\("([a-z]+)"\)', publisher.read_text()))
+    assert set(re.findall(r'create_client\("([a-z]+)"\)', queues.read_text())) == {"sqs"}
     kept = re.search(r"BOTOCORE_SERVICES = frozenset\(\{(.*)\}\)", (ROOT / "scripts" / "lambda_zip.py").read_text())
     assert services == {"events", "sqs"} and services | {"dynamodb"} == set(re.findall(r'"([a-z]+)"', kept.group(1)))
 

@@ -13,10 +13,12 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.events import publisher
 from chalicelib.jobs import expiry, reminders
 from chalicelib.store import reads
+from devtools.webhook_receiver import Receiver
 from infra import policies
 from infra.policies import Grant, PolicyError
 from infra.tables import table_logical_ids
 from tests.support.events import Stream
+from tests.support.hooks import envelope, put_on_bus_queue
 from tests.support.iam_recorder import Call, grants_of, never_called, not_granted
 
 
@@ -39,11 +41,18 @@ def test_every_function_has_its_own_policy_file():
 def test_no_statement_reaches_beyond_the_project():
     """Every resource is one of the stack's own (no `*` but X-Ray's, which has no resources), and the only grants
     the code does not call are the Lambda service's: the function's own log stream, the expiry job's failure
-    queue, the publisher's stream, and trace segments."""
+    queue, the publisher's stream, the webhook functions' source queues, and trace segments. Only the publisher
+    reaches the bus and the events' dead-letter queue; only the webhook routes and functions the webhook queues."""
     logical_ids = set(table_logical_ids().values())
     others = {logical for logical, _ in policies.OTHER_RESOURCES.values()}
+    webhook_queues = {"WEBHOOK_EVENTS_QUEUE", "WEBHOOK_DELIVERY_QUEUE", "WEBHOOK_RETRY_QUEUE"}
+    reaching = {policies.PUBLISHER: {"EVENT_BUS_NAME", "EVENTS_DLQ_URL"}, policies.API_HANDLER: webhook_queues,
+                policies.WEBHOOK_FAN_OUT: webhook_queues, policies.WEBHOOK_DELIVERY: webhook_queues}
     for stage in policies.STAGES:
         for function in policies.FUNCTIONS:
+            reached = {grant.table for grant in policies.dynamodb_grants(stage, function)
+                       if not grant.action.startswith("dynamodb:")}
+            assert reached <= reaching.get(function, set())
             for statement in policies.policy_document(stage, function)["Statement"]:
                 services = {action.split(":")[0] for action in statement["Action"]}
                 assert services <= {"dynamodb", "logs", "sqs", "events", "xray"}
@@ -58,7 +67,11 @@ def test_no_statement_reaches_beyond_the_project():
                     assert (stage, function, statement["Action"]) == ("prod", policies.EXPIRY, ["sqs:SendMessage"])
                 if statement.get("Sid") in ("StreamRead", "StreamList"):
                     assert function == policies.PUBLISHER
-                if "events" in services or ("sqs" in services and statement.get("Sid") != "FailureQueue"):
+                if statement.get("Sid") == "SourceQueues":
+                    assert function in (policies.WEBHOOK_FAN_OUT, policies.WEBHOOK_DELIVERY)
+                    assert statement["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                                   "sqs:ReceiveMessage"]
+                if "events" in services:
                     assert function == policies.PUBLISHER
                 if "logs" in services:
                     assert "logs:CreateLogGroup" not in statement["Action"] or stage == "dev"
@@ -162,6 +175,31 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     assert [run.auto_approved for run in overlapping] == [1]
     assert (first.due_seen, first.auto_approved, first.skipped) == (1, 0, 1)
 
+    # Every webhook route, and both webhook functions: an event fanned out, delivered, answered 410.
+    with Receiver() as receiver:
+        receiver.respond = lambda received: 410
+        webhook_id, _ = shop.hook(receiver.url + "/gone")
+        put_on_bus_queue(envelope(order_id="IAM-1"))
+        shop.run_webhooks()
+        assert shop.webhook(webhook_id).json["status"] == "DISABLED"
+        assert shop.enable_webhook(webhook_id).status_code == 200
+        assert shop.webhooks().status_code == 200
+        delivery_id = shop.deliveries(webhook_id).json["items"][0]["delivery_id"]
+        assert shop.retry_delivery(webhook_id, delivery_id).status_code == 202
+        assert shop.test_webhook(webhook_id).status_code == 202
+        assert shop.rotate_secret(webhook_id).status_code == 200
+        assert shop.delete_webhook(webhook_id).status_code == 204
+        # A receiver failing: its retry sent, its next event fanned out to the retry lane, a retry due in 2 h
+        # held on the queue when it arrives after SQS's 15-minute delay.
+        monkeypatch.setenv("WEBHOOK_RETRY_SCHEDULE_SECONDS", "7200")
+        receiver.respond = lambda received: 503
+        shop.hook(receiver.url + "/failing")
+        put_on_bus_queue(envelope(order_id="IAM-1", sequence=3))
+        shop.run_webhooks()
+        put_on_bus_queue(envelope(order_id="IAM-1", sequence=4))
+        clock.shift(timedelta(minutes=16))
+        shop.run_webhooks()
+        assert [r.answered for r in receiver.received if r.path == "/failing"] == [503, 503]  # once per event
     # The reminders: a request reminded once (its transaction), and the checkpoint read and moved.
     shop.pending("IAM-2")
     clock.shift(timedelta(days=1, seconds=1))

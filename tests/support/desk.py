@@ -30,6 +30,8 @@ from chalicelib import config
 from chalicelib.api.openapi import document
 from chalicelib.api.routing import REGISTRY, RouteSpec
 from chalicelib.store import models, transactions
+from chalicelib.webhooks import queues
+from devtools.webhook_receiver import Receiver
 from tests.support.api import START, Api, Tokens
 from tests.support.paths import ROOT
 from tests.support.shop import PAST_GRACE, Shop
@@ -106,6 +108,8 @@ class DocumentCheck:
             documented = operation["responses"].get(str(status))
             if documented is None:
                 return [f"{method} {template} answered {status}, which /openapi.json does not list"]
+            if "content" not in documented:  # 204: no body
+                return [] if body is None else [f"{method} {template} {status}: a body where none is documented"]
             schema = documented["content"]["application/json"]["schema"]
         return [f"{method} {path} {status}: {error.message} at {list(error.absolute_path)}"
                 for error in self.validator(schema).iter_errors(body)]
@@ -152,11 +156,43 @@ class Desk(Shop):
     is the module's, shared), and what those suites add: every route prepared as its owner would call it, the
     writes a request made, and what is stored about an order."""
 
-    def __init__(self, api: CheckedApi, clock: time_machine.Traveller):
+    def __init__(self, api: CheckedApi, clock: time_machine.Traveller, receiver: Receiver):
         super().__init__(api, Tokens(), placed_ago=PAST_GRACE)
         self.api: CheckedApi = api
         self.clock = clock
+        self.receiver = receiver
+        receiver.respond = lambda received: 410 if received.path == "/gone" else 200
         self._dynamodb: Any = None
+
+    # webhooks: a seller has at most 10, and the module's tests share the sellers
+
+    def make_room(self, seller: str, keep: int = 9) -> None:
+        """Deletes the seller's oldest webhooks (through the API) until it has at most `keep`."""
+        token = self.seller_token(seller)
+        items = self.webhooks("limit=100", token=token, expect=200).json["items"]
+        for old in sorted(items, key=lambda w: (w["created_at"], w["webhook_id"]))[:max(0, len(items) - keep)]:
+            self.delete_webhook(old["webhook_id"], token=token, expect=204)
+
+    def webhook_of(self, seller: str, path: str = "/hook") -> str:
+        """A new enabled webhook of `seller` to the module's receiver; its id."""
+        self.make_room(seller)
+        return self.hook(self.receiver.url + path, seller_id=seller)[0]
+
+    def delivered_webhook(self, seller: str, path: str = "/hook") -> tuple[str, str]:
+        """A webhook of `seller` with one delivery in its log (a test event, delivered); the ids of both."""
+        webhook_id = self.webhook_of(seller, path)
+        delivery_id = self.test_webhook(webhook_id, token=self.seller_token(seller), expect=202).json["delivery_id"]
+        self.run_webhooks()
+        return webhook_id, delivery_id
+
+    def subject_of(self, prepared: "Prepared") -> str:
+        """What a prepared request is about, for `stored`: its order, or the seller's webhooks."""
+        if prepared.spec.tag == "webhooks":
+            return "webhooks:" + prepared.seller
+        if prepared.spec.name == "record_order":
+            assert prepared.body is not None
+            return str(prepared.body["order_id"])
+        return self.order_of(prepared.path, prepared.body)
 
     @contextmanager
     def writes(self) -> Iterator[list[str]]:
@@ -229,8 +265,11 @@ class Desk(Shop):
 
     def stored(self, order_id: str) -> dict[str, Any]:
         """Everything stored about one order, raw: the order, its cancellations and history, its seller's
-        counters (action-needed and SFCR cohorts). What "the stored item is unchanged" compares."""
+        counters (action-needed and SFCR cohorts). What "the stored item is unchanged" compares. For
+        `webhooks:<seller>` (see `subject_of`): the seller's webhooks, their logs and the deliveries queued."""
         client = self._client()
+        if order_id.startswith("webhooks:"):
+            return self._stored_webhooks(order_id.split(":", 1)[1])
 
         def query(variable: str, key: str, value: str, index: str | None = None) -> list[dict]:
             extra = {"IndexName": index} if index else {"ConsistentRead": True}
@@ -248,6 +287,22 @@ class Desk(Shop):
             "counters": sorted(query("COUNTERS_TABLE", "seller_id", order["seller_id"]["S"], index="by_seller"),
                                key=lambda item: (item["counter_key"]["S"], item["shard_key"]["S"])),
         }
+
+    def _stored_webhooks(self, seller: str) -> dict[str, Any]:
+        client = self._client()
+        hooks = client.query(TableName=config.table_name("WEBHOOKS_TABLE"), KeyConditionExpression="seller_id = :s",
+                             ExpressionAttributeValues={":s": {"S": seller}}, ConsistentRead=True)["Items"]
+        logs = {hook["webhook_id"]["S"]: client.query(
+            TableName=config.table_name("WEBHOOK_DELIVERIES_TABLE"), KeyConditionExpression="webhook_id = :w",
+            ExpressionAttributeValues={":w": hook["webhook_id"]}, ConsistentRead=True)["Items"] for hook in hooks}
+        sqs = queues.client()
+        waiting = {}
+        for queue in (queues.delivery_queue(), queues.retry_queue()):
+            attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+            waiting[queue] = sum(int(attributes[name]) for name in (
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed"))
+        return {"webhooks": hooks, "deliveries": logs, "queued": waiting}
 
     def order_of(self, path: str, body: dict | None = None) -> str:
         """The order a concrete path is about (through its cancellation for /cancellations/{id} paths, or the
@@ -326,6 +381,18 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "arrange_shipment": _order_path("/arrange-shipment"),
     "ship": _with_body(_order_path("/ship"), {"tracking_number": "JNE-0001"}),
     "seller_sfcr": lambda d, s, b: ("/seller/metrics/sfcr", None),
+    "create_webhook": lambda d, s, b: (
+        d.make_room(s) or "/seller/webhooks", {"url": d.receiver.url + "/hook", "event_types": ["*"]}),
+    "list_webhooks": lambda d, s, b: (d.webhook_of(s) and "/seller/webhooks?limit=5", None),
+    "get_webhook": lambda d, s, b: (f"/seller/webhooks/{d.webhook_of(s)}", None),
+    "delete_webhook": lambda d, s, b: (f"/seller/webhooks/{d.webhook_of(s)}", None),
+    "rotate_webhook_secret": lambda d, s, b: (f"/seller/webhooks/{d.webhook_of(s)}/rotate-secret", None),
+    "test_webhook": lambda d, s, b: (f"/seller/webhooks/{d.webhook_of(s)}/test", None),
+    # A webhook its receiver disabled with a 410: enabling it changes it.
+    "enable_webhook": lambda d, s, b: (f"/seller/webhooks/{d.delivered_webhook(s, '/gone')[0]}/enable", None),
+    "list_deliveries": lambda d, s, b: (f"/seller/webhooks/{d.delivered_webhook(s)[0]}/deliveries?limit=5", None),
+    "retry_delivery": lambda d, s, b: (
+        "/seller/webhooks/{}/deliveries/{}/retry".format(*d.delivered_webhook(s)), None),
     "list_events": _events_path,
     "cancel_preview": _with_body(_order_path("/cancel-preview"), {"reason": "OUT_OF_STOCK"}),
     "get_auto_approve_rules": lambda d, s, b: ("/seller/auto-approve-rules", None),
@@ -341,19 +408,38 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),
 }
+# The DynamoDB writes a route's prepared request makes, where it is not one TransactWriteItems for a POST and
+# none for a read: the test ping and a retry by hand only queue a message; a delete is a transaction.
+WRITES: dict[str, list[str]] = {"test_webhook": [], "retry_delivery": [], "delete_webhook": ["TransactWriteItems"]}
+
+
+def expected_writes(spec: RouteSpec) -> list[str]:
+    if spec.name in READ_ONLY_POSTS:
+        return []
+    if spec.method == "PUT":  # the seller's settings, replaced whole on a version
+        return ["PutItem"]
+    return WRITES.get(spec.name, ["TransactWriteItems"] if spec.method == "POST" else [])
+
+
+# The POST routes of an order or a cancellation; the webhook routes' own suite is tests/api/test_webhooks.py.
+ORDER_POST_ROUTES: list[RouteSpec] = [spec for spec in POST_ROUTES if spec.tag != "webhooks"]
+ORDER_CHANGE_ROUTES: list[RouteSpec] = [spec for spec in CHANGE_ROUTES if spec.tag != "webhooks"]
 
 
 @contextmanager
 def open_desk() -> Iterator[Desk]:
     """A fresh store and client with the clock frozen at START (tests may move it; see `clock_back`)."""
-    with time_machine.travel(START, tick=False) as clock, mock_aws():
+    with time_machine.travel(START, tick=False) as clock, mock_aws(), Receiver() as receiver:
         models.reset_connections()
         transactions.reset()
+        queues.reset()
         models.create_tables()
+        queues.create_queues()
         with Client(APP, stage_name="test", project_dir=str(ROOT)) as client:
-            yield Desk(CheckedApi(client), clock)
+            yield Desk(CheckedApi(client), clock, receiver)
     models.reset_connections()
     transactions.reset()
+    queues.reset()
 
 
 def b64url(data: bytes) -> str:

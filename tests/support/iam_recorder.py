@@ -2,8 +2,9 @@
 
 Registered in pyproject.toml (`-p tests.support.iam_recorder`). Every botocore call is seen (PynamoDB and boto3 both go
 through `BaseClient._make_api_call`); a DynamoDB call counts when the innermost project frame that made it is in
-`chalicelib/` (not `create_tables`, which only tests and the local runner use: the stack declares the tables),
-and it is attributed to the Lambda function whose code is on the stack (the expiry job, the authorizer, the API).
+`chalicelib/` (not `SETUP_FUNCTIONS`, which only tests and the local runner use: the stack declares the tables
+and queues), and it is attributed to the Lambda function whose code is on the stack (the expiry job, the
+authorizer, the API, the publisher, the webhook functions).
 Calls made by tests themselves (direct model reads in assertions) are not the product's and are ignored.
 
 At the end of the session:
@@ -31,6 +32,8 @@ from infra.policies import Grant
 ROOT = Path(__file__).resolve().parents[2]
 _PRODUCT = str(ROOT / "chalicelib") + "/"
 _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
+_WEBHOOK_FUNCTIONS = {str(ROOT / "chalicelib" / "webhooks" / "fanout.py"): policies.WEBHOOK_FAN_OUT,
+                      str(ROOT / "chalicelib" / "webhooks" / "delivery.py"): policies.WEBHOOK_DELIVERY}
 _API = str(ROOT / "chalicelib" / "api") + "/"
 _AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
 _PUBLISHER = (str(ROOT / "chalicelib" / "events" / "publisher.py"), str(ROOT / "chalicelib" / "events" / "stream.py"))
@@ -38,7 +41,8 @@ _PUBLISHER = (str(ROOT / "chalicelib" / "events" / "publisher.py"), str(ROOT / "
 _BULK = str(ROOT / "chalicelib" / "service" / "bulk.py")
 _APP = str(ROOT / "app.py")
 _VENV = str(ROOT / ".venv") + "/"
-SETUP_FUNCTIONS = {"create_tables"}
+# What only tests and the local runner call: the stack declares the tables and queues, and names queues by URL.
+SETUP_FUNCTIONS = {"create_tables", "create_queues", "resolve_name"}
 
 # Operations whose IAM action is checked per item of the request.
 _TRANSACT_WRITE = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -93,6 +97,8 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
         if product and function is None:
             if filename.startswith(_JOBS):
                 function = policies.EXPIRY
+            elif filename in _WEBHOOK_FUNCTIONS:
+                function = _WEBHOOK_FUNCTIONS[filename]
             elif filename in _PUBLISHER:
                 function = policies.PUBLISHER
             elif filename == _AUTHORIZER:
@@ -113,16 +119,21 @@ def _table_variables() -> dict[str, str]:
 def _named_by_settings(service: str, operation: str, params: dict[str, Any]) -> list[Grant]:
     """An EventBridge or SQS call's grants, the resource named by the setting that names it."""
     from chalicelib import config
+    from chalicelib.webhooks import queues
 
     current = config.settings()
+    known = queues.known_urls()
+    queue_settings = {current.events_dlq_url: "EVENTS_DLQ_URL"} | {
+        known.get(getattr(current, setting), getattr(current, setting)): setting.upper()
+        for setting in queues.QUEUE_SETTINGS}
     if service == "events" and operation == "PutEvents":
         buses = {entry.get("EventBusName", "default") for entry in params.get("Entries", [])}
         return [Grant("events:PutEvents", "EVENT_BUS_NAME" if bus == current.event_bus_name else f"<bus {bus}>",
                       None) for bus in sorted(buses)]
-    if service == "sqs" and operation in ("SendMessage", "SendMessageBatch"):
-        url = params.get("QueueUrl")
-        return [Grant("sqs:SendMessage", "EVENTS_DLQ_URL" if url == current.events_dlq_url else f"<queue {url}>",
-                      None)]
+    if service == "sqs" and "QueueUrl" in params:
+        url = params["QueueUrl"]
+        action = "SendMessage" if operation == "SendMessageBatch" else operation
+        return [Grant(f"sqs:{action}", queue_settings.get(url, f"<queue {url}>"), None)]
     return [Grant(f"{service}:{operation}", "*", None)]
 
 

@@ -28,4 +28,9 @@ def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPRespo
 
 
 moto_serial.install()
+# Webhook URLs in tests name test hosts: resolved from a table, never by DNS.
+from chalicelib.webhooks import sender  # noqa: E402
+from tests.support.hooks import fake_resolve  # noqa: E402
+
+sender.RESOLVER[0] = fake_resolve
 TestHTTPClient._error_response = _gateway_error_response  # type: ignore[method-assign]

@@ -287,3 +287,59 @@ class Shop:
         created = self.request_cancellation(order_id, token=self.buyer_token(buyer_id), expect=201).json
         assert created["status"] == status, created
         return str(created["cancel_id"])
+
+    # --- the seller's webhooks ---------------------------------------------------------------------------------
+
+    def create_webhook(self, url: str, event_types: list[str] | None = None, *, token: str | None = None,
+                       headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        body = {"url": url, "event_types": event_types or ["*"], **fields}
+        return self._send("POST", "/seller/webhooks", token or self.seller_token(), body, headers, expect)
+
+    def webhooks(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", "/seller/webhooks" + (f"?{query}" if query else ""), token or self.seller_token(),
+                          None, None, expect)
+
+    def webhook(self, webhook_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/seller/webhooks/{webhook_id}", token or self.seller_token(), None, None, expect)
+
+    def delete_webhook(self, webhook_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("DELETE", f"/seller/webhooks/{webhook_id}", token or self.seller_token(), None, None,
+                          expect)
+
+    def rotate_secret(self, webhook_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                      expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/webhooks/{webhook_id}/rotate-secret", token or self.seller_token(),
+                          None, headers, expect)
+
+    def test_webhook(self, webhook_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                     expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/webhooks/{webhook_id}/test", token or self.seller_token(), None,
+                          headers, expect)
+
+    def enable_webhook(self, webhook_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                       expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/webhooks/{webhook_id}/enable", token or self.seller_token(), None,
+                          headers, expect)
+
+    def deliveries(self, webhook_id: str, query: str = "", *, token: str | None = None,
+                   expect: int | None = None) -> Any:
+        return self._send("GET", f"/seller/webhooks/{webhook_id}/deliveries" + (f"?{query}" if query else ""),
+                          token or self.seller_token(), None, None, expect)
+
+    def retry_delivery(self, webhook_id: str, delivery_id: str, *, token: str | None = None,
+                       headers: dict[str, str] | None = None, expect: int | None = None) -> Any:
+        return self._send("POST", f"/seller/webhooks/{webhook_id}/deliveries/{delivery_id}/retry",
+                          token or self.seller_token(), None, headers, expect)
+
+    def run_webhooks(self) -> int:
+        """The webhook functions, as Lambda runs them, until their queues hold nothing visible: fan-out, then
+        the delivery lane, then the retry lane; how many messages they took."""
+        from app import app
+        from devtools.webhook_pump import pumps
+
+        return sum(pump.drain() for pump in pumps(app))
+
+    def hook(self, url: str, event_types: list[str] | None = None, seller_id: str = "S1") -> tuple[str, str]:
+        """A registered webhook of `seller_id`: its id and secret."""
+        created = self.create_webhook(url, event_types, token=self.seller_token(seller_id), expect=201).json
+        return str(created["webhook_id"]), str(created["secret"])

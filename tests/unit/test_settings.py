@@ -15,6 +15,8 @@ from tests.support.paths import ROOT
 LOCAL_ONLY = {"LOCAL_SCHEDULE_SECONDS", "PORT"}
 # Stage-provided values that have no safe default: empty in code means "not configured" (fail closed).
 STAGE_PROVIDED = {"AUTH_JWT_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET"}
+# Switches that open a door: off in code (fail closed), on in the dev stage only, off in prod explicitly.
+DEV_ONLY = {"WEBHOOK_ALLOW_PRIVATE_NETWORKS", "WEBHOOK_ALLOW_HTTP"}
 DEFAULTS = Settings()
 
 
@@ -41,8 +43,17 @@ def test_the_dev_stage_says_the_defaults_in_code():
         if variable in STAGE_PROVIDED:
             assert default == "", f"{variable} must have no default: a stage provides it"
             continue
+        if variable in DEV_ONLY:
+            assert default is False and as_setting(variable, dev[variable]) is True, variable
+            continue
         if variable in dev:
             assert as_setting(variable, dev[variable]) == default, (variable, dev[variable], default)
+
+
+def test_what_opens_a_door_is_shut_in_prod():
+    prod = stage("prod")
+    for variable in DEV_ONLY:
+        assert as_setting(variable, prod[variable]) is False, variable
 
 
 def test_the_dev_stage_provides_what_has_no_default():
