@@ -1,0 +1,17 @@
+"""Every size limit of the contract, in one place: the request schemas, the domain's checks, the OpenAPI
+document and the Seller Center page (through the API) read them from here, so none is written twice."""
+
+MAX_LINES = 100
+"""Line items in one order, and so lines in one cancellation."""
+
+MAX_QUANTITY = 10_000
+"""Units of one line."""
+
+MAX_AMOUNT = 10**15
+"""A price or an amount, in minor units of its currency."""
+
+MAX_COMMENT_LENGTH = 500
+"""Characters of free text (a comment)."""
+
+MAX_BULK_IDS = 50
+"""Requests one bulk approve or reject answers."""
