@@ -14,8 +14,10 @@ The package: build/package/deployment.zip when it is newer than everything it is
 into a temporary directory by scripts/package.sh (seconds; `chalice package` caches its dependencies).
 """
 
+import compileall
 import json
 import os
+import py_compile
 import re
 import stat
 import statistics
@@ -237,14 +239,29 @@ def measure(runs: int = 7, handlers: bool = True) -> Figures:
             with unzipped(archive, Path(scratch) / "with", True) as compiled, \
                     unzipped(archive, Path(scratch) / "without", False) as plain:
                 trees = {True: compiled, False: plain}
+                own = own_modules(compiled, runs)
+                empty = empty_modules(Path(scratch) / "empty", len(own))
                 cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
-                cases += [(statement, True) for statement in HANDLERS] if handlers else []
+                cases += [(statement, True) for statement in (*HANDLERS, empty)] if handlers else []
                 medians = {(m.statement, m.bytecode): m for m in sample(cases, trees, runs)}
                 effects = import_side_effects(compiled)
-                own = own_modules(compiled, runs)
     rows = [ColdStart(medians[BARE, b].wall_ms, medians[APP, b].wall_ms, medians[BARE, b].cpu_ms,
                       medians[APP, b].cpu_ms, runs, b, medians[APP, b].jwt_loaded) for b in (True, False)]
-    return Figures(package, rows, [medians[s, True] for s in (BARE, APP, *HANDLERS) if handlers], effects, own)
+    return Figures(package, rows, [medians[s, True] for s in (BARE, APP, *HANDLERS, empty) if handlers], effects,
+                   own)
+
+
+def empty_modules(where: Path, count: int) -> str:
+    """A statement importing `count` one-line modules with unchecked-hash bytecode: what the import system
+    alone costs for as many modules as the app's own."""
+    package = where / "empty"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for n in range(1, count):
+        (package / f"m{n}.py").write_text(f"N = {n}\n")
+    compileall.compile_dir(package, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    return (f"sys.path.insert(0, {str(where)!r}); import " + ", ".join(["empty"] + [f"empty.m{n}" for n in
+                                                                                    range(1, count)]))
 
 
 _SIDE_EFFECTS = """
