@@ -128,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
                          [[f"`{m.statement}`" if "empty.m1" not in m.statement else
                            f"{m.modules} empty modules (the import system alone)", m.wall_ms, m.cpu_ms, m.modules,
                            "yes" if m.jwt_loaded else "no"] for m in cold.handlers]))
-        print(f"\nWhere `import app` spends its own time: `-X importtime`, each module's own time, median of {runs}, "
-              f"the {len(cold.own)} modules the bare import does not load, by layer:\n")
-        print(render(["layer", "modules", "own ms"], [[f"`{layer}`", count, ms] for layer, count, ms in cold.by_layer()]
-                     + [["all", len(cold.own), sum(m.self_ms for m in cold.own)]]))
-        print("\nThe costliest modules:\n")
-        print(render(["module", "own ms"], [[f"`{m.name}`", m.self_ms] for m in cold.own[:15]]))
+        if cold.own:
+            print(f"\nWhere `import app` spends its own time: `-X importtime`, each module's own time, median of "
+                  f"{runs}, the {len(cold.own)} modules the bare import does not load, by layer:\n")
+            layers = [[f"`{layer}`", count, ms] for layer, count, ms in cold.by_layer()]
+            print(render(["layer", "modules", "own ms"],
+                         [*layers, ["all", len(cold.own), sum(m.self_ms for m in cold.own)]]))
+            print("\nThe costliest modules:\n")
+            print(render(["module", "own ms"], [[f"`{m.name}`", m.self_ms] for m in cold.own[:15]]))
         effects = cold.side_effects
         print(f"\n`import app` opens no file but its modules: {'yes' if not effects['files_opened'] else 'NO'} "
               f"{effects['files_opened'] or ''}; creates no DynamoDB connection: "

@@ -118,7 +118,7 @@ class Figures:
     rows: list[ColdStart]  # with bytecode, then without
     handlers: list[Median]  # each function's Handler module, with bytecode (empty in quick mode)
     side_effects: dict[str, list[str]]
-    own: list[ModuleTime]  # the app's own modules by `-X importtime`, with bytecode, most costly first
+    own: list[ModuleTime]  # the app's own modules by `-X importtime`, most costly first (empty in quick mode)
 
     def by_layer(self) -> list[tuple[str, int, float]]:
         """(layer, modules, self ms) for each of LAYERS, a module counted in the first layer it starts with."""
@@ -239,7 +239,7 @@ def measure(runs: int = 7, handlers: bool = True) -> Figures:
             with unzipped(archive, Path(scratch) / "with", True) as compiled, \
                     unzipped(archive, Path(scratch) / "without", False) as plain:
                 trees = {True: compiled, False: plain}
-                own = own_modules(compiled, runs)
+                own = own_modules(compiled, runs) if handlers else []
                 empty = empty_modules(Path(scratch) / "empty", len(own))
                 cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
                 cases += [(statement, True) for statement in (*HANDLERS, empty)] if handlers else []
