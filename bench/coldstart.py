@@ -240,7 +240,7 @@ def measure(runs: int = 7, handlers: bool = True) -> Figures:
                     unzipped(archive, Path(scratch) / "without", False) as plain:
                 trees = {True: compiled, False: plain}
                 own = own_modules(compiled, runs) if handlers else []
-                empty = empty_modules(Path(scratch) / "empty", len(own))
+                empty = empty_modules(Path(scratch) / "empty", len(own)) if handlers else ""
                 cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
                 cases += [(statement, True) for statement in (*HANDLERS, empty)] if handlers else []
                 medians = {(m.statement, m.bytecode): m for m in sample(cases, trees, runs)}
