@@ -122,10 +122,20 @@ def main(argv: list[str] | None = None) -> int:
               "yes" if r.jwt_loaded else "no"] for r in cold.rows]))
         print(f"\n`import app` without bytecode against the bare import with it: {cold.as_chalice_ships_it:.2f}x")
         if cold.handlers:
-            print("\nEach function's Handler module, with bytecode:\n")
-            print(render(["import", "ms", "CPU ms", "PyJWT loaded"],
-                         [[f"`{m.statement}`", m.wall_ms, m.cpu_ms, "yes" if m.jwt_loaded else "no"]
-                          for m in cold.handlers]))
+            print("\nEach function's Handler module, with bytecode (the bare import and `import app` again, with the "
+                  "modules each loads):\n")
+            print(render(["import", "ms", "CPU ms", "modules", "PyJWT loaded"],
+                         [[f"`{m.statement}`" if "empty.m1" not in m.statement else
+                           f"{m.modules} empty modules (the import system alone)", m.wall_ms, m.cpu_ms, m.modules,
+                           "yes" if m.jwt_loaded else "no"] for m in cold.handlers]))
+        if cold.own:
+            print(f"\nWhere `import app` spends its own time: `-X importtime`, each module's own time, median of "
+                  f"{runs}, the {len(cold.own)} modules the bare import does not load, by layer:\n")
+            layers = [[f"`{layer}`", count, ms] for layer, count, ms in cold.by_layer()]
+            print(render(["layer", "modules", "own ms"],
+                         [*layers, ["all", len(cold.own), sum(m.self_ms for m in cold.own)]]))
+            print("\nThe costliest modules:\n")
+            print(render(["module", "own ms"], [[f"`{m.name}`", m.self_ms] for m in cold.own[:15]]))
         effects = cold.side_effects
         print(f"\n`import app` opens no file but its modules: {'yes' if not effects['files_opened'] else 'NO'} "
               f"{effects['files_opened'] or ''}; creates no DynamoDB connection: "
@@ -137,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         out["coldstart"] = [{"compiled": r.compiled, "bare_ms": r.bare_ms, "app_ms": r.app_ms, "ratio": r.ratio,
                              "bare_cpu_ms": r.bare_cpu_ms, "app_cpu_ms": r.app_cpu_ms, "cpu_ratio": r.cpu_ratio,
                              "runs": r.runs} for r in cold.rows]
-        out["coldstart_handlers"] = [{"statement": m.statement, "ms": m.wall_ms, "cpu_ms": m.cpu_ms}
-                                     for m in cold.handlers]
+        out["coldstart_handlers"] = [{"statement": m.statement, "ms": m.wall_ms, "cpu_ms": m.cpu_ms,
+                                      "modules": m.modules} for m in cold.handlers]
+        out["coldstart_own_modules"] = {m.name: m.self_ms for m in cold.own}
 
     if "warm" in args.only:
         iterations = 100 if quick else 2_000

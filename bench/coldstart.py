@@ -14,8 +14,11 @@ The package: build/package/deployment.zip when it is newer than everything it is
 into a temporary directory by scripts/package.sh (seconds; `chalice package` caches its dependencies).
 """
 
+import compileall
 import json
 import os
+import py_compile
+import re
 import stat
 import statistics
 import subprocess
@@ -36,18 +39,25 @@ INPUTS = ("app.py", "chalicelib", "requirements.txt", ".chalice/config.json", "s
 
 BARE = "import chalice, pynamodb.models"
 APP = "import app"
-# Each function's Handler module (template: chalicelib.api.auth.jwt_authorizer and
-# chalicelib.jobs.schedule.expire_cancellation_requests; the API's is app.app).
+# Each other function's Handler module (the template's Handler without its attribute; the API's is app.app):
+# the authorizer, the expiry job, the events stream, the two webhook functions (one module).
 AUTHORIZER = "import chalicelib.api.auth"
 EXPIRY = "import chalicelib.jobs.schedule"
+STREAM = "import chalicelib.events.stream"
+WEBHOOKS = "import chalicelib.webhooks.functions"
+HANDLERS = (AUTHORIZER, EXPIRY, STREAM, WEBHOOKS)
+# Where `import app` spends its own time, by `-X importtime` (the modules the bare import does not load).
+LAYERS = ("chalicelib.domain", "chalicelib.store", "chalicelib.service", "chalicelib.events", "chalicelib.api",
+          "chalicelib", "msgspec", "app")
 
 _PROBE = """
 import sys, time
 sys.path.insert(0, {root!r})
+loaded = len(sys.modules)
 wall, cpu = time.perf_counter(), time.process_time()
 {statement}
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-print(wall * 1000, cpu * 1000, int('jwt' in sys.modules))
+print(wall * 1000, cpu * 1000, int('jwt' in sys.modules), len(sys.modules) - loaded)
 """
 
 
@@ -67,6 +77,16 @@ class Median:
     wall_ms: float
     cpu_ms: float
     jwt_loaded: bool
+    modules: int  # the modules the statement loaded (the standard library's included)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTime:
+    """One module `import app` loads beyond the bare import: its own import time (`-X importtime` "self"),
+    median over the runs."""
+
+    name: str
+    self_ms: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +118,17 @@ class Figures:
     rows: list[ColdStart]  # with bytecode, then without
     handlers: list[Median]  # each function's Handler module, with bytecode (empty in quick mode)
     side_effects: dict[str, list[str]]
+    own: list[ModuleTime]  # the app's own modules by `-X importtime`, most costly first (empty in quick mode)
+
+    def by_layer(self) -> list[tuple[str, int, float]]:
+        """(layer, modules, self ms) for each of LAYERS, a module counted in the first layer it starts with."""
+        rows = {layer: (0, 0.0) for layer in LAYERS} | {"other": (0, 0.0)}
+        for module in self.own:
+            layer = next((name for name in LAYERS if module.name == name or module.name.startswith(f"{name}.")),
+                         "other")
+            count, ms = rows[layer]
+            rows[layer] = (count + 1, ms + module.self_ms)
+        return [(layer, count, ms) for layer, (count, ms) in rows.items() if count]
 
     @property
     def as_chalice_ships_it(self) -> float:
@@ -156,22 +187,46 @@ def unzipped(archive: zipfile.ZipFile, where: Path, bytecode: bool) -> Iterator[
         _set_writable(where, True)
 
 
-def _sample(statement: str, root: Path) -> tuple[float, float, bool]:
+def _sample(statement: str, root: Path) -> tuple[float, float, bool, int]:
     out = lambda_python(root, _PROBE.format(root=str(root), statement=statement)).split()
-    return float(out[0]), float(out[1]), out[2] == "1"
+    return float(out[0]), float(out[1]), out[2] == "1", int(out[3])
 
 
 def sample(cases: list[tuple[str, bool]], trees: dict[bool, Path], runs: int) -> list[Median]:
     """Medians of each (statement, bytecode) case, sampled in turn `runs` times; each round starts one case
     later, so that no case always follows the same one."""
-    samples: dict[tuple[str, bool], list[tuple[float, float, bool]]] = {case: [] for case in cases}
+    samples: dict[tuple[str, bool], list[tuple[float, float, bool, int]]] = {case: [] for case in cases}
     for round_ in range(runs):
         shift = round_ % len(cases)
         for statement, bytecode in cases[shift:] + cases[:shift]:
             samples[statement, bytecode].append(_sample(statement, trees[bytecode]))
-    return [Median(statement, bytecode, statistics.median(w for w, _, _ in got),
-                   statistics.median(c for _, c, _ in got), any(j for _, _, j in got))
+    return [Median(statement, bytecode, statistics.median(w for w, _, _, _ in got),
+                   statistics.median(c for _, c, _, _ in got), any(j for _, _, j, _ in got),
+                   max(m for _, _, _, m in got))
             for (statement, bytecode), got in samples.items()]
+
+
+_IMPORT_TIME = re.compile(r"^import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)$", re.MULTILINE)
+
+
+def _import_times(root: Path, statement: str) -> dict[str, int]:
+    """Each module's own import time in µs, as `python -X importtime` reports it on stderr."""
+    done = subprocess.run([sys.executable, "-P", "-S", "-X", "importtime", "-c",
+                           f"import sys; sys.path.insert(0, {str(root)!r}); {statement}"], cwd=root,
+                          env=lambda_env(), capture_output=True, text=True, check=True, timeout=120)
+    return {name: int(us) for us, name in _IMPORT_TIME.findall(done.stderr)}
+
+
+def own_modules(root: Path, runs: int) -> list[ModuleTime]:
+    """The modules `import app` loads beyond the bare import, each with its median own time over `runs`."""
+    bare = set(_import_times(root, BARE))
+    samples: dict[str, list[int]] = {}
+    for _ in range(runs):
+        for name, us in _import_times(root, f"{BARE}; {APP}").items():
+            if name not in bare:
+                samples.setdefault(name, []).append(us)
+    times = [ModuleTime(name, statistics.median(got) / 1000) for name, got in samples.items()]
+    return sorted(times, key=lambda m: (-m.self_ms, m.name))
 
 
 def measure(runs: int = 7, handlers: bool = True) -> Figures:
@@ -184,13 +239,29 @@ def measure(runs: int = 7, handlers: bool = True) -> Figures:
             with unzipped(archive, Path(scratch) / "with", True) as compiled, \
                     unzipped(archive, Path(scratch) / "without", False) as plain:
                 trees = {True: compiled, False: plain}
+                own = own_modules(compiled, runs) if handlers else []
+                empty = empty_modules(Path(scratch) / "empty", len(own)) if handlers else ""
                 cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
-                cases += [(AUTHORIZER, True), (EXPIRY, True)] if handlers else []
+                cases += [(statement, True) for statement in (*HANDLERS, empty)] if handlers else []
                 medians = {(m.statement, m.bytecode): m for m in sample(cases, trees, runs)}
                 effects = import_side_effects(compiled)
     rows = [ColdStart(medians[BARE, b].wall_ms, medians[APP, b].wall_ms, medians[BARE, b].cpu_ms,
                       medians[APP, b].cpu_ms, runs, b, medians[APP, b].jwt_loaded) for b in (True, False)]
-    return Figures(package, rows, [medians[s, True] for s in (AUTHORIZER, EXPIRY) if handlers], effects)
+    return Figures(package, rows, [medians[s, True] for s in (BARE, APP, *HANDLERS, empty) if handlers], effects,
+                   own)
+
+
+def empty_modules(where: Path, count: int) -> str:
+    """A statement importing `count` one-line modules with unchecked-hash bytecode: what the import system
+    alone costs for as many modules as the app's own."""
+    package = where / "empty"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for n in range(1, count):
+        (package / f"m{n}.py").write_text(f"N = {n}\n")
+    compileall.compile_dir(package, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    return (f"sys.path.insert(0, {str(where)!r}); import " + ", ".join(["empty"] + [f"empty.m{n}" for n in
+                                                                                    range(1, count)]))
 
 
 _SIDE_EFFECTS = """
