@@ -196,8 +196,14 @@ class SellerOrderOut(OrderOut):
     handover: HandoverOut
 
 
+class SellerListedOrderOut(OrderOut):
+    """An order as the seller's lists show it: with the handover warning, without its cancellations and history."""
+
+    handover: HandoverOut
+
+
 class OrderPage(_Out):
-    items: list[OrderOut]
+    items: list[SellerListedOrderOut]
     next_cursor: str | None
 
 
@@ -296,6 +302,9 @@ class SellerCancelReasonOut(_Out):
     allowed_statuses: list[OrderStatus]
     fault: Fault
     counts_toward_sfcr: bool
+    partial_allowed: Annotated[bool, msgspec.Meta(
+        description="Whether line_items may cancel some items of the order for this reason (M2); otherwise the "
+                    "cancel takes the whole order and line_items is refused with PARTIAL_CANCEL_NOT_ALLOWED")]
 
 
 class RejectReasonOut(_Out):
@@ -303,8 +312,19 @@ class RejectReasonOut(_Out):
     seller_may_use: bool
 
 
+class LimitsOut(_Out):
+    """The contract's size limits (chalicelib/domain/limits.py), for clients to read rather than restate."""
+
+    max_lines: Annotated[int, msgspec.Meta(description="Line items in one order, and lines in one cancellation")]
+    max_quantity: Annotated[int, msgspec.Meta(description="Units of one line")]
+    max_amount: Annotated[int, msgspec.Meta(description="A price or an amount, in minor units of its currency")]
+    max_comment_length: Annotated[int, msgspec.Meta(description="Characters of a comment")]
+    max_bulk_ids: Annotated[int, msgspec.Meta(description="Ids one bulk approve or reject takes")]
+
+
 class ReasonCatalogueOut(_Out):
     buyer: list[BuyerReasonOut]
     seller_cancel: list[SellerCancelReasonOut]
     seller_cancel_by_status: dict[str, list[SellerCancelReason]]
     reject: list[RejectReasonOut]
+    limits: LimitsOut
