@@ -14,7 +14,7 @@ from ..domain.enums import (
     RefundStatus,
 )
 from ..domain.money import MAX_LINES
-from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
 from ..events.kinds import TYPES
 
 END = ids.END
@@ -312,14 +312,13 @@ class RejectReasonOut(_Out):
     seller_may_use: bool
 
 
-class LimitsOut(_Out):
-    """The contract's size limits (chalicelib/domain/limits.py), for clients to read rather than restate."""
-
-    max_lines: Annotated[int, msgspec.Meta(description="Line items in one order, and lines in one cancellation")]
-    max_quantity: Annotated[int, msgspec.Meta(description="Units of one line")]
-    max_amount: Annotated[int, msgspec.Meta(description="A price or an amount, in minor units of its currency")]
-    max_comment_length: Annotated[int, msgspec.Meta(description="Characters of a comment")]
-    max_bulk_ids: Annotated[int, msgspec.Meta(description="Ids one bulk approve or reject takes")]
+# Derived from limits.py: a limit added there is in the catalogue's answer and in this schema with no other edit.
+_LIMIT_NAMES = sorted(public_limits())
+Limits = Annotated[dict[str, Any], msgspec.Meta(
+    description="The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for "
+                "clients to read rather than restate",
+    extra_json_schema={"properties": {name: {"type": "integer"} for name in _LIMIT_NAMES},
+                       "required": _LIMIT_NAMES, "additionalProperties": False})]
 
 
 class ReasonCatalogueOut(_Out):
@@ -327,4 +326,4 @@ class ReasonCatalogueOut(_Out):
     seller_cancel: list[SellerCancelReasonOut]
     seller_cancel_by_status: dict[str, list[SellerCancelReason]]
     reject: list[RejectReasonOut]
-    limits: LimitsOut
+    limits: Limits

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from chalicelib.api import schemas
 from chalicelib.domain import limits
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
+from tests.support.desk import DOCUMENT
 from tests.support.shop import MULTI_ITEMS, Shop
 
 
@@ -180,5 +180,7 @@ def test_reason_catalogue_carries_every_limit_of_the_contract(shop):
     assert catalogue["limits"] == {"max_lines": limits.MAX_LINES, "max_quantity": limits.MAX_QUANTITY,
                                    "max_amount": limits.MAX_AMOUNT, "max_comment_length": limits.MAX_COMMENT_LENGTH,
                                    "max_bulk_ids": limits.MAX_BULK_IDS}
-    # A limit added to limits.py is in the answer, and so in its schema too (the answer is checked against it).
-    assert set(catalogue["limits"]) == set(schemas.LimitsOut.__struct_fields__)
+    # Both the answer and its published schema are derived from limits.py: a limit added there is in each.
+    schema = DOCUMENT.doc["components"]["schemas"]["ReasonCatalogueOut"]["properties"]["limits"]
+    assert set(schema["properties"]) == set(schema["required"]) == set(catalogue["limits"])
+    assert schema["additionalProperties"] is False

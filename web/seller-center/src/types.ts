@@ -29,7 +29,7 @@ export type ReasonCatalogue = Schemas["ReasonCatalogueOut"];
 export type SellerCancelReason = Schemas["SellerCancelReasonOut"];
 export type RejectReason = Schemas["RejectReasonOut"];
 /** The contract's size limits, as the catalogue answers them. */
-export type Limits = Schemas["LimitsOut"];
+export type Limits = ReasonCatalogue["limits"];
 
 /** POST /seller/orders/{id}/cancel-preview: what the cancel would do, changing nothing (T3, T4, M6). */
 export type CancelPreview = Schemas["CancelPreviewOut"];

@@ -1212,7 +1212,14 @@ export interface components {
                 [key: string]: components["schemas"]["SellerCancelReason"][];
             };
             reject: components["schemas"]["RejectReasonOut"][];
-            limits: components["schemas"]["LimitsOut"];
+            /** @description The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for clients to read rather than restate */
+            limits: {
+                max_amount: number;
+                max_bulk_ids: number;
+                max_comment_length: number;
+                max_lines: number;
+                max_quantity: number;
+            };
         };
         /** BuyerReasonOut */
         BuyerReasonOut: {
@@ -1239,22 +1246,6 @@ export interface components {
         RejectReasonOut: {
             reason: components["schemas"]["RejectReason"];
             seller_may_use: boolean;
-        };
-        /**
-         * LimitsOut
-         * @description The contract's size limits (chalicelib/domain/limits.py), for clients to read rather than restate.
-         */
-        LimitsOut: {
-            /** @description Line items in one order, and lines in one cancellation */
-            max_lines: number;
-            /** @description Units of one line */
-            max_quantity: number;
-            /** @description A price or an amount, in minor units of its currency */
-            max_amount: number;
-            /** @description Characters of a comment */
-            max_comment_length: number;
-            /** @description Ids one bulk approve or reject takes */
-            max_bulk_ids: number;
         };
         /** RecordOrderIn */
         RecordOrderIn: {
