@@ -12,7 +12,7 @@ PAGE := chalicelib/static/seller-center
 PAGE_SOURCES := $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json $(WEB_PAGE)/vite.config.ts \
 	$(WEB_PAGE)/tsconfig.json $(WEB_PAGE)/index.html $(shell find $(WEB_PAGE)/src -type f 2>/dev/null)
 
-.PHONY: run test unit lint bench package docs page page-test chromium clean
+.PHONY: run test unit lint bench package docs page page-test page-types chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ $(PAGE)/.built: $(WEB_PAGE)/node_modules/.installed $(PAGE_SOURCES)
 
 ## Build the Seller Center page into chalicelib/static/seller-center (run, test and package do it when needed).
 page: $(PAGE)/.built
+
+## Regenerate the page's types (src/generated/openapi.ts) from the app's OpenAPI document; `make test` fails
+## (tests/api/test_page_types.py) while the committed file is stale.
+page-types: $(VENV)/.installed $(WEB_PAGE)/node_modules/.installed
+	$(BIN)/python -m devtools.page_types
 
 ## The page's own logic (countdowns, money, reasons, sign-in checks) in Vitest.
 page-test: $(WEB_PAGE)/node_modules/.installed

@@ -92,15 +92,23 @@ def history(entry: HistoryEntry) -> s.HistoryOut:
                         note=entry.note)
 
 
-def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry]) -> s.SellerOrderOut:
-    from ..domain.handover import handover  # on first use: only the order detail needs it
+def _handover(o: Order) -> s.HandoverOut:
+    from ..domain.handover import handover  # on first use: only the seller's order answers need it
 
     h = handover(o)
+    return s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning)
+
+
+def seller_listed_order(o: Order) -> s.SellerListedOrderOut:
+    return s.SellerListedOrderOut(**_order_fields(o), handover=_handover(o))
+
+
+def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry]) -> s.SellerOrderOut:
     return s.SellerOrderOut(
         **_order_fields(o),
         cancellations=[cancellation(c) for c in cancellations],
         history=[history(e) for e in entries],
-        handover=s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning),
+        handover=_handover(o),
     )
 
 

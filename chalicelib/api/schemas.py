@@ -14,7 +14,7 @@ from ..domain.enums import (
     RefundStatus,
 )
 from ..domain.money import MAX_LINES
-from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
 from ..events.kinds import TYPES
 
 END = ids.END
@@ -196,8 +196,14 @@ class SellerOrderOut(OrderOut):
     handover: HandoverOut
 
 
+class SellerListedOrderOut(OrderOut):
+    """An order as the seller's lists show it: with the handover warning, without its cancellations and history."""
+
+    handover: HandoverOut
+
+
 class OrderPage(_Out):
-    items: list[OrderOut]
+    items: list[SellerListedOrderOut]
     next_cursor: str | None
 
 
@@ -296,6 +302,9 @@ class SellerCancelReasonOut(_Out):
     allowed_statuses: list[OrderStatus]
     fault: Fault
     counts_toward_sfcr: bool
+    partial_allowed: Annotated[bool, msgspec.Meta(
+        description="Whether line_items may cancel some items of the order for this reason (M2); otherwise the "
+                    "cancel takes the whole order and line_items is refused with PARTIAL_CANCEL_NOT_ALLOWED")]
 
 
 class RejectReasonOut(_Out):
@@ -303,8 +312,18 @@ class RejectReasonOut(_Out):
     seller_may_use: bool
 
 
+# Derived from limits.py: a limit added there is in the catalogue's answer and in this schema with no other edit.
+_LIMIT_NAMES = sorted(public_limits())
+Limits = Annotated[dict[str, Any], msgspec.Meta(
+    description="The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for "
+                "clients to read rather than restate",
+    extra_json_schema={"properties": {name: {"type": "integer"} for name in _LIMIT_NAMES},
+                       "required": _LIMIT_NAMES, "additionalProperties": False})]
+
+
 class ReasonCatalogueOut(_Out):
     buyer: list[BuyerReasonOut]
     seller_cancel: list[SellerCancelReasonOut]
     seller_cancel_by_status: dict[str, list[SellerCancelReason]]
     reject: list[RejectReasonOut]
+    limits: Limits

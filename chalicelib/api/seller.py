@@ -50,7 +50,8 @@ def action_needed(ctx: Ctx[None]) -> Response:
 
 
 @endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=schemas.OrderPage, errors=(400,),
-          tag="seller", summary="Orders of a tab, newest first; filter=cancellation keeps those needing attention",
+          tag="seller", summary="Orders of a tab, newest first, each with its handover warning; "
+                                "filter=cancellation keeps those needing attention",
           query=(
               QueryParam("tab", {"type": "string", "enum": [t.value for t in Tab], "default": "all"}, "Tab"),
               QueryParam("filter", {"type": "string", "enum": [CANCELLATION_FILTER]},
@@ -58,7 +59,8 @@ def action_needed(ctx: Ctx[None]) -> Response:
               *PAGE_PARAMS,
           ))
 def list_orders(ctx: Ctx[None]) -> Response:
-    """The seller's orders in one tab, newest first, a page at a time (pass next_cursor back as cursor).
+    """The seller's orders in one tab, newest first, a page at a time (pass next_cursor back as cursor), each with
+    whether to hand the parcel to logistics and the warning to show, as the order detail says it.
     filter=cancellation, on the All tab only, keeps the orders with a pending request or an unacknowledged
     auto-approved cancellation. A bad tab, filter, limit or cursor is 400."""
     tab = enum_param(ctx.query, "tab", Tab, Tab.ALL)
@@ -73,7 +75,7 @@ def list_orders(ctx: Ctx[None]) -> Response:
     query = f"orders|{tab.value}|{attention or ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
     page = views.orders(ctx.caller, tab, attention is not None, limit, after)
-    return ok(schemas.OrderPage(items=[render.order(o) for o in page.items],
+    return ok(schemas.OrderPage(items=[render.seller_listed_order(o) for o in page.items],
                                 next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import msgspec
 
+from . import limits
 from .enums import PAID_UNSHIPPED, Fault, OrderStatus
 
 
@@ -46,6 +47,9 @@ class SellerCancelRule(msgspec.Struct, frozen=True):
     reason: SellerCancelReason
     allowed_statuses: frozenset[OrderStatus]
     fault: Fault
+    # Whether the seller may cancel some items of an order for it, keeping the rest (M2); every other reason
+    # cancels the whole order.
+    partial_allowed: bool = False
 
     @property
     def counts_toward_sfcr(self) -> bool:
@@ -58,15 +62,16 @@ _ANY_UNSHIPPED = _UNPAID | PAID_UNSHIPPED
 SELLER_CANCEL_RULES: dict[SellerCancelReason, SellerCancelRule] = {
     rule.reason: rule
     for rule in (
-        SellerCancelRule(SellerCancelReason.OUT_OF_STOCK, _ANY_UNSHIPPED, Fault.SELLER),
+        SellerCancelRule(SellerCancelReason.OUT_OF_STOCK, _ANY_UNSHIPPED, Fault.SELLER, partial_allowed=True),
         SellerCancelRule(SellerCancelReason.WRONG_PRICE, _ANY_UNSHIPPED, Fault.SELLER),
         SellerCancelRule(SellerCancelReason.BUYER_NOT_PAID_IN_TIME, _UNPAID, Fault.BUYER),
         SellerCancelRule(SellerCancelReason.ADDRESS_NOT_DELIVERABLE, PAID_UNSHIPPED, Fault.NONE),
     )
 }
 
-# The only reason a seller may cancel some items of an order for, keeping the rest (M2).
-PARTIAL_CANCEL_REASONS = frozenset({SellerCancelReason.OUT_OF_STOCK})
+# The reasons a seller may cancel some items of an order for (M2): the lifecycle's check and the catalogue's
+# `partial_allowed` both read the rules above.
+PARTIAL_CANCEL_REASONS = frozenset(rule.reason for rule in SELLER_CANCEL_RULES.values() if rule.partial_allowed)
 
 # A buyer-initiated cancellation never counts against the seller, whoever resolved it (rule 8).
 BUYER_FAULT = Fault.BUYER
@@ -94,6 +99,7 @@ def catalogue() -> dict[str, Any]:
                 "allowed_statuses": sorted(s.value for s in rule.allowed_statuses),
                 "fault": rule.fault.value,
                 "counts_toward_sfcr": rule.counts_toward_sfcr,
+                "partial_allowed": rule.partial_allowed,
             }
             for rule in SELLER_CANCEL_RULES.values()
         ],
@@ -104,4 +110,11 @@ def catalogue() -> dict[str, Any]:
         "reject": [
             {"reason": r.value, "seller_may_use": r not in SYSTEM_REJECT_REASONS} for r in RejectReason
         ],
+        "limits": public_limits(),
     }
+
+
+def public_limits() -> dict[str, int]:
+    """Every size limit of `limits.py`, by its name in lower case: a client reads them instead of restating them."""
+    return {name.lower(): value for name, value in vars(limits).items()
+            if name.isupper() and isinstance(value, int)}

@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
+from chalicelib.domain import limits
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
-from tests.support.shop import Shop
+from tests.support.desk import DOCUMENT
+from tests.support.shop import MULTI_ITEMS, Shop
 
 
 def order_ids(shop: Shop, query: str = "", token: str | None = None) -> list[str]:
@@ -138,6 +140,20 @@ def test_sfcr_days_follow_the_market_time_zone(shop, clock, monkeypatch):
     assert body["orders"] == 1
 
 
+def test_each_listed_order_carries_the_handover_its_detail_answers(shop):
+    shop.order("PLAIN")
+    shop.pending("ASKED")
+    shop.order("SOME", items=MULTI_ITEMS)
+    shop.seller_cancel("SOME", line_items=[{"sku": "SKU-2", "quantity": 1}], expect=201)
+    shop.order("GONE")
+    shop.seller_cancel("GONE", "ADDRESS_NOT_DELIVERABLE", expect=201)
+    shop.order("SENT")
+    shop.ship("SENT", "T1")
+    listed = {o["order_id"]: o["handover"] for o in shop.orders().json["items"]}
+    assert listed == {order_id: shop.detail(order_id).json["handover"] for order_id in listed}
+    assert len({(h["hand_over_to_logistics"], h["warning"]) for h in listed.values()}) == 5  # every case differs
+
+
 def test_sfcr_with_no_orders_is_zero(shop):
     body = shop.sfcr().json
     assert (body["orders"], body["rate"], body["standing"], body["order_volume_cap"]) == (0, 0.0, "GOOD", 1.0)
@@ -156,3 +172,15 @@ def test_reason_catalogue_comes_from_the_rules(shop):
             by_reason["ADDRESS_NOT_DELIVERABLE"]["counts_toward_sfcr"]) == ("NONE", False)
     assert {r["reason"] for r in catalogue["buyer"] if r["comment_required"]} == {"OTHER"}
     assert [r["reason"] for r in catalogue["reject"] if not r["seller_may_use"]] == ["ORDER_SHIPPED"]
+    assert [r["reason"] for r in catalogue["seller_cancel"] if r["partial_allowed"]] == ["OUT_OF_STOCK"]
+
+
+def test_reason_catalogue_carries_every_limit_of_the_contract(shop):
+    catalogue = shop.reasons().json
+    assert catalogue["limits"] == {"max_lines": limits.MAX_LINES, "max_quantity": limits.MAX_QUANTITY,
+                                   "max_amount": limits.MAX_AMOUNT, "max_comment_length": limits.MAX_COMMENT_LENGTH,
+                                   "max_bulk_ids": limits.MAX_BULK_IDS}
+    # Both the answer and its published schema are derived from limits.py: a limit added there is in each.
+    schema = DOCUMENT.doc["components"]["schemas"]["ReasonCatalogueOut"]["properties"]["limits"]
+    assert set(schema["properties"]) == set(schema["required"]) == set(catalogue["limits"])
+    assert schema["additionalProperties"] is False

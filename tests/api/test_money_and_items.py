@@ -109,6 +109,21 @@ def test_a_partial_seller_cancel_needs_out_of_stock(shop: Shop):
     assert whole["whole_order"] is True and shop.detail(order_id, expect=200).json["status"] == "CANCELLED"
 
 
+def test_the_catalogues_partial_allowed_is_the_rule_the_cancel_enforces(shop: Shop):
+    seller_cancel = shop.reasons().json["seller_cancel"]
+    flags = {r["reason"]: r["partial_allowed"] for r in seller_cancel if "AWAITING_SHIPMENT" in r["allowed_statuses"]}
+    assert flags and True in flags.values() and False in flags.values()
+    for reason, partial_allowed in flags.items():
+        order_id = shop.paid(items=MULTI_ITEMS)
+        answer = shop.seller_cancel(order_id, reason, line_items=[{"sku": "SKU-2", "quantity": 1}])
+        if partial_allowed:
+            assert (answer.status_code, answer.json["whole_order"]) == (201, False), reason
+        else:
+            assert (answer.status_code, answer.json["error"]["code"]) == (400, "PARTIAL_CANCEL_NOT_ALLOWED"), reason
+            assert answer.json["error"]["details"]["allowed_reasons"] == sorted(
+                r for r, allowed in flags.items() if allowed)
+
+
 def test_an_unpaid_order_owes_no_refund_and_cannot_be_reported(shop: Shop):
     order_id = shop.order(status="UNPAID", items=MULTI_ITEMS)
     c = shop.seller_cancel(order_id, "OUT_OF_STOCK", line_items=[{"sku": "SKU-2", "quantity": 1}],

@@ -19,9 +19,15 @@ def test_approve_cancels_the_order_and_updates_the_row_and_counts(center: Seller
     order_id, cancel_id = seller.pending()
     center.sign_in(seller.token, "#all")
     row = center.row(order_id)
+    # The row says what the order's handover says: not yet, the buyer asked to cancel; then not at all.
+    waiting = seller.shop.detail(order_id, token=seller.token).json["handover"]
+    assert waiting["hand_over_to_logistics"] is False and waiting["warning"]
+    expect(row).to_contain_text(waiting["warning"])
     row.get_by_role("button", name="Approve").click()
     expect(center.status()).to_have_text(f"Cancellation of order {order_id} approved: the order is cancelled.")
     expect(row).to_contain_text("Cancelled")
+    expect(row).to_contain_text("You don't need to hand over this order to logistics.")
+    expect(row).not_to_contain_text(waiting["warning"])
     expect(row.get_by_role("button", name="Approve")).to_have_count(0)
     expect(center.tab("Action Needed")).to_have_accessible_name(re.compile(r"^Action Needed\s*0$"))
     assert seller.shop.cancellation(cancel_id, token=seller.token).json["status"] == "APPROVED"

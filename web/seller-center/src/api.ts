@@ -1,8 +1,8 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
 import type { LineToCancel } from "./items";
 import type {
-  ActionNeeded, ApiErrorBody, BulkResult, Cancellation, CancelPreview, Order, Page, ReasonCatalogue, SellerOrder,
-  Sfcr,
+  ActionNeeded, ApiErrorBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview, OrderPage,
+  ReasonCatalogue, RejectCode, SellerCancelCode, SellerOrder, Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -65,7 +65,7 @@ export class Api {
     return this.call("GET", "seller/action-needed");
   }
 
-  orders(tab: Tab, filter: boolean, cursor: string | null): Promise<Page<Order>> {
+  orders(tab: Tab, filter: boolean, cursor: string | null): Promise<OrderPage> {
     const query = new URLSearchParams({ tab });
     if (filter) query.set("filter", "cancellation");
     if (cursor) query.set("cursor", cursor);
@@ -76,7 +76,7 @@ export class Api {
     return this.call("GET", `seller/orders/${encodeURIComponent(orderId)}`);
   }
 
-  cancellations(status: string, cursor: string | null): Promise<Page<Cancellation>> {
+  cancellations(status: string, cursor: string | null): Promise<CancellationPage> {
     const query = new URLSearchParams({ status });
     if (cursor) query.set("cursor", cursor);
     return this.call("GET", `seller/cancellations?${query}`);
@@ -94,7 +94,7 @@ export class Api {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/approve`);
   }
 
-  reject(cancelId: string, reason: string, comment: string | null): Promise<Cancellation> {
+  reject(cancelId: string, reason: RejectCode, comment: string | null): Promise<Cancellation> {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/reject`,
       comment ? { reason, comment } : { reason });
   }
@@ -108,30 +108,27 @@ export class Api {
     return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel-preview`, body);
   }
 
-  /** Approves up to 50 pending requests, each on its own; a result per id, in order (T1). */
+  /** Approves up to the catalogue's `limits.max_bulk_ids` pending requests, each on its own; a result per id, in
+   * order (T1). */
   async bulkApprove(cancelIds: string[]): Promise<BulkResult[]> {
     const answer: { results: BulkResult[] } = await this.call("POST", "seller/cancellations/bulk-approve",
       { cancel_ids: cancelIds });
     return answer.results;
   }
 
-  /** `lineItems` null cancels every remaining item (the whole order); otherwise only OUT_OF_STOCK takes them. */
-  cancel(orderId: string, reason: string, comment: string | null,
+  /** `lineItems` null cancels every remaining item (the whole order); otherwise only a reason whose catalogue entry
+   * says `partial_allowed` takes them. */
+  cancel(orderId: string, reason: SellerCancelCode, comment: string | null,
     lineItems: LineToCancel[] | null = null): Promise<Cancellation> {
     return this.call("POST", `seller/orders/${encodeURIComponent(orderId)}/cancel`, cancelBody(reason, comment, lineItems));
   }
 }
 
 /** The body of a cancel (and, with the same fields, of its preview). */
-export function cancelBody(reason: string, comment: string | null, lineItems: LineToCancel[] | null): CancelBody {
+export function cancelBody(reason: SellerCancelCode, comment: string | null,
+  lineItems: LineToCancel[] | null): CancelBody {
   const body: CancelBody = { reason };
   if (comment) body.comment = comment;
   if (lineItems) body.line_items = lineItems;
   return body;
-}
-
-export interface CancelBody {
-  reason: string;
-  comment?: string;
-  line_items?: LineToCancel[];
 }

@@ -2,9 +2,6 @@
 import type { Row } from "./rows";
 import type { BulkResult } from "./types";
 
-/** The most ids one bulk call takes. */
-export const BULK_MAX = 50;
-
 /** The rows that can be selected: those with a pending request. */
 export function selectableIds(rows: Row[]): string[] {
   return rows.flatMap((row) => (row.request ? [row.request.cancel_id] : []));
@@ -30,8 +27,8 @@ export function selectAllState(selected: ReadonlySet<string>, rows: Row[]): "all
   return chosen === ids.length ? "all" : "some";
 }
 
-/** Ids in calls of at most BULK_MAX, in the order shown. */
-export function batches(ids: string[], size: number = BULK_MAX): string[][] {
+/** Ids in calls of at most `size` (the catalogue's `limits.max_bulk_ids`), in the order shown. */
+export function batches(ids: string[], size: number): string[][] {
   const out: string[][] = [];
   for (let start = 0; start < ids.length; start += size) out.push(ids.slice(start, start + size));
   return out;

@@ -1,13 +1,7 @@
-// An order's lines and what a seller picks to cancel of them (docs/money-and-items.md, M1, M2, M6): pure.
+// An order's lines and what a seller picks to cancel of them (docs/money-and-items.md, M1, M2): pure. Which reasons
+// allow it is the catalogue's `partial_allowed` (reasons.ts); the refund it makes is the cancel preview's answer.
 import { messages } from "./messages";
-import type { LineItem, Money, Order } from "./types";
-
-/** The only reason a seller may cancel some items for (M2); any other cancels the whole order. */
-export const PARTIAL_CANCEL_REASONS: readonly string[] = ["OUT_OF_STOCK"];
-
-export function allowsPartialCancel(reason: string): boolean {
-  return PARTIAL_CANCEL_REASONS.includes(reason);
-}
+import type { LineItem, Order } from "./types";
 
 export function remainingOf(line: LineItem): number {
   return line.quantity - line.cancelled_quantity;
@@ -57,17 +51,6 @@ export function readChoice(order: Order, choice: ItemChoice): ReadChoice {
   }
   if (lines.length === 0) return { ok: false, problem: { kind: "nothing" } };
   return { ok: true, lineItems: whole ? null : lines, lines };
-}
-
-/** What the buyer gets back for `lines` (M6): Σ quantity × unit price; null for an unpaid order, which owes none. */
-export function refundFor(order: Order, lines: LineToCancel[]): Money | null {
-  if (order.status === "UNPAID") return null;
-  let amount = 0;
-  for (const { sku, quantity } of lines) {
-    const line = order.items.find((item) => item.sku === sku);
-    if (line) amount += quantity * line.unit_price.amount;
-  }
-  return { amount, currency: order.total.currency };
 }
 
 /** The lines some cancellation took items off, for the orders table (M1): each SKU with its cancelled quantity. */

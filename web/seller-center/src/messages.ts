@@ -144,7 +144,6 @@ export const messages = {
     return `Respond within ${Math.max(1, left.minutes)} min`;
   },
   pendingRequest: "Buyer asked to cancel",
-  noHandover: "You don't need to hand over this order to logistics.",
   statusDetails: (order: string) => `Cancellation details of order ${order}`,
   cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
   cancelledAt: "When",

@@ -18,6 +18,11 @@ export function rejectReasons(catalogue: ReasonCatalogue): RejectReason[] {
   return catalogue.reject.filter((reason) => reason.seller_may_use);
 }
 
+/** Whether the seller may cancel some items of an order for `code` (M2): the catalogue's `partial_allowed`. */
+export function allowsPartialCancel(catalogue: ReasonCatalogue, code: string): boolean {
+  return catalogue.seller_cancel.some((reason) => reason.reason === code && reason.partial_allowed);
+}
+
 /** Whether cancelling for `code` counts toward the SFCR: the warning is shown for those. */
 export function countsTowardSfcr(catalogue: ReasonCatalogue, code: string): boolean {
   return catalogue.seller_cancel.some((reason) => reason.reason === code && reason.counts_toward_sfcr);

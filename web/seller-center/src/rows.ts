@@ -27,7 +27,7 @@ export async function rowsForRequests(api: Api, requests: Cancellation[]): Promi
   }));
 }
 
-/** Whether the order was cancelled before it shipped: the parcel must not go to logistics. */
-export function noHandover(order: Order): boolean {
-  return order.status === "CANCELLED" && order.shipped_at === null;
+/** The server's warning when the parcel must not go to logistics (V6), as the order's `handover` says it. */
+export function noHandoverWarning(order: Order): string | null {
+  return order.handover.hand_over_to_logistics ? null : order.handover.warning;
 }

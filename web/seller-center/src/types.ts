@@ -1,140 +1,45 @@
-// The public API's shapes, as docs/api.md and /openapi.json describe them (only the fields the page reads).
+// The public API's shapes under the names the page uses: aliases of the types generated from /openapi.json
+// (src/generated/openapi.ts, written by `make page-types`; `make test` fails while it is stale). Never a shape of our own.
+import type { components } from "./generated/openapi";
 
-export type OrderStatus =
-  | "UNPAID" | "AWAITING_SHIPMENT" | "AWAITING_COLLECTION" | "IN_TRANSIT" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+type Schemas = components["schemas"];
 
-export type CancellationStatus =
-  | "REQUESTED" | "AUTO_APPROVED" | "APPROVED" | "REJECTED" | "WITHDRAWN" | "SELLER_CANCELLED";
-
-export type Actor = "BUYER" | "SELLER" | "SYSTEM" | "PLATFORM";
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type OrderStatus = Schemas["OrderStatus"];
+export type CancellationStatus = Schemas["CancellationStatus"];
+export type Actor = Schemas["Actor"];
+export type Money = Schemas["Money"];
+export type RefundStatus = Schemas["RefundStatus"];
 
 /** A line of an order (M1): `cancelled_quantity` of its `quantity` taken off by accepted cancellations. */
-export interface LineItem {
-  sku: string;
-  quantity: number;
-  unit_price: Money;
-  cancelled_quantity: number;
-}
+export type LineItem = Schemas["LineItemOut"];
 
-export interface Order {
-  order_id: string;
-  buyer_id: string;
-  status: OrderStatus;
-  items: LineItem[];
-  total: Money;
-  /** What is left once some items were cancelled (equal to total when none was). */
-  remaining_total: Money;
-  placed_at: string;
-  shipped_at: string | null;
-  cancelled_at: string | null;
-  pending_cancel_id: string | null;
-  cancel_id: string | null;
-  needs_attention: boolean;
-}
+/** An order as the seller's lists show it, with the server's handover verdict and warning. */
+export type Order = Schemas["SellerListedOrderOut"];
+/** The order detail: its cancellations and history too. */
+export type SellerOrder = Schemas["SellerOrderOut"];
+export type Cancellation = Schemas["CancellationOut"];
 
-export interface Cancellation {
-  cancel_id: string;
-  order_id: string;
-  buyer_id: string;
-  initiator: Actor;
-  status: CancellationStatus;
-  reason: string;
-  comment: string | null;
-  requested_at: string;
-  respond_by: string | null;
-  resolved_at: string | null;
-  resolved_by: Actor | null;
-  auto_approve_cause: string | null;
-  reject_reason: string | null;
-  fault: "SELLER" | "BUYER" | "NONE";
-  counts_toward_sfcr: boolean;
-  acknowledged_at: string | null;
-  /** What it cancels (M2): each SKU, how many, and their amount. */
-  line_items: { sku: string; quantity: number; amount: Money }[];
-  whole_order: boolean;
-  /** What the buyer gets back (M6); null for an unpaid order. */
-  refund: Money | null;
-  refund_status: RefundStatus;
-  refunded_at: string | null;
-  refund_reference: string | null;
-}
+export type OrderPage = Schemas["OrderPage"];
+export type CancellationPage = Schemas["CancellationPage"];
 
-export type RefundStatus = "NOT_APPLICABLE" | "NONE" | "PENDING" | "REFUNDED";
+export type ActionNeeded = Schemas["ActionNeededOut"];
+export type Sfcr = Schemas["SfcrOut"];
 
-export interface SellerOrder extends Order {
-  cancellations: Cancellation[];
-  handover: { hand_over_to_logistics: boolean; warning: string | null };
-}
+export type ReasonCatalogue = Schemas["ReasonCatalogueOut"];
+export type SellerCancelReason = Schemas["SellerCancelReasonOut"];
+export type RejectReason = Schemas["RejectReasonOut"];
+/** The contract's size limits, as the catalogue answers them. */
+export type Limits = ReasonCatalogue["limits"];
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-export interface ActionNeeded {
-  cancellation: {
-    total: number;
-    cancellation_requested: number;
-    auto_approved: number;
-    /** Pending requests auto-approving within a day; shown once the API answers it. */
-    due_soon?: number;
-  };
-}
-
-export interface Sfcr {
-  window: { from: string; to: string };
-  orders: number;
-  seller_fault_cancellations: number;
-  rate: number;
-  target: number;
-  standing: string;
-  order_volume_cap: number;
-}
-
-export interface SellerCancelReason {
-  reason: string;
-  allowed_statuses: OrderStatus[];
-  fault: "SELLER" | "BUYER" | "NONE";
-  counts_toward_sfcr: boolean;
-}
-
-export interface RejectReason {
-  reason: string;
-  seller_may_use: boolean;
-}
-
-export interface ReasonCatalogue {
-  seller_cancel: SellerCancelReason[];
-  seller_cancel_by_status: Partial<Record<OrderStatus, string[]>>;
-  reject: RejectReason[];
-}
-
-/** POST /seller/orders/{id}/cancel-preview: what the cancel would do, changing nothing (T3, T4). */
-export interface CancelPreview {
-  allowed: boolean;
-  problem: ApiErrorBody["error"] | null;
-  fault: "SELLER" | "BUYER" | "NONE";
-  counts_toward_sfcr: boolean;
-  refund: Money | null;
-  sfcr_now: Sfcr;
-  sfcr_after: Sfcr;
-  /** A sentence when the rate would move the seller into a worse band; null otherwise. */
-  warning: string | null;
-}
+/** POST /seller/orders/{id}/cancel-preview: what the cancel would do, changing nothing (T3, T4, M6). */
+export type CancelPreview = Schemas["CancelPreviewOut"];
 
 /** POST /seller/cancellations/bulk-approve: one result per id, in the order given (T1). */
-export interface BulkResult {
-  cancel_id: string;
-  status: number;
-  cancellation?: Cancellation;
-  error?: ApiErrorBody["error"];
-}
+export type BulkResult = Schemas["BulkItemOut"];
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> | null };
-}
+export type ApiErrorBody = Schemas["ErrorOut"];
+
+/** The body of a cancel and, with the same fields, of its preview. */
+export type CancelBody = Schemas["SellerCancelIn"];
+export type SellerCancelCode = Schemas["SellerCancelReason"];
+export type RejectCode = Schemas["RejectReason"];

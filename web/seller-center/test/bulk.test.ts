@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BULK_MAX, batches, pruneSelection, rowResults, selectAllState, selectableIds, toggle } from "../src/bulk";
+import { batches, pruneSelection, rowResults, selectAllState, selectableIds, toggle } from "../src/bulk";
 import { messages } from "../src/messages";
 import type { Row } from "../src/rows";
 import type { Cancellation, Order } from "../src/types";
+import { anOrder } from "./orders";
 
-const order = (id: string): Order => ({
-  order_id: id, buyer_id: "B1", status: "AWAITING_SHIPMENT", items: [],
-  total: { amount: 150000, currency: "IDR" }, remaining_total: { amount: 150000, currency: "IDR" },
-  placed_at: "2026-11-27T02:00:00Z", shipped_at: null, cancelled_at: null, pending_cancel_id: null, cancel_id: null,
-  needs_attention: true,
-});
+const order = (id: string): Order => anOrder({ order_id: id, needs_attention: true });
 const request = (id: string, orderId: string) => ({ cancel_id: id, order_id: orderId, status: "REQUESTED" }) as Cancellation;
 const pending = (orderId: string, cancelId: string): Row =>
   ({ order: order(orderId), request: request(cancelId, orderId), cancellation: null });
@@ -37,12 +33,13 @@ describe("row selection", () => {
     expect([...pruneSelection(new Set(["c1", "c3"]), after)]).toEqual(["c3"]);
   });
 
-  it("sends at most 50 ids a call, in order", () => {
+  it("sends at most the catalogue's limits.max_bulk_ids a call, in order", () => {
     const ids = Array.from({ length: 120 }, (_, i) => `c${i}`);
-    const calls = batches(ids);
-    expect(calls.map((call) => call.length)).toEqual([BULK_MAX, BULK_MAX, 20]);
+    const calls = batches(ids, 50);
+    expect(calls.map((call) => call.length)).toEqual([50, 50, 20]);
     expect(calls.flat()).toEqual(ids);
-    expect(batches([])).toEqual([]);
+    expect(batches(ids, 7).map((call) => call.length)).toEqual([...Array(17).fill(7), 1]);
+    expect(batches([], 50)).toEqual([]);
   });
 });
 

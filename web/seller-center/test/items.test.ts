@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  allowsPartialCancel, cancelledLines, describeLines, readChoice, refundFor, remainingLines, wholeOrderChoice,
+  cancelledLines, describeLines, readChoice, remainingLines, wholeOrderChoice,
 } from "../src/items";
 import { messages } from "../src/messages";
 import type { LineItem, Order } from "../src/types";
+import { anOrder } from "./orders";
 
 const line = (sku: string, quantity: number, unitPrice: number, cancelled = 0): LineItem => ({
   sku, quantity, unit_price: { amount: unitPrice, currency: "IDR" }, cancelled_quantity: cancelled,
@@ -12,24 +13,14 @@ const line = (sku: string, quantity: number, unitPrice: number, cancelled = 0): 
 // Two of SKU-1 at 75,000 and one SKU-2 at 20,000 (170,000 minor units), as docs/api.md answers an order.
 function order(items: LineItem[], status: Order["status"] = "AWAITING_SHIPMENT"): Order {
   const sum = (pick: (l: LineItem) => number) => items.reduce((total, l) => total + pick(l) * l.unit_price.amount, 0);
-  return {
-    order_id: "O-1", buyer_id: "B1", status, items,
+  return anOrder({
+    order_id: "O-1", status, items,
     total: { amount: sum((l) => l.quantity), currency: "IDR" },
     remaining_total: { amount: sum((l) => l.quantity - l.cancelled_quantity), currency: "IDR" },
-    placed_at: "2026-11-27T02:00:00Z", shipped_at: null, cancelled_at: null, pending_cancel_id: null, cancel_id: null,
-    needs_attention: false,
-  };
+  });
 }
 
 const TWO_LINES = order([line("SKU-1", 2, 75000), line("SKU-2", 1, 20000)]);
-
-describe("partial cancels", () => {
-  it("are for out of stock only", () => {
-    expect(allowsPartialCancel("OUT_OF_STOCK")).toBe(true);
-    expect(allowsPartialCancel("WRONG_PRICE")).toBe(false);
-    expect(allowsPartialCancel("")).toBe(false);
-  });
-});
 
 describe("the item picker", () => {
   it("starts on every remaining item, which is the whole order: the body leaves line_items out", () => {
@@ -68,16 +59,6 @@ describe("the item picker", () => {
 });
 
 describe("refunds and cancelled items", () => {
-  it("the refund is quantity × unit price, in the order's currency", () => {
-    expect(refundFor(TWO_LINES, [{ sku: "SKU-1", quantity: 1 }, { sku: "SKU-2", quantity: 1 }]))
-      .toEqual({ amount: 95000, currency: "IDR" });
-  });
-
-  it("an unpaid order owes no refund", () => {
-    const unpaid = order([line("SKU-1", 2, 75000)], "UNPAID");
-    expect(refundFor(unpaid, [{ sku: "SKU-1", quantity: 1 }])).toBeNull();
-  });
-
   it("the orders table names each line with a cancelled quantity, in the order's order", () => {
     const partly = order([line("SKU-1", 2, 75000, 1), line("SKU-2", 1, 20000), line("SKU-3", 4, 100, 4)]);
     expect(cancelledLines(partly)).toEqual([{ sku: "SKU-1", quantity: 1 }, { sku: "SKU-3", quantity: 4 }]);

@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { cancelReasonsFor, countsTowardSfcr, mayCancel, rejectReasons } from "../src/reasons";
-import type { ReasonCatalogue } from "../src/types";
+import { allowsPartialCancel, cancelReasonsFor, countsTowardSfcr, mayCancel, rejectReasons } from "../src/reasons";
+import type { ReasonCatalogue, SellerCancelCode } from "../src/types";
 
 // The shape GET /cancellation-reasons answers (docs/api.md), trimmed.
 const CATALOGUE: ReasonCatalogue = {
   seller_cancel: [
     { reason: "OUT_OF_STOCK", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
-      fault: "SELLER", counts_toward_sfcr: true },
+      fault: "SELLER", counts_toward_sfcr: true, partial_allowed: true },
     { reason: "WRONG_PRICE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
-      fault: "SELLER", counts_toward_sfcr: true },
-    { reason: "BUYER_NOT_PAID_IN_TIME", allowed_statuses: ["UNPAID"], fault: "BUYER", counts_toward_sfcr: false },
+      fault: "SELLER", counts_toward_sfcr: true, partial_allowed: false },
+    { reason: "BUYER_NOT_PAID_IN_TIME", allowed_statuses: ["UNPAID"], fault: "BUYER", counts_toward_sfcr: false,
+      partial_allowed: false },
     { reason: "ADDRESS_NOT_DELIVERABLE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
-      fault: "NONE", counts_toward_sfcr: false },
+      fault: "NONE", counts_toward_sfcr: false, partial_allowed: false },
   ],
   seller_cancel_by_status: {
     UNPAID: ["OUT_OF_STOCK", "WRONG_PRICE", "BUYER_NOT_PAID_IN_TIME"],
@@ -23,6 +24,8 @@ const CATALOGUE: ReasonCatalogue = {
     { reason: "AGREED_WITH_BUYER", seller_may_use: true },
     { reason: "ORDER_SHIPPED", seller_may_use: false },
   ],
+  buyer: [],
+  limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50 },
 };
 
 const codes = (list: { reason: string }[]) => list.map((r) => r.reason);
@@ -44,7 +47,8 @@ describe("cancel reasons", () => {
   });
 
   it("ignores a code the catalogue does not describe", () => {
-    const odd = { ...CATALOGUE, seller_cancel_by_status: { UNPAID: ["OUT_OF_STOCK", "NOT_A_REASON"] } };
+    const odd: ReasonCatalogue = { ...CATALOGUE, seller_cancel_by_status: {
+      UNPAID: ["OUT_OF_STOCK", "NOT_A_REASON" as SellerCancelCode] } };
     expect(codes(cancelReasonsFor(odd, "UNPAID"))).toEqual(["OUT_OF_STOCK"]);
   });
 
@@ -53,6 +57,16 @@ describe("cancel reasons", () => {
     expect(countsTowardSfcr(CATALOGUE, "WRONG_PRICE")).toBe(true);
     expect(countsTowardSfcr(CATALOGUE, "BUYER_NOT_PAID_IN_TIME")).toBe(false);
     expect(countsTowardSfcr(CATALOGUE, "ADDRESS_NOT_DELIVERABLE")).toBe(false);
+  });
+});
+
+describe("partial cancels", () => {
+  it("are for the reasons the catalogue says partial_allowed, and only those", () => {
+    expect(allowsPartialCancel(CATALOGUE, "OUT_OF_STOCK")).toBe(true);
+    expect(allowsPartialCancel(CATALOGUE, "WRONG_PRICE")).toBe(false);
+    expect(allowsPartialCancel(CATALOGUE, "")).toBe(false);
+    const wider = { ...CATALOGUE, seller_cancel: CATALOGUE.seller_cancel.map((r) => ({ ...r, partial_allowed: true })) };
+    expect(allowsPartialCancel(wider, "WRONG_PRICE")).toBe(true);
   });
 });
 

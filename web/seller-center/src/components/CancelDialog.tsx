@@ -1,14 +1,14 @@
 import { useState } from "preact/hooks";
 import { formatMoney } from "../format";
+import { type Previewer, useCancelPreview } from "../hooks/useCancelPreview";
 import {
-  allowsPartialCancel, type ChoiceProblem, type ItemChoice, type LineToCancel, readChoice, refundFor, remainingLines,
-  remainingOf, wholeOrderChoice,
+  type ChoiceProblem, type ItemChoice, type LineToCancel, readChoice, remainingLines, remainingOf, wholeOrderChoice,
 } from "../items";
 import { messages } from "../messages";
-import { cancelReasonsFor, countsTowardSfcr } from "../reasons";
-import type { Order, ReasonCatalogue } from "../types";
+import { allowsPartialCancel, cancelReasonsFor, countsTowardSfcr } from "../reasons";
+import type { Order, ReasonCatalogue, SellerCancelCode } from "../types";
 import { Dialog } from "./Dialog";
-import { type Previewer, SfcrWarning } from "./SfcrWarning";
+import { SfcrWarning } from "./SfcrWarning";
 
 interface Props {
   order: Order;
@@ -16,7 +16,7 @@ interface Props {
   error: string | null;
   busy: boolean;
   /** `lineItems` null: the whole order; `lines` is what is cancelled either way. */
-  onConfirm: (reason: string, lineItems: LineToCancel[] | null, lines: LineToCancel[]) => void;
+  onConfirm: (reason: SellerCancelCode, lineItems: LineToCancel[] | null, lines: LineToCancel[]) => void;
   onClose: () => void;
   preview: Previewer;
 }
@@ -25,21 +25,25 @@ const problemText = (problem: ChoiceProblem) =>
   problem.kind === "nothing" ? messages.nothingChosen : messages.quantityProblem(problem.sku, problem.max);
 
 /**
- * More Actions > Cancel: a reason valid for the order's status; for out of stock, which items and how many
- * (every remaining item at first: the whole order); then Confirm.
+ * More Actions > Cancel: a reason valid for the order's status; for one the catalogue says `partial_allowed`, which
+ * items and how many (every remaining item at first: the whole order), with the refund the preview answers; then
+ * Confirm.
  */
 export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose, preview }: Props) {
-  const [reason, setReason] = useState("");
+  const [reason, setReason] = useState<SellerCancelCode | "">("");
   const [missing, setMissing] = useState(false);
   const [choice, setChoice] = useState<ItemChoice>(() => wholeOrderChoice(order));
   const [problem, setProblem] = useState<ChoiceProblem | null>(null);
   const choices = cancelReasonsFor(catalogue, order.status);
   const warn = reason !== "" && countsTowardSfcr(catalogue, reason);
   const lines = remainingLines(order);
-  const picking = allowsPartialCancel(reason) && lines.length > 0;
+  const picking = allowsPartialCancel(catalogue, reason) && lines.length > 0;
   const read = picking ? readChoice(order, choice) : null;
   const chosen = read?.ok ? read.lineItems : null;
-  const refund = read?.ok ? refundFor(order, read.lines) : null;
+  // The SFCR warning and the picker's refund both read the preview of the body the cancel would send.
+  const previewed = useCancelPreview(preview, order.order_id, reason || null, chosen, warn || picking,
+    !read || read.ok);
+  const refund = read?.ok && previewed.shown?.allowed ? previewed.shown.refund : null;
   const shown = missing ? messages.chooseReason : problem ? problemText(problem) : error;
 
   return (
@@ -69,7 +73,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
           data-autofocus
           aria-describedby={warn ? "sfcr-warning" : undefined}
           onChange={(event) => {
-            setReason((event.currentTarget as HTMLSelectElement).value);
+            setReason((event.currentTarget as HTMLSelectElement).value as SellerCancelCode | "");
             setMissing(false);
             setProblem(null);
           }}
@@ -79,9 +83,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
             <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
           ))}
         </select>
-        {warn && (
-          <SfcrWarning order={order} reason={reason} lineItems={chosen} valid={!read || read.ok} preview={preview} />
-        )}
+        {warn && <SfcrWarning preview={previewed} />}
         {picking && (
           <fieldset class="items" aria-describedby="items-hint">
             <legend>{messages.itemsToCancel}</legend>
@@ -104,7 +106,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
                 </div>
               );
             })}
-            <p class="items-summary" aria-live="polite">
+            <p class="items-summary" aria-live="polite" aria-busy={previewed.pending}>
               {read?.ok && (read.lineItems === null ? messages.wholeOrderNote : "")}
               {read?.ok && refund && ` ${messages.refundPreview(formatMoney(refund))}`}
             </p>

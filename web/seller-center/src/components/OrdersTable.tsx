@@ -3,7 +3,7 @@ import { countdownText, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
 import { mayCancel } from "../reasons";
-import { noHandover, type Row } from "../rows";
+import { noHandoverWarning, type Row } from "../rows";
 import type { Cancellation, ReasonCatalogue } from "../types";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
@@ -110,7 +110,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
             )}
           </p>
         )}
-        {noHandover(order) && <p class="warning">{messages.noHandover}</p>}
+        {noHandoverWarning(order) && <p class="warning">{noHandoverWarning(order)}</p>}
         {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
       </td>
       <td role="cell" data-label={c.actions}>

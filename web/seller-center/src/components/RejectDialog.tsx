@@ -1,23 +1,21 @@
 import { useState } from "preact/hooks";
 import { messages } from "../messages";
 import { rejectReasons } from "../reasons";
-import type { Order, ReasonCatalogue } from "../types";
+import type { Order, ReasonCatalogue, RejectCode } from "../types";
 import { Dialog } from "./Dialog";
-
-export const COMMENT_MAX = 500;
 
 interface Props {
   order: Order;
   catalogue: ReasonCatalogue;
   error: string | null;
   busy: boolean;
-  onConfirm: (reason: string, comment: string | null) => void;
+  onConfirm: (reason: RejectCode, comment: string | null) => void;
   onClose: () => void;
 }
 
 /** Reject a buyer's request: a reason the seller may give, an optional comment, then Confirm. */
 export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose }: Props) {
-  const [reason, setReason] = useState("");
+  const [reason, setReason] = useState<RejectCode | "">("");
   const [comment, setComment] = useState("");
   const [missing, setMissing] = useState(false);
 
@@ -39,7 +37,7 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
           required
           data-autofocus
           onChange={(event) => {
-            setReason((event.currentTarget as HTMLSelectElement).value);
+            setReason((event.currentTarget as HTMLSelectElement).value as RejectCode | "");
             setMissing(false);
           }}
         >
@@ -51,13 +49,13 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
         <label for="reject-comment">{messages.comment}</label>
         <textarea
           id="reject-comment"
-          maxLength={COMMENT_MAX}
+          maxLength={catalogue.limits.max_comment_length}
           rows={3}
           value={comment}
           aria-describedby="reject-comment-hint"
           onInput={(event) => setComment((event.currentTarget as HTMLTextAreaElement).value)}
         />
-        <p id="reject-comment-hint" class="hint">{messages.commentHint(COMMENT_MAX)}</p>
+        <p id="reject-comment-hint" class="hint">{messages.commentHint(catalogue.limits.max_comment_length)}</p>
         {(missing || error) && <p role="alert" class="error">{missing ? messages.chooseReason : error}</p>}
         <div class="dialog-actions">
           <button type="submit" disabled={busy}>{messages.confirm}</button>

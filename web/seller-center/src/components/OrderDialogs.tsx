@@ -1,0 +1,29 @@
+import type { RowActionState } from "../hooks/useRowActions";
+import type { Previewer } from "../hooks/useCancelPreview";
+import type { ReasonCatalogue } from "../types";
+import { CancelDialog } from "./CancelDialog";
+import { RejectDialog } from "./RejectDialog";
+
+interface Props {
+  state: RowActionState;
+  catalogue: ReasonCatalogue | null;
+  busy: boolean;
+  preview: Previewer;
+}
+
+/** The dialog a row's action opened, if any: Cancel order or Reject cancellation request. */
+export function OrderDialogs({ state, catalogue, busy, preview }: Props) {
+  const { dialog, dialogError, closeDialog, confirmCancel, confirmReject } = state;
+  if (!dialog || !catalogue) return null;
+  if (dialog.kind === "cancel") {
+    return (
+      <CancelDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
+        onClose={closeDialog} preview={preview} onConfirm={(reason, lineItems) => confirmCancel(reason, lineItems)} />
+    );
+  }
+  if (!dialog.row.request) return null;
+  return (
+    <RejectDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
+      onClose={closeDialog} onConfirm={confirmReject} />
+  );
+}

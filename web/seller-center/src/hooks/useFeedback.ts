@@ -1,0 +1,40 @@
+import { useCallback, useState } from "preact/hooks";
+import { ApiError } from "../api";
+import { messages } from "../messages";
+
+/** What the page says happened (`role=status`), what went wrong (`role=alert`), and whether an action runs. */
+export interface Feedback {
+  alert: string | null;
+  notice: string | null;
+  busy: boolean;
+  setAlert: (alert: string | null) => void;
+  setNotice: (notice: string | null) => void;
+  setBusy: (busy: boolean) => void;
+  /** Before an action: busy, and the last alert and notice gone. */
+  start: () => void;
+  /** A 401 ends the session, a 403 too (the token is not a seller's); anything else is shown in the alert. */
+  fail: (error: unknown) => void;
+}
+
+export function useFeedback(onSignedOut: (message: string | null) => void): Feedback {
+  const [alert, setAlert] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const fail = useCallback((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) {
+      onSignedOut(messages.tokenExpired);
+    } else if (error instanceof ApiError && error.status === 403) {
+      onSignedOut(error.message);
+    } else {
+      setAlert(error instanceof Error ? error.message : messages.unexpected);
+    }
+  }, [onSignedOut]);
+
+  const start = () => {
+    setBusy(true);
+    setAlert(null);
+    setNotice(null);
+  };
+  return { alert, notice, busy, setAlert, setNotice, setBusy, start, fail };
+}
