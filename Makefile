@@ -61,11 +61,13 @@ chromium:
 run: $(VENV)/.installed docs page
 	$(BIN)/python -m devtools.run_local
 
-## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the page's unit tests, then the whole test
-## suite (the browser layer included, on Debian's chromium).
+## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
+## pyproject.toml), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
+## chromium).
 test: $(VENV)/.installed docs page chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	cd $(WEB_PAGE) && npx vitest run --silent
 	$(BIN)/python -m pytest
 
@@ -84,6 +86,7 @@ package: $(VENV)/.installed docs page
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(WEB_DOCS)/node_modules $(DOCS) $(WEB_PAGE)/node_modules $(PAGE)

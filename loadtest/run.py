@@ -31,7 +31,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from devtools import tokens
-from devtools.run_local import HOST, LocalStack
+from devtools.local_environment import HOST
+from devtools.local_stage import LocalStage
 
 from . import invariants
 
@@ -461,7 +462,7 @@ def run(settings: Settings | None = None, announce: Callable[[str], None] = lamb
     app_log.setLevel(logging.WARNING)  # an access line per request would swamp the run
     environment = {"SELLER_RESPONSE_WINDOW_SECONDS": str(settings.response_window_seconds),
                    "BUYER_GRACE_PERIOD_SECONDS": str(settings.grace_period_seconds)}
-    stack = LocalStack(port=0, schedule_seconds=settings.schedule_seconds, load_demo=False, environment=environment,
+    stack = LocalStage(port=0, schedule_seconds=settings.schedule_seconds, load_demo=False, environment=environment,
                        announce=lambda line: None)
     try:
         stack.start()
@@ -473,7 +474,7 @@ def run(settings: Settings | None = None, announce: Callable[[str], None] = lamb
         app_log.setLevel(level)
 
 
-def _drive(stack: LocalStack, settings: Settings) -> Result:
+def _drive(stack: LocalStage, settings: Settings) -> Result:
     sellers = [f"LS{n:02d}" for n in range(1, settings.sellers + 1)]
     buyers = [f"LB{n:02d}" for n in range(1, settings.buyers + 1)]
     actors = Actors(
@@ -506,7 +507,7 @@ def _drive(stack: LocalStack, settings: Settings) -> Result:
                   stats.samples, Counter(stack.scheduler.totals), findings, api_mismatches)
 
 
-def _api_action_needed_mismatches(stack: LocalStack, actors: Actors) -> list[str]:
+def _api_action_needed_mismatches(stack: LocalStage, actors: Actors) -> list[str]:
     """The counts sellers see over the API (one GetItem on the counters) against a recount of the items."""
     from chalicelib import config
     from chalicelib.domain.clock import utc_now

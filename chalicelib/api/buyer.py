@@ -3,23 +3,24 @@
 from chalice.app import Blueprint, Response
 
 from .. import config
+from ..answers import render, shapes
 from ..domain.identity import Role
 from ..domain.model import Cancellation
 from ..service import commands, views
 from ..service.executor import Outcome
 from ..service.runner import Command
-from . import render, schemas
+from . import schemas
 from .parsing import line_requests
 from .routing import Ctx, endpoint, ok
 
 buyer = Blueprint(__name__)
 
 
-def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
-@endpoint(buyer, "/buyer/orders/{order_id}", "GET", role=Role.BUYER, response=schemas.BuyerOrderOut,
+@endpoint(buyer, "/buyer/orders/{order_id}", "GET", role=Role.BUYER, response=shapes.BuyerOrderOut,
           errors=(404,), tag="buyer", summary="The order as the buyer sees it, with its cancellations")
 def buyer_order(ctx: Ctx[None], order_id: str) -> Response:
     """One of the buyer's own orders, with its cancellations and whether the buyer may still ask to cancel. Another
@@ -29,7 +30,7 @@ def buyer_order(ctx: Ctx[None], order_id: str) -> Response:
 
 
 @endpoint(buyer, "/buyer/orders/{order_id}/cancellation-requests", "POST", role=Role.BUYER,
-          body=schemas.BuyerRequestIn, response=schemas.CancellationOut, status=201, errors=(400, 404, 409),
+          body=schemas.BuyerRequestIn, response=shapes.CancellationOut, status=201, errors=(400, 404, 409),
           tag="buyer",
           summary="Ask to cancel: AUTO_APPROVED if unpaid or inside the grace period, else REQUESTED with respond_by")
 def request_cancellation(ctx: Ctx[schemas.BuyerRequestIn], order_id: str) -> Command[Cancellation]:
@@ -47,7 +48,7 @@ def request_cancellation(ctx: Ctx[schemas.BuyerRequestIn], order_id: str) -> Com
 
 
 @endpoint(buyer, "/buyer/cancellations/{cancel_id}/withdraw", "POST", role=Role.BUYER,
-          response=schemas.CancellationOut, errors=(404, 409), tag="buyer",
+          response=shapes.CancellationOut, errors=(404, 409), tag="buyer",
           summary="Withdraw a pending request before its deadline")
 def withdraw(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
     """Takes back a pending request before its deadline: REQUESTED to WITHDRAWN, and the order goes on. A request no

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from ..answers import shapes
 from ..domain import ids
 from . import schemas
 from .routing import REGISTRY, RouteSpec
@@ -99,7 +100,7 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
 def document() -> dict[str, Any]:
     from .webhook_schemas import WEBHOOK_PAYLOADS, webhooks_section
 
-    types: set[type] = {schemas.ErrorOut, schemas.EmptyIn, *WEBHOOK_PAYLOADS}
+    types: set[type] = {shapes.ErrorOut, schemas.EmptyIn, *WEBHOOK_PAYLOADS}
     for spec in REGISTRY:
         types.update(t for t in (spec.response, spec.body) if t is not None)
     _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)

@@ -7,6 +7,7 @@ import msgspec
 from chalice.app import Blueprint
 
 from .. import config
+from ..answers import render, shapes
 from ..domain.clock import parse_iso
 from ..domain.enums import OrderStatus
 from ..domain.identity import Role
@@ -14,7 +15,7 @@ from ..domain.model import Cancellation, LineItem, Order
 from ..service import commands
 from ..service.executor import Outcome
 from ..service.runner import Command
-from . import render, schemas
+from . import schemas
 from .errors import ApiError
 from .routing import Ctx, endpoint
 
@@ -51,12 +52,12 @@ def _order_from(body: schemas.RecordOrderIn, ctx: Ctx[schemas.RecordOrderIn]) ->
     )
 
 
-def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
+def _order_answer(outcome: Outcome[Order]) -> tuple[int, shapes.OrderOut]:
     return (201 if outcome.created else 200), render.order(outcome.subject)
 
 
 @endpoint(platform, "/platform/orders", "POST", role=Role.PLATFORM, body=schemas.RecordOrderIn,
-          response=schemas.OrderOut, status=201, errors=(400, 409), tag="platform",
+          response=shapes.OrderOut, status=201, errors=(400, 409), tag="platform",
           summary="Record an order (201); the same body again answers 200, another body for the id 409")
 def record_order(ctx: Ctx[schemas.RecordOrderIn]) -> Command[Order]:
     """Records an order from the platform, UNPAID or AWAITING_SHIPMENT, and answers 201 with it. Sending the same body
@@ -66,7 +67,7 @@ def record_order(ctx: Ctx[schemas.RecordOrderIn]) -> Command[Order]:
     return Command(decide=decide, answer=_order_answer)
 
 
-@endpoint(platform, "/platform/orders/{order_id}/payment", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+@endpoint(platform, "/platform/orders/{order_id}/payment", "POST", role=Role.PLATFORM, response=shapes.OrderOut,
           errors=(404, 409), tag="platform", summary="Record payment: UNPAID to AWAITING_SHIPMENT")
 def record_payment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     """Records the buyer's payment: the order goes from UNPAID to AWAITING_SHIPMENT and gets paid_at, which starts the
@@ -74,7 +75,7 @@ def record_payment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     return Command(decide=commands.record_payment(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
-@endpoint(platform, "/platform/orders/{order_id}/delivery", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+@endpoint(platform, "/platform/orders/{order_id}/delivery", "POST", role=Role.PLATFORM, response=shapes.OrderOut,
           errors=(404, 409), tag="platform", summary="Record delivery: IN_TRANSIT to DELIVERED")
 def record_delivery(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     """Records that the parcel arrived: the order goes from IN_TRANSIT to DELIVERED. Any other status is 409
@@ -82,19 +83,19 @@ def record_delivery(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     return Command(decide=commands.record_delivery(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
-@endpoint(platform, "/platform/orders/{order_id}/completion", "POST", role=Role.PLATFORM, response=schemas.OrderOut,
+@endpoint(platform, "/platform/orders/{order_id}/completion", "POST", role=Role.PLATFORM, response=shapes.OrderOut,
           errors=(404, 409), tag="platform", summary="Record completion: DELIVERED to COMPLETED")
 def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     """Records that the order is complete: DELIVERED to COMPLETED. Any other status is 409 ORDER_NOT_DELIVERED."""
     return Command(decide=commands.record_completion(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
-def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return 200, render.cancellation(outcome.subject)
 
 
 @endpoint(platform, "/platform/cancellations/{cancel_id}/refund", "POST", role=Role.PLATFORM,
-          body=schemas.RefundIn, response=schemas.CancellationOut, errors=(400, 404, 409), tag="platform",
+          body=schemas.RefundIn, response=shapes.CancellationOut, errors=(400, 404, 409), tag="platform",
           summary="Report a cancellation's refund returned: PENDING to REFUNDED; the same reference again 200")
 def report_refund(ctx: Ctx[schemas.RefundIn], cancel_id: str) -> Command[Cancellation]:
     """The payment system reports that it returned a cancellation's refund, under its own refund_reference:

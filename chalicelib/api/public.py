@@ -2,18 +2,18 @@
 
 from chalice.app import Blueprint, Response
 
+from ..answers import shapes
 from ..domain import reasons
-from . import schemas
 from .errors import JSON
 from .routing import Ctx, encode, endpoint, ok
 
 public = Blueprint(__name__)
 
 
-@endpoint(public, "/health", "GET", role=None, summary="Liveness", response=schemas.HealthOut, tag="open")
+@endpoint(public, "/health", "GET", role=None, summary="Liveness", response=shapes.HealthOut, tag="open")
 def health(ctx: Ctx[None]) -> Response:
     """Answers {"status": "ok"} while the API is up. It reads no table, so it says nothing about DynamoDB."""
-    return ok(schemas.HealthOut(status="ok"))
+    return ok(shapes.HealthOut(status="ok"))
 
 
 @endpoint(public, "/openapi.json", "GET", role=None, summary="This API as an OpenAPI 3.1 document",
@@ -26,7 +26,7 @@ def openapi_document(ctx: Ctx[None]) -> Response:
     return Response(body=encode(document()), status_code=200, headers=dict(JSON))
 
 
-@endpoint(public, "/cancellation-reasons", "GET", role=None, response=schemas.ReasonCatalogueOut, tag="open",
+@endpoint(public, "/cancellation-reasons", "GET", role=None, response=shapes.ReasonCatalogueOut, tag="open",
           summary="Reason catalogues: buyer, seller cancel by order status, reject; each with fault and SFCR flag")
 def cancellation_reasons(ctx: Ctx[None]) -> Response:
     """The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and

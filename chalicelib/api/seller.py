@@ -6,6 +6,7 @@ import msgspec
 from chalice.app import Blueprint, Response
 
 from .. import config, obs
+from ..answers import render, shapes
 from ..domain.clock import parse_iso
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
@@ -13,7 +14,7 @@ from ..domain.model import Cancellation, Order
 from ..service import commands, views
 from ..service.executor import Outcome
 from ..service.runner import Command
-from . import cursors, render, schemas
+from . import cursors, schemas
 from .errors import JSON, ApiError
 from .parsing import enum_param, limit_param, line_requests
 from .routing import Ctx, QueryParam, endpoint, ok
@@ -27,11 +28,11 @@ PAGE_PARAMS = (
 CANCELLATION_FILTER = "cancellation"
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
-def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
+def _order_answer(outcome: Outcome[Order]) -> tuple[int, shapes.OrderOut]:
     return 200, render.order(outcome.subject)
 
 
@@ -39,17 +40,18 @@ def _caller(ctx: Ctx[None]) -> str:
     return f"{ctx.caller.sub}|{ctx.caller.seller_id}"
 
 
-@endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=schemas.ActionNeededOut,
+@endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=shapes.ActionNeededOut,
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
 def action_needed(ctx: Ctx[None]) -> Response:
     """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
     acknowledged, and their total; and due_soon, the pending requests whose respond_by is within DUE_SOON_SECONDS
     (they auto-approve unless answered). Read from indexes, they may lag an answer by a moment."""
     due_before = ctx.now + timedelta(seconds=config.settings().due_soon_seconds)
-    return ok(render.action_needed(views.action_needed(ctx.caller, due_before)))
+    counts = views.action_needed(ctx.caller, due_before)
+    return ok(render.action_needed(counts.requested, counts.auto_approved, counts.due_soon))
 
 
-@endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=schemas.OrderPage, errors=(400,),
+@endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=shapes.OrderPage, errors=(400,),
           tag="seller", summary="Orders of a tab, newest first, each with its handover warning; "
                                 "filter=cancellation keeps those needing attention",
           query=(
@@ -75,11 +77,11 @@ def list_orders(ctx: Ctx[None]) -> Response:
     query = f"orders|{tab.value}|{attention or ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
     page = views.orders(ctx.caller, tab, attention is not None, limit, after)
-    return ok(schemas.OrderPage(items=[render.seller_listed_order(o) for o in page.items],
+    return ok(shapes.OrderPage(items=[render.seller_listed_order(o) for o in page.items],
                                 next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
-@endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=schemas.SellerOrderOut,
+@endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=shapes.SellerOrderOut,
           errors=(404,), tag="seller", summary="Order, its cancellations, its history and the handover warning")
 def order_detail(ctx: Ctx[None], order_id: str) -> Response:
     """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
@@ -88,7 +90,7 @@ def order_detail(ctx: Ctx[None], order_id: str) -> Response:
     return ok(render.seller_order(detail.order, detail.cancellations, detail.history))
 
 
-@endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=schemas.CancellationPage,
+@endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=shapes.CancellationPage,
           errors=(400,), tag="seller",
           summary="Cancellations; REQUESTED by deadline (most urgent first), the others newest first",
           query=(
@@ -103,11 +105,11 @@ def list_cancellations(ctx: Ctx[None]) -> Response:
     query = f"cancellations|{status.value if status else ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
     page = views.cancellations(ctx.caller, status, limit, after)
-    return ok(schemas.CancellationPage(items=[render.cancellation(c) for c in page.items],
+    return ok(shapes.CancellationPage(items=[render.cancellation(c) for c in page.items],
                                        next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
-@endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=schemas.CancellationOut,
+@endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=shapes.CancellationOut,
           errors=(404,), tag="seller", summary="One cancellation")
 def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
     """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
@@ -115,7 +117,7 @@ def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,
-          response=schemas.CancellationOut, errors=(404, 409), tag="seller",
+          response=shapes.CancellationOut, errors=(404, 409), tag="seller",
           summary="Approve a pending request: the order is cancelled")
 def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
     """Accepts a buyer's pending request: REQUESTED to APPROVED, and the order is CANCELLED. A request no longer
@@ -124,7 +126,7 @@ def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/reject", "POST", role=Role.SELLER, body=schemas.RejectIn,
-          response=schemas.CancellationOut, errors=(400, 404, 409), tag="seller",
+          response=shapes.CancellationOut, errors=(400, 404, 409), tag="seller",
           summary="Reject a pending request with a reason; the order goes on")
 def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
     """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
@@ -135,7 +137,7 @@ def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/acknowledge", "POST", role=Role.SELLER,
-          response=schemas.CancellationOut, errors=(404, 409), tag="seller",
+          response=shapes.CancellationOut, errors=(404, 409), tag="seller",
           summary="Mark an auto-approved cancellation seen; again: 200, no change")
 def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
     """Marks an auto-approved cancellation as seen, which takes it out of the Action Needed count. Acknowledging it
@@ -144,7 +146,7 @@ def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellati
 
 
 @endpoint(seller, "/seller/orders/{order_id}/cancel", "POST", role=Role.SELLER, body=schemas.SellerCancelIn,
-          response=schemas.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
+          response=shapes.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
 def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Cancellation]:
     """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a
@@ -162,7 +164,7 @@ def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Ca
 
 
 @endpoint(seller, "/seller/orders/{order_id}/arrange-shipment", "POST", role=Role.SELLER,
-          response=schemas.OrderOut, errors=(404, 409), tag="seller",
+          response=shapes.OrderOut, errors=(404, 409), tag="seller",
           summary="AWAITING_SHIPMENT to AWAITING_COLLECTION (optional step)")
 def arrange_shipment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
     """Books the pickup: AWAITING_SHIPMENT to AWAITING_COLLECTION. The step is optional: an order can ship straight
@@ -171,7 +173,7 @@ def arrange_shipment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]
 
 
 @endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schemas.ShipIn,
-          response=schemas.OrderOut, errors=(400, 404, 409), tag="seller",
+          response=shapes.OrderOut, errors=(400, 404, 409), tag="seller",
           summary="Ship: IN_TRANSIT; a pending request is rejected with ORDER_SHIPPED")
 def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
     """Hands the order to the carrier with a tracking number: AWAITING_SHIPMENT or AWAITING_COLLECTION to IN_TRANSIT. A
@@ -181,7 +183,7 @@ def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
     return Command(decide=commands.ship(ctx.caller, order_id, body.tracking_number, ctx.now), answer=_order_answer)
 
 
-@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=schemas.SfcrOut, tag="seller",
+@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=shapes.SfcrOut, tag="seller",
           summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
 def seller_sfcr(ctx: Ctx[None]) -> Response:
     """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
@@ -189,7 +191,7 @@ def seller_sfcr(ctx: Ctx[None]) -> Response:
     return ok(render.sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy())))
 
 
-@endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=schemas.EventPage, errors=(400,), tag="seller",
+@endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=shapes.EventPage, errors=(400,), tag="seller",
           summary="The shop's events, oldest first; poll with next_cursor to get only what is new",
           query=(
               QueryParam("types", {"type": "string", "maxLength": 1024,

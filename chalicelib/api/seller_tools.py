@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from chalice.app import Blueprint, Response
 
 from .. import config
+from ..answers import render, shapes
 from ..domain import auto_approve
 from ..domain.enums import Fault, OrderStatus
 from ..domain.identity import Identity, Role
@@ -13,7 +14,7 @@ from ..domain.model import Cancellation
 from ..service import access, auto_approve_rules, commands, views
 from ..service.bulk import Bulk, DeciderFor
 from ..service.executor import Decider, Outcome
-from . import render, schemas, tool_schemas
+from . import schemas, tool_schemas
 from .errors import ApiError
 from .parsing import line_requests
 from .routing import Ctx, endpoint, ok
@@ -64,7 +65,7 @@ def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
     return _bulk(identity, body.cancel_ids, decider)
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return 200, render.cancellation(outcome.subject)
 
 
@@ -91,11 +92,11 @@ def _preview(result: "Preview") -> tool_schemas.CancelPreviewOut:
     problem = result.problem
     return tool_schemas.CancelPreviewOut(
         allowed=result.allowed,
-        problem=schemas.ErrorBody(code=problem.code, message=problem.message, details=problem.details)
+        problem=shapes.ErrorBody(code=problem.code, message=problem.message, details=problem.details)
         if problem else None,
         fault=Fault(result.fault),
         counts_toward_sfcr=result.counts_toward_sfcr,
-        refund=schemas.Money(amount=result.refund, currency=result.currency) if result.refund is not None else None,
+        refund=shapes.Money(amount=result.refund, currency=result.currency) if result.refund is not None else None,
         sfcr_now=render.sfcr(result.now),
         sfcr_after=render.sfcr(result.after),
         warning=result.warning,
@@ -134,7 +135,7 @@ def _rules(rule_set: auto_approve.RuleSet) -> tool_schemas.RulesOut:
         rules=[tool_schemas.RuleOut(
             rule_id=r.rule_id, name=r.name, enabled=r.enabled, buyer_reasons=list(r.buyer_reasons),
             order_statuses=[s.value for s in r.order_statuses],  # type: ignore[misc]  # RULE_STATUSES only
-            max_refund=schemas.Money(amount=r.max_refund.amount, currency=r.max_refund.currency)
+            max_refund=shapes.Money(amount=r.max_refund.amount, currency=r.max_refund.currency)
             if r.max_refund else None,
             whole_order_only=r.whole_order_only) for r in rule_set.rules],
         version=rule_set.version)

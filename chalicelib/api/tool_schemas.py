@@ -4,10 +4,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from ..answers.shapes import CancellationOut, ErrorBody, Money, Out, SfcrOut
 from ..domain.auto_approve import MAX_NAME, MAX_RULES
 from ..domain.enums import Fault
 from ..domain.reasons import BuyerReason, RejectReason
-from .schemas import CancellationOut, Comment, ErrorBody, Id, Money, SfcrOut, _In, _Out
+from .schemas import Comment, Id, _In
 
 MAX_IDS = 50
 
@@ -34,11 +35,11 @@ class BulkItemOut(msgspec.Struct, kw_only=True, omit_defaults=True):
     error: ErrorBody | None = None
 
 
-class BulkOut(_Out):
+class BulkOut(Out):
     results: list[BulkItemOut]
 
 
-class CancelPreviewOut(_Out):
+class CancelPreviewOut(Out):
     allowed: bool
     problem: ErrorBody | None
     fault: Fault
@@ -76,7 +77,7 @@ class RulesIn(_In):
     version: Annotated[int, msgspec.Meta(ge=0, description="The version last read")]
 
 
-class RuleOut(_Out):
+class RuleOut(Out):
     rule_id: str
     name: str
     enabled: bool
@@ -86,6 +87,6 @@ class RuleOut(_Out):
     whole_order_only: bool
 
 
-class RulesOut(_Out):
+class RulesOut(Out):
     rules: list[RuleOut]
     version: int

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from ..answers.shapes import EventOut, Instant, Out
 from ..domain.webhooks import (
     ALL_TYPES,
     EVENT_TYPES,
@@ -13,7 +14,7 @@ from ..domain.webhooks import (
     DisabledReason,
     WebhookStatus,
 )
-from .schemas import EventOut, Instant, _In, _Out
+from .schemas import _In
 
 EventTypeIn = Annotated[str, msgspec.Meta(max_length=64, extra_json_schema={"enum": [ALL_TYPES, *EVENT_TYPES]})]
 
@@ -26,7 +27,7 @@ class WebhookIn(_In):
     description: Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION)] | None = None
 
 
-class WebhookOut(_Out):
+class WebhookOut(Out):
     webhook_id: str
     url: str
     event_types: list[str]
@@ -43,12 +44,12 @@ class WebhookWithSecretOut(WebhookOut):
     secret: Annotated[str, msgspec.Meta(description="whsec_…: shown only when created and when rotated")]
 
 
-class WebhookPage(_Out):
+class WebhookPage(Out):
     items: list[WebhookOut]
     next_cursor: str | None
 
 
-class DeliveryOut(_Out):
+class DeliveryOut(Out):
     delivery_id: str
     event_id: str
     event_type: str
@@ -60,12 +61,12 @@ class DeliveryOut(_Out):
     next_attempt_at: Instant | None
 
 
-class DeliveryPage(_Out):
+class DeliveryPage(Out):
     items: list[DeliveryOut]
     next_cursor: str | None
 
 
-class DeliveryAcceptedOut(_Out):
+class DeliveryAcceptedOut(Out):
     delivery_id: str
     event_id: str
     event_type: str
@@ -79,12 +80,12 @@ class WebhookEvent(EventOut):
     every delivery."""
 
 
-class WebhookTestData(_Out):
+class WebhookTestData(Out):
     webhook_id: str
     message: str
 
 
-class WebhookTestEvent(_Out):
+class WebhookTestEvent(Out):
     id: str
     type: Annotated[str, msgspec.Meta(extra_json_schema={"const": TEST_TYPE})]
     occurred_at: Instant

@@ -8,8 +8,8 @@ from datetime import datetime
 import msgspec
 from msgspec.structs import asdict
 
-from ..api import render
-from ..api import schemas as s
+from ..answers import render
+from ..answers import shapes as s
 from ..domain.clock import iso
 from ..domain.model import Cancellation, Change, Order
 from .kinds import RESPONSE_DUE_SOON, event_type

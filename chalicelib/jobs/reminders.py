@@ -30,8 +30,8 @@ from .. import config, obs
 from ..domain.clock import iso, parse_iso
 from ..domain.enums import CancellationStatus
 from ..domain.model import Cancellation, Order
-from ..events import envelope, outbox
-from ..store import reads, transactions
+from ..events import envelope
+from ..store import outbox, reads, transactions
 from ..store.mapping import cancellation_from_item
 from ..store.models import CancellationItem, EventItem
 

@@ -12,7 +12,8 @@ from ..domain.errors import Conflict
 from ..domain.model import Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
 from ..store.idempotency import IdempotencyRecord
-from ..store.transactions import StaleState, commit
+from ..store.transactions import StaleState
+from .writes import commit
 
 # A racing writer can only win a few times in a row before the state leaves the one we can act on.
 MAX_ATTEMPTS = 3

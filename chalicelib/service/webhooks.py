@@ -22,7 +22,6 @@ from ..domain.webhooks import (
 from ..store import webhooks as store
 from ..store.idempotency import IdempotencyRecord
 from ..store.transactions import StaleState
-from ..store.webhook_models import WEBHOOK_PREFIX
 
 ATTEMPTS = 3  # deciding again after a lost race, as the executor does
 
@@ -57,7 +56,7 @@ def create(identity: Identity, url: str, event_types: list[str], description: st
 
     types = check_event_types(event_types)
     check_url(url)
-    webhook = Webhook(seller_id=_seller(identity), webhook_id=WEBHOOK_PREFIX + secrets.token_hex(10), url=url,
+    webhook = Webhook(seller_id=_seller(identity), webhook_id=store.WEBHOOK_PREFIX + secrets.token_hex(10), url=url,
                       event_types=types, description=description, status=WebhookStatus.ENABLED,
                       disabled_reason=None, secret=new_secret(), previous_secret=None, previous_secret_until=None,
                       failing_since=None, created_at=now, updated_at=now, version=1)

@@ -1,8 +1,9 @@
 """Commits a domain `Change` as exactly one conditional TransactWriteItems.
 
 The order and the cancellation are written whole, each on condition that its version is still the one
-the change was decided from; the history entry, the counters and the idempotency record ride along, so
-either everything happens or nothing does, and counters can never drift from the items they count.
+the change was decided from; the history entry, the change's event (built by the caller), the counters and the
+idempotency record ride along, so either everything happens or nothing does, and counters can never drift from
+the items they count.
 """
 
 import random
@@ -16,8 +17,8 @@ from pynamodb.transactions import TransactWrite
 
 from .. import config
 from ..domain.model import Change
-from ..events import envelope, outbox
 from . import idempotency as stored_answers
+from . import outbox
 from .contention import Contention
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import cancellation_to_item, history_to_item, order_to_item
@@ -59,14 +60,16 @@ def pick_shard() -> int:
     return random.randrange(config.settings().counter_shards)
 
 
-def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | None = None,
+def commit(change: Change, *, event: outbox.Event, now: datetime, idempotency: IdempotencyRecord | None = None,
            counter_shard: int | None = None) -> None:
-    """`counter_shard`: the shard the seller's counters move on (default: `pick_shard()`); a caller that runs
-    many changes of one seller at once (the expiry job) gives each its own."""
+    """`event`: the change's event, for the outbox. `counter_shard`: the shard the seller's counters move on
+    (default: `pick_shard()`); a caller that runs many changes of one seller at once (the expiry job) gives each
+    its own."""
     labels: list[str] = []
     try:
         with TransactWrite(connection=connection()) as txn:
-            _stage(txn, change, now, idempotency, labels, pick_shard() if counter_shard is None else counter_shard)
+            _stage(txn, change, event, now, idempotency, labels,
+                   pick_shard() if counter_shard is None else counter_shard)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         failed = {
@@ -81,8 +84,8 @@ def commit(change: Change, *, now: datetime, idempotency: IdempotencyRecord | No
         raise Contention(sorted(set(failed.values())) or [str(error.cause_response_code)]) from error
 
 
-def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: IdempotencyRecord | None,
-           labels: list[str], shard: int) -> None:
+def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetime,
+           idempotency: IdempotencyRecord | None, labels: list[str], shard: int) -> None:
     # PynamoDB sends puts before updates; `labels` follows that order to read cancellation reasons.
     order = change.order
     order_condition: Condition
@@ -107,7 +110,7 @@ def _stage(txn: TransactWrite, change: Change, now: datetime, idempotency: Idemp
     labels.append("history")
 
     # The change's event, in the outbox: it exists if and only if the change committed (docs/events.md).
-    txn.save(outbox.item(envelope.of_change(change, now)), condition=EventItem.position.does_not_exist())
+    txn.save(outbox.item(event), condition=EventItem.position.does_not_exist())
     labels.append("event")
 
     if idempotency is not None:

@@ -29,7 +29,8 @@ from .contention import Contention
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import Raw
 from .transactions import StaleState, connection
-from .webhook_models import ATTEMPT_PREFIX, COUNT_KEY, DELIVERY_PREFIX, WEBHOOK_PREFIX, DeliveryItem, WebhookItem
+from .webhook_models import ATTEMPT_PREFIX, COUNT_KEY, DELIVERY_PREFIX, DeliveryItem, WebhookItem
+from .webhook_models import WEBHOOK_PREFIX as WEBHOOK_PREFIX  # re-exported: the service mints webhook ids with it
 
 Key = dict[str, str]
 LOG_RETENTION = timedelta(days=30)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.clock import parse_iso
-from chalicelib.store import transactions
+from chalicelib.service import executor
 from chalicelib.store.models import EventItem
 from tests.support.desk import assert_error
 from tests.support.events import settle_step, whole_feed
@@ -114,7 +114,7 @@ def test_a_change_committed_late_with_an_earlier_occurred_at_is_not_missed(shop,
     start = shop.events(expect=200).json
     assert len(start["items"]) == 2
     cursor = start["next_cursor"]
-    real_commit = transactions.commit
+    real_commit = executor.commit
     polled: list[dict] = []
 
     def late_commit(change, **kwargs):

@@ -1,5 +1,5 @@
 """The browser layer: the Seller Center page in Debian's chromium (Playwright) against one local stack per session
-(`LocalStack`, as `make run` starts it, without the demo shop: each test seeds a seller of its own).
+(`LocalStage`, as `make run` starts it, without the demo shop: each test seeds a seller of its own).
 
 A test marked `pictured` writes a screenshot into docs/images/, so what it shows must not depend on when or in
 what company it runs: the stack's clock (the same process) stands still at `PICTURED_AT` and moves a minute per
@@ -19,7 +19,7 @@ import time_machine
 from playwright.sync_api import Browser, Page
 
 from chalicelib.api import seller_center
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from tests.support.api import Tokens
 from tests.support.loopback import LoopbackApi
 from tests.support.seller_center import AXE, DESKTOP, PHONE, SellerCenter
@@ -59,18 +59,18 @@ def browser_type_launch_args() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="package")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[LocalStage]:
     """Started once for this layer and stopped when it is done: it sets the environment (the embedded DynamoDB's
     endpoint among it) for its life, which the layers after this one must not see."""
     missing = seller_center.missing_files()
     if missing or not AXE.is_file():
         pytest.fail(f"the page is not built ({missing or AXE}): run `make page`", pytrace=False)
-    with LocalStack(port=0, load_demo=False, announce=lambda line: None) as running:
+    with LocalStage(port=0, load_demo=False, announce=lambda line: None) as running:
         yield running
 
 
 @pytest.fixture(scope="package")
-def tokens(stack: LocalStack) -> Tokens:
+def tokens(stack: LocalStage) -> Tokens:
     return Tokens()  # minted with the stack's dev secret, which its start put in the environment
 
 
@@ -127,7 +127,7 @@ def stack_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Travell
 
 
 @pytest.fixture
-def seller(request: pytest.FixtureRequest, stack: LocalStack, tokens: Tokens,
+def seller(request: pytest.FixtureRequest, stack: LocalStage, tokens: Tokens,
            stack_clock: time_machine.Traveller | None) -> Seller:
     seller_id = seller_id_for(request.node.nodeid)
     if stack_clock is not None:
@@ -163,5 +163,5 @@ def page(request: pytest.FixtureRequest, browser: Browser, screen: str,
 
 
 @pytest.fixture
-def center(request: pytest.FixtureRequest, page: Page, stack: LocalStack) -> SellerCenter:
+def center(request: pytest.FixtureRequest, page: Page, stack: LocalStage) -> SellerCenter:
     return SellerCenter(page, stack.base_url, pictured=pictured(request))

@@ -19,20 +19,20 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from chalicelib import config
 from devtools import tokens as minting
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from tests.browser.conftest import Seller
 from tests.support.seller_center import DESKTOP
 
 
 @pytest.fixture
-def provider_page(browser: Browser, stack: LocalStack) -> Iterator[Page]:
+def provider_page(browser: Browser, stack: LocalStage) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, locale="en-US", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
 
 
-def test_sign_in_with_the_provider_uses_the_code_flow_with_pkce(provider_page: Page, stack: LocalStack,
+def test_sign_in_with_the_provider_uses_the_code_flow_with_pkce(provider_page: Page, stack: LocalStage,
                                                                 seller: Seller) -> None:
     page = provider_page
     auth = config.auth()

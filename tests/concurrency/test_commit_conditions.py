@@ -30,9 +30,10 @@ from chalicelib.domain.model import (
     Order,
 )
 from chalicelib.events import envelope
+from chalicelib.service.writes import commit
 from chalicelib.store import idempotency, models
 from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
-from chalicelib.store.transactions import StaleState, commit
+from chalicelib.store.transactions import StaleState
 from chalicelib.store.webhook_models import WEBHOOK_MODELS
 from tests.support.dynamo_calls import DynamoCalls
 

@@ -21,7 +21,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.reasons import SellerCancelReason
 from chalicelib.jobs import expiry
-from chalicelib.service import executor
+from chalicelib.service import executor, writes
 from chalicelib.service.executor import Outcome, execute
 from chalicelib.store import models, reads, transactions
 from tests.support.dynamo_calls import DynamoCalls
@@ -771,7 +771,7 @@ def test_a_stale_change_writes_nothing_at_all(scene: Scene):
 
     change = lifecycle.approve(stale_request, stale_order, now)
     with pytest.raises(transactions.StaleState):
-        transactions.commit(change, now=now)
+        writes.commit(change, now=now)
     assert (detail(scene), counts(scene)) == before
     assert_store_consistent()
 
@@ -784,9 +784,9 @@ def test_a_stale_new_cancellation_writes_nothing(scene: Scene):
     policy, now = config.policy(), utc_now()
     first = lifecycle.seller_cancel(order, SellerCancelReason.OUT_OF_STOCK, None, "cxl_first", now, policy)
     second = lifecycle.seller_cancel(order, SellerCancelReason.WRONG_PRICE, None, "cxl_second", now, policy)
-    transactions.commit(first, now=now)
+    writes.commit(first, now=now)
     with pytest.raises(transactions.StaleState):
-        transactions.commit(second, now=now)
+        writes.commit(second, now=now)
     assert reads.get_cancellation("cxl_second") is None
     assert seller_faults(scene) == (1, 1)
     assert_store_consistent()

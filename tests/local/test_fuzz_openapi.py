@@ -23,7 +23,7 @@ from schemathesis.engine import Status, events
 from schemathesis.engine import from_schema as engine_for
 
 from chalicelib import obs
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
@@ -42,24 +42,24 @@ TAGS = {"seller": "seller", "buyer": "buyer", "platform": "platform", "webhooks"
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[LocalStage]:
     app_log = obs.logger()
     level = app_log.level
     app_log.setLevel(logging.WARNING)  # one access line per fuzzed call is noise here
     try:
-        with LocalStack(port=0, schedule_seconds=1, announce=lambda line: None) as local:
+        with LocalStage(port=0, schedule_seconds=1, announce=lambda line: None) as local:
             yield local
     finally:
         app_log.setLevel(level)
 
 
-def _get(stack: LocalStack, path: str, role: str) -> dict:
+def _get(stack: LocalStage, path: str, role: str) -> dict:
     request = urllib.request.Request(stack.base_url + path, headers={"Authorization": f"Bearer {stack.tokens[role]}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
-def fuzz_config(stack: LocalStack) -> schemathesis.Config:
+def fuzz_config(stack: LocalStage) -> schemathesis.Config:
     """Per role: its token, and the demo shop's ids mixed into generated path parameters so that
     requests reach the rules behind "not found"."""
     orders = sorted(stack.shop.orders.values())

@@ -3,7 +3,7 @@
 import os
 
 from chalicelib.store.models import ACTION_NEEDED_KEY, COHORT_PREFIX, HistoryItem, SellerCounterItem, counter_item
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from loadtest import invariants
 from loadtest.run import Settings, run
 
@@ -25,7 +25,7 @@ def test_a_short_load_run_keeps_every_invariant(capsys):
 
 
 def test_the_invariant_checker_reports_drift():
-    with LocalStack(port=0, schedule_seconds=3600, announce=lambda line: None) as stack:
+    with LocalStage(port=0, schedule_seconds=3600, announce=lambda line: None) as stack:
         assert invariants.check().ok, invariants.check().lines()
 
         # A counter moved without its items, a cohort that lost an order, an order missing a history entry.

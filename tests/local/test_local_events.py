@@ -12,7 +12,7 @@ import boto3
 import pytest
 import time_machine
 
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from tests.local.test_local_runner import http
 from tests.support.shop import order_body
 
@@ -20,12 +20,12 @@ WAIT_SECONDS = 15  # a bound on waiting for the pump and the scheduler threads, 
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[LocalStage]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SELLER_RESPONSE_WINDOW_SECONDS", "600")
         env.setenv("REMINDER_LEAD_SECONDS", "300")
         env.setenv("EVENT_FEED_SETTLE_SECONDS", "1")
-        local = LocalStack(port=0, schedule_seconds=3600, load_demo=False, announce=lambda line: None).start()
+        local = LocalStage(port=0, schedule_seconds=3600, load_demo=False, announce=lambda line: None).start()
         try:
             yield local
         finally:

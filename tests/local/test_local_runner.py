@@ -18,7 +18,7 @@ import time_machine
 
 from chalicelib import obs
 from devtools import demo
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from tests.support.shop import order_body
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
@@ -58,14 +58,14 @@ def assert_error_shape(reply: Reply, status: int, code: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[LocalStage]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SELLER_RESPONSE_WINDOW_SECONDS", WINDOW)
         env.delenv("SFCR_WINDOW_DAYS", raising=False)
         # A stray endpoint (say, from another tool) must not leak into the embedded DynamoDB's place.
         env.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
         announced: list[str] = []
-        local = LocalStack(port=0, schedule_seconds=3600, announce=announced.append).start()
+        local = LocalStage(port=0, schedule_seconds=3600, announce=announced.append).start()
         try:
             yield local
         finally:
@@ -203,7 +203,7 @@ def run_printed(line: str, variables: dict[str, str]) -> tuple[int, Any]:
     return status, json.loads(answer)
 
 
-def replay_banner(local: LocalStack) -> list[tuple[demo.Example, Any]]:
+def replay_banner(local: LocalStage) -> list[tuple[demo.Example, Any]]:
     """Runs every printed line in the printed order, in one "shell"; checks each answers what it should."""
     lines = printed_lines(local.banner())
     assert lines == [example.curl(local.base_url) for example in local.shop.examples]
@@ -229,7 +229,7 @@ def test_the_printed_lines_work_as_printed_with_any_window(window, past_every_de
     """Each printed line, run as printed (the shell's quoting, variables and python3 reader included), answers
     what its comment says, whenever it is run: with a short window the demo's own requests are auto-approved
     seconds after the start, so a line must not depend on one of them still pending."""
-    with LocalStack(port=0, schedule_seconds=0.05, environment={"SELLER_RESPONSE_WINDOW_SECONDS": window},
+    with LocalStage(port=0, schedule_seconds=0.05, environment={"SELLER_RESPONSE_WINDOW_SECONDS": window},
                     announce=lambda line: None) as local:
         shop = local.shop
         assert f"response window {window}s" in local.banner()
@@ -280,7 +280,7 @@ def job_events() -> Iterator[list[dict]]:
 def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, job_events):
     monkeypatch.setenv("SELLER_RESPONSE_WINDOW_SECONDS", WINDOW)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-    with LocalStack(port=0, schedule_seconds=0.05, load_demo=False, announce=lambda line: None) as local:
+    with LocalStage(port=0, schedule_seconds=0.05, load_demo=False, announce=lambda line: None) as local:
         scheduler = local.scheduler
         assert scheduler.wait_for_tick_after(2, timeout=TICK_TIMEOUT), "the schedule never fired"
         assert scheduler.last_report is not None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from devtools.webhook_receiver import FAILING_PATH, Received
 from tests.local.test_local_runner import http
 from tests.support.shop import order_body
@@ -16,9 +16,9 @@ WAIT = 15  # seconds: a bound on waiting for the pump threads, never a wait for 
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
+def stack() -> Iterator[LocalStage]:
     lines: list[str] = []
-    with LocalStack(port=0, schedule_seconds=3600, announce=lines.append) as started:
+    with LocalStage(port=0, schedule_seconds=3600, announce=lines.append) as started:
         started.printed = lines  # type: ignore[attr-defined]
         yield started
 

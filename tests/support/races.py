@@ -66,7 +66,7 @@ class Replay:
         self.monkeypatch = monkeypatch
         self.attempts: list[Attempt] = []
         self.stale_reads = 0
-        real_commit = transactions.commit
+        real_commit = executor.commit
 
         def recording_commit(change: Change, **kwargs) -> None:
             try:

@@ -5,12 +5,20 @@ names functions: each must exist. Every labelled rule has a row. Every error cod
 api.md's table, and the table lists no code the code never raises. Every relative link in README.md and
 docs/ reaches a file (and anchor) of the repository, and nothing points at the product brief outside it,
 which a clone does not have.
+
+What the code holds is in the docs, and nothing more: every module of chalicelib/ and devtools/ has its line in
+architecture.md's tree, every table (from the PynamoDB models) its row in architecture.md's and the README's
+tables, every table-name variable its mention in both, every test file its name in the README's Tests table,
+and the layers of the import contract (pyproject.toml) are the ones architecture.md shows. A failure says which
+line is missing and where it goes. Counts that rot (how many tests, how many minutes) stay out of the README.
 """
 
 import ast
 import importlib
 import inspect
+import json
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,6 +28,10 @@ from tests.support.paths import ROOT
 
 DOCS = ROOT / "docs"
 API_PAGE = DOCS / "api.md"
+ARCHITECTURE = DOCS / "architecture.md"
+README = ROOT / "README.md"
+# Trees whose every module has its line in architecture.md's "Shape".
+MODULE_TREES = ("chalicelib", "devtools")
 # Where a link to the brief outside the clone would be dead.
 SCANNED = ("README.md", "docs", "chalicelib", "devtools", "infra", "bench", "loadtest", "scripts")
 OUTSIDE = ("shared/spec", "../shared")
@@ -374,3 +386,213 @@ def test_the_checks_catch_drift(tmp_path: Path) -> None:
                                               "[c](x.md#nowhere) [d](gone.md) [e](https://example.com/z.md)\n")
     assert dead_links([tmp_path / "README.md", tmp_path / "docs" / "y.md"], tmp_path) == [
         "README.md: ../shared/spec/api.md", "docs/y.md: x.md#nowhere", "docs/y.md: gone.md"]
+
+
+# --- what the code holds, in the docs ---------------------------------------------------------------------------
+
+MODULE = re.compile(r"(?<![\w/.])([A-Za-z_]\w*\.py)\b")
+
+
+def section(text: str, heading: str) -> str:
+    """The text under a `## heading` (any level), up to the next heading of that level or higher."""
+    match = re.search(rf"^(#+) {re.escape(heading)}\s*$", text, flags=re.M)
+    if match is None:
+        return ""
+    level = len(match.group(1))
+    rest = text[match.end():]
+    end = re.search(rf"^#{{1,{level}}} ", rest, flags=re.M)
+    return rest[:end.start()] if end else rest
+
+
+def tree_block(page: Path, heading: str = "Shape") -> list[str]:
+    """The lines of the first code fence under the heading: the module tree."""
+    fenced = re.search(r"```\n(.*?)```", section(page.read_text(encoding="utf-8"), heading), flags=re.S)
+    return fenced.group(1).splitlines() if fenced else []
+
+
+def tree_mentions(lines: Iterable[str]) -> set[tuple[str, str]]:
+    """(folder, module) for every `name.py` the tree names, the folder being the entry it sits under: a line
+    starting with `x/` opens folder x, and what that line or a deeper one names is in it."""
+    found: set[tuple[str, str]] = set()
+    stack: list[tuple[int, str]] = [(-1, "")]
+    for line in lines:
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        first = line.split()[0]
+        is_entry = first.endswith("/") or first.endswith(".py") or first.endswith(",")
+        if is_entry:
+            while stack[-1][0] >= indent:
+                stack.pop()
+        if first.endswith("/") and "/" not in first[:-1]:
+            stack.append((indent, stack[-1][1] + first))
+        found.update((stack[-1][1], name) for name in MODULE.findall(line))
+    return found
+
+
+def module_problems(page: Path = ARCHITECTURE, root: Path = ROOT, trees: Iterable[str] = MODULE_TREES) -> list[str]:
+    where = f"{page.name}, the tree under \"Shape\""
+    mentions = tree_mentions(tree_block(page))
+    modules = {(path.parent.relative_to(root).as_posix() + "/", path.name)
+               for tree in trees for path in sorted((root / tree).rglob("*.py"))
+               if path.name != "__init__.py" and "static" not in path.relative_to(root).parts}
+    problems = [f"{where}: no line names {name} under {folder}; add `{name}  <what it holds>` inside {folder}"
+                for folder, name in sorted(modules - mentions)]
+    problems += [f"{where}: names {name} under {folder}, which holds no such module; drop or move it"
+                 for folder, name in sorted(mentions - modules) if folder.startswith(tuple(f"{t}/" for t in trees))]
+    return problems
+
+
+def dev_stage(root: Path = ROOT) -> dict[str, str]:
+    document = json.loads((root / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**document.get("environment_variables", {}), **document["stages"]["dev"].get("environment_variables", {})}
+
+
+def model_tables() -> dict[str, str]:
+    """Each table's name-variable (`ORDERS_TABLE`), from the PynamoDB models, with the name docs give it
+    (the dev stage's table name less `cancel-desk-`, hyphens as spaces: `order history`)."""
+    from pynamodb.models import Model
+
+    from chalicelib.store import models, webhook_models
+
+    stage = dev_stage()
+    variables = {vars(item.Meta)["table_name"].variable for module in (models, webhook_models)
+                 for item in vars(module).values()
+                 if isinstance(item, type) and issubclass(item, Model) and item is not Model}
+    return {variable: stage[variable].removeprefix("cancel-desk-").replace("-", " ") for variable in variables}
+
+
+def table_variables() -> set[str]:
+    """Every table-name variable: the models' and the stage config's."""
+    return set(model_tables()) | {name for name in dev_stage() if name.endswith("_TABLE")}
+
+
+def table_rows(page: Path) -> list[str]:
+    return [cell for table in tables(page) if table.header[:2] == ("table", "key") for cell in table.column("table")]
+
+
+def table_problems(tables_by_variable: dict[str, str], variables: Iterable[str], architecture: Path = ARCHITECTURE,
+                   readme: Path = README) -> list[str]:
+    problems = []
+    for page, heading in ((architecture, "Tables and indexes"), (readme, "How it is built")):
+        rows = [re.sub(r"[`*]", "", row) for row in table_rows(page)]
+        problems += [f"{page.name}, the tables table under \"{heading}\": no row for the {name} table "
+                     f"({variable}); add `| {name} | <key> | <indexes> |`"
+                     for variable, name in sorted(tables_by_variable.items()) if name not in rows]
+    named = set(re.findall(r"`([A-Z_]+)`", section(architecture.read_text(encoding="utf-8"), "Tables and indexes")))
+    configured = {ref for table in tables(readme) if "variable" in table.header
+                  for cell in table.column("variable") for ref in refs(cell)}
+    problems += [f"{architecture.name}, under \"Tables and indexes\": the sentence naming the tables' variables "
+                 f"lacks `{variable}`" for variable in sorted(set(variables) - named)]
+    problems += [f"{readme.name}, the Configuration table: no row names `{variable}`"
+                 for variable in sorted(set(variables) - configured)]
+    return problems
+
+
+def suite_problems(readme: Path = README, root: Path = ROOT) -> list[str]:
+    """Every tests/<layer>/test_*.py is named, without `.py`, in the suites cell of its layer's row(s) of the
+    README's Tests table; and every name there is a file."""
+    named: set[tuple[str, str]] = set()
+    for table in tables(readme):
+        if table.header[:2] != ("layer", "suites"):
+            continue
+        layer = ""
+        for row in table.rows:
+            layer = next(iter(refs(row[0])), layer) if row[0] else layer
+            named.update((layer, suite) for suite in refs(row[1]))
+    files = {(path.parent.relative_to(root).as_posix() + "/", path.stem)
+             for path in sorted((root / "tests").rglob("test_*.py"))}
+    problems = [f"{readme.name}, the Tests table: the row of {layer} does not name `{suite}` "
+                f"(add it to that row's suites, and what it proves)" for layer, suite in sorted(files - named)]
+    problems += [f"{readme.name}, the Tests table: {layer} has no {suite}.py; drop it from its row"
+                 for layer, suite in sorted(named - files)]
+    return problems
+
+
+def layer_problems(architecture: Path = ARCHITECTURE, pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    contracts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    layers = next(contract["layers"] for contract in contracts if contract["type"] == "layers")
+    shown = section(architecture.read_text(encoding="utf-8"), "Layers")
+    return [f"{architecture.name}, under \"Layers\": the contract's layer `{layer}` (pyproject.toml) is not shown "
+            "as it is there" for layer in layers if layer not in shown]
+
+
+# How many tests, how long a run takes: true on the day they were written.
+ROTTING = re.compile(r"\b(?:\d[\d,]* tests|about \d[\d,.]* (?:minutes?|seconds?|s)\b)", flags=re.I)
+
+
+def rotting_counts(page: Path = README) -> list[str]:
+    return [f"{page.name}:{number}: {match}" for number, line in enumerate(page.read_text(encoding="utf-8")
+                                                                        .splitlines(), 1)
+            for match in ROTTING.findall(line)]
+
+
+def test_every_module_has_its_line_in_the_architecture_tree() -> None:
+    assert len(tree_mentions(tree_block(ARCHITECTURE))) > 60, "the tree under Shape was not found"
+    assert module_problems() == []
+
+
+def test_every_table_and_table_variable_is_in_the_docs() -> None:
+    assert len(model_tables()) >= 9, "the models' tables were not found"
+    assert table_problems(model_tables(), table_variables()) == []
+
+
+def test_every_test_suite_is_in_the_readme() -> None:
+    assert suite_problems() == []
+
+
+def test_the_layers_architecture_shows_are_the_contracts() -> None:
+    assert layer_problems() == []
+
+
+def test_the_readme_holds_no_count_that_rots() -> None:
+    assert rotting_counts() == []
+
+
+def test_the_inventory_checks_catch_drift(tmp_path: Path) -> None:
+    for folder in ("chalicelib/api", "chalicelib/answers", "devtools", "tests/api", "tests/unit"):
+        (tmp_path / folder).mkdir(parents=True)
+    for module in ("chalicelib/config.py", "chalicelib/api/routing.py", "chalicelib/api/errors.py",
+                   "chalicelib/answers/shapes.py", "devtools/run_local.py", "tests/api/test_flows.py",
+                   "tests/unit/test_domain.py", "tests/unit/test_new.py"):
+        (tmp_path / module).write_text("")
+    page = tmp_path / "architecture.md"
+    page.write_text("## Shape\n\n```\nchalicelib/\n  config.py    settings\n  api/         HTTP\n"
+                    "    routing.py  routes; render.py\n                 and errors.py, continued\n"
+                    "devtools/      dev-only: run_local.py\n```\n\n## Layers\n\n```\nchalicelib.api\n```\n\n"
+                    "## Tables and indexes\n\nNames from `ORDERS_TABLE`.\n\n| table | key |\n| --- | --- |\n"
+                    "| orders | `order_id` |\n")
+    assert ("chalicelib/api/", "errors.py") in tree_mentions(tree_block(page))
+    assert module_problems(page, tmp_path) == [
+        'architecture.md, the tree under "Shape": no line names shapes.py under chalicelib/answers/; add '
+        "`shapes.py  <what it holds>` inside chalicelib/answers/",
+        'architecture.md, the tree under "Shape": names render.py under chalicelib/api/, which holds no such '
+        "module; drop or move it"]
+
+    readme = tmp_path / "README.md"
+    readme.write_text("## How it is built\n\n| table | key | indexes |\n| --- | --- | --- |\n"
+                      "| orders | `order_id` | |\n\n| variable | default |\n| --- | --- |\n| `ORDERS_TABLE` | x |\n\n"
+                      "| layer | suites | what they prove |\n| --- | --- | --- |\n| `tests/api/` | `test_flows` | a |\n"
+                      "| | `test_gone` | b |\n| `tests/unit/` | `test_domain` | c |\n\n"
+                      "About 2,100 tests in about 6 minutes, beyond 5 minutes.\n")
+    assert table_problems({"ORDERS_TABLE": "orders", "EVENTS_TABLE": "events"}, ["ORDERS_TABLE", "EVENTS_TABLE"],
+                          page, readme) == [
+        'architecture.md, the tables table under "Tables and indexes": no row for the events table (EVENTS_TABLE); '
+        "add `| events | <key> | <indexes> |`",
+        'README.md, the tables table under "How it is built": no row for the events table (EVENTS_TABLE); '
+        "add `| events | <key> | <indexes> |`",
+        'architecture.md, under "Tables and indexes": the sentence naming the tables\' variables lacks '
+        "`EVENTS_TABLE`",
+        "README.md, the Configuration table: no row names `EVENTS_TABLE`"]
+    assert suite_problems(readme, tmp_path) == [
+        "README.md, the Tests table: the row of tests/unit/ does not name `test_new` (add it to that row's suites, "
+        "and what it proves)",
+        "README.md, the Tests table: tests/api/ has no test_gone.py; drop it from its row"]
+    assert rotting_counts(readme) == ["README.md:17: 2,100 tests", "README.md:17: about 6 minutes"]
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[[tool.importlinter.contracts]]\ntype = "layers"\nlayers = ["chalicelib.api", '
+                         '"chalicelib.service"]\n')
+    assert layer_problems(page, pyproject) == [
+        'architecture.md, under "Layers": the contract\'s layer `chalicelib.service` (pyproject.toml) is not shown '
+        "as it is there"]

@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from bench.seed import pending_request
 from bench.sim import Sim, Stalled
 from bench.write_model import Limits, WriteModel
+from chalicelib.service import writes
 from chalicelib.store import transactions
 from chalicelib.store.contention import Contention
 from chalicelib.store.models import OrderItem, SellerCounterItem, counter_item
@@ -87,7 +88,7 @@ def test_the_store_reads_a_conflict_as_contention_with_the_transaction_conflict_
 
     def commit(n: int) -> Callable[[], str]:
         def work() -> str:
-            transactions.commit(changes[n], now=NOW, counter_shard=0)  # one shard: they meet on its item
+            writes.commit(changes[n], now=NOW, counter_shard=0)  # one shard: they meet on its item
             return "committed"
         return work
 
@@ -168,9 +169,9 @@ def test_a_failed_condition_cancels_with_conditional_check_failed_and_the_store_
     model: WriteModel,
 ) -> None:
     recorded, _ = pending_request(1, "S1", NOW)
-    transactions.commit(recorded, now=NOW)
+    writes.commit(recorded, now=NOW)
 
-    (again,), _ = at_once(model, lambda: transactions.commit(recorded, now=NOW))
+    (again,), _ = at_once(model, lambda: writes.commit(recorded, now=NOW))
 
     assert isinstance(again, transactions.StaleState)
     assert model.tally["test"].condition_failures == 1

@@ -1,4 +1,4 @@
-"""Domain values to response Structs."""
+"""Domain values rendered into the answers' shapes: the API answers them, and the events carry them."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -7,8 +7,7 @@ from ..domain import lifecycle
 from ..domain.clock import iso
 from ..domain.model import Cancellation, HistoryEntry, Order
 from ..domain.reasons import RejectReason
-from ..store.reads import ActionNeeded
-from . import schemas as s
+from . import shapes as s
 
 if TYPE_CHECKING:
     from ..domain.sfcr import Sfcr
@@ -112,12 +111,12 @@ def seller_order(o: Order, cancellations: list[Cancellation], entries: list[Hist
     )
 
 
-def action_needed(counts: ActionNeeded) -> s.ActionNeededOut:
+def action_needed(requested: int, auto_approved: int, due_soon: int) -> s.ActionNeededOut:
     return s.ActionNeededOut(cancellation=s.CancellationCounts(
-        total=counts.requested + counts.auto_approved,
-        cancellation_requested=counts.requested,
-        auto_approved=counts.auto_approved,
-        due_soon=counts.due_soon,
+        total=requested + auto_approved,
+        cancellation_requested=requested,
+        auto_approved=auto_approved,
+        due_soon=due_soon,
     ))
 
 

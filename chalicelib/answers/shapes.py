@@ -1,0 +1,251 @@
+"""The answers' shapes: what the API answers and what every event carries (docs/events.md), one set of Structs
+that encode the JSON and feed /openapi.json."""
+
+from typing import Annotated, Any
+
+import msgspec
+
+from ..domain.enums import (
+    Actor,
+    AutoApproveCause,
+    CancellationStatus,
+    Fault,
+    OrderStatus,
+    RefundStatus,
+)
+from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
+from ..events.kinds import TYPES
+
+Instant = Annotated[str, msgspec.Meta(description="ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z",
+                                      examples=["2026-11-27T07:00:00Z"])]
+
+
+class Out(msgspec.Struct, kw_only=True, omit_defaults=False):
+    """Answers carry every field, null included: a client never guesses what an absent one means."""
+
+
+class Money(Out):
+    amount: int
+    currency: str
+
+
+class LineItemOut(Out):
+    sku: str
+    quantity: int
+    unit_price: Money
+    cancelled_quantity: int
+
+
+class CancelledLineOut(Out):
+    sku: str
+    quantity: int
+    amount: Money
+
+
+class CancellationOut(Out):
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    initiator: Actor
+    status: CancellationStatus
+    reason: str
+    comment: str | None
+    requested_at: Instant
+    respond_by: Instant | None
+    resolved_at: Instant | None
+    resolved_by: Actor | None
+    auto_approve_cause: AutoApproveCause | None
+    auto_approve_rule_id: str | None
+    reject_reason: RejectReason | None
+    reject_comment: str | None
+    fault: Fault
+    counts_toward_sfcr: bool
+    acknowledged_at: Instant | None
+    line_items: list[CancelledLineOut]
+    whole_order: bool
+    refund: Money | None
+    refund_status: RefundStatus
+    refunded_at: Instant | None
+    refund_reference: str | None
+
+
+class OrderOut(Out):
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    status: OrderStatus
+    items: list[LineItemOut]
+    total: Money
+    remaining_total: Money
+    placed_at: Instant
+    paid_at: Instant | None
+    arranged_at: Instant | None
+    shipped_at: Instant | None
+    delivered_at: Instant | None
+    completed_at: Instant | None
+    cancelled_at: Instant | None
+    tracking_number: str | None
+    pending_cancel_id: str | None
+    cancel_id: str | None
+    needs_attention: bool
+
+
+class BuyerOrderOut(OrderOut):
+    cancellations: list[CancellationOut]
+    may_request_cancellation: bool
+
+
+class HistoryOut(Out):
+    at: Instant
+    actor: Actor
+    actor_id: str
+    action: str
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    cancel_id: str | None
+    note: str | None
+
+
+class HandoverOut(Out):
+    hand_over_to_logistics: bool
+    warning: str | None
+
+
+class SellerOrderOut(OrderOut):
+    cancellations: list[CancellationOut]
+    history: list[HistoryOut]
+    handover: HandoverOut
+
+
+class SellerListedOrderOut(OrderOut):
+    """An order as the seller's lists show it: with the handover warning, without its cancellations and history."""
+
+    handover: HandoverOut
+
+
+class OrderPage(Out):
+    items: list[SellerListedOrderOut]
+    next_cursor: str | None
+
+
+class CancellationPage(Out):
+    items: list[CancellationOut]
+    next_cursor: str | None
+
+
+class CancellationCounts(Out):
+    total: int
+    cancellation_requested: int
+    auto_approved: int
+    due_soon: Annotated[int, msgspec.Meta(
+        description="Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve "
+                    "unless answered")]
+
+
+class ActionNeededOut(Out):
+    cancellation: CancellationCounts
+
+
+# --- events (docs/events.md) ---------------------------------------------------------------------------
+
+
+class EventOrderOut(OrderOut):
+    """The order as the seller's order detail shows it, without its history and cancellation list."""
+
+    handover: HandoverOut
+
+
+class EventData(msgspec.Struct, kw_only=True, omit_defaults=True):
+    order: EventOrderOut
+    cancellation: CancellationOut | None = None  # absent for order-only changes
+    lead_seconds: int | None = None  # reminders only: how long before respond_by
+
+
+EventType = Annotated[str, msgspec.Meta(description="The change (docs/events.md), e.g. cancellation.requested",
+                                        extra_json_schema={"enum": list(TYPES)})]
+
+
+class EventOut(Out):
+    id: Annotated[str, msgspec.Meta(description="Unique and stable: the same on every channel and redelivery",
+                                    pattern="^evt_[a-z2-7]{26}$")]
+    type: EventType
+    occurred_at: Instant
+    seller_id: str
+    order_id: str
+    sequence: Annotated[int, msgspec.Meta(ge=1, description="The order's history sequence number (gapless per "
+                                                             "order): of two events of one order, keep the higher")]
+    data: EventData
+
+
+class EventPage(Out):
+    items: list[EventOut]
+    next_cursor: Annotated[str, msgspec.Meta(description="Never null: poll again with it for the events not yet seen")]
+
+
+class WindowOut(Out):
+    from_: Instant = msgspec.field(name="from")
+    to: Instant
+
+
+class SfcrOut(Out):
+    window: WindowOut
+    orders: int
+    seller_fault_cancellations: int
+    rate: float
+    target: float
+    standing: str
+    order_volume_cap: float
+
+
+class HealthOut(Out):
+    status: str
+
+
+class ErrorBody(Out):
+    code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    message: str
+    details: dict[str, Any] | None = None
+
+
+class ErrorOut(Out):
+    error: ErrorBody
+
+
+class BuyerReasonOut(Out):
+    reason: BuyerReason
+    comment_required: bool
+    fault: Fault
+    counts_toward_sfcr: bool
+
+
+class SellerCancelReasonOut(Out):
+    reason: SellerCancelReason
+    allowed_statuses: list[OrderStatus]
+    fault: Fault
+    counts_toward_sfcr: bool
+    partial_allowed: Annotated[bool, msgspec.Meta(
+        description="Whether line_items may cancel some items of the order for this reason (M2); otherwise the "
+                    "cancel takes the whole order and line_items is refused with PARTIAL_CANCEL_NOT_ALLOWED")]
+
+
+class RejectReasonOut(Out):
+    reason: RejectReason
+    seller_may_use: bool
+
+
+# Derived from limits.py: a limit added there is in the catalogue's answer and in this schema with no other edit.
+_LIMIT_NAMES = sorted(public_limits())
+Limits = Annotated[dict[str, Any], msgspec.Meta(
+    description="The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for "
+                "clients to read rather than restate",
+    extra_json_schema={"properties": {name: {"type": "integer"} for name in _LIMIT_NAMES},
+                       "required": _LIMIT_NAMES, "additionalProperties": False})]
+
+
+class ReasonCatalogueOut(Out):
+    buyer: list[BuyerReasonOut]
+    seller_cancel: list[SellerCancelReasonOut]
+    seller_cancel_by_status: dict[str, list[SellerCancelReason]]
+    reject: list[RejectReasonOut]
+    limits: Limits

@@ -1,0 +1,145 @@
+"""The whole local stage in one process: embedded DynamoDB, the tables and the demo shop, the API on
+127.0.0.1:$PORT, the schedule, the event pipeline and the webhooks. `make run` starts it
+(devtools/run_local.py); tests, the fuzzer and the load script start it in-process on a free port."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from collections.abc import Callable
+
+from chalice.local import LocalDevServer
+
+from devtools import banner, demo, events_local, webhooks_local
+from devtools.demo_tokens import demo_tokens
+from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.local_api import chalice_config, handler_for, local_app
+from devtools.local_environment import HOST, prepare_environment
+from devtools.local_schedule import Scheduler
+from devtools.serving import shut_down
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+class LocalStage:
+    """The whole local stage; `start()` and `stop()` bracket it (also usable as a context manager).
+
+    `port=0` picks a free port. `schedule_seconds` and `port` default to LOCAL_SCHEDULE_SECONDS and PORT.
+    `environment` is set over os.environ for the stage's life (it wins like any other environment variable).
+    The environment is restored on `stop()`, so tests can start and stop stages freely.
+    """
+
+    def __init__(self, *, port: int | None = None, schedule_seconds: float | None = None, load_demo: bool = True,
+                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say) -> None:
+        self._port = port
+        self._environment = dict(environment or {})
+        self._schedule_seconds = schedule_seconds
+        self._load_demo = load_demo
+        self.announce = announce
+        self.dynamodb = EmbeddedDynamoDB()
+        self.server: LocalDevServer | None = None
+        self.scheduler: Scheduler | None = None
+        self.webhooks: webhooks_local.LocalWebhooks | None = None
+        self.events: events_local.LocalEvents | None = None
+        self.shop: demo.DemoShop | None = None
+        self.tokens: dict[str, str] = {}
+        self._http_thread: threading.Thread | None = None
+        self._saved_env: dict[str, str] | None = None
+        self._frozen = False
+
+    # -- lifecycle
+
+    def start(self) -> LocalStage:
+        from chalicelib.store import models, transactions
+
+        self._saved_env = dict(os.environ)
+        try:
+            os.environ.update(self._environment)
+            for name, value in events_local.LOCAL_DEFAULTS.items():
+                os.environ.setdefault(name, value)
+            prepare_environment()
+            port = self._port if self._port is not None else int(os.environ["PORT"])
+            interval = (self._schedule_seconds if self._schedule_seconds is not None
+                        else float(os.environ["LOCAL_SCHEDULE_SECONDS"]))
+            if interval <= 0:
+                raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
+
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
+            for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
+                os.environ[f"AWS_ENDPOINT_URL_{service}"] = self.dynamodb.endpoint
+            models.reset_connections()
+            transactions.reset()
+            models.create_tables()
+            if self._load_demo:
+                self.shop = demo.load()
+            self.tokens = demo_tokens()
+
+            from app import app
+
+            served = local_app(app)
+            self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start()
+            self.server = LocalDevServer(served, chalice_config(), HOST, port, handler_cls=handler_for(self.tokens))
+            self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
+                                                 daemon=True)
+            self._http_thread.start()
+            self.scheduler = Scheduler(served, interval)
+            self.scheduler.start()
+            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(served, self._load_demo, self.events)
+            # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
+            # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
+            gc.freeze()
+            self._frozen = True
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        from chalicelib.store import models, transactions
+
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+        if self.webhooks is not None:
+            self.webhooks.signal_stop()
+            if self.events is not None:
+                self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
+            self.webhooks.stop()
+            self.webhooks = None
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.events is not None:
+            self.events.stop()
+        if self.server is not None:
+            shut_down(self.server.server, self._http_thread)
+        self.dynamodb.stop()
+        models.reset_connections()
+        transactions.reset()
+        if self._saved_env is not None:
+            os.environ.clear()
+            os.environ.update(self._saved_env)
+        self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
+
+    def __enter__(self) -> LocalStage:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- what a client needs
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None, "start() first"
+        port: int = self.server.server.server_address[1]
+        return port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def banner(self) -> str:
+        return banner.text(self)
