@@ -23,11 +23,11 @@ from bench.flashsale import FIRST_DUE, _recount, _virtual_app
 from bench.seed import pending_request
 from bench.sim import Sim, SimExecutor, SimQueue
 from bench.write_model import Limits, WriteModel
-from chalicelib.api import render
+from chalicelib.answers import render
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.domain.model import Cancellation
-from chalicelib.service import access, bulk, commands
+from chalicelib.service import access, bulk, commands, writes
 from chalicelib.service.executor import Decider, Outcome
 from chalicelib.service.idempotency import Answer
 from chalicelib.store import transactions
@@ -57,8 +57,8 @@ def _seed(items: int) -> list[str]:
     ids = []
     for n in range(items):
         recorded, requested = pending_request(n, SELLER, FIRST_DUE + timedelta(days=30), prefix="K")
-        transactions.commit(recorded, now=recorded.order.placed_at)
-        transactions.commit(requested, now=recorded.order.placed_at)
+        writes.commit(recorded, now=recorded.order.placed_at)
+        writes.commit(requested, now=recorded.order.placed_at)
         assert requested.cancellation is not None
         ids.append(requested.cancellation.cancel_id)
     return ids

@@ -7,8 +7,9 @@
   "One seller": every client works for one shop. "Many sellers": client i works for shop i.
 - Target: the issue's figure as an open load, 500 orders and 200 buyer requests a second arriving for one
   shop, each arrival its own invocation.
-- Expiry: the expiry job (chalicelib/jobs/expiry.run) over a backlog of due requests of one seller, and of
-  the same number spread over many sellers.
+- Expiry: the scheduled job as it runs (chalicelib/jobs/schedule.py): the expiry job over a backlog of due
+  requests of one seller, and of the same number spread over many sellers, then the reminders job, with requests
+  of the same sellers whose reminders are due (every lead: two each).
 
 After each run the stored items are recounted (loadtest/invariants.py): the counters against what they
 count, and the orders and requests stored against the answers the clients got (201 exactly once each).
@@ -39,9 +40,8 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.enums import CancellationStatus, OrderStatus
 from chalicelib.domain.model import LineItem, Order
-from chalicelib.jobs import expiry
-from chalicelib.service import executor
-from chalicelib.store import transactions
+from chalicelib.jobs import expiry, reminders
+from chalicelib.service import executor, writes
 from chalicelib.store.models import CancellationItem, OrderItem
 from devtools import tokens
 from loadtest import invariants
@@ -58,12 +58,13 @@ class Plan:
     seconds: float  # virtual time each load runs
     expiry_due: int
     expiry_sellers: int  # the many-seller backlog is spread over this many
+    reminding: int  # pending requests beside the backlog whose every reminder is due
     target_orders: float = 500.0  # per second, the issue's figure
     target_requests: float = 200.0
 
 
-QUICK = Plan(levels=(1, 4), seconds=0.5, expiry_due=200, expiry_sellers=20)
-FULL = Plan(levels=(1, 4, 16, 64), seconds=2.0, expiry_due=10_000, expiry_sellers=1_000)
+QUICK = Plan(levels=(1, 4), seconds=0.5, expiry_due=200, expiry_sellers=20, reminding=20)
+FULL = Plan(levels=(1, 4, 16, 64), seconds=2.0, expiry_due=10_000, expiry_sellers=1_000, reminding=500)
 
 
 @dataclass(slots=True)
@@ -109,10 +110,12 @@ class ExpiryRow:
     backlog: str
     due: int
     resolved: int
-    seconds: float  # virtual
+    seconds: float  # virtual, the expiry job's
     calls: Tally
     report: dict[str, Any]
     busiest: str
+    reminded: int = 0  # reminders sent by the run after it
+    reminder_seconds: float = 0.0  # virtual
     wall: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -190,7 +193,7 @@ def _paid_orders(seller: str, count: int, now: datetime) -> list[str]:
         order = Order(order_id=f"{seller}-P{n:05d}", seller_id=seller, buyer_id=BUYER,
                       items=(LineItem("SKU-1", 1, 150000),), currency="IDR", status=OrderStatus.AWAITING_SHIPMENT,
                       placed_at=placed, paid_at=placed, fingerprint=f"pool-{seller}-{n}")
-        transactions.commit(lifecycle.record_order(order, policy, "seed"), now=now)
+        writes.commit(lifecycle.record_order(order, policy, "seed"), now=now)
         ids.append(order.order_id)
     return ids
 
@@ -317,7 +320,7 @@ def _busiest(model: WriteModel) -> str:
 
 def measure_loads(model: WriteModel, plan: Plan, limits: Limits) -> list[LoadRow]:
     now = utc_now()
-    most = max(plan.levels)
+    most = max(plan.levels, default=0)  # no levels: the target row alone
     per_client = int(plan.seconds / (limits.call_seconds + limits.transaction_seconds)) + 2
     many = [f"M{n:03d}" for n in range(1, most + 1)]
     pools = {ONE_SELLER: _paid_orders(ONE_SELLER, max(most * per_client, int(plan.target_requests * plan.seconds) + 2),
@@ -348,15 +351,16 @@ def _app() -> Any:
 # --- the expiry job -------------------------------------------------------------------------------------------
 
 
-def _backlog(due: int, sellers: int) -> datetime:
-    """`due` pending requests over `sellers` sellers, the n-th due n seconds after FIRST_DUE; returns when all are
-    due."""
-    for n in range(due):
-        recorded, requested = pending_request(n, f"X{n % sellers + 1:04d}", FIRST_DUE + timedelta(seconds=n),
-                                              prefix="E")
-        transactions.commit(recorded, now=recorded.order.placed_at)
-        transactions.commit(requested, now=recorded.order.placed_at)
-    return FIRST_DUE + timedelta(seconds=due)
+def _backlog(due: int, sellers: int, reminding: int) -> datetime:
+    """`due` pending requests over `sellers` sellers, the n-th due n seconds after FIRST_DUE, and `reminding` more
+    due an hour after the last (inside every reminder lead); returns when the first `due` are due."""
+    end = FIRST_DUE + timedelta(seconds=due)
+    for n in range(due + reminding):
+        respond_by = FIRST_DUE + timedelta(seconds=n) if n < due else end + timedelta(hours=1, seconds=n - due)
+        recorded, requested = pending_request(n, f"X{n % sellers + 1:04d}", respond_by, prefix="E")
+        writes.commit(recorded, now=recorded.order.placed_at)
+        writes.commit(requested, now=recorded.order.placed_at)
+    return end
 
 
 def measure_expiry(model: WriteModel, plan: Plan) -> list[ExpiryRow]:
@@ -364,20 +368,25 @@ def measure_expiry(model: WriteModel, plan: Plan) -> list[ExpiryRow]:
     for label, sellers in (("one seller", 1), (f"{plan.expiry_sellers:,} sellers", plan.expiry_sellers)):
         model.clear()
         started = time.perf_counter()
-        now = _backlog(plan.expiry_due, sellers)
+        now = _backlog(plan.expiry_due, sellers, plan.reminding)
         model.reset_figures()
         sim = Sim()
         with model.simulate(sim), _virtual_app(sim), sim.running("expiry"):
             report = expiry.run(now, sleep=sim.sleep)
-        row = ExpiryRow(label, plan.expiry_due, report.auto_approved, sim.now, model.total(["expiry"]),
-                        report.as_dict(), _busiest(model))
+            expired_at = sim.now
+            sent = reminders.run(now)  # as the schedule runs them: one clock
+        row = ExpiryRow(label, plan.expiry_due, report.auto_approved, expired_at, model.total(["expiry"]),
+                        report.as_dict(), _busiest(model), sent.sent, sim.now - expired_at)
+        if sent.sent != 2 * plan.reminding:
+            row.problems.append(f"{sent.sent} reminders sent for {2 * plan.reminding} due ({sent.as_dict()})")
         approved = sum(1 for c in CancellationItem.scan() if c.status == CancellationStatus.AUTO_APPROVED.value)
         if approved != report.auto_approved:
             row.problems.append(f"{approved} stored AUTO_APPROVED for {report.auto_approved} reported")
         still = sum(1 for c in CancellationItem.scan() if c.status == CancellationStatus.REQUESTED.value)
-        if still != plan.expiry_due - report.auto_approved:
+        if still != plan.expiry_due - report.auto_approved + plan.reminding:
             # What the job could not resolve (throttled past its retries) stays pending for the next run.
-            row.problems.append(f"{still} still pending for {plan.expiry_due - report.auto_approved} not resolved")
+            row.problems.append(f"{still - plan.reminding} still pending for "
+                                f"{plan.expiry_due - report.auto_approved} not resolved")
         row.problems += _recount()
         row.wall = time.perf_counter() - started
         rows.append(row)
@@ -418,9 +427,10 @@ def render_figures(figures: Figures) -> str:
     out.append("")
     out.append(render(
         ["expiry backlog", "due", "resolved", "model s", "resolved/s", "vs one seller", "conflict retries per success",
-         "throttled", "lost or double", "busiest partition"],
+         "reminders sent (model s)", "throttled", "lost or double", "busiest partition"],
         [[r.backlog, r.due, r.resolved, r.seconds, r.rate, f"{r.rate / one.rate:.1f}x" if one.rate else "-",
-          f"{r.retries_per_success:.2f}", r.calls.throttled, _lost_or_double(r.problems), r.busiest]
+          f"{r.retries_per_success:.2f}", f"{r.reminded:,} ({r.reminder_seconds:.2f})", r.calls.throttled,
+          _lost_or_double(r.problems), r.busiest]
          for r in figures.expiry]))
     target = next(r for r in figures.loads if r.load == "target")
     met = {
@@ -458,6 +468,7 @@ def report(figures: Figures) -> dict[str, Any]:
                    "busiest": r.busiest, "problems": r.problems, "wall_seconds": r.wall} for r in figures.loads],
         "expiry": [{"backlog": r.backlog, "due": r.due, "resolved": r.resolved, "model_seconds": r.seconds,
                     "per_second": r.rate, "conflict_retries_per_success": r.retries_per_success,
-                    "calls": tally(r.calls), "report": r.report, "busiest": r.busiest, "problems": r.problems,
+                    "calls": tally(r.calls), "report": r.report, "reminders_sent": r.reminded,
+                    "reminders_model_seconds": r.reminder_seconds, "busiest": r.busiest, "problems": r.problems,
                     "wall_seconds": r.wall} for r in figures.expiry],
     }

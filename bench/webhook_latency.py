@@ -11,7 +11,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from devtools.run_local import LocalStack
+from devtools.local_stage import LocalStage
 from devtools.webhook_receiver import Received
 from tests.local.test_local_runner import http
 from tests.support.shop import order_body
@@ -21,7 +21,7 @@ WAIT = 15.0
 
 def run(requests: int) -> list[float]:
     took: list[float] = []
-    with LocalStack(port=0, schedule_seconds=3600, announce=lambda line: None) as stack:
+    with LocalStage(port=0, schedule_seconds=3600, announce=lambda line: None) as stack:
         assert stack.webhooks is not None
         receiver = stack.webhooks.receiver
         placed = (datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,7 +1,7 @@
 """`cancellation.response_due_soon` at each lead of `REMINDER_LEAD_SECONDS` before a pending request's deadline.
 
 Exactly once per request and lead, never for a request no longer pending, whatever retries or overlapping runs:
-each reminder is one transaction of three items, committed whole or not at all:
+each reminder is one transaction of three items, committed whole or not at all (`store/reminders.py`):
 - a condition check of the cancellation: still `REQUESTED`, with the deadline it was read with;
 - the mark `reminder#<cancel_id>` / `<lead>` in the events table, put only if absent: a second run, or a retry,
   fails here and writes nothing;
@@ -22,21 +22,17 @@ from typing import Any
 
 import msgspec
 from msgspec.structs import asdict
-from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from .. import config, obs
-from ..domain.clock import iso, parse_iso
-from ..domain.enums import CancellationStatus
+from ..domain.clock import iso
 from ..domain.model import Cancellation, Order
 from ..events import envelope
-from ..store import outbox, reads, transactions
-from ..store.mapping import cancellation_from_item
-from ..store.models import CancellationItem, EventItem
+from ..store import outbox, reads
+from ..store import reminders as stored
 
 PAGE_SIZE = 100
-CHECKPOINT = ("checkpoint", "reminders")
+
+
 class Report(msgspec.Struct):
     due_seen: int = 0
     sent: int = 0
@@ -51,24 +47,13 @@ class Report(msgspec.Struct):
         return asdict(self)
 
 
-def mark_key(cancel_id: str, lead: int) -> tuple[str, str]:
-    return f"reminder#{cancel_id}", str(lead)
-
-
-def _due(low: datetime | None, high: datetime, shard: int) -> Iterator[Cancellation]:
-    condition: Condition = CancellationItem.due_key <= f"{iso(high)}#~"
-    if low is not None:
-        condition = CancellationItem.due_key.between(f"{iso(low)}#~", f"{iso(high)}#~")
-    for item in CancellationItem.pending_by_due_time.query(str(shard), condition, page_size=PAGE_SIZE):
-        yield cancellation_from_item(item)
-
-
 def _pages(through: datetime | None, now: datetime, leads: tuple[int, ...]) -> Iterator[list[tuple[Cancellation, int]]]:
     batch: list[tuple[Cancellation, int]] = []
     for lead in leads:
         span = timedelta(seconds=lead)
         for shard in reads.SHARDS:
-            for cancellation in _due(through + span if through else None, now + span, shard):
+            low = through + span if through else None
+            for cancellation in reads.due_requests(now + span, shard, PAGE_SIZE, after=low):
                 batch.append((cancellation, lead))
                 if len(batch) == PAGE_SIZE:
                     yield batch
@@ -79,52 +64,18 @@ def _pages(through: datetime | None, now: datetime, leads: tuple[int, ...]) -> I
 
 def _send(cancellation: Cancellation, order: Order, lead: int, now: datetime) -> str:
     """One reminder's transaction: its outcome (a Report field)."""
-    assert cancellation.respond_by is not None
     event = envelope.reminder(cancellation, order, lead, now)
-    feed, position = mark_key(cancellation.cancel_id, lead)
-    keep = cancellation.respond_by + timedelta(days=config.settings().event_retention_days)
-    try:
-        with TransactWrite(connection=transactions.connection()) as txn:
-            txn.condition_check(CancellationItem, cancellation.cancel_id, condition=(
-                (CancellationItem.status == CancellationStatus.REQUESTED.value)
-                & (CancellationItem.respond_by == iso(cancellation.respond_by))))
-            txn.save(EventItem(feed, position, expires_at=keep), condition=EventItem.position.does_not_exist())
-            txn.save(outbox.item(event), condition=EventItem.position.does_not_exist())
-    except TransactWriteError as error:
-        # PynamoDB sends condition checks first, then puts in the order given.
-        reasons = error.cancellation_reasons or []
-        codes = {label: r.code for label, r in zip(("cancellation", "mark", "event"), reasons, strict=False)
-                 if r is not None and r.code not in (None, "None")}
-        if codes.get("cancellation") == "ConditionalCheckFailed":
-            return "not_pending"
-        if codes.get("mark") == "ConditionalCheckFailed":
-            return "already_sent"
+    outcome, codes = stored.send(cancellation, lead, outbox.item(event))
+    if outcome == stored.FAILED:
         obs.event("reminders.failed", logging.WARNING, cancel_id=cancellation.cancel_id, lead_seconds=lead,
-                  codes=sorted(set(codes.values())) or [str(error.cause_response_code)])
-        return "failed"
-    return "sent"
-
-
-def _checkpoint() -> datetime | None:
-    raw = EventItem._get_connection().get_item(*CHECKPOINT, consistent_read=True).get("Item")
-    through = (raw or {}).get("through", {}).get("S")
-    return parse_iso(through) if through else None
-
-
-def _advance(now: datetime) -> None:
-    """`through` only moves forward: of two overlapping runs, the later instant stays."""
-    try:
-        EventItem(*CHECKPOINT, through=iso(now)).save(
-            condition=EventItem.through.does_not_exist() | (EventItem.through < iso(now)))
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
+                  codes=codes)
+    return outcome
 
 
 def run(now: datetime, *, out_of_time: Callable[[], bool] = lambda: False) -> Report:
     report = Report()
     leads = config.reminder_leads()
-    through = _checkpoint()
+    through = stored.checkpoint()
     if through is not None and through >= now:  # another run got here first: nothing can be due since
         return report
     for batch in _pages(through, now, leads):
@@ -147,7 +98,7 @@ def run(now: datetime, *, out_of_time: Callable[[], bool] = lambda: False) -> Re
         if report.stopped_early:
             break
     if not report.failed and not report.stopped_early:
-        _advance(now)
+        stored.advance(now)
         report.through = iso(now)
     if report.sent:
         obs.metrics("reminders.sent", {"RemindersSent": (report.sent, "Count")})

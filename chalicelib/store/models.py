@@ -4,6 +4,8 @@ Table names come from the environment when a connection is made, not at import, 
 package serves any stage and tests can point at their own tables.
 """
 
+import zlib
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -321,11 +323,29 @@ class IdempotencyItem(Model):
 
 # --- events -------------------------------------------------------------------------------------------
 
+# A seller's events are spread over this many partition keys, so one seller's flash sale does not meet the
+# 1,000 write units a second of one partition (every change writes its event, 1-2 KB, twice over in its
+# transaction). The feed reads every shard, so the count is fixed here rather than a setting: a shard dropped
+# later would hide its events.
+EVENT_SHARDS = 4
+
+
+def event_feed_key(seller_id: str, event_id: str) -> str:
+    """The shard an event is stored under, from its id alone (a retry lands on the same item). Shard 0 is the
+    bare seller id, where every event was stored before the shards, so the feed still serves those."""
+    shard = zlib.crc32(event_id.encode()) % EVENT_SHARDS
+    return seller_id if shard == 0 else f"{seller_id}#{shard}"
+
+
+def event_feed_keys(seller_id: str) -> list[str]:
+    return [seller_id, *(f"{seller_id}#{shard}" for shard in range(1, EVENT_SHARDS))]
+
 
 class EventItem(Model):
     """The outbox and the feed (docs/events.md): one item per event, written in the transaction of the change it
-    is of, read by the table's stream (which publishes it) and by the seller's feed (`feed` = seller id,
-    `position` = `<occurred_at>#<order_id>#<sequence>`), kept `EVENT_RETENTION_DAYS` (a DynamoDB TTL).
+    is of, read by the table's stream (which publishes it) and by the seller's feed (`feed` = the seller's shard
+    `event_feed_key`, `position` = `<occurred_at>#<order_id>#<sequence>`), kept `EVENT_RETENTION_DAYS` (a
+    DynamoDB TTL).
 
     The reminders' marks share the table under `feed` = `reminder#<cancel_id>`, `position` = the lead, and their
     checkpoint under `feed` = `checkpoint`: they carry no `body`, so the stream passes over them.

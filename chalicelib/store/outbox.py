@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from .. import config
-from .models import EventItem
+from .models import EventItem, event_feed_key
 
 
 class Event(Protocol):
@@ -31,5 +31,5 @@ class Event(Protocol):
 
 def item(event: Event) -> EventItem:
     keep = timedelta(days=config.settings().event_retention_days)
-    return EventItem(event.seller_id, event.position, event_id=event.event_id, type=event.type,
-                     body=event.body.decode(), expires_at=event.occurred_at + keep)
+    return EventItem(event_feed_key(event.seller_id, event.event_id), event.position, event_id=event.event_id,
+                     type=event.type, body=event.body.decode(), expires_at=event.occurred_at + keep)

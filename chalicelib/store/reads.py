@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import msgspec
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -171,11 +172,14 @@ def seller_cancellations(seller_id: str, status: CancellationStatus | None, limi
     return Page([cancellation_from_raw(raw) for raw in items], last)
 
 
-def due_requests(now: datetime, shard: int, page_size: int = 100) -> Iterator[Cancellation]:
-    """Pending requests of one shard whose deadline has passed, earliest first, lazily paged."""
-    results = CancellationItem.pending_by_due_time.query(
-        str(shard), CancellationItem.due_key <= f"{iso(now)}#~", page_size=page_size
-    )
+def due_requests(now: datetime, shard: int, page_size: int = 100, *,
+                 after: datetime | None = None) -> Iterator[Cancellation]:
+    """Pending requests of one shard whose deadline has passed by `now` (and not by `after`, if given), earliest
+    first, lazily paged."""
+    condition: Condition = CancellationItem.due_key <= f"{iso(now)}#~"
+    if after is not None:
+        condition = CancellationItem.due_key.between(f"{iso(after)}#~", f"{iso(now)}#~")
+    results = CancellationItem.pending_by_due_time.query(str(shard), condition, page_size=page_size)
     for item in results:
         yield cancellation_from_item(item)
 

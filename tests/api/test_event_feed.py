@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.domain.clock import parse_iso
 from chalicelib.service import executor
-from chalicelib.store.models import EventItem
+from chalicelib.store.models import EVENT_SHARDS, EventItem, event_feed_key, event_feed_keys
 from tests.support.desk import assert_error
 from tests.support.events import settle_step, whole_feed
 
@@ -78,6 +78,46 @@ def test_types_keep_only_those_and_the_cursor_moves_over_what_was_read(shop, clo
     assert len(both["items"]) == 6
     # A cursor belongs to its filter: another types is another feed.
     assert_error(shop.events(f"types=order.recorded&cursor={page['next_cursor']}"), 400, "INVALID_CURSOR")
+
+
+def test_a_sellers_events_spread_over_its_shards_are_served_whole_oldest_first_at_any_page_size(shop, clock):
+    for n in range(6):
+        shop.pending(f"H{n}")
+        clock.shift(timedelta(seconds=1))
+    shop.paid("H-OTHER", seller_id="S2")
+    mine = sorted((item for item in stored_events() if item.feed.split("#")[0] == "S1"),
+                  key=lambda item: item.position)
+    assert len(mine) == 12
+    shards = {item.feed for item in mine}
+    assert len(shards) > 1 and shards <= set(event_feed_keys("S1"))
+    assert all(item.feed == event_feed_key("S1", item.event_id) for item in mine)
+    ids = [item.event_id for item in mine]
+    requested = [item.event_id for item in mine if item.type == "cancellation.requested"]
+    clock.shift(settle_step())
+
+    def walk(query: str) -> list[str]:
+        """Every page until the cursor stops moving (a filtered page may be empty before the end)."""
+        served, cursor = [], ""
+        while True:
+            page = shop.events(query + (f"&cursor={cursor}" if cursor else ""), expect=200).json
+            served += [e["id"] for e in page["items"]]
+            if page["next_cursor"] == cursor:
+                return served
+            cursor = page["next_cursor"]
+
+    for limit in (1, 2, 5, 100):
+        assert walk(f"limit={limit}") == ids, limit
+        assert walk(f"limit={limit}&types=cancellation.requested") == requested, limit
+
+
+def test_an_event_stored_under_the_bare_seller_id_before_the_shards_is_still_served(shop, clock):
+    shop.paid("NEW")
+    (new,) = stored_events()
+    old_id = next(f"evt_old{n}" for n in range(100) if event_feed_key("S1", f"evt_old{n}") != "S1")
+    EventItem("S1", "2000-01-01T00:00:00Z#OLD#0000000001", event_id=old_id, type="order.recorded",
+              body=f'{{"id":"{old_id}"}}').save()
+    assert [e["id"] for e in whole_feed(shop.api, shop.seller_token(), clock)] == [old_id, new.event_id]
+    assert event_feed_keys("S1")[0] == "S1" and len(event_feed_keys("S1")) == EVENT_SHARDS
 
 
 @pytest.mark.parametrize("query, code", [

@@ -99,7 +99,8 @@ def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_
     )
     if event_taken:
         taken = envelope.of_change(change, NOW)
-        models.EventItem(taken.seller_id, taken.position, event_id=taken.event_id, type=taken.type, body="{}").save()
+        models.EventItem(models.event_feed_key(taken.seller_id, taken.event_id), taken.position,
+                         event_id=taken.event_id, type=taken.type, body="{}").save()
     return change, kept(key)
 
 

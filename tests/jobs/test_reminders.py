@@ -135,6 +135,28 @@ def test_reads_grow_with_the_reminders_due_only(shop, clock):
     assert kinds == ["ConditionCheck", "Put", "Put"]  # still pending; the mark; the event
 
 
+def test_each_run_reads_exactly_what_fell_due_since_the_last_run(shop, clock):
+    """Exact calls, and the requests the Queries return, of three runs: each reads only the lead moments since the
+    checkpoint. A run that ignored it would read X0 again in the second run (2 returned, a second transaction)."""
+    for n in range(2):
+        shop.pending(f"X{n}")
+        clock.shift(timedelta(minutes=10))
+    reminders.run(utc_now())  # the checkpoint: nothing due yet
+    empty = Counter({"GetItem": 1, "Query": LEADS * DUE_SHARDS, "PutItem": 1})
+    one = empty + Counter({"BatchGetItem": 1, "TransactWriteItems": 1})
+    # X0's 24 h lead moment has passed, X1's not yet; then X1's; then nothing new.
+    for shift, expected, returned, sent in ((WINDOW - timedelta(hours=24, minutes=15), one, 1, 1),
+                                            (timedelta(minutes=10), one, 1, 1),
+                                            (timedelta(minutes=1), empty, 0, 0)):
+        clock.shift(shift)
+        with DynamoCalls() as calls:
+            report = reminders.run(utc_now())
+        assert calls.counts() == expected
+        assert sum(int(call.response["Count"]) for call in calls.of("Query") if call.response) == returned
+        assert (report.due_seen, report.sent, report.already_sent) == (returned, sent, 0)
+    assert reminded(shop, clock) == [("X0", 86400), ("X1", 86400)]
+
+
 @pytest.mark.parametrize("raw", ["0", "x", "-5", "86400,two hours"])
 def test_bad_leads_are_refused_naming_the_setting(monkeypatch, raw):
     from chalicelib import config
