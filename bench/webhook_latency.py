@@ -11,10 +11,10 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from devtools.loopback_http import http
+from devtools.order_bodies import order_body
 from devtools.run_local import LocalStack
 from devtools.webhook_receiver import Received
-from tests.local.test_local_runner import http
-from tests.support.shop import order_body
 
 WAIT = 15.0
 
