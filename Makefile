@@ -12,7 +12,7 @@ PAGE := chalicelib/static/seller-center
 PAGE_SOURCES := $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json $(WEB_PAGE)/vite.config.ts \
 	$(WEB_PAGE)/tsconfig.json $(WEB_PAGE)/index.html $(shell find $(WEB_PAGE)/src -type f 2>/dev/null)
 
-.PHONY: run test unit lint bench package docs page page-test page-types chromium clean
+.PHONY: run test test-long unit lint bench package docs page page-test page-types chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,19 +61,32 @@ chromium:
 run: $(VENV)/.installed docs page
 	$(BIN)/python -m devtools.run_local
 
+# pytest-xdist: one worker per core; a module's tests, and the whole browser layer, stay on one worker
+# (tests/conftest.py), so module fixtures, the browser layer's stack and chromium start once.
+WORKERS ?= 2
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
+
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
 ## pyproject.toml), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
-## chromium).
+## chromium) on $(WORKERS) workers.
 test: $(VENV)/.installed docs page chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	cd $(WEB_PAGE) && npx vitest run --silent
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
-## The unit layer only (domain, parsing, settings, docs): no DynamoDB, a few seconds.
+## The property-based and fuzz suites with ten times their default budgets (the variables they document).
+test-long: $(VENV)/.installed docs page
+	LIFECYCLE_MODEL_EXAMPLES=300 FUZZ_EXAMPLES=300 $(BIN)/python -m pytest $(PYTEST_PARALLEL) \
+		tests/concurrency/test_lifecycle_model.py tests/local/test_fuzz_openapi.py
+
+# The unit layer uses none of these plugins, and importing them was a third of its start.
+UNIT_UNUSED := -p no:schemathesis -p no:hypothesispytest -p no:playwright -p no:anyio
+
+## The unit layer only (domain, parsing, settings, docs, the write model): no moto, about 10 seconds.
 unit: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest -n $(WORKERS) $(UNIT_UNUSED) tests/unit
 
 ## Per-operation DynamoDB calls, capacity, expiry throughput, cold start and warm-path figures.
 bench: $(VENV)/.installed docs page

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tests.support.dynamo_calls import READS, WRITES, Call
+from devtools.dynamo_calls import READS, WRITES, Call
 
 KB = 1024
 READ_UNIT = 4 * KB

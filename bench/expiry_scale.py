@@ -21,7 +21,7 @@ from chalicelib.jobs import expiry
 from chalicelib.store import models, transactions
 from chalicelib.store.mapping import due_shard
 from chalicelib.store.models import DUE_SHARDS
-from tests.support.dynamo_calls import DynamoCalls, ok
+from devtools.dynamo_calls import DynamoCalls, ok
 
 FIRST_DUE = datetime(2026, 11, 20, tzinfo=UTC)
 

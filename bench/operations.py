@@ -19,7 +19,7 @@ from bench.capacity import Usage, usage
 from bench.seed import seed_pending
 from chalicelib.store import models, transactions
 from devtools import tokens
-from tests.support.dynamo_calls import READS, DynamoCalls
+from devtools.dynamo_calls import READS, DynamoCalls
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from devtools.local_stage import LocalStage
+from devtools.loopback_http import http
+from devtools.order_bodies import order_body
 from devtools.webhook_receiver import Received
-from tests.local.test_local_runner import http
-from tests.support.shop import order_body
 
 WAIT = 15.0
 

@@ -1,4 +1,4 @@
-"""Fixtures every layer uses: a clock, a moto-backed DynamoDB per test, the real app behind chalice.test.Client,
+"""Fixtures every layer uses: a clock, fresh moto tables and queues per test, the real app behind chalice.test.Client,
 tokens, and the `shop` that drives it. The import-time patches they rely on are the `tests.support.patches`
 plugin."""
 
@@ -7,12 +7,23 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from chalice.test import Client
-from moto import mock_aws
 
 from tests.support.api import START, Api, Tokens
 from tests.support.events import Bus
+from tests.support.fresh_aws import AWS
 from tests.support.paths import ROOT
 from tests.support.shop import Shop
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make test` (pytest-xdist, `--dist loadgroup`) a module's tests run on one worker, so a module's
+    fixtures are built once, and so do the whole browser layer's, so one worker starts its stack and chromium once."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        path = item.path.relative_to(ROOT)
+        group = "tests/browser" if path.parts[:2] == ("tests", "browser") else str(path)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
@@ -22,24 +33,14 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def dynamodb() -> Iterator[None]:
-    from chalicelib.store import models, transactions
-    from chalicelib.webhooks import queues
-
-    with mock_aws():
-        models.reset_connections()
-        transactions.reset()
-        queues.reset()
-        models.create_tables()
-        queues.create_queues()
+def tables_and_queues() -> Iterator[None]:
+    """This test's moto: the desk's tables and webhook queues, empty (tests/support/fresh_aws.py)."""
+    with AWS.fresh():
         yield
-    models.reset_connections()
-    transactions.reset()
-    queues.reset()
 
 
 @pytest.fixture
-def api(dynamodb: None, clock: time_machine.Traveller) -> Iterator[Api]:
+def api(tables_and_queues: None, clock: time_machine.Traveller) -> Iterator[Api]:
     from app import app
 
     with Client(app, stage_name="test", project_dir=str(ROOT)) as client:
@@ -58,7 +59,7 @@ def shop(api: Api, tok: Tokens) -> Shop:
 
 
 @pytest.fixture
-def bus(dynamodb: None) -> Iterator[Bus]:
+def bus(tables_and_queues: None) -> Iterator[Bus]:
     """The stack's event bus and dead-letter queue in this test's moto, with a queue that keeps what the bus gets."""
     from tests.support.events import bus_and_dead_letters
 

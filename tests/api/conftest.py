@@ -1,5 +1,6 @@
-"""The hostile-input suites share one `desk` per module: building the moto tables and the app costs about a
-second, and each test makes objects with ids of its own, so tests stay independent of each other and of order."""
+"""The hostile-input suites share one `desk` per module (one store, client and webhook receiver, and the answers'
+schema validators built once): each test makes objects with ids of its own, so tests stay independent of each
+other and of order."""
 
 from collections.abc import Iterator
 

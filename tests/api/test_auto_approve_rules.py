@@ -3,7 +3,7 @@ once, a request that matches none waits for the seller; the request route stays 
 
 import pytest
 
-from tests.support.dynamo_calls import DynamoCalls
+from devtools.dynamo_calls import DynamoCalls
 
 MISTAKES = {"name": "Ordered by mistake, before packing", "buyer_reasons": ["ORDERED_BY_MISTAKE"]}
 

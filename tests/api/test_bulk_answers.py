@@ -3,7 +3,7 @@ committed on its own; batched reads; one Idempotency-Key for the call."""
 
 import pytest
 
-from tests.support.dynamo_calls import DynamoCalls
+from devtools.dynamo_calls import DynamoCalls
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.support.dynamo_calls import WRITES, DynamoCalls
+from devtools.dynamo_calls import WRITES, DynamoCalls
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from bench.seed import seed_pending
 from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store.models import DUE_SHARDS, EVENT_SHARDS
-from tests.support.dynamo_calls import READS, DynamoCalls
+from devtools.dynamo_calls import READS, DynamoCalls
 from tests.support.shop import MULTI_ITEMS, Shop
 
 STATE_CHANGE_READS = 2
@@ -351,7 +351,7 @@ def _items_read(calls: DynamoCalls) -> int:
     return queried + batched
 
 
-def test_expiry_reads_only_due_requests(dynamodb, clock):
+def test_expiry_reads_only_due_requests(tables_and_queues, clock):
     """50 pending, 5 due: a Query per shard returning only the 5, one BatchGetItem, one transaction each."""
     now = utc_now()
     seeded = seed_pending(50, first_due=now - timedelta(hours=4), spacing=timedelta(hours=1))
@@ -367,7 +367,7 @@ def test_expiry_reads_only_due_requests(dynamodb, clock):
         assert query.params["Limit"] == expiry.PAGE_SIZE
 
 
-def test_expiry_with_nothing_due_makes_only_the_shard_queries(dynamodb, clock):
+def test_expiry_with_nothing_due_makes_only_the_shard_queries(tables_and_queues, clock):
     now = utc_now()
     seed_pending(50, first_due=now + timedelta(seconds=1), spacing=timedelta(minutes=1))
     with DynamoCalls() as calls:

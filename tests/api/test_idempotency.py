@@ -13,9 +13,9 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.service import executor
 from devtools import tokens
+from devtools.dynamo_calls import DynamoCalls
 from tests.support.desk import ORDER_CHANGE_ROUTES as CHANGE_ROUTES
 from tests.support.desk import Desk, Prepared, assert_error, header
-from tests.support.dynamo_calls import DynamoCalls
 
 pytestmark = pytest.mark.usefixtures("clock_back")
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.webhooks import EVENT_TYPES
+from devtools.dynamo_calls import DynamoCalls
 from tests.support.desk import assert_error, header
-from tests.support.dynamo_calls import DynamoCalls
 
 URL = "https://hooks.example.com/desk"
 

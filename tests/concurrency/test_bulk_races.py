@@ -2,22 +2,12 @@
 bulk call read every request before the others committed, then commits on that stale read. Each request is
 resolved exactly once; the bulk's stale items decide again from fresh state and get the single route's 409."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from moto import mock_aws
 
 from chalicelib.jobs import expiry
-from chalicelib.store import models
 from tests.support.races import Replay, assert_store_consistent, at, snapshot
-
-
-@pytest.fixture
-def dynamodb() -> Iterator[None]:
-    with mock_aws():
-        models.create_tables()
-        yield
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from chalicelib.store import idempotency, models
 from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from chalicelib.store.transactions import StaleState
 from chalicelib.store.webhook_models import WEBHOOK_MODELS
-from tests.support.dynamo_calls import DynamoCalls
+from devtools.dynamo_calls import DynamoCalls
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DAY = "2026-11-23"
@@ -67,7 +67,7 @@ PENDING = {"pending_cancel_id": "C1", "pending_respond_by": PLACED + timedelta(h
 
 
 @pytest.fixture
-def stored(dynamodb: None) -> None:
+def stored(tables_and_queues: None) -> None:
     commit(Change(order=order(1), order_was=None,
                   history=entry("ORDER_RECORDED", None, OrderStatus.AWAITING_SHIPMENT),
                   cohort=CohortDelta(DAY, orders=1)), now=NOW)

@@ -39,12 +39,11 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from moto import mock_aws
 
 from chalicelib.jobs import expiry
-from chalicelib.store import models
 from tests.support.api import START, Api, Tokens
 from tests.support.events import whole_feed
+from tests.support.fresh_aws import AWS
 from tests.support.races import assert_store_consistent
 from tests.support.shop import Shop
 
@@ -314,9 +313,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         RUNS["examples"] += 1
         self._travel = time_machine.travel(START, tick=False)
         self.clock = self._travel.start()
-        self._aws = mock_aws()
-        self._aws.start()
-        models.create_tables()
+        self._aws = AWS.fresh()
+        self._aws.__enter__()
         from app import app
 
         self._client = Client(app, stage_name="test", project_dir=str(ROOT))
@@ -341,7 +339,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 assert_store_consistent()
         finally:
             self._client.__exit__(None, None, None)
-            self._aws.stop()
+            self._aws.__exit__(None, None, None)
             self._travel.stop()
 
     # --- helpers ---

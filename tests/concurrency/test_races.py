@@ -7,13 +7,12 @@ again from fresh state it either gets the 409 (or 400) that the current state ca
 stands and the store is consistent: counters, history and cancellations agree with the orders.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from chalicelib import config
 from chalicelib.domain import lifecycle
@@ -23,8 +22,8 @@ from chalicelib.domain.reasons import SellerCancelReason
 from chalicelib.jobs import expiry
 from chalicelib.service import executor, writes
 from chalicelib.service.executor import Outcome, execute
-from chalicelib.store import models, reads, transactions
-from tests.support.dynamo_calls import DynamoCalls
+from chalicelib.store import reads, transactions
+from devtools.dynamo_calls import DynamoCalls
 from tests.support.races import Replay, assert_store_consistent, at, snapshot
 from tests.support.shop import MULTI_ITEMS, Shop
 
@@ -187,15 +186,6 @@ def cancellation(s: Scene) -> dict:
 
 def respond_by(s: Scene) -> datetime:
     return at(cancellation(s)["respond_by"])
-
-
-@pytest.fixture
-def dynamodb() -> Iterator[None]:
-    """Fresh tables for every race, like conftest's fixture, but the botocore clients are kept from one race
-    to the next (moto intercepts them all the same): building them was most of each test's time."""
-    with mock_aws():
-        models.create_tables()
-        yield
 
 
 @pytest.fixture

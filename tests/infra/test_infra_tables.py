@@ -104,7 +104,7 @@ def test_the_template_declares_the_models_table(resources, model):
     assert properties["KeySchema"][0]["KeyType"] == "HASH"
 
 
-def test_the_template_matches_the_tables_the_code_creates(resources, dynamodb):
+def test_the_template_matches_the_tables_the_code_creates(resources, tables_and_queues):
     """`create_tables` (what tests and the local runner use) and the stack build the same tables."""
     client = boto3.client("dynamodb")
     for model in MODELS:

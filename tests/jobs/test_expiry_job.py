@@ -1,6 +1,6 @@
 """The expiry job: what it resolves, and how it behaves under races, throttling, crashes and a running clock.
 
-Faults are injected at the DynamoDB client (tests/support/dynamo_calls.py answers chosen calls with an error instead
+Faults are injected at the DynamoDB client (devtools/dynamo_calls.py answers chosen calls with an error instead
 of sending them), the backoff sleeps into a list instead of waiting, and the Lambda's remaining time is a
 function of how much work has been done, so every test is deterministic and fast.
 """
@@ -22,7 +22,7 @@ from chalicelib.jobs import expiry
 from chalicelib.service import executor
 from chalicelib.store import reads
 from chalicelib.store.models import DUE_SHARDS, HistoryItem
-from tests.support.dynamo_calls import Call, DynamoCalls, ok
+from devtools.dynamo_calls import Call, DynamoCalls, ok
 from tests.support.shop import MULTI_ITEMS, Shop
 
 WINDOW = timedelta(hours=48)
@@ -156,7 +156,7 @@ def test_requests_of_many_sellers_are_resolved_and_each_sellers_counters_move(sh
     assert statuses == {"AUTO_APPROVED"}
 
 
-def test_one_sellers_requests_run_at_once_each_on_a_counter_shard_of_its_own(dynamodb, clock):
+def test_one_sellers_requests_run_at_once_each_on_a_counter_shard_of_its_own(tables_and_queues, clock):
     """A seller's counters are sharded, so the job no longer runs one seller's requests one at a time: two are
     in flight together (the first waits for the second), and no two in flight move the same shard."""
     now = utc_now()
@@ -422,7 +422,7 @@ def test_retries_stop_when_time_runs_out(shop, clock):
 # --- more than a page ---------------------------------------------------------------------------------
 
 
-def test_more_due_requests_than_one_query_page_are_all_handled(dynamodb, clock, monkeypatch):
+def test_more_due_requests_than_one_query_page_are_all_handled(tables_and_queues, clock, monkeypatch):
     """Pages of 10 (the code path of pages of 100, at a tenth of the data): 26 due in one shard of the index
     and 4 not yet due, stored and resolved in moto."""
     monkeypatch.setattr(expiry, "PAGE_SIZE", 10)
@@ -441,7 +441,7 @@ def test_more_due_requests_than_one_query_page_are_all_handled(dynamodb, clock, 
     assert expiry.run(now).due_seen == 0
 
 
-def test_more_due_requests_than_one_page_of_100_are_each_approved_once(dynamodb, clock):
+def test_more_due_requests_than_one_page_of_100_are_each_approved_once(tables_and_queues, clock):
     """130 due in one shard (a page of 100 and one of 30) among 140 pending, read from moto. moto copies
     every table a transaction touches, so here the job's transactions are answered by the test instead
     (the test above commits for real); each due request gets exactly one, approving it."""

@@ -11,7 +11,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry, reminders
 from chalicelib.store import reads
 from chalicelib.store.models import DUE_SHARDS
-from tests.support.dynamo_calls import DynamoCalls
+from devtools.dynamo_calls import DynamoCalls
 from tests.support.events import whole_feed
 
 WINDOW = timedelta(hours=48)

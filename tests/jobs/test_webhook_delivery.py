@@ -15,8 +15,8 @@ from standardwebhooks import Webhook
 from chalicelib import obs
 from chalicelib.domain import webhooks as rules
 from chalicelib.store import webhooks as store
+from devtools.dynamo_calls import DynamoCalls
 from devtools.webhook_receiver import Receiver
-from tests.support.dynamo_calls import DynamoCalls
 from tests.support.hooks import FAKE_DNS, envelope, put_on_bus_queue
 
 

@@ -13,8 +13,8 @@ import pytest
 import time_machine
 
 from devtools.local_stage import LocalStage
-from tests.local.test_local_runner import http
-from tests.support.shop import order_body
+from devtools.loopback_http import http
+from devtools.order_bodies import order_body
 
 WAIT_SECONDS = 15  # a bound on waiting for the pump and the scheduler threads, never a wait for time to pass
 

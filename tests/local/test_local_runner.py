@@ -19,34 +19,11 @@ import time_machine
 from chalicelib import obs
 from devtools import demo
 from devtools.local_stage import LocalStage
-from tests.support.shop import order_body
+from devtools.loopback_http import Reply, http
+from devtools.order_bodies import order_body
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
-
-
-class Reply:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
-        self.status = status
-        self.headers = {name.lower(): value for name, value in headers.items()}
-        self.json: Any = json.loads(body) if body else None
-
-
-def http(base_url: str, method: str, path: str, token: str | None = None, body: Any = None,
-         headers: dict[str, str] | None = None) -> Reply:
-    request = urllib.request.Request(base_url + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Reply(response.status, dict(response.headers), response.read())
-    except urllib.error.HTTPError as error:
-        return Reply(error.code, dict(error.headers), error.read())
 
 
 def assert_error_shape(reply: Reply, status: int, code: str) -> None:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from devtools.local_stage import LocalStage
+from devtools.loopback_http import http
+from devtools.order_bodies import order_body
 from devtools.webhook_receiver import FAILING_PATH, Received
-from tests.local.test_local_runner import http
-from tests.support.shop import order_body
 
 WAIT = 15  # seconds: a bound on waiting for the pump threads, never a wait for time to pass
 

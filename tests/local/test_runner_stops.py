@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from devtools import tokens
+from devtools.order_bodies import order_body
 from tests.support.paths import ROOT
-from tests.support.shop import order_body
 
 ROUNDS = 5  # fresh processes per signal
 START_TIMEOUT = 30.0  # seconds for the runner to answer /health

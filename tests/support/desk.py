@@ -1,9 +1,8 @@
 """Support for the hostile-input suites: security, error contract, input limits, pagination, idempotency, OpenAPI.
 
 Each of those modules opens one `Desk`, a `tests.support.shop.Shop` over a moto DynamoDB, the tables and the
-real app behind chalice.test.Client, with the clock frozen at `START`. Building that costs about a second, so it
-is shared by a module's tests; each test makes objects with ids of its own, so the tests stay independent of
-each other and of their order.
+real app behind chalice.test.Client, with the clock frozen at `START`. It is shared by a module's tests; each
+test makes objects with ids of its own, so the tests stay independent of each other and of their order.
 
 Every answer that passes through `Desk.api` is checked against `/openapi.json` on its way back: the status must
 be one the document lists for that route and method, and the body must match the schema listed for it.
@@ -22,17 +21,16 @@ import time_machine
 from botocore.awsrequest import AWSResponse
 from chalice.test import Client
 from jsonschema import Draft202012Validator
-from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
 from app import app as APP  # imported first: it registers every route into REGISTRY
 from chalicelib import config
 from chalicelib.api.openapi import document
 from chalicelib.api.routing import REGISTRY, RouteSpec
-from chalicelib.store import models, transactions
 from chalicelib.webhooks import queues
 from devtools.webhook_receiver import Receiver
 from tests.support.api import START, Api, Tokens
+from tests.support.fresh_aws import AWS
 from tests.support.paths import ROOT
 from tests.support.shop import PAST_GRACE, Shop
 
@@ -429,17 +427,9 @@ ORDER_CHANGE_ROUTES: list[RouteSpec] = [spec for spec in CHANGE_ROUTES if spec.t
 @contextmanager
 def open_desk() -> Iterator[Desk]:
     """A fresh store and client with the clock frozen at START (tests may move it; see `clock_back`)."""
-    with time_machine.travel(START, tick=False) as clock, mock_aws(), Receiver() as receiver:
-        models.reset_connections()
-        transactions.reset()
-        queues.reset()
-        models.create_tables()
-        queues.create_queues()
-        with Client(APP, stage_name="test", project_dir=str(ROOT)) as client:
-            yield Desk(CheckedApi(client), clock, receiver)
-    models.reset_connections()
-    transactions.reset()
-    queues.reset()
+    with (time_machine.travel(START, tick=False) as clock, AWS.fresh(), Receiver() as receiver,
+          Client(APP, stage_name="test", project_dir=str(ROOT)) as client):
+        yield Desk(CheckedApi(client), clock, receiver)
 
 
 def b64url(data: bytes) -> str:

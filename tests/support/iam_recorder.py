@@ -7,7 +7,7 @@ and queues), and it is attributed to the Lambda function whose code is on the st
 authorizer, the API, the publisher, the webhook functions).
 Calls made by tests themselves (direct model reads in assertions) are not the product's and are ignored.
 
-At the end of the session:
+At the end of the session (under pytest-xdist, in the controller, over the calls of every worker):
 - every recorded operation must be granted, on that table or index, to that function, in both stages'
   policies: always checked, whatever subset of the suite ran;
 - every granted operation must have been called by that function: checked only when the whole suite ran
@@ -250,7 +250,28 @@ def _whole_suite(session: pytest.Session) -> bool:
     return not config.args or args <= testpaths | {ROOT}
 
 
+_CALLS, _DESELECTED = "iam_recorder_calls", "iam_recorder_deselected"
+
+
+def _worker_output(config: pytest.Config) -> dict[str, Any] | None:
+    """Under pytest-xdist, what a worker hands the controller when it is done; None outside a worker."""
+    return getattr(config, "workeroutput", None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller (pytest-xdist) adds each worker's calls: the check below then sees the whole suite's."""
+    output = getattr(node, "workeroutput", None) or {}
+    RECORDER.add([Call(function, Grant(*grant)) for function, grant in output.get(_CALLS, [])])
+    _State.deselected |= bool(output.get(_DESELECTED))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    output = _worker_output(session.config)
+    if output is not None:  # a worker: the controller checks every worker's calls together
+        output[_CALLS] = [(call.function, tuple(call.grant)) for call in RECORDER.calls]
+        output[_DESELECTED] = _State.deselected
+        return
     if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return
     try:

@@ -4,12 +4,16 @@
   a test's own setting wins (the contract's precedence); no stray endpoint or credentials reach AWS.
 - DynamoDB applies one request to an item at a time; moto's in-process stub does not under threads, so every
   stubbed call is serialized.
+- botocore loads a service's JSON models again for every session, and PynamoDB makes a session per table, so a
+  test process shares one loader: a client then costs a sixth as much to build (the tests build thousands).
 - API Gateway answers a missing token or an unknown route itself; the stack shapes those answers, and
   `chalice.test.Client` is made to answer them the same way.
 """
 
+import functools
 import os
 
+import botocore.session
 from chalice.test import HTTPResponse, TestHTTPClient
 
 from devtools import gateway, moto_serial, stage
@@ -28,6 +32,7 @@ def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPRespo
 
 
 moto_serial.install()
+botocore.session.create_loader = functools.cache(botocore.session.create_loader)
 # Webhook URLs in tests name test hosts: resolved from a table, never by DNS.
 from chalicelib.webhooks import sender  # noqa: E402
 from tests.support.hooks import fake_resolve  # noqa: E402

@@ -6,7 +6,7 @@ built-in handlers, so clients made later on any thread are covered too):
 - `before-call` lets a registered answer (an injected error, a canned response) stand in for DynamoDB;
 - `after-call` records the response, or the error code, that came back.
 
-Used by the cost budget tests, the expiry job's fault tests and `python -m bench`.
+Used by the cost budget tests, the expiry job's fault tests and `python -m bench` (so it lives outside tests/).
 """
 
 import threading
@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
-from botocore.handlers import BUILTIN_HANDLERS
+from botocore.awsrequest import AWSResponse  # type: ignore[import-untyped]
+from botocore.handlers import BUILTIN_HANDLERS  # type: ignore[import-untyped]
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
@@ -36,7 +36,8 @@ class Call:
         """The error code DynamoDB (or an injected answer) gave, if the call failed."""
         if self.status is None or self.status < 300 or self.response is None:
             return None
-        return self.response.get("Error", {}).get("Code")
+        code: str | None = self.response.get("Error", {}).get("Code")
+        return code
 
     def transact_items(self) -> list[tuple[str, dict[str, Any]]]:
         """(kind, body) of each item of a TransactWriteItems, e.g. ("Put", {...})."""
