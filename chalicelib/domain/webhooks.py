@@ -45,6 +45,18 @@ class DeliveryStatus(StrEnum):
     FAILED = "FAILED"  # no attempt is left; a retry by hand may follow
 
 
+class AttemptOutcome(StrEnum):
+    """What happened to one attempt, whatever follows it (the delivery's own state is `DeliveryStatus`)."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+def attempt_outcome(status: DeliveryStatus) -> AttemptOutcome:
+    """Only a successful attempt leaves its delivery SUCCEEDED; any other leaves it PENDING or FAILED."""
+    return AttemptOutcome.SUCCEEDED if status is DeliveryStatus.SUCCEEDED else AttemptOutcome.FAILED
+
+
 class DisabledReason(StrEnum):
     GONE = "GONE"  # the receiver answered 410
     FAILING = "FAILING"  # every attempt failed for WEBHOOK_DISABLE_AFTER_SECONDS
@@ -270,7 +282,8 @@ class Attempt(msgspec.Struct, frozen=True, kw_only=True):
     event_id: str
     event_type: str
     attempt: int
-    status: DeliveryStatus
+    outcome: AttemptOutcome  # this attempt's
+    status: DeliveryStatus  # the delivery's, as this attempt left it
     response_status: int | None
     error: str | None
     attempted_at: datetime

@@ -57,6 +57,12 @@ def test_6to4_and_teredo_are_judged_by_the_ipv4_they_embed(address, reason):
     assert w.address_refusal(address, allow_private=False) == reason
 
 
+def test_an_attempt_succeeded_only_when_it_left_its_delivery_succeeded():
+    assert w.attempt_outcome(w.DeliveryStatus.SUCCEEDED) is w.AttemptOutcome.SUCCEEDED
+    assert w.attempt_outcome(w.DeliveryStatus.PENDING) is w.AttemptOutcome.FAILED
+    assert w.attempt_outcome(w.DeliveryStatus.FAILED) is w.AttemptOutcome.FAILED
+
+
 @pytest.mark.parametrize("text", ["5,4", "0,5", "a,b", "5,5"])
 def test_a_schedule_must_rise_from_above_zero(text):
     with pytest.raises(ValueError):
