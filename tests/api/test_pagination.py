@@ -241,6 +241,21 @@ def test_a_cursor_is_bound_to_its_caller(desk: Desk):
     assert desk.api.get(f"/seller/orders?limit=1&cursor={cursor}", token).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/seller/orders", "/seller/cancellations"])
+def test_a_cursor_is_not_accepted_for_another_shop_of_the_same_account(desk: Desk, path: str):
+    """One sign-in (`sub`) that runs two shops: a cursor made for one shop's list is refused for the other's."""
+    account = desk.uid("owner")
+    shops = [desk.uid("SHOP"), desk.uid("SHOP")]
+    for shop in shops:
+        for _ in range(3):
+            desk.pending(seller_id=shop)
+    first, second = (desk.seller_token(shop, sub=account) for shop in shops)
+    cursor = desk.api.get(f"{path}?limit=1", first).json["next_cursor"]
+    assert cursor
+    assert_error(desk.api.get(f"{path}?limit=1&cursor={cursor}", second), 400, "INVALID_CURSOR")
+    assert desk.api.get(f"{path}?limit=1&cursor={cursor}", first).status_code == 200
+
+
 @pytest.mark.parametrize(("source", "elsewhere"), [
     ("/seller/orders", "/seller/orders?tab=to_ship"),
     ("/seller/orders", "/seller/orders?filter=cancellation"),

@@ -128,6 +128,18 @@ def test_the_list_pages_with_a_cursor(shop):
                  "INVALID_CURSOR")
 
 
+def test_a_list_cursor_is_not_accepted_for_another_shop_of_the_same_account(shop):
+    """One sign-in (`sub`) that runs two shops: a cursor made for one shop's list is refused for the other's."""
+    for seller_id in ("S1", "S2"):
+        for _ in range(2):
+            shop.hook(URL, seller_id=seller_id)
+    first = shop.seller_token("S1", sub="owner-of-two-shops")
+    second = shop.seller_token("S2", sub="owner-of-two-shops")
+    cursor = shop.webhooks("limit=1", token=first).json["next_cursor"]
+    assert_error(shop.webhooks(f"limit=1&cursor={cursor}", token=second), 400, "INVALID_CURSOR")
+    assert shop.webhooks(f"limit=1&cursor={cursor}", token=first).status_code == 200
+
+
 def test_rotation_answers_a_new_secret_and_when_the_old_one_stops(shop, clock):
     webhook_id, secret = shop.hook(URL)
     clock.shift(timedelta(minutes=5))
