@@ -64,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     reminder_lead_seconds: str = "86400,7200"
     due_soon_seconds: int = 86400
     log_level: str = "INFO"
+    # Every embedded metric's `Stage` dimension (the stack sets its name), so two stacks never mix.
+    metrics_stage: str = "local"
     # Seller webhooks (docs/webhooks.md). Queues by name (resolved once) or by URL (as the stack sets them).
     webhook_events_queue: str = "cancel-desk-webhook-events"
     webhook_delivery_queue: str = "cancel-desk-webhook-deliveries"
