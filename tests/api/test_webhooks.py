@@ -93,6 +93,28 @@ def test_hosts_resolving_to_internal_addresses_are_refused_outside_the_dev_stage
     assert shop.webhooks().json["items"] == []
 
 
+def test_a_lookup_that_never_answers_is_unresolvable_within_the_attempts_deadline(shop, monkeypatch):
+    import threading
+
+    from chalicelib.domain import webhooks as rules
+    from chalicelib.webhooks import sender
+
+    never = threading.Event()
+
+    def silent(host: str, port: int) -> list[str]:
+        never.wait(30)  # a lookup that hangs (bounded, and released when the test ends)
+        return []
+
+    monkeypatch.setattr(sender, "RESOLVER", [silent])
+    monkeypatch.setattr(rules, "TIMEOUT_SECONDS", 0.3)
+    try:
+        error = assert_error(shop.create_webhook("https://silent.example.com/hook"), 400, "INVALID_WEBHOOK_URL")
+    finally:
+        never.set()
+    assert error["details"] == {"reason": "UNRESOLVABLE"}
+    assert shop.webhooks().json["items"] == []
+
+
 def test_the_dev_stage_admits_loopback_http(shop):
     assert shop.create_webhook("http://127.0.0.1:9/hook").status_code == 201
 
