@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import msgspec
 
-from .domain.clock import parse_iso
 from .domain.policy import Policy, parse_bands
 
 # min_rate:STANDING:order_volume_cap, from rate 0 upwards (docs/product.md, "Standing by rate").
@@ -183,6 +182,9 @@ def cursor_keys(now: datetime) -> list[bytes]:
     current = settings()
     keys = [cursor_secret()]
     if current.cursor_secret_previous:
+        # Here, not at import: the authorizer loads this module and never reads a cursor.
+        from .domain.clock import parse_iso
+
         try:
             until = parse_iso(current.cursor_secret_previous_until)
         except ValueError as error:
