@@ -7,7 +7,7 @@ or empty variable takes the field's default, and the defaults here are the dev s
 """
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import msgspec
@@ -45,6 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     auth_audience: str = ""
     auth_jwks_url: str = ""
     cursor_secret: str = ""
+    # A rotation: the key CURSOR_SECRET replaced still reads cursors until this ISO 8601 instant.
+    cursor_secret_previous: str = ""
+    cursor_secret_previous_until: str = ""
     # Shards of each seller counter: a change adds to one, chosen at random (docs/architecture.md, "Counters").
     counter_shards: int = 256
     # The expiry job.
@@ -60,6 +63,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     reminder_lead_seconds: str = "86400,7200"
     due_soon_seconds: int = 86400
     log_level: str = "INFO"
+    # Every embedded metric's `Stage` dimension (the stack sets its name), so two stacks never mix.
+    metrics_stage: str = "local"
     # Seller webhooks (docs/webhooks.md). Queues by name (resolved once) or by URL (as the stack sets them).
     webhook_events_queue: str = "cancel-desk-webhook-events"
     webhook_delivery_queue: str = "cancel-desk-webhook-deliveries"
@@ -88,7 +93,23 @@ def _parse(raw: tuple[tuple[str, str], ...]) -> Settings:
 def settings() -> Settings:
     """The settings in force now: the environment's values over the defaults."""
     raw = tuple((name.lower(), value) for name in VARIABLES if (value := os.environ.get(name)))
-    return _parse(raw)
+    current = _parse(raw)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        refuse_committed_secrets(current)
+    return current
+
+
+# The dev stage's secrets are committed (.chalice/config.json), and each starts with this (a test holds it).
+COMMITTED_SECRET_PREFIX = "dev-only-"
+SECRETS = ("AUTH_JWT_SECRET", "CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS")
+
+
+def refuse_committed_secrets(current: Settings) -> None:
+    """A function deployed with the dev stage's committed secrets refuses to run: anyone could mint its tokens."""
+    committed = [name for name in SECRETS if getattr(current, name.lower()).startswith(COMMITTED_SECRET_PREFIX)]
+    if committed:
+        raise RuntimeError(f"{', '.join(committed)} hold the dev stage's committed values, which are public: the "
+                           "dev stage is for the local runner only. Deploy the prod stage (docs/deploy.md).")
 
 
 @lru_cache(maxsize=8)
@@ -148,11 +169,30 @@ def auth() -> AuthSettings:
 
 
 def cursor_secret() -> bytes:
+    """The key that signs new cursors."""
     current = settings()
     secret = current.cursor_secret or current.auth_jwt_secret
     if not secret:
         raise RuntimeError("CURSOR_SECRET is not set")
     return secret.encode()
+
+
+def cursor_keys(now: datetime) -> list[bytes]:
+    """The keys a cursor may be signed with: the current one, and during a rotation the one it replaced."""
+    current = settings()
+    keys = [cursor_secret()]
+    if current.cursor_secret_previous:
+        # Here, not at import: the authorizer loads this module and never reads a cursor.
+        from .domain.clock import parse_iso
+
+        try:
+            until = parse_iso(current.cursor_secret_previous_until)
+        except ValueError as error:
+            raise RuntimeError("CURSOR_SECRET_PREVIOUS_UNTIL must be an ISO 8601 instant (e.g. "
+                               f"2026-12-08T12:00:00Z), not {current.cursor_secret_previous_until!r}") from error
+        if now < until:
+            keys.append(current.cursor_secret_previous.encode())
+    return keys
 
 
 class WebhookSettings(msgspec.Struct, frozen=True):

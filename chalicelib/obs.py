@@ -67,7 +67,8 @@ def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
 def metrics(name: str, values: dict[str, tuple[float, str]], dimensions: dict[str, str] | None = None,
             **fields: Any) -> None:
     """A log line (`event: name`) that is also CloudWatch metrics: `values` maps metric -> (value, unit)."""
-    dims = dict(dimensions or {})
+    # Two stacks in one account share the namespace: the stage keeps their metrics apart.
+    dims = {**(dimensions or {}), "Stage": config.settings().metrics_stage}
     block = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
         "Namespace": NAMESPACE, "Dimensions": [sorted(dims)],
         "Metrics": [{"Name": metric, "Unit": unit} for metric, (_, unit) in values.items()],

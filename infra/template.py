@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, error_body
 
-from . import events_stack, webhooks_stack
+from . import events_stack, monitoring, webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -113,6 +113,7 @@ def environment() -> Json:
         "AUTH_AUDIENCE": {"Ref": "AuthAudience"},
         "AUTH_JWKS_URL": {"Fn::If": ["DeriveJwksUrl", {"Fn::Sub": "${AuthIssuer}/.well-known/jwks.json"},
                                      {"Ref": "AuthJwksUrl"}]},
+        "METRICS_STAGE": {"Ref": "AWS::StackName"},
         **webhooks_stack.environment(),
     })
     return variables
@@ -259,7 +260,8 @@ def merge_template() -> Json:
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
                              events_stack.resources(_alarm), events_stack.function_overrides(),
-                             webhooks_stack.resources(), webhooks_stack.function_overrides()),
+                             webhooks_stack.resources(), webhooks_stack.function_overrides(),
+                             monitoring.resources()),
         "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs()},
     }
 

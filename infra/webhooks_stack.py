@@ -36,6 +36,8 @@ DELIVERY_LANE_CONCURRENCY = 100
 RETRY_LANE_CONCURRENCY = 10  # what failing receivers may hold at most
 BUS_RULE = "WebhookEventsRule"
 ALARM_TOPIC = "AlarmTopic"
+# The attempts' metrics (from the log lines): the stack's own namespace, so two stacks in one account never mix.
+METRICS_NAMESPACE = {"Fn::Sub": "CancelDesk/Webhooks/${AWS::StackName}"}
 
 
 def environment() -> Json:
@@ -84,7 +86,7 @@ def _attempt_filter(name: str, pattern: str) -> Json:
         "Properties": {
             "LogGroupName": {"Ref": LOG_GROUPS[DELIVERY_FUNCTION]},
             "FilterPattern": pattern,
-            "MetricTransformations": [{"MetricNamespace": "CancelDesk/Webhooks", "MetricName": name,
+            "MetricTransformations": [{"MetricNamespace": METRICS_NAMESPACE, "MetricName": name,
                                        "MetricValue": "1", "DefaultValue": 0}],
         },
     }
@@ -132,9 +134,9 @@ def resources() -> Json:
             "AlarmDescription": "Over half of the webhook attempts of 15 minutes failed (at least 20 attempts).",
             "Metrics": [
                 {"Id": "failed", "ReturnData": False, "MetricStat": {"Stat": "Sum", "Period": 900, "Metric": {
-                    "Namespace": "CancelDesk/Webhooks", "MetricName": "AttemptsFailed"}}},
+                    "Namespace": METRICS_NAMESPACE, "MetricName": "AttemptsFailed"}}},
                 {"Id": "succeeded", "ReturnData": False, "MetricStat": {"Stat": "Sum", "Period": 900, "Metric": {
-                    "Namespace": "CancelDesk/Webhooks", "MetricName": "AttemptsSucceeded"}}},
+                    "Namespace": METRICS_NAMESPACE, "MetricName": "AttemptsSucceeded"}}},
                 {"Id": "rate", "ReturnData": True, "Label": "failed share of attempts",
                  "Expression": "IF(failed + succeeded >= 20, failed / (failed + succeeded), 0)"},
             ],

@@ -1,4 +1,7 @@
-"""Opaque, tamper-proof page cursors, signed and bound to the caller and the query that made them."""
+"""Opaque, tamper-proof page cursors, signed and bound to the caller and the query that made them.
+
+New cursors are signed with CURSOR_SECRET; during a rotation the key it replaced (CURSOR_SECRET_PREVIOUS) still
+reads cursors until CURSOR_SECRET_PREVIOUS_UNTIL, so a seller mid-walk is not sent back to the first page."""
 
 import base64
 import binascii
@@ -7,6 +10,7 @@ import hmac
 import json
 
 from .. import config
+from ..domain.clock import utc_now
 from .errors import ApiError
 
 _VERSION = "1"
@@ -20,8 +24,8 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _signature(payload: bytes, caller: str, query: str) -> str:
-    mac = hmac.new(config.cursor_secret(), digestmod=hashlib.sha256)
+def _signature(payload: bytes, caller: str, query: str, key: bytes) -> str:
+    mac = hmac.new(key, digestmod=hashlib.sha256)
     for part in (_VERSION.encode(), caller.encode(), query.encode(), payload):
         mac.update(len(part).to_bytes(4, "big") + part)
     return _b64(mac.digest())
@@ -31,7 +35,7 @@ def encode(key: dict[str, str] | None, *, caller: str, query: str) -> str | None
     if key is None:
         return None
     payload = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
-    return f"{_b64(payload)}.{_signature(payload, caller, query)}"
+    return f"{_b64(payload)}.{_signature(payload, caller, query, config.cursor_secret())}"
 
 
 def decode(cursor: str | None, *, caller: str, query: str) -> dict[str, str] | None:
@@ -46,7 +50,10 @@ def decode(cursor: str | None, *, caller: str, query: str) -> dict[str, str] | N
         payload = _unb64(body)
     except (binascii.Error, ValueError) as error:
         raise bad from error
-    if not hmac.compare_digest(signature, _signature(payload, caller, query)):
+    # Every key in force is checked (no early exit), so the time taken does not tell which one matched.
+    matches = [hmac.compare_digest(signature, _signature(payload, caller, query, key))
+               for key in config.cursor_keys(utc_now())]
+    if not any(matches):
         raise bad
     key = json.loads(payload)
     if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):

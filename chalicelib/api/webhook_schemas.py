@@ -10,6 +10,7 @@ from ..domain.webhooks import (
     EVENT_TYPES,
     MAX_DESCRIPTION,
     TEST_TYPE,
+    AttemptOutcome,
     DeliveryStatus,
     DisabledReason,
     WebhookStatus,
@@ -54,7 +55,10 @@ class DeliveryOut(Out):
     event_id: str
     event_type: str
     attempt: int
-    status: DeliveryStatus
+    outcome: Annotated[AttemptOutcome, msgspec.Meta(description="This attempt's: SUCCEEDED or FAILED")]
+    status: Annotated[DeliveryStatus, msgspec.Meta(
+        description="The delivery's, as this attempt left it: PENDING (another attempt is due at "
+                    "next_attempt_at), SUCCEEDED or FAILED (none left)")]
     response_status: int | None
     error: str | None
     attempted_at: Instant

@@ -45,7 +45,8 @@ def _with_secret(webhook: Webhook) -> ws.WebhookWithSecretOut:
 
 def _delivery(attempt: Attempt) -> ws.DeliveryOut:
     return ws.DeliveryOut(delivery_id=attempt.delivery_id, event_id=attempt.event_id, event_type=attempt.event_type,
-                          attempt=attempt.attempt, status=attempt.status, response_status=attempt.response_status,
+                          attempt=attempt.attempt, outcome=attempt.outcome,
+                          status=attempt.status, response_status=attempt.response_status,
                           error=attempt.error, attempted_at=iso(attempt.attempted_at),
                           next_attempt_at=iso(attempt.next_attempt_at) if attempt.next_attempt_at else None)
 

@@ -82,14 +82,17 @@ def verify_token(authorization: str | None) -> Verified:
     import jwt
 
     settings = config.auth()
+    if not settings.issuer or not settings.audience:
+        # PyJWT skips the check of an issuer or audience it is not given: unset means not configured.
+        raise AuthFailure("AUTH_NOT_CONFIGURED", "Token checking is not configured.")
     key, algorithms = _key_and_algorithms(token, settings)
     try:
         claims = jwt.decode(
             token,
             key,
             algorithms=algorithms,
-            audience=settings.audience or None,
-            issuer=settings.issuer or None,
+            audience=settings.audience,
+            issuer=settings.issuer,
             leeway=CLOCK_SKEW_SECONDS,
             options={"require": ["exp", "iss", "aud", "sub"]},
         )

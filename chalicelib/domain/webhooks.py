@@ -45,6 +45,18 @@ class DeliveryStatus(StrEnum):
     FAILED = "FAILED"  # no attempt is left; a retry by hand may follow
 
 
+class AttemptOutcome(StrEnum):
+    """What happened to one attempt, whatever follows it (the delivery's own state is `DeliveryStatus`)."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+def attempt_outcome(status: DeliveryStatus) -> AttemptOutcome:
+    """Only a successful attempt leaves its delivery SUCCEEDED; any other leaves it PENDING or FAILED."""
+    return AttemptOutcome.SUCCEEDED if status is DeliveryStatus.SUCCEEDED else AttemptOutcome.FAILED
+
+
 class DisabledReason(StrEnum):
     GONE = "GONE"  # the receiver answered 410
     FAILING = "FAILING"  # every attempt failed for WEBHOOK_DISABLE_AFTER_SECONDS
@@ -124,6 +136,14 @@ def address_refusal(address: str, *, allow_private: bool) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback
+    if isinstance(ip, ipaddress.IPv6Address) and not allow_private:
+        # 6to4 and Teredo tunnel to the IPv4 they embed: judged by it, not by whether this Python's
+        # `is_private` happens to cover their whole prefix.
+        embedded = [ip.sixtofour] if ip.sixtofour is not None else list(ip.teredo or ())
+        for inner in embedded:
+            reason = address_refusal(str(inner), allow_private=False)
+            if reason is not None:
+                return reason
     if ip.is_multicast:
         return "MULTICAST_ADDRESS"
     if ip.is_unspecified:
@@ -146,9 +166,9 @@ def address_refusal(address: str, *, allow_private: bool) -> str | None:
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: not global, not "private" to Python
 
 
-def check_addresses(host: str, addresses: Sequence[str], *, allow_private: bool) -> str:
-    """The address to connect to: the first one resolved, provided none of them is refused (a name that
-    resolves to one private address among public ones could be steered to it)."""
+def check_addresses(host: str, addresses: Sequence[str], *, allow_private: bool) -> list[str]:
+    """The addresses to try, in the resolver's order, provided none of them is refused (a name that resolves
+    to one private address among public ones could be steered to it)."""
     if not addresses:
         raise _url_refusal("UNRESOLVABLE", f"The host {host[:253]} does not resolve.")
     for address in addresses:
@@ -156,7 +176,7 @@ def check_addresses(host: str, addresses: Sequence[str], *, allow_private: bool)
         if reason is not None:
             raise _url_refusal(reason, f"The host {host[:253]} is, or resolves to, an address that may not be "
                                        "called (loopback, private, link-local, multicast or reserved).")
-    return addresses[0]
+    return list(addresses)
 
 
 # --- secrets ------------------------------------------------------------------------------------------
@@ -262,7 +282,8 @@ class Attempt(msgspec.Struct, frozen=True, kw_only=True):
     event_id: str
     event_type: str
     attempt: int
-    status: DeliveryStatus
+    outcome: AttemptOutcome  # this attempt's
+    status: DeliveryStatus  # the delivery's, as this attempt left it
     response_status: int | None
     error: str | None
     attempted_at: datetime

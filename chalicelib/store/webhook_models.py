@@ -51,7 +51,8 @@ class DeliveryItem(Model):
     event_id = UnicodeAttribute()
     event_type = UnicodeAttribute()
     attempt = NumberAttribute()
-    status = UnicodeAttribute()
+    outcome = UnicodeAttribute(null=True)  # the attempt's: SUCCEEDED or FAILED (absent on older entries)
+    status = UnicodeAttribute()  # the delivery's, as the attempt left it
     response_status = NumberAttribute(null=True)
     error = UnicodeAttribute(null=True)
     attempted_at = UnicodeAttribute(null=True)

@@ -19,10 +19,12 @@ from ..domain.clock import iso, parse_iso
 from ..domain.webhooks import (
     MAX_WEBHOOKS_PER_SELLER,
     Attempt,
+    AttemptOutcome,
     DeliveryStatus,
     DisabledReason,
     Webhook,
     WebhookStatus,
+    attempt_outcome,
 )
 from . import idempotency as stored_answers
 from .contention import Contention
@@ -91,9 +93,13 @@ def _item(webhook: Webhook) -> WebhookItem:
 
 def attempt_from_raw(raw: Raw) -> Attempt:
     status = raw.get("response_status")
+    delivery_status = DeliveryStatus(raw["status"]["S"])
     return Attempt(
         webhook_id=raw["webhook_id"]["S"], delivery_id=raw["delivery_id"]["S"], event_id=raw["event_id"]["S"],
-        event_type=raw["event_type"]["S"], attempt=int(raw["attempt"]["N"]), status=DeliveryStatus(raw["status"]["S"]),
+        event_type=raw["event_type"]["S"], attempt=int(raw["attempt"]["N"]),
+        # Entries written before attempts carried an outcome: their delivery's state tells it.
+        outcome=AttemptOutcome(raw["outcome"]["S"]) if "outcome" in raw else attempt_outcome(delivery_status),
+        status=delivery_status,
         response_status=int(status["N"]) if status and "N" in status else None, error=_s(raw, "error"),
         attempted_at=parse_iso(raw["attempted_at"]["S"]), next_attempt_at=_time(raw, "next_attempt_at"),
         due_at=parse_iso(raw["entry"]["S"].split("#")[1]),
@@ -246,7 +252,8 @@ def record_attempt(attempt: Attempt, event: dict[str, Any], now: datetime) -> No
     expires = now + LOG_RETENTION
     common: dict[str, Any] = {
         "delivery_id": attempt.delivery_id, "event_id": attempt.event_id, "event_type": attempt.event_type,
-        "attempt": attempt.attempt, "status": attempt.status.value, "response_status": attempt.response_status,
+        "attempt": attempt.attempt, "outcome": attempt.outcome.value, "status": attempt.status.value,
+        "response_status": attempt.response_status,
         "error": attempt.error, "attempted_at": iso(attempt.attempted_at),
         "next_attempt_at": iso(attempt.next_attempt_at) if attempt.next_attempt_at else None,
         "expires_at": expires,

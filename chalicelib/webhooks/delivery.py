@@ -27,6 +27,7 @@ from ..domain.webhooks import (
     Webhook,
     WebhookStatus,
     after_attempt,
+    attempt_outcome,
     outcome_of,
 )
 from ..store import webhooks as store
@@ -127,7 +128,8 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
 
     store.record_attempt(Attempt(
         webhook_id=webhook.webhook_id, delivery_id=message.delivery_id, event_id=event_id, event_type=event_type,
-        attempt=message.attempt, status=decided.status, response_status=reply.status, error=reply.error,
+        attempt=message.attempt, outcome=attempt_outcome(decided.status), status=decided.status,
+        response_status=reply.status, error=reply.error,
         attempted_at=now, next_attempt_at=decided.next_attempt_at, due_at=due), event, now)
     known_since = now if marked_slow else webhook.failing_since
     if webhook.status is WebhookStatus.ENABLED and (

@@ -1,11 +1,18 @@
 """One HTTP attempt, SSRF-safe (W4, W7): the host is resolved, every address it resolves to is checked, and
-the connection goes to the checked address itself, so a DNS answer that changes between the check and the
-connection (rebinding) cannot steer it elsewhere. TLS is still verified against the URL's host name. No
-redirect is followed, and each step (connect, send, each read) has the attempt's timeout."""
+the connection goes to a checked address itself, so a DNS answer that changes between the check and the
+connection (rebinding) cannot steer it elsewhere. TLS is verified against the URL's host name. No redirect is
+followed.
 
+An attempt has one deadline (W7): the lookup, each address's connect, TLS, the request and the answer all
+fit in it. Per-step socket timeouts alone would let a receiver that trickles a byte every few seconds hold
+the attempt until the function's own timeout, so a watchdog cuts the connection when the deadline passes."""
+
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Callable
 
 import msgspec
@@ -35,12 +42,59 @@ def resolve(host: str, port: int) -> list[str]:
 RESOLVER: list[Resolver] = [resolve]
 
 
-def checked_target(url: str) -> tuple[Target, str]:
-    """The URL's target and the address to connect to; raises INVALID_WEBHOOK_URL (`details.reason`)."""
+class Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; raises TimeoutError once there are none."""
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+
+def _lookup(host: str, port: int, deadline: Deadline) -> list[str]:
+    """The resolver's answer within the deadline. getaddrinfo cannot be interrupted, so it runs in a thread
+    of its own that is left behind (daemon) if it never answers."""
+    if literal_address(host) is not None:
+        return [host]
+    answer: list[list[str]] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            answer.append(RESOLVER[0](host, port))
+        except BaseException as error:  # handed to the attempt, which records it
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="webhook-lookup", daemon=True)
+    thread.start()
+    thread.join(deadline.left())
+    if failure:
+        raise failure[0]
+    if not answer:
+        raise TimeoutError
+    return answer[0]
+
+
+def _checked(url: str, deadline: Deadline) -> tuple[Target, list[str]]:
     settings = config.webhooks()
     target = parse_url(url, allow_http=settings.allow_http)
-    addresses = RESOLVER[0](target.host, target.port)
+    addresses = _lookup(target.host, target.port, deadline)
     return target, check_addresses(target.host, addresses, allow_private=settings.allow_private_networks)
+
+
+def checked_target(url: str, timeout: float | None = None) -> tuple[Target, list[str]]:
+    """The URL's target and the addresses to try, in order; raises INVALID_WEBHOOK_URL (`details.reason`),
+    `UNRESOLVABLE` for a lookup that does not answer in time."""
+    try:
+        return _checked(url, Deadline(timeout or rules.TIMEOUT_SECONDS))
+    except TimeoutError as error:
+        host = parse_url(url, allow_http=config.webhooks().allow_http).host
+        raise InvalidRequest(f"The host {host[:253]} does not resolve.", code="INVALID_WEBHOOK_URL",
+                             details={"reason": "UNRESOLVABLE"}) from error
 
 
 class Reply(msgspec.Struct, frozen=True):
@@ -48,52 +102,96 @@ class Reply(msgspec.Struct, frozen=True):
     error: str | None
 
 
-class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, target: Target, address: str, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, target: Target, address: str, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+def _connect(target: Target, addresses: list[str], deadline: Deadline) -> socket.socket:
+    """The first address that accepts; each gets an equal share of the time left, so a silent one cannot
+    use up the others' turn."""
+    failure: OSError = TimeoutError()
+    for index, address in enumerate(addresses):
+        try:
+            sock = socket.create_connection((address, target.port), deadline.left() / (len(addresses) - index))
+        except OSError as error:
+            failure = error
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    raise failure
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout: float | None = None) -> Reply:
-    """POSTs `body`; the URL is checked again first (DNS can change since registration)."""
-    timeout = timeout or rules.TIMEOUT_SECONDS
-    try:
-        target, address = checked_target(url)
-    except InvalidRequest as refused:
-        reason = (refused.details or {}).get("reason", "INVALID")
-        return Reply(None, f"URL refused: {reason}")
-    connection: http.client.HTTPConnection = (_PinnedHTTPS if target.scheme == "https" else _PinnedHTTP)(
-        target, address, timeout)
+class _Watchdog:
+    """Shuts the attempt's socket down when the deadline passes, which ends any read or write blocked on it."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.sock: socket.socket | None = None
+        self.fired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline.left(), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.fired = True
+            if self.sock is not None:
+                # The plain socket's shutdown: an SSLSocket's would first drop its TLS state.
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self.sock = sock
+            if self.fired:
+                raise TimeoutError
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
+def _exchange(target: Target, addresses: list[str], body: bytes, headers: dict[str, str],
+              deadline: Deadline, watchdog: _Watchdog) -> int:
+    sock = _connect(target, addresses, deadline)
+    watchdog.watch(sock)
+    sock.settimeout(deadline.left())
+    if target.scheme == "https":
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
+        watchdog.watch(sock)
+    connection = http.client.HTTPConnection(target.host, target.port, timeout=deadline.left())
+    connection.sock = sock  # already connected (and pinned to the checked address)
     try:
         connection.request("POST", target.path, body=body, headers={**headers, "user-agent": "cancel-desk-webhooks"})
         response = connection.getresponse()
         response.read(MAX_READ)
-        status = response.status
-    except TimeoutError:
-        return Reply(None, f"timeout after {timeout:g}s")
-    except ssl.SSLError as error:
-        return Reply(None, f"TLS: {error.reason or error.__class__.__name__}")
-    except ConnectionRefusedError:
-        return Reply(None, "connection refused")
-    except (OSError, http.client.HTTPException) as error:
-        return Reply(None, f"connection failed: {error.__class__.__name__}")
+        return response.status
     finally:
         connection.close()
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float | None = None) -> Reply:
+    """POSTs `body`; the URL is checked again first (DNS can change since registration)."""
+    deadline = Deadline(timeout or rules.TIMEOUT_SECONDS)
+    timed_out = Reply(None, f"timeout after {deadline.seconds:g}s")
+    try:
+        target, addresses = _checked(url, deadline)
+    except TimeoutError:
+        return timed_out
+    except InvalidRequest as refused:
+        reason = (refused.details or {}).get("reason", "INVALID")
+        return Reply(None, f"URL refused: {reason}")
+    try:
+        watchdog = _Watchdog(deadline)
+    except TimeoutError:
+        return timed_out
+    try:
+        status = _exchange(target, addresses, body, headers, deadline, watchdog)
+    except TimeoutError:
+        return timed_out
+    except ssl.SSLError as error:
+        return timed_out if watchdog.fired else Reply(None, f"TLS: {error.reason or error.__class__.__name__}")
+    except ConnectionRefusedError:
+        return Reply(None, "connection refused")
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        return timed_out if watchdog.fired else Reply(None, f"connection failed: {error.__class__.__name__}")
+    finally:
+        watchdog.stop()
     if 300 <= status < 400:
         return Reply(status, f"redirect {status} not followed")
     if not 200 <= status < 300:

@@ -241,6 +241,40 @@ def test_a_cursor_is_bound_to_its_caller(desk: Desk):
     assert desk.api.get(f"/seller/orders?limit=1&cursor={cursor}", token).status_code == 200
 
 
+def test_a_rotated_cursor_key_still_reads_cursors_until_its_grace_period_ends(desk: Desk, monkeypatch):
+    from chalicelib.domain.clock import iso, utc_now
+
+    _, token, _ = shop_with_orders(desk, 3)
+    old_key = "cursor-key-before-the-rotation-0123456789"
+    monkeypatch.setenv("CURSOR_SECRET", old_key)
+    cursor = desk.api.get("/seller/orders?limit=1", token).json["next_cursor"]
+    monkeypatch.setenv("CURSOR_SECRET", "cursor-key-after-the-rotation-0123456789")
+    assert_error(desk.api.get(f"/seller/orders?limit=1&cursor={cursor}", token), 400, "INVALID_CURSOR")
+    monkeypatch.setenv("CURSOR_SECRET_PREVIOUS", old_key)
+    monkeypatch.setenv("CURSOR_SECRET_PREVIOUS_UNTIL", iso(utc_now() + timedelta(hours=1)))
+    walked = desk.api.get(f"/seller/orders?limit=1&cursor={cursor}", token)
+    assert walked.status_code == 200
+    fresh = walked.json["next_cursor"]  # signed with the new key
+    monkeypatch.setenv("CURSOR_SECRET_PREVIOUS_UNTIL", iso(utc_now()))  # the grace period is over
+    assert_error(desk.api.get(f"/seller/orders?limit=1&cursor={cursor}", token), 400, "INVALID_CURSOR")
+    assert desk.api.get(f"/seller/orders?limit=1&cursor={fresh}", token).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/seller/orders", "/seller/cancellations"])
+def test_a_cursor_is_not_accepted_for_another_shop_of_the_same_account(desk: Desk, path: str):
+    """One sign-in (`sub`) that runs two shops: a cursor made for one shop's list is refused for the other's."""
+    account = desk.uid("owner")
+    shops = [desk.uid("SHOP"), desk.uid("SHOP")]
+    for shop in shops:
+        for _ in range(3):
+            desk.pending(seller_id=shop)
+    first, second = (desk.seller_token(shop, sub=account) for shop in shops)
+    cursor = desk.api.get(f"{path}?limit=1", first).json["next_cursor"]
+    assert cursor
+    assert_error(desk.api.get(f"{path}?limit=1&cursor={cursor}", second), 400, "INVALID_CURSOR")
+    assert desk.api.get(f"{path}?limit=1&cursor={cursor}", first).status_code == 200
+
+
 @pytest.mark.parametrize(("source", "elsewhere"), [
     ("/seller/orders", "/seller/orders?tab=to_ship"),
     ("/seller/orders", "/seller/orders?filter=cancellation"),

@@ -93,6 +93,28 @@ def test_hosts_resolving_to_internal_addresses_are_refused_outside_the_dev_stage
     assert shop.webhooks().json["items"] == []
 
 
+def test_a_lookup_that_never_answers_is_unresolvable_within_the_attempts_deadline(shop, monkeypatch):
+    import threading
+
+    from chalicelib.domain import webhooks as rules
+    from chalicelib.webhooks import sender
+
+    never = threading.Event()
+
+    def silent(host: str, port: int) -> list[str]:
+        never.wait(30)  # a lookup that hangs (bounded, and released when the test ends)
+        return []
+
+    monkeypatch.setattr(sender, "RESOLVER", [silent])
+    monkeypatch.setattr(rules, "TIMEOUT_SECONDS", 0.3)
+    try:
+        error = assert_error(shop.create_webhook("https://silent.example.com/hook"), 400, "INVALID_WEBHOOK_URL")
+    finally:
+        never.set()
+    assert error["details"] == {"reason": "UNRESOLVABLE"}
+    assert shop.webhooks().json["items"] == []
+
+
 def test_the_dev_stage_admits_loopback_http(shop):
     assert shop.create_webhook("http://127.0.0.1:9/hook").status_code == 201
 
@@ -126,6 +148,18 @@ def test_the_list_pages_with_a_cursor(shop):
     assert set(seen) == made and len(seen) == 5 and third["next_cursor"] is None
     assert_error(shop.webhooks(f"cursor={first['next_cursor']}", token=shop.seller_token("S2")), 400,
                  "INVALID_CURSOR")
+
+
+def test_a_list_cursor_is_not_accepted_for_another_shop_of_the_same_account(shop):
+    """One sign-in (`sub`) that runs two shops: a cursor made for one shop's list is refused for the other's."""
+    for seller_id in ("S1", "S2"):
+        for _ in range(2):
+            shop.hook(URL, seller_id=seller_id)
+    first = shop.seller_token("S1", sub="owner-of-two-shops")
+    second = shop.seller_token("S2", sub="owner-of-two-shops")
+    cursor = shop.webhooks("limit=1", token=first).json["next_cursor"]
+    assert_error(shop.webhooks(f"limit=1&cursor={cursor}", token=second), 400, "INVALID_CURSOR")
+    assert shop.webhooks(f"limit=1&cursor={cursor}", token=first).status_code == 200
 
 
 def test_rotation_answers_a_new_secret_and_when_the_old_one_stops(shop, clock):

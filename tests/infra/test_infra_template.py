@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
 STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET",
-                   "SELLER_CENTER_CONNECT_ORIGINS"}
+                   "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE"}
 
 
 def test_every_function_gets_the_table_names_from_the_stack():
@@ -95,3 +95,66 @@ def test_the_documented_manual_run_payload_runs_the_job(api):
     report = api.client.lambda_.invoke("expire_cancellation_requests", payload).payload
     assert {"due_seen", "auto_approved", "skipped", "failed"} <= set(report)  # the job's report, not an error
     assert report["due_seen"] == 0
+
+
+def _alarm_rows() -> dict[str, str]:
+    """Each alarm the docs' table names, with its row's last cell (what to do)."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    section = text[text.index("## 5. What watches it"):text.index("### Metrics, logs and traces")]
+    rows: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            for name in re.findall(r"`([A-Za-z0-9]+Alarm)`", cells[0]):
+                rows[name] = cells[2]
+    return rows
+
+
+def test_every_alarm_has_a_runbook_line_in_the_deploy_guide():
+    alarms = {name for name, resource in template.merge_template()["Resources"].items()
+              if resource.get("Type") == "AWS::CloudWatch::Alarm"}
+    rows = _alarm_rows()
+    assert sorted(alarms - set(rows)) == [], "alarms without a runbook line in docs/deploy.md"
+    assert sorted(set(rows) - alarms) == [], "docs/deploy.md documents alarms the stack does not have"
+    assert all(len(runbook) >= 20 for runbook in rows.values()), "a runbook line says what to do"
+
+
+def test_operators_are_alarmed_on_the_api_every_function_every_table_and_the_webhook_lanes():
+    resources = template.merge_template()["Resources"]
+    alarms = {name: resource["Properties"] for name, resource in resources.items()
+              if resource.get("Type") == "AWS::CloudWatch::Alarm"}
+
+    def watched(namespace: str, metric: str) -> list[object]:
+        found = []
+        for properties in alarms.values():
+            stats = [m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m]
+            for spec in [properties, *stats]:
+                if spec.get("Namespace") == namespace and spec.get("MetricName") == metric:
+                    found.append(next(iter(spec["Dimensions"]))["Value"])
+        return found
+
+    functions = list(template.FUNCTION_NAMES)
+    assert sorted(f["Ref"] for f in watched("AWS/Lambda", "Throttles")) == sorted(functions)
+    assert sorted(f["Ref"] for f in watched("AWS/Lambda", "Errors")) == sorted(functions)
+    tables = sorted(table_logical_ids().values())
+    assert sorted(t["Ref"] for t in watched("AWS/DynamoDB", "ReadThrottleEvents")) == tables
+    assert sorted(t["Ref"] for t in watched("AWS/DynamoDB", "WriteThrottleEvents")) == tables
+    assert watched("AWS/ApiGateway", "5XXError") == [{"Ref": "AWS::StackName"}]
+    assert alarms["ApiLatencyAlarm"]["ExtendedStatistic"] == "p99"
+    ages = watched("AWS/SQS", "ApproximateAgeOfOldestMessage")
+    assert sorted(q["Fn::GetAtt"][0] for q in ages) == ["WebhookDeliveryQueue", "WebhookEventsQueue"]
+    assert all(a["AlarmActions"] == [{"Ref": template.ALARM_TOPIC}] for a in alarms.values())
+
+
+def test_the_dashboard_shows_this_stacks_metrics_only():
+    from chalicelib import obs
+    from infra import monitoring
+
+    resources = template.merge_template()["Resources"]
+    body = json.loads(resources[monitoring.DASHBOARD]["Properties"]["DashboardBody"]["Fn::Sub"])
+    desk_metrics = [m for widget in body["widgets"] for m in widget["properties"]["metrics"]
+                    if m[0] == obs.NAMESPACE]
+    assert {m[1] for m in desk_metrics} == set(obs.METRICS)
+    assert all(m[-2:] == ["Stage", "${AWS::StackName}"] for m in desk_metrics)
+    assert template.environment()["METRICS_STAGE"] == {"Ref": "AWS::StackName"}
+    assert resources["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}

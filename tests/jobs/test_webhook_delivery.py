@@ -18,6 +18,7 @@ from chalicelib.store import webhooks as store
 from devtools.dynamo_calls import DynamoCalls
 from devtools.webhook_receiver import Receiver
 from tests.support.hooks import FAKE_DNS, envelope, put_on_bus_queue
+from tests.support.raw_receivers import EndlessBody, RawReceiver
 
 
 @pytest.fixture
@@ -63,8 +64,8 @@ def test_an_event_is_delivered_signed_and_verified_by_the_library(shop, receiver
     assert got.headers["webhook-id"] == event["id"] and got.headers["content-type"] == "application/json"
     assert got.headers["webhook-timestamp"] == "1795424400"  # the attempt's time, unix seconds
     [logged] = attempts(shop, webhook_id)
-    assert (logged["status"], logged["attempt"], logged["response_status"], logged["event_id"]) == (
-        "SUCCEEDED", 1, 200, event["id"])
+    assert (logged["outcome"], logged["status"], logged["attempt"], logged["response_status"],
+            logged["event_id"]) == ("SUCCEEDED", "SUCCEEDED", 1, 200, event["id"])
 
 
 def test_a_500_is_retried_on_the_schedule_then_failed(shop, receiver, clock, monkeypatch):
@@ -76,6 +77,7 @@ def test_a_500_is_retried_on_the_schedule_then_failed(shop, receiver, clock, mon
     assert len(receiver.received) == 1
     [first] = attempts(shop, webhook_id)
     assert first["status"] == "PENDING" and first["response_status"] == 500 and first["error"] == "HTTP 500"
+    assert first["outcome"] == "FAILED"  # the attempt failed; its delivery waits for the next one
     due = first["next_attempt_at"]
     assert "2026-11-23T09:00:05Z" <= due <= "2026-11-23T09:00:06Z"  # 5 s, plus up to 10% of it
     shop.run_webhooks()
@@ -87,6 +89,7 @@ def test_a_500_is_retried_on_the_schedule_then_failed(shop, receiver, clock, mon
     log = attempts(shop, webhook_id)
     assert [a["attempt"] for a in log] == [4, 3, 2, 1]  # newest first
     assert [a["status"] for a in log] == ["FAILED", "PENDING", "PENDING", "PENDING"]
+    assert [a["outcome"] for a in log] == ["FAILED"] * 4
     assert log[0]["next_attempt_at"] is None
     assert {r.headers["webhook-id"] for r in receiver.received} == {envelope()["id"]}  # one event, four tries
 
@@ -126,7 +129,21 @@ def test_a_timeout_is_a_failed_attempt_retried(shop, receiver, clock, monkeypatc
     assert (first["status"], first["response_status"], first["error"]) == ("PENDING", None, "timeout after 0.2s")
     clock.shift(timedelta(seconds=6))
     shop.run_webhooks()
-    assert [a["status"] for a in attempts(shop, webhook_id)] == ["SUCCEEDED", "PENDING"]
+    assert [(a["outcome"], a["status"]) for a in attempts(shop, webhook_id)] == [
+        ("SUCCEEDED", "SUCCEEDED"), ("FAILED", "PENDING")]
+
+
+def test_a_log_entry_written_before_attempts_carried_an_outcome_reads_it_from_the_delivery_state(shop, receiver):
+    from chalicelib.store.webhook_models import DeliveryItem
+
+    receiver.respond = lambda received: 500
+    webhook_id, _ = shop.hook(receiver.url + "/hook")
+    put_on_bus_queue(envelope())
+    shop.run_webhooks()
+    for item in DeliveryItem.query(webhook_id):
+        item.update(actions=[DeliveryItem.outcome.remove()])
+    [first] = attempts(shop, webhook_id)
+    assert (first["outcome"], first["status"]) == ("FAILED", "PENDING")
 
 
 def test_410_disables_the_webhook_at_once(shop, receiver):
@@ -284,6 +301,35 @@ def test_fan_out_reaches_every_matching_enabled_webhook_of_the_seller_only(shop,
     put_on_bus_queue(envelope())
     shop.run_webhooks()
     assert sorted(r.path for r in receiver.received) == ["/a", "/b"]
+
+
+def test_fan_out_queues_nothing_for_a_disabled_webhook(shop, receiver):
+    receiver.respond = lambda received: 410 if received.path == "/gone" else 200
+    gone_id, _ = shop.hook(receiver.url + "/gone")
+    live_id, _ = shop.hook(receiver.url + "/live")
+    put_on_bus_queue(envelope())
+    shop.run_webhooks()
+    assert shop.webhook(gone_id).json["status"] == "DISABLED"
+    put_on_bus_queue(envelope(sequence=3))
+    shop.run_webhooks()
+    assert [a["event_id"] for a in attempts(shop, gone_id)] == [envelope()["id"]]  # no entry, not even a failed one
+    assert len(attempts(shop, live_id)) == 2
+    assert sorted(r.path for r in receiver.received) == ["/gone", "/live", "/live"]
+
+
+def test_a_receiver_with_an_endless_body_is_read_up_to_the_cap_and_the_attempt_recorded(shop, monkeypatch):
+    """The answer is read up to 64 KiB and dropped: an endless one ends the attempt as the status says, well
+    within its deadline, rather than being read until the deadline cuts it."""
+    monkeypatch.setattr(rules, "TIMEOUT_SECONDS", 3.0)
+    endless = EndlessBody()
+    with RawReceiver(endless) as server:
+        webhook_id, _ = shop.hook(f"http://127.0.0.1:{server.port}/hook")
+        put_on_bus_queue(envelope())
+        shop.run_webhooks()
+    [first] = attempts(shop, webhook_id)
+    assert (first["status"], first["outcome"], first["response_status"], first["error"]) == (
+        "SUCCEEDED", "SUCCEEDED", 200, None)
+    assert endless.sent >= 64 * 1024
 
 
 def test_the_aws_calls_of_one_delivery(shop, receiver, sqs_calls):

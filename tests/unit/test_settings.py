@@ -118,3 +118,37 @@ def test_the_table_name_fast_path_says_what_the_settings_say(monkeypatch, variab
         else:
             monkeypatch.setenv(variable, value)
         assert config.table_name(variable) == getattr(config.settings(), variable.lower())
+
+
+def test_the_dev_stages_committed_secrets_carry_the_prefix_deployed_functions_refuse():
+    dev = stage("dev")
+    committed = [name for name in config.SECRETS if name in dev]
+    assert committed == ["AUTH_JWT_SECRET", "CURSOR_SECRET"]
+    assert all(dev[name].startswith(config.COMMITTED_SECRET_PREFIX) for name in committed)
+
+
+def test_a_function_deployed_with_the_dev_stages_secrets_refuses_to_run(monkeypatch):
+    for variable, value in stage("dev").items():
+        monkeypatch.setenv(variable, value)
+    assert config.settings().cursor_secret  # the local runner: the dev stage's values are its own
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "cancellation-desk-dev")
+    with pytest.raises(RuntimeError, match=r"^AUTH_JWT_SECRET, CURSOR_SECRET hold the dev stage's committed values"):
+        config.settings()
+    monkeypatch.setenv("AUTH_JWT_SECRET", "a-secret-of-this-account-only-0123456789")
+    monkeypatch.setenv("CURSOR_SECRET", "another-secret-of-this-account-0123456789")
+    assert config.settings().auth_jwt_secret.startswith("a-secret")
+
+
+@pytest.mark.parametrize(("variable", "claim"), [("AUTH_ISSUER", "iss"), ("AUTH_AUDIENCE", "aud")])
+def test_an_empty_issuer_or_audience_refuses_every_token(monkeypatch, variable, claim):
+    """PyJWT skips the claim's check when it is given none: a token naming any issuer would pass."""
+    from chalicelib.auth.tokens import AuthFailure, verify_token
+    from devtools.tokens import mint
+
+    for name, value in stage("dev").items():
+        monkeypatch.setenv(name, value)
+    token = mint("seller", "user-S1", seller_id="S1", **{claim: "https://anyone.example.com"})
+    monkeypatch.setenv(variable, "")
+    with pytest.raises(AuthFailure) as refused:
+        verify_token(f"Bearer {token}")
+    assert refused.value.code == "AUTH_NOT_CONFIGURED"

@@ -42,7 +42,25 @@ def test_one_bad_address_among_good_ones_refuses_the_host():
     with pytest.raises(InvalidRequest) as refused:
         w.check_addresses("h", ["8.8.8.8", "10.0.0.1"], allow_private=False)
     assert refused.value.details == {"reason": "PRIVATE_ADDRESS"}
-    assert w.check_addresses("h", ["8.8.8.8", "1.1.1.1"], allow_private=False) == "8.8.8.8"
+    assert w.check_addresses("h", ["8.8.8.8", "1.1.1.1"], allow_private=False) == ["8.8.8.8", "1.1.1.1"]
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    ("2002:7f00:1::", "LOOPBACK_ADDRESS"),  # 6to4 of 127.0.0.1
+    ("2002:a9fe:a9fe::1", "LINK_LOCAL_ADDRESS"),  # 6to4 of 169.254.169.254
+    ("2002:c0a8:101::", "PRIVATE_ADDRESS"),  # 6to4 of 192.168.1.1
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "LOOPBACK_ADDRESS"),  # Teredo, client 127.0.0.1 (obfuscated)
+    ("2001:0:a9fe:a9fe:8000:63bf:3fff:fdd2", "LINK_LOCAL_ADDRESS"),  # Teredo, server 169.254.169.254
+])
+def test_6to4_and_teredo_are_judged_by_the_ipv4_they_embed(address, reason):
+    """Named for the embedded address, not left to whether this Python's `is_private` covers the prefix."""
+    assert w.address_refusal(address, allow_private=False) == reason
+
+
+def test_an_attempt_succeeded_only_when_it_left_its_delivery_succeeded():
+    assert w.attempt_outcome(w.DeliveryStatus.SUCCEEDED) is w.AttemptOutcome.SUCCEEDED
+    assert w.attempt_outcome(w.DeliveryStatus.PENDING) is w.AttemptOutcome.FAILED
+    assert w.attempt_outcome(w.DeliveryStatus.FAILED) is w.AttemptOutcome.FAILED
 
 
 @pytest.mark.parametrize("text", ["5,4", "0,5", "a,b", "5,5"])
