@@ -10,12 +10,13 @@ from ..domain.enums import (
     AutoApproveCause,
     CancellationStatus,
     Fault,
+    HistoryAction,
     OrderStatus,
     RefundStatus,
 )
+from ..domain.event_types import TYPES
 from ..domain.money import MAX_LINES
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
-from ..events.kinds import TYPES
 
 END = ids.END
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ids.MAX_LENGTH, pattern=ids.PATTERN,
@@ -178,7 +179,7 @@ class HistoryOut(_Out):
     at: Instant
     actor: Actor
     actor_id: str
-    action: str
+    action: HistoryAction
     from_status: OrderStatus | None
     to_status: OrderStatus
     cancel_id: str | None

@@ -202,8 +202,8 @@ def list_events(ctx: Ctx[None]) -> Response:
     EVENT_FEED_SETTLE_SECONDS (5 minutes), longer than any write takes. types keeps only those types (the page
     may then hold fewer than limit; keep polling with next_cursor). An unknown type, a bad limit or cursor is
     400."""
+    from ..domain.event_types import TYPES
     from ..events import feed
-    from ..events.kinds import TYPES
 
     types = _types(ctx.query.get("types"), TYPES)
     limit = limit_param(ctx.query)

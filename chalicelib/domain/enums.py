@@ -64,6 +64,25 @@ class AutoApproveCause(StrEnum):
     SELLER_RULE = "SELLER_RULE"  # one of the seller's auto-approve rules matched the request (seller-tools.md)
 
 
+class HistoryAction(StrEnum):
+    """What one history entry records; each yields its event type (event_types.KINDS)."""
+
+    ORDER_RECORDED = "ORDER_RECORDED"
+    PAYMENT_RECORDED = "PAYMENT_RECORDED"
+    SHIPMENT_ARRANGED = "SHIPMENT_ARRANGED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLATION_REQUESTED = "CANCELLATION_REQUESTED"
+    CANCELLATION_AUTO_APPROVED = "CANCELLATION_AUTO_APPROVED"
+    CANCELLATION_APPROVED = "CANCELLATION_APPROVED"
+    CANCELLATION_REJECTED = "CANCELLATION_REJECTED"
+    CANCELLATION_WITHDRAWN = "CANCELLATION_WITHDRAWN"
+    SELLER_CANCELLED = "SELLER_CANCELLED"
+    CANCELLATION_ACKNOWLEDGED = "CANCELLATION_ACKNOWLEDGED"
+    REFUNDED = "REFUNDED"
+
+
 class Tab(StrEnum):
     """The seller's Manage Orders tabs; each order sits in exactly one besides `all`."""
 

@@ -14,14 +14,8 @@ from urllib.parse import SplitResult, urlsplit
 import msgspec
 
 from .errors import InvalidRequest
+from .event_types import TYPES
 
-# Every type a webhook may subscribe to: one per kind of change (events.md), plus the reminder.
-EVENT_TYPES: tuple[str, ...] = (
-    "order.recorded", "order.paid", "order.shipment_arranged", "order.shipped", "order.delivered",
-    "order.completed", "cancellation.requested", "cancellation.auto_approved", "cancellation.approved",
-    "cancellation.rejected", "cancellation.withdrawn", "cancellation.seller_cancelled",
-    "cancellation.acknowledged", "cancellation.response_due_soon",
-)
 ALL_TYPES = "*"
 TEST_TYPE = "webhook.test"  # sent only by the test route, to that one webhook
 MAX_WEBHOOKS_PER_SELLER = 10  # W2
@@ -54,11 +48,11 @@ class DisabledReason(StrEnum):
 
 
 def check_event_types(types: Sequence[str]) -> tuple[str, ...]:
-    """W3: known types, or `"*"` alone; duplicates dropped, order kept."""
-    unknown = next((t for t in types if t not in EVENT_TYPES and t != ALL_TYPES), None)
+    """W3: any type the desk emits (event_types.TYPES), or `"*"` alone; duplicates dropped, order kept."""
+    unknown = next((t for t in types if t not in TYPES and t != ALL_TYPES), None)
     if unknown is not None:
         raise InvalidRequest(f"Unknown event type {unknown[:64]!r}.", code="UNKNOWN_ENUM_VALUE",
-                             details={"path": "$.event_types", "allowed": [ALL_TYPES, *EVENT_TYPES]})
+                             details={"path": "$.event_types", "allowed": [ALL_TYPES, *TYPES]})
     if ALL_TYPES in types and len(set(types)) > 1:
         raise InvalidRequest('"*" means every type and stands alone.', code="INVALID_FIELD",
                              details={"path": "$.event_types"})

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 import msgspec
 
 from .. import obs
+from ..domain.enums import HistoryAction
 from ..domain.errors import Conflict
 from ..domain.model import Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
@@ -72,6 +73,6 @@ def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
 def _count(change: Change) -> None:
     """Business metrics of a committed change."""
     c = change.cancellation
-    if change.history.action == "CANCELLATION_AUTO_APPROVED" and c is not None and c.auto_approve_cause:
+    if change.history.action is HistoryAction.CANCELLATION_AUTO_APPROVED and c is not None and c.auto_approve_cause:
         obs.metrics("cancellation.auto_approved", {"AutoApprovals": (1, "Count")},
                     {"Cause": c.auto_approve_cause.value}, cancel_id=c.cancel_id)
