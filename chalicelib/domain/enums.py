@@ -13,9 +13,9 @@ class OrderStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-# Statuses in which an order has not shipped and may still be cancelled.
-CANCELLABLE = frozenset({OrderStatus.UNPAID, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
 PAID_UNSHIPPED = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
+# Statuses in which an order has not shipped and may still be cancelled: unpaid, or paid and not shipped.
+CANCELLABLE = frozenset({OrderStatus.UNPAID}) | PAID_UNSHIPPED
 SHIPPED_OR_LATER = frozenset({OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED})
 
 

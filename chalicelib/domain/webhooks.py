@@ -23,8 +23,6 @@ MAX_DESCRIPTION = 200  # W3
 MAX_URL_LENGTH = 2048
 ROTATION_OVERLAP = timedelta(hours=24)  # W5: the old secret keeps signing this long after a rotation
 TIMEOUT_SECONDS = 10.0  # W7
-# W8: the Standard Webhooks schedule, seconds after the first try.
-DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 JITTER = 0.1  # of the gap before an attempt
 
 

@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.config import DEFAULT_WEBHOOK_RETRY_SCHEDULE
 from chalicelib.domain import webhooks as w
 from chalicelib.domain.errors import InvalidRequest
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-SCHEDULE = w.DEFAULT_RETRY_SCHEDULE
+SCHEDULE = w.parse_schedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE)
 FIVE_DAYS = timedelta(days=5)
 
 
