@@ -32,6 +32,7 @@ from ..domain.enums import CancellationStatus
 from ..domain.model import Cancellation, Order
 from ..events import envelope, outbox
 from ..store import reads, transactions
+from ..store.contention import CONDITION_FAILED, contention, failed_items
 from ..store.mapping import cancellation_from_item
 from ..store.models import CancellationItem, EventItem
 
@@ -91,16 +92,13 @@ def _send(cancellation: Cancellation, order: Order, lead: int, now: datetime) ->
             txn.save(EventItem(feed, position, expires_at=keep), condition=EventItem.position.does_not_exist())
             txn.save(outbox.item(event), condition=EventItem.position.does_not_exist())
     except TransactWriteError as error:
-        # PynamoDB sends condition checks first, then puts in the order given.
-        reasons = error.cancellation_reasons or []
-        codes = {label: r.code for label, r in zip(("cancellation", "mark", "event"), reasons, strict=False)
-                 if r is not None and r.code not in (None, "None")}
-        if codes.get("cancellation") == "ConditionalCheckFailed":
+        codes = failed_items(error, ("cancellation", "mark", "event"))
+        if codes.get("cancellation") == CONDITION_FAILED:
             return "not_pending"
-        if codes.get("mark") == "ConditionalCheckFailed":
+        if codes.get("mark") == CONDITION_FAILED:
             return "already_sent"
         obs.event("reminders.failed", logging.WARNING, cancel_id=cancellation.cancel_id, lead_seconds=lead,
-                  codes=sorted(set(codes.values())) or [str(error.cause_response_code)])
+                  codes=contention(error, codes).codes)
         return "failed"
     return "sent"
 
