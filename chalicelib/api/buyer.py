@@ -6,7 +6,7 @@ from .. import config
 from ..domain.identity import Role
 from ..domain.model import Cancellation
 from ..service import commands, views
-from ..service.executor import Outcome
+from ..service.executor import Decision
 from ..service.runner import Command
 from . import render, schemas
 from .parsing import line_requests
@@ -15,7 +15,7 @@ from .routing import Ctx, endpoint, ok
 buyer = Blueprint(__name__)
 
 
-def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _cancellation_answer(outcome: Decision[Cancellation]) -> tuple[int, schemas.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 

@@ -11,7 +11,7 @@ from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
 from ..domain.model import Cancellation, Order
 from ..service import commands, views
-from ..service.executor import Outcome
+from ..service.executor import Decision
 from ..service.runner import Command
 from . import cursors, render, schemas
 from .errors import JSON, ApiError
@@ -27,11 +27,11 @@ PAGE_PARAMS = (
 CANCELLATION_FILTER = "cancellation"
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _answer(outcome: Decision[Cancellation]) -> tuple[int, schemas.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
-def _order_answer(outcome: Outcome[Order]) -> tuple[int, schemas.OrderOut]:
+def _order_answer(outcome: Decision[Order]) -> tuple[int, schemas.OrderOut]:
     return 200, render.order(outcome.subject)
 
 

@@ -13,7 +13,7 @@ from ..domain.limits import MAX_BULK_IDS
 from ..domain.model import Cancellation
 from ..service import access, auto_approve_rules, commands, views
 from ..service.bulk import Bulk, DeciderFor
-from ..service.executor import Decider, Outcome
+from ..service.executor import Decider, Decision
 from . import render, schemas, tool_schemas
 from .errors import ApiError
 from .parsing import line_requests
@@ -65,7 +65,7 @@ def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
     return _bulk(identity, body.cancel_ids, decider)
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, schemas.CancellationOut]:
+def _answer(outcome: Decision[Cancellation]) -> tuple[int, schemas.CancellationOut]:
     return 200, render.cancellation(outcome.subject)
 
 
@@ -97,8 +97,8 @@ def _preview(result: "Preview") -> tool_schemas.CancelPreviewOut:
         fault=Fault(result.fault),
         counts_toward_sfcr=result.counts_toward_sfcr,
         refund=schemas.Money(amount=result.refund, currency=result.currency) if result.refund is not None else None,
-        sfcr_now=render.sfcr(result.now),
-        sfcr_after=render.sfcr(result.after),
+        sfcr_now=render.sfcr(result.sfcr_now),
+        sfcr_after=render.sfcr(result.sfcr_after),
         warning=result.warning,
     )
 

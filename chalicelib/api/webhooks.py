@@ -30,12 +30,12 @@ def _out(webhook: Webhook) -> ws.WebhookOut:
 
 
 def _fields(webhook: Webhook) -> dict[str, Any]:
-    now_until = webhook.previous_secret_until
+    previous_until = webhook.previous_secret_until
     return {
         "webhook_id": webhook.webhook_id, "url": webhook.url, "event_types": list(webhook.event_types),
         "description": webhook.description, "status": webhook.status, "disabled_reason": webhook.disabled_reason,
         "created_at": iso(webhook.created_at), "updated_at": iso(webhook.updated_at),
-        "previous_secret_expires_at": iso(now_until) if now_until and webhook.previous_secret else None,
+        "previous_secret_expires_at": iso(previous_until) if previous_until and webhook.previous_secret else None,
     }
 
 

@@ -176,20 +176,20 @@ def parse_schedule(text: str) -> tuple[int, ...]:
     return offsets
 
 
-class Outcome(StrEnum):
+class AttemptResult(StrEnum):
     SUCCESS = "SUCCESS"
     GONE = "GONE"
     FAILURE = "FAILURE"
 
 
-def outcome_of(status: int | None) -> Outcome:
+def outcome_of(status: int | None) -> AttemptResult:
     """W7: any 2xx succeeds; 410 is gone; anything else (3xx included: redirects are not followed), a
     timeout or a connection error (`None`) fails."""
     if status is not None and 200 <= status < 300:
-        return Outcome.SUCCESS
+        return AttemptResult.SUCCESS
     if status == 410:
-        return Outcome.GONE
-    return Outcome.FAILURE
+        return AttemptResult.GONE
+    return AttemptResult.FAILURE
 
 
 class Next(msgspec.Struct, frozen=True):
@@ -202,16 +202,16 @@ class Next(msgspec.Struct, frozen=True):
     failing_since: datetime | None
 
 
-def after_attempt(outcome: Outcome, *, attempt: int, first_attempt_at: datetime, now: datetime,
+def after_attempt(outcome: AttemptResult, *, attempt: int, first_attempt_at: datetime, now: datetime,
                   schedule: Sequence[int], manual: bool, failing_since: datetime | None,
                   disable_after: timedelta, rng: random.Random | None = None) -> Next:
     """W8, W9: retry on the schedule (counted from the first try, with up to 10% of the gap as jitter), then
     FAILED; a retry by hand is one attempt. 410 disables at once; failures without a success in between for
     `disable_after` disable too."""
-    if outcome is Outcome.SUCCESS:
+    if outcome is AttemptResult.SUCCESS:
         return Next(DeliveryStatus.SUCCEEDED, None, None, None)
     since = failing_since or now
-    if outcome is Outcome.GONE:
+    if outcome is AttemptResult.GONE:
         return Next(DeliveryStatus.FAILED, None, DisabledReason.GONE, since)
     disable = DisabledReason.FAILING if now - since >= disable_after else None
     if manual or disable is not None or attempt > len(schedule):

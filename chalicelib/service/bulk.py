@@ -33,7 +33,7 @@ from ..store import idempotency as stored
 from ..store.contention import is_busy
 from ..store.idempotency import IdempotencyKeyTaken
 from . import access
-from .executor import Decider, Outcome, execute
+from .executor import Decider, Decision, execute
 from .idempotency import Answer, Idempotency
 
 # Items committing at once: a full call takes about an eighth of the transaction round trips one at a time would.
@@ -49,7 +49,7 @@ class Bulk(msgspec.Struct, frozen=True, kw_only=True):
     identity: Identity
     cancel_ids: list[str]
     decider: DeciderFor
-    answer: Callable[[Outcome[Cancellation]], tuple[int, msgspec.Struct]]
+    answer: Callable[[Decision[Cancellation]], tuple[int, msgspec.Struct]]
 
 
 def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[DomainError], Answer],
@@ -113,7 +113,7 @@ def _sealed_before(idem: Idempotency, refused: set[str]) -> dict[str, Answer]:
 
 def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: Idempotency | None,
           refuse: Callable[[DomainError], Answer], busy: Answer, shard: int) -> Answer:
-    def seal(outcome: Outcome[Cancellation]) -> stored.IdempotencyRecord:
+    def seal(outcome: Decision[Cancellation]) -> stored.IdempotencyRecord:
         assert part is not None
         status, payload = bulk.answer(outcome)
         return part.seal(status, msgspec.json.encode(payload).decode())

@@ -27,7 +27,7 @@ pause: Callable[[float], None] = time.sleep
 S = TypeVar("S", Order, Cancellation)
 
 
-class Outcome(msgspec.Struct, Generic[S], frozen=True):
+class Decision(msgspec.Struct, Generic[S], frozen=True):
     """What a decision produced: the change to write (None: nothing to write) and the order or cancellation
     to answer with."""
 
@@ -36,13 +36,13 @@ class Outcome(msgspec.Struct, Generic[S], frozen=True):
     created: bool = False
 
 
-Decider = Callable[[], Outcome[S]]
-Sealer = Callable[[Outcome[S]], IdempotencyRecord | None]
+Decider = Callable[[], Decision[S]]
+Sealer = Callable[[Decision[S]], IdempotencyRecord | None]
 
 
 def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
-            retry_conflicts: bool = False, counter_shard: int | None = None) -> Outcome[S]:
-    """`decide` loads state and raises a DomainError or returns an Outcome; `seal` gives the idempotency
+            retry_conflicts: bool = False, counter_shard: int | None = None) -> Decision[S]:
+    """`decide` loads state and raises a DomainError or returns an Decision; `seal` gives the idempotency
     record to commit with the change (the answer is then stored atomically with the effect).
 
     `retry_conflicts`: a transaction DynamoDB cancelled for conflicting with another one in flight is a race

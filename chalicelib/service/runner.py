@@ -9,7 +9,7 @@ import msgspec
 
 from ..domain.errors import DomainError
 from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
-from .executor import Decider, Outcome, S, execute
+from .executor import Decider, Decision, S, execute
 from .idempotency import Answer, Idempotency
 
 Refusal = Callable[[DomainError], Answer]
@@ -19,10 +19,10 @@ class Command(msgspec.Struct, Generic[S], frozen=True, kw_only=True):
     """A state change: how to decide it, and how to answer (status, Struct) once it is decided."""
 
     decide: Decider[S]
-    answer: Callable[[Outcome[S]], tuple[int, msgspec.Struct]]
+    answer: Callable[[Decision[S]], tuple[int, msgspec.Struct]]
 
 
-def _answer(command: "Command[S]", outcome: Outcome[S]) -> Answer:
+def _answer(command: "Command[S]", outcome: Decision[S]) -> Answer:
     status, payload = command.answer(outcome)
     return Answer(status, msgspec.json.encode(payload).decode())
 
@@ -30,7 +30,7 @@ def _answer(command: "Command[S]", outcome: Outcome[S]) -> Answer:
 def run(command: Command[S], now: datetime, idem: Idempotency | None, refuse: Refusal) -> Answer:
     """`refuse` turns a rule's refusal into its answer (kept under the key like any other answer);
     a replayed key's body mismatch is raised as the Unprocessable it is."""
-    def seal(outcome: Outcome[S]) -> IdempotencyRecord:
+    def seal(outcome: Decision[S]) -> IdempotencyRecord:
         assert idem is not None
         answer = _answer(command, outcome)
         return idem.seal(answer.status, answer.body)
