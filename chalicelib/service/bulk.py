@@ -113,13 +113,13 @@ def _sealed_before(idem: Idempotency, refused: set[str]) -> dict[str, Answer]:
 
 def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: Idempotency | None,
           refuse: Callable[[DomainError], Answer], busy: Answer, shard: int) -> Answer:
-    def seal(outcome: Decision[Cancellation]) -> stored.IdempotencyRecord:
+    def seal(decision: Decision[Cancellation]) -> stored.IdempotencyRecord:
         assert part is not None
-        status, payload = bulk.answer(outcome)
+        status, payload = bulk.answer(decision)
         return part.seal(status, msgspec.json.encode(payload).decode())
 
     try:
-        outcome = execute(bulk.decider(cancel_id, load), now, seal if part else None, retry_conflicts=True,
+        decision = execute(bulk.decider(cancel_id, load), now, seal if part else None, retry_conflicts=True,
                           counter_shard=shard)
     except IdempotencyKeyTaken:  # a twin call committed this item first: answer what it answered
         assert part is not None
@@ -130,7 +130,7 @@ def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: 
         if not is_busy(error):
             raise
         return busy
-    status, payload = bulk.answer(outcome)
+    status, payload = bulk.answer(decision)
     return Answer(status, msgspec.json.encode(payload).decode())
 
 

@@ -9,7 +9,7 @@ import msgspec
 
 from .. import obs
 from ..domain.enums import HistoryAction
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, DomainError
 from ..domain.model import Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
 from ..store.idempotency import IdempotencyRecord
@@ -25,6 +25,7 @@ pause: Callable[[float], None] = time.sleep
 
 
 S = TypeVar("S", Order, Cancellation)
+T = TypeVar("T")
 
 
 class Decision(msgspec.Struct, Generic[S], frozen=True):
@@ -50,24 +51,37 @@ def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
     without it the Contention goes to the caller, e.g. the expiry job, which has its own retry and backoff.
 
     `counter_shard`: the seller counter shard to move (default: one at random); see `transactions.commit`."""
-    for attempt in range(MAX_ATTEMPTS):
-        outcome = decide()
-        if outcome.change is None:
-            return outcome
+    def attempt(n: int) -> Decision[S] | None:
+        decision = decide()
+        if decision.change is None:
+            return decision
         try:
-            commit(outcome.change, now=now, idempotency=seal(outcome) if seal else None, counter_shard=counter_shard)
+            commit(decision.change, now=now, idempotency=seal(decision) if seal else None, counter_shard=counter_shard)
         except StaleState:
-            continue
+            return None
         except Contention as error:
             # Only a conflict means another writer; throttling and the like stay server-side failures, and
             # so does a conflict that outlasts the attempts (the API answers it 503 with Retry-After).
-            if not retry_conflicts or not only_conflicts(error.codes) or attempt + 1 == MAX_ATTEMPTS:
+            if not retry_conflicts or not only_conflicts(error.codes) or n + 1 == MAX_ATTEMPTS:
                 raise
-            pause(backoff(attempt, CONFLICT_BACKOFF_SECONDS))
-            continue
-        _count(outcome.change)
-        return outcome
-    raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")
+            pause(backoff(n, CONFLICT_BACKOFF_SECONDS))
+            return None
+        _count(decision.change)
+        return decision
+
+    return decide_and_retry(attempt, lambda: Conflict("The object changed while this request was handled; retry.",
+                                                      code="CONCURRENT_UPDATE"))
+
+
+def decide_and_retry(attempt: Callable[[int], T | None], conflict: Callable[[], DomainError]) -> T:
+    """The one decide-and-retry loop: `attempt(n)` decides from fresh reads and writes on the condition that
+    nothing changed since, returning None when another writer got there first; after MAX_ATTEMPTS lost races,
+    `conflict()` is raised."""
+    for n in range(MAX_ATTEMPTS):
+        result = attempt(n)
+        if result is not None:
+            return result
+    raise conflict()
 
 
 def _count(change: Change) -> None:
