@@ -28,7 +28,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Identity, Role
 from chalicelib.domain.model import Cancellation
 from chalicelib.service import access, bulk, commands, writes
-from chalicelib.service.executor import Decider, Outcome
+from chalicelib.service.executor import Decider, Decision
 from chalicelib.service.idempotency import Answer
 from chalicelib.store import transactions
 
@@ -93,7 +93,7 @@ def _refuse(error: DomainError) -> Answer:
     return Answer(409, json.dumps({"error": {"code": error.code, "message": error.message}}))
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, Any]:
+def _answer(outcome: Decision[Cancellation]) -> tuple[int, Any]:
     return 200, render.cancellation(outcome.subject)
 
 

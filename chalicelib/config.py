@@ -18,6 +18,8 @@ from .domain.policy import Policy, parse_bands
 DEFAULT_SFCR_BANDS = (
     "0:GOOD:1,0.025:AT_RISK:1,0.10:RESTRICTED:0.75,0.30:RESTRICTED:0.5,0.50:RESTRICTED:0.25,0.75:SUSPENDED:0"
 )
+# W8 (docs/webhooks.md): the Standard Webhooks schedule, seconds after the first try.
+DEFAULT_WEBHOOK_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -69,7 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     webhook_events_queue: str = "cancel-desk-webhook-events"
     webhook_delivery_queue: str = "cancel-desk-webhook-deliveries"
     webhook_retry_queue: str = "cancel-desk-webhook-retries"
-    webhook_retry_schedule_seconds: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
+    webhook_retry_schedule_seconds: str = DEFAULT_WEBHOOK_RETRY_SCHEDULE
     webhook_disable_after_seconds: int = 432000
     # Fail closed: only the dev stage and the local runner let webhooks reach http:// and private addresses.
     webhook_allow_private_networks: bool = False

@@ -10,11 +10,12 @@ from ..domain.enums import (
     AutoApproveCause,
     CancellationStatus,
     Fault,
+    HistoryAction,
     OrderStatus,
     RefundStatus,
 )
+from ..domain.event_types import TYPES
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
-from ..events.kinds import TYPES
 
 Instant = Annotated[str, msgspec.Meta(description="ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z",
                                       examples=["2026-11-27T07:00:00Z"])]
@@ -100,7 +101,7 @@ class HistoryOut(Out):
     at: Instant
     actor: Actor
     actor_id: str
-    action: str
+    action: HistoryAction
     from_status: OrderStatus | None
     to_status: OrderStatus
     cancel_id: str | None

@@ -7,7 +7,7 @@ from ..answers import render, shapes
 from ..domain.identity import Role
 from ..domain.model import Cancellation
 from ..service import commands, views
-from ..service.executor import Outcome
+from ..service.executor import Decision
 from ..service.runner import Command
 from . import schemas
 from .parsing import line_requests
@@ -16,7 +16,7 @@ from .routing import Ctx, endpoint, ok
 buyer = Blueprint(__name__)
 
 
-def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
+def _cancellation_answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 

@@ -13,7 +13,7 @@ from ..domain.enums import OrderStatus
 from ..domain.identity import Role
 from ..domain.model import Cancellation, LineItem, Order
 from ..service import commands
-from ..service.executor import Outcome
+from ..service.executor import Decision
 from ..service.runner import Command
 from . import schemas
 from .errors import ApiError
@@ -52,7 +52,7 @@ def _order_from(body: schemas.RecordOrderIn, ctx: Ctx[schemas.RecordOrderIn]) ->
     )
 
 
-def _order_answer(outcome: Outcome[Order]) -> tuple[int, shapes.OrderOut]:
+def _order_answer(outcome: Decision[Order]) -> tuple[int, shapes.OrderOut]:
     return (201 if outcome.created else 200), render.order(outcome.subject)
 
 
@@ -90,7 +90,7 @@ def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order
     return Command(decide=commands.record_completion(ctx.caller, order_id, ctx.now), answer=_order_answer)
 
 
-def _cancellation_answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
+def _cancellation_answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return 200, render.cancellation(outcome.subject)
 
 

@@ -5,13 +5,18 @@ from typing import Annotated, Literal
 import msgspec
 
 from ..domain import ids
-from ..domain.money import MAX_LINES
+from ..domain.limits import MAX_AMOUNT, MAX_COMMENT_LENGTH, MAX_LINES, MAX_QUANTITY
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 
 END = ids.END
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ids.MAX_LENGTH, pattern=ids.PATTERN,
                                  description=ids.DESCRIPTION)]
-Comment = Annotated[str, msgspec.Meta(max_length=500, description="Free text, at most 500 characters")]
+Comment = Annotated[str, msgspec.Meta(max_length=MAX_COMMENT_LENGTH,
+                                      description=f"Free text, at most {MAX_COMMENT_LENGTH} characters")]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
+Amount = Annotated[int, msgspec.Meta(ge=0, le=MAX_AMOUNT, description="Minor units of the currency")]
+# The one currency code every body takes: ids.END, not `$`, so "USD\n" is refused too.
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}" + END, description="ISO 4217 code")]
 InstantIn = Annotated[str, msgspec.Meta(max_length=40, description="ISO 8601 with an offset")]
 
 
@@ -21,16 +26,16 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class LineItemIn(_In):
     sku: Id
-    quantity: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
-    unit_price: Annotated[int, msgspec.Meta(ge=0, le=10**15, description="Minor units of the order currency")]
+    quantity: Quantity
+    unit_price: Annotated[Amount, msgspec.Meta(description="Minor units of the order currency")]
 
 
 class RecordOrderIn(_In):
     order_id: Id
     seller_id: Id
     buyer_id: Id
-    items: Annotated[list[LineItemIn], msgspec.Meta(min_length=1, max_length=100)]
-    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}" + END, description="ISO 4217 code")]
+    items: Annotated[list[LineItemIn], msgspec.Meta(min_length=1, max_length=MAX_LINES)]
+    currency: Currency
     status: Literal["UNPAID", "AWAITING_SHIPMENT"]
     placed_at: InstantIn | None = None
     paid_at: InstantIn | None = None
@@ -38,7 +43,7 @@ class RecordOrderIn(_In):
 
 class LineToCancelIn(_In):
     sku: Id
-    quantity: Annotated[int, msgspec.Meta(ge=1, le=10_000, description="At most what remains of the line")]
+    quantity: Annotated[Quantity, msgspec.Meta(description="At most what remains of the line")]
 
 
 LinesToCancel = Annotated[

@@ -12,7 +12,7 @@ from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
 from ..domain.model import Cancellation, Order
 from ..service import commands, views
-from ..service.executor import Outcome
+from ..service.executor import Decision
 from ..service.runner import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
@@ -28,11 +28,11 @@ PAGE_PARAMS = (
 CANCELLATION_FILTER = "cancellation"
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
+def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return (201 if outcome.created else 200), render.cancellation(outcome.subject)
 
 
-def _order_answer(outcome: Outcome[Order]) -> tuple[int, shapes.OrderOut]:
+def _order_answer(outcome: Decision[Order]) -> tuple[int, shapes.OrderOut]:
     return 200, render.order(outcome.subject)
 
 
@@ -206,8 +206,8 @@ def list_events(ctx: Ctx[None]) -> Response:
     EVENT_FEED_SETTLE_SECONDS (5 minutes), longer than any write takes. types keeps only those types (the page
     may then hold fewer than limit; keep polling with next_cursor). An unknown type, a bad limit or cursor is
     400."""
+    from ..domain.event_types import TYPES
     from ..events import feed
-    from ..events.kinds import TYPES
 
     types = _types(ctx.query.get("types"), TYPES)
     limit = limit_param(ctx.query)

@@ -10,10 +10,11 @@ from ..domain import auto_approve
 from ..domain.enums import Fault, OrderStatus
 from ..domain.identity import Identity, Role
 from ..domain.lifecycle import ensure_seller_reject_reason
+from ..domain.limits import MAX_BULK_IDS
 from ..domain.model import Cancellation
 from ..service import access, auto_approve_rules, commands, views
 from ..service.bulk import Bulk, DeciderFor
-from ..service.executor import Decider, Outcome
+from ..service.executor import Decider, Decision
 from . import schemas, tool_schemas
 from .errors import ApiError
 from .parsing import line_requests
@@ -35,10 +36,10 @@ def _distinct(cancel_ids: list[str]) -> list[str]:
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-approve", "POST", role=Role.SELLER,
           body=tool_schemas.BulkApproveIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
-          summary="Approve up to 50 pending requests; a result per id, in order")
+          summary=f"Approve up to {MAX_BULK_IDS} pending requests; a result per id, in order")
 def bulk_approve(ctx: Ctx[tool_schemas.BulkApproveIn]) -> Bulk:
-    """Approves each of 1-50 distinct pending requests exactly as the single approve would, each committed on its
-    own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status
+    """Approves each distinct pending request of cancel_ids exactly as the single approve would, each committed on
+    its own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status
     that id alone would have got (200, 404, 409) and the cancellation or the error. Another shop's id is 404 for
     that item, like a missing one. One Idempotency-Key covers the whole call."""
     identity, now = ctx.caller, ctx.now
@@ -51,10 +52,10 @@ def bulk_approve(ctx: Ctx[tool_schemas.BulkApproveIn]) -> Bulk:
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-reject", "POST", role=Role.SELLER,
           body=tool_schemas.BulkRejectIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
-          summary="Reject up to 50 pending requests with one reason; a result per id, in order")
+          summary=f"Reject up to {MAX_BULK_IDS} pending requests with one reason; a result per id, in order")
 def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
-    """Rejects each of 1-50 distinct pending requests with one reason (and optional comment) exactly as the single
-    reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not
+    """Rejects each distinct pending request of cancel_ids with one reason (and optional comment) exactly as the
+    single reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not
     give (ORDER_SHIPPED) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read."""
     body, identity, now = ctx.body, ctx.caller, ctx.now
     ensure_seller_reject_reason(body.reason)
@@ -65,7 +66,7 @@ def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
     return _bulk(identity, body.cancel_ids, decider)
 
 
-def _answer(outcome: Outcome[Cancellation]) -> tuple[int, shapes.CancellationOut]:
+def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
     return 200, render.cancellation(outcome.subject)
 
 
@@ -97,8 +98,8 @@ def _preview(result: "Preview") -> tool_schemas.CancelPreviewOut:
         fault=Fault(result.fault),
         counts_toward_sfcr=result.counts_toward_sfcr,
         refund=shapes.Money(amount=result.refund, currency=result.currency) if result.refund is not None else None,
-        sfcr_now=render.sfcr(result.now),
-        sfcr_after=render.sfcr(result.after),
+        sfcr_now=render.sfcr(result.sfcr_now),
+        sfcr_after=render.sfcr(result.sfcr_after),
         warning=result.warning,
     )
 
@@ -134,7 +135,7 @@ def _rules(rule_set: auto_approve.RuleSet) -> tool_schemas.RulesOut:
     return tool_schemas.RulesOut(
         rules=[tool_schemas.RuleOut(
             rule_id=r.rule_id, name=r.name, enabled=r.enabled, buyer_reasons=list(r.buyer_reasons),
-            order_statuses=[s.value for s in r.order_statuses],  # type: ignore[misc]  # RULE_STATUSES only
+            order_statuses=[s.value for s in r.order_statuses],
             max_refund=shapes.Money(amount=r.max_refund.amount, currency=r.max_refund.currency)
             if r.max_refund else None,
             whole_order_only=r.whole_order_only) for r in rule_set.rules],

@@ -1,19 +1,18 @@
 """Request and response shapes of the seller tools: bulk answers, the cancel preview, auto-approve rules."""
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
 from ..answers.shapes import CancellationOut, ErrorBody, Money, Out, SfcrOut
-from ..domain.auto_approve import MAX_NAME, MAX_RULES
+from ..domain.auto_approve import DEFAULT_STATUSES, MAX_NAME, MAX_RULES, RULE_STATUSES
 from ..domain.enums import Fault
+from ..domain.limits import MAX_BULK_IDS
 from ..domain.reasons import BuyerReason, RejectReason
-from .schemas import Comment, Id, _In
+from .schemas import Amount, Comment, Currency, Id, _In
 
-MAX_IDS = 50
-
-CancelIds = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_IDS,
-                                             description=f"1-{MAX_IDS} distinct cancellation ids")]
+CancelIds = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_BULK_IDS,
+                                             description=f"1-{MAX_BULK_IDS} distinct cancellation ids")]
 
 
 class BulkApproveIn(_In):
@@ -50,9 +49,10 @@ class CancelPreviewOut(Out):
     warning: str | None
 
 
-RuleStatus = Literal["AWAITING_SHIPMENT", "AWAITING_COLLECTION"]
-Amount = Annotated[int, msgspec.Meta(ge=0, le=10**15, description="Minor units of the currency")]
-Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+if TYPE_CHECKING:
+    RuleStatus = str
+else:  # the domain's RULE_STATUSES, as the closed list the schema and /openapi.json show
+    RuleStatus = Literal[tuple(status.value for status in RULE_STATUSES)]
 
 
 class MoneyIn(_In):
@@ -66,8 +66,8 @@ class RuleIn(_In):
     enabled: bool = True
     buyer_reasons: Annotated[list[BuyerReason], msgspec.Meta(max_length=len(BuyerReason),
                                                              description="Empty: any reason")] = []
-    order_statuses: Annotated[list[RuleStatus], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
-        default_factory=lambda: ["AWAITING_SHIPMENT"])
+    order_statuses: Annotated[list[RuleStatus], msgspec.Meta(min_length=1, max_length=len(RULE_STATUSES))] = \
+        msgspec.field(default_factory=lambda: [status.value for status in DEFAULT_STATUSES])
     max_refund: MoneyIn | None = None
     whole_order_only: bool = False
 

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 import msgspec
 
 from ..answers.shapes import EventOut, Instant, Out
+from ..domain.event_types import TYPES
 from ..domain.webhooks import (
     ALL_TYPES,
-    EVENT_TYPES,
     MAX_DESCRIPTION,
     TEST_TYPE,
     AttemptOutcome,
@@ -17,13 +17,13 @@ from ..domain.webhooks import (
 )
 from .schemas import _In
 
-EventTypeIn = Annotated[str, msgspec.Meta(max_length=64, extra_json_schema={"enum": [ALL_TYPES, *EVENT_TYPES]})]
+EventTypeIn = Annotated[str, msgspec.Meta(max_length=64, extra_json_schema={"enum": [ALL_TYPES, *TYPES]})]
 
 
 class WebhookIn(_In):
     url: Annotated[str, msgspec.Meta(description="Absolute https URL, at most 2048 characters, no user info or "
                                                  "fragment, not resolving to a private or reserved address")]
-    event_types: Annotated[list[EventTypeIn], msgspec.Meta(min_length=1, max_length=len(EVENT_TYPES) + 1,
+    event_types: Annotated[list[EventTypeIn], msgspec.Meta(min_length=1, max_length=len(TYPES) + 1,
                                                            description='Types to receive, or ["*"] for all')]
     description: Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION)] | None = None
 

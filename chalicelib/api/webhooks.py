@@ -12,8 +12,8 @@ from ..domain.errors import DomainError
 from ..domain.identity import Role
 from ..domain.webhooks import Attempt, Webhook
 from ..service import webhooks as service
-from ..service.idempotency import Answer, Idempotency
-from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
+from ..service.idempotency import Answer, Idempotency, keyed
+from ..store.idempotency import IdempotencyRecord
 from . import cursors, idempotency
 from . import webhook_schemas as ws
 from .errors import error_body, status_of
@@ -30,12 +30,12 @@ def _out(webhook: Webhook) -> ws.WebhookOut:
 
 
 def _fields(webhook: Webhook) -> dict[str, Any]:
-    now_until = webhook.previous_secret_until
+    previous_until = webhook.previous_secret_until
     return {
         "webhook_id": webhook.webhook_id, "url": webhook.url, "event_types": list(webhook.event_types),
         "description": webhook.description, "status": webhook.status, "disabled_reason": webhook.disabled_reason,
         "created_at": iso(webhook.created_at), "updated_at": iso(webhook.updated_at),
-        "previous_secret_expires_at": iso(now_until) if now_until and webhook.previous_secret else None,
+        "previous_secret_expires_at": iso(previous_until) if previous_until and webhook.previous_secret else None,
     }
 
 
@@ -69,29 +69,21 @@ def _keyed(ctx: Ctx[Any], path: str, act: Act, answer_of: Callable[[Webhook], An
     canonical = msgspec.json.encode(ctx.body, order="sorted")
     idem: Idempotency | None = idempotency.from_request(ctx.request.headers.get(idempotency.HEADER), ctx.caller,
                                                         "POST", path, canonical, ctx.now)
-    if idem is not None and (earlier := idem.replay()) is not None:
-        return idempotency.response(earlier)
-    sealer: Sealer = None
-    if idem is not None and answer_of is not None:
-        keyed = idem
+    def act_sealing(sealing: Idempotency | None) -> tuple[Answer, bool]:
+        if sealing is None or answer_of is None:
+            return act(None)
 
         def sealer(webhook: Webhook) -> IdempotencyRecord:
+            assert answer_of is not None
             answer = answer_of(webhook)
-            return keyed.seal(answer.status, answer.body)
+            return sealing.seal(answer.status, answer.body)
 
-    try:
-        answer, sealed = act(sealer)
-    except IdempotencyKeyTaken:
-        assert idem is not None
-        replayed = idem.replay()
-        if replayed is not None:
-            return idempotency.response(replayed)
-        answer, sealed = act(None)
-    except DomainError as error:
-        answer, sealed = Answer(status_of(error), error_body(error.code, error.message, error.details)), False
-    if idem is not None and not sealed:
-        answer = idem.keep(answer)
-    return idempotency.response(answer)
+        return act(sealer)
+
+    def refuse(error: DomainError) -> Answer:
+        return Answer(status_of(error), error_body(error.code, error.message, error.details))
+
+    return idempotency.response(keyed(idem, act_sealing, refuse, replay_first=True))
 
 
 @endpoint(webhooks, "/seller/webhooks", "POST", role=Role.SELLER, body=ws.WebhookIn, status=201,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import msgspec
 
-from .enums import OrderStatus
+from .enums import PAID_UNSHIPPED, OrderStatus
 from .errors import Conflict, InvalidRequest
 from .model import Cancellation, Order
 from .reasons import BuyerReason
@@ -17,7 +17,7 @@ from .reasons import BuyerReason
 MAX_RULES = 20
 MAX_NAME = 80
 # The statuses a rule may name: those a request can wait for the seller in (rule 1, after payment).
-RULE_STATUSES = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION)
+RULE_STATUSES = tuple(status for status in OrderStatus if status in PAID_UNSHIPPED)
 DEFAULT_STATUSES = (OrderStatus.AWAITING_SHIPMENT,)
 
 

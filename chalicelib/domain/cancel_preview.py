@@ -32,8 +32,8 @@ class Preview(msgspec.Struct, frozen=True, kw_only=True):
     counts_toward_sfcr: bool
     refund: int | None  # what the cancellation would owe the buyer, minor units; None: unpaid, or not allowed
     currency: str
-    now: sfcr.Sfcr
-    after: sfcr.Sfcr
+    sfcr_now: sfcr.Sfcr  # the rate as it stands
+    sfcr_after: sfcr.Sfcr  # the rate once the cancel counted
     warning: str | None
 
     @property
@@ -62,7 +62,7 @@ def preview(order: Order, reason: SellerCancelReason, comment: str | None, now: 
     return Preview(
         problem=problem, fault=rule.fault.value, counts_toward_sfcr=rule.counts_toward_sfcr,
         refund=change.cancellation.refund_amount if change and change.cancellation else None,
-        currency=order.currency, now=current, after=after, warning=warning(current, after, policy),
+        currency=order.currency, sfcr_now=current, sfcr_after=after, warning=warning(current, after, policy),
     )
 
 

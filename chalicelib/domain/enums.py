@@ -13,9 +13,9 @@ class OrderStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-# Statuses in which an order has not shipped and may still be cancelled.
-CANCELLABLE = frozenset({OrderStatus.UNPAID, OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
 PAID_UNSHIPPED = frozenset({OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION})
+# Statuses in which an order has not shipped and may still be cancelled: unpaid, or paid and not shipped.
+CANCELLABLE = frozenset({OrderStatus.UNPAID}) | PAID_UNSHIPPED
 SHIPPED_OR_LATER = frozenset({OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED})
 
 
@@ -62,6 +62,25 @@ class AutoApproveCause(StrEnum):
     WITHIN_GRACE_PERIOD = "WITHIN_GRACE_PERIOD"
     SELLER_RESPONSE_TIMEOUT = "SELLER_RESPONSE_TIMEOUT"
     SELLER_RULE = "SELLER_RULE"  # one of the seller's auto-approve rules matched the request (seller-tools.md)
+
+
+class HistoryAction(StrEnum):
+    """What one history entry records; each yields its event type (event_types.KINDS)."""
+
+    ORDER_RECORDED = "ORDER_RECORDED"
+    PAYMENT_RECORDED = "PAYMENT_RECORDED"
+    SHIPMENT_ARRANGED = "SHIPMENT_ARRANGED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLATION_REQUESTED = "CANCELLATION_REQUESTED"
+    CANCELLATION_AUTO_APPROVED = "CANCELLATION_AUTO_APPROVED"
+    CANCELLATION_APPROVED = "CANCELLATION_APPROVED"
+    CANCELLATION_REJECTED = "CANCELLATION_REJECTED"
+    CANCELLATION_WITHDRAWN = "CANCELLATION_WITHDRAWN"
+    SELLER_CANCELLED = "SELLER_CANCELLED"
+    CANCELLATION_ACKNOWLEDGED = "CANCELLATION_ACKNOWLEDGED"
+    REFUNDED = "REFUNDED"
 
 
 class Tab(StrEnum):

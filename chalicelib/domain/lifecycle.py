@@ -19,6 +19,7 @@ from .enums import (
     Actor,
     AutoApproveCause,
     CancellationStatus,
+    HistoryAction,
     OrderStatus,
     RefundStatus,
 )
@@ -51,7 +52,7 @@ def _next(order: Order, **changes: Any) -> Order:
     return replace(order, version=order.version + 1, **changes)
 
 
-def _entry(now: datetime, actor: Actor, actor_id: str, action: str, was: Order, now_status: OrderStatus,
+def _entry(now: datetime, actor: Actor, actor_id: str, action: HistoryAction, was: Order, now_status: OrderStatus,
            cancel_id: str | None = None, note: str | None = None) -> HistoryEntry:
     return HistoryEntry(now, actor, actor_id, action, was.status, now_status, cancel_id, note)
 
@@ -114,7 +115,7 @@ def record_order(order: Order, policy: Policy, actor_id: str) -> Change:
         raise InvalidRequest("paid_at is before placed_at.", code="INVALID_PAID_AT")
     ensure_unique_skus(order.items)
     day = market_day(order.placed_at, policy.market_timezone).isoformat()
-    entry = HistoryEntry(order.placed_at, Actor.PLATFORM, actor_id, "ORDER_RECORDED", None, order.status)
+    entry = HistoryEntry(order.placed_at, Actor.PLATFORM, actor_id, HistoryAction.ORDER_RECORDED, None, order.status)
     return Change(order=order, order_was=None, history=entry, cohort=CohortDelta(day, orders=1))
 
 
@@ -123,7 +124,7 @@ def record_payment(order: Order, now: datetime, actor_id: str) -> Change:
         raise _order_conflict(order, "Only an UNPAID order can be paid.", "ORDER_NOT_UNPAID")
     new = _next(order, status=OrderStatus.AWAITING_SHIPMENT, paid_at=now)
     return Change(order=new, order_was=order.version,
-                  history=_entry(now, Actor.PLATFORM, actor_id, "PAYMENT_RECORDED", order, new.status))
+                  history=_entry(now, Actor.PLATFORM, actor_id, HistoryAction.PAYMENT_RECORDED, order, new.status))
 
 
 def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
@@ -131,7 +132,7 @@ def record_delivery(order: Order, now: datetime, actor_id: str) -> Change:
         raise _order_conflict(order, "Only an IN_TRANSIT order can be delivered.", "ORDER_NOT_IN_TRANSIT")
     new = _next(order, status=OrderStatus.DELIVERED, delivered_at=now)
     return Change(order=new, order_was=order.version,
-                  history=_entry(now, Actor.PLATFORM, actor_id, "DELIVERED", order, new.status))
+                  history=_entry(now, Actor.PLATFORM, actor_id, HistoryAction.DELIVERED, order, new.status))
 
 
 def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
@@ -139,7 +140,7 @@ def record_completion(order: Order, now: datetime, actor_id: str) -> Change:
         raise _order_conflict(order, "Only a DELIVERED order can be completed.", "ORDER_NOT_DELIVERED")
     new = _next(order, status=OrderStatus.COMPLETED, completed_at=now)
     return Change(order=new, order_was=order.version,
-                  history=_entry(now, Actor.PLATFORM, actor_id, "COMPLETED", order, new.status))
+                  history=_entry(now, Actor.PLATFORM, actor_id, HistoryAction.COMPLETED, order, new.status))
 
 
 # --- buyer --------------------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         cancellation = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
                                  auto_approve_cause=cause, resolved_at=now, resolved_by=Actor.SYSTEM)
         new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1)
-        entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_AUTO_APPROVED", order, new.status,
+        entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_AUTO_APPROVED, order, new.status,
                        cancel_id, cause.value)
         return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
                       counters=CounterDelta(auto_approved=1))
@@ -215,7 +216,7 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
     respond_by = now + policy.response_window
     cancellation = replace(cancellation, respond_by=respond_by)
     new = _next(order, pending_cancel_id=cancel_id, pending_respond_by=respond_by)
-    entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_REQUESTED", order, new.status, cancel_id,
+    entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_REQUESTED, order, new.status, cancel_id,
                    f"respond by {iso(respond_by)}")
     return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
                   counters=CounterDelta(requested=1))
@@ -244,7 +245,7 @@ def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     done = replace(cancellation, status=CancellationStatus.WITHDRAWN, resolved_at=now, resolved_by=Actor.BUYER,
                    version=cancellation.version + 1)
     new = _close_request(order)
-    entry = _entry(now, Actor.BUYER, order.buyer_id, "CANCELLATION_WITHDRAWN", order, new.status,
+    entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_WITHDRAWN, order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
@@ -258,7 +259,7 @@ def approve(cancellation: Cancellation, order: Order, now: datetime) -> Change:
     done = _accepted(cancellation, order, status=CancellationStatus.APPROVED, resolved_at=now,
                      resolved_by=Actor.SELLER, version=cancellation.version + 1)
     new = _take_off(order, done, now, pending_cancel_id=None, pending_respond_by=None)
-    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_APPROVED", order, new.status,
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.CANCELLATION_APPROVED, order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
@@ -278,7 +279,7 @@ def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comme
     done = replace(cancellation, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SELLER,
                    reject_reason=reason.value, reject_comment=comment, version=cancellation.version + 1)
     new = _close_request(order, buyer_may_request=False)
-    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_REJECTED", order, new.status,
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.CANCELLATION_REJECTED, order, new.status,
                    cancellation.cancel_id, reason.value)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
@@ -294,7 +295,7 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
         return None
     done = replace(cancellation, acknowledged_at=now, version=cancellation.version + 1)
     new = _next(order, unacknowledged=max(order.unacknowledged - 1, 0))
-    entry = _entry(now, Actor.SELLER, order.seller_id, "CANCELLATION_ACKNOWLEDGED", order, new.status,
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.CANCELLATION_ACKNOWLEDGED, order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(auto_approved=-1))
@@ -330,7 +331,7 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
     # An order counts once as seller-fault, whatever mix of partial and whole cancellations it has (M4).
     first_fault = rule.counts_toward_sfcr and not order.seller_fault
     new = _take_off(order, cancellation, now, seller_fault=order.seller_fault or rule.counts_toward_sfcr)
-    entry = _entry(now, Actor.SELLER, order.seller_id, "SELLER_CANCELLED", order, new.status, cancel_id,
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.SELLER_CANCELLED, order, new.status, cancel_id,
                    reason.value)
     cohort = None
     if first_fault:
@@ -344,8 +345,8 @@ def arrange_shipment(order: Order, now: datetime) -> Change:
         raise _order_conflict(order, "Only an order AWAITING_SHIPMENT can have shipment arranged.",
                               "ORDER_NOT_AWAITING_SHIPMENT")
     new = _next(order, status=OrderStatus.AWAITING_COLLECTION, arranged_at=now)
-    return Change(order=new, order_was=order.version,
-                  history=_entry(now, Actor.SELLER, order.seller_id, "SHIPMENT_ARRANGED", order, new.status))
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.SHIPMENT_ARRANGED, order, new.status)
+    return Change(order=new, order_was=order.version, history=entry)
 
 
 def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: datetime) -> Change:
@@ -355,7 +356,7 @@ def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: 
         raise _order_conflict(order, "An unpaid order cannot ship.", "ORDER_NOT_PAID")
     _ensure_no_overdue_request(order, now)
     new = _close_request(order, status=OrderStatus.IN_TRANSIT, shipped_at=now, tracking_number=tracking_number)
-    entry = _entry(now, Actor.SELLER, order.seller_id, "SHIPPED", order, new.status,
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.SHIPPED, order, new.status,
                    order.pending_cancel_id, f"tracking {tracking_number}")
     if not order.pending_cancel_id:
         return Change(order=new, order_was=order.version, history=entry)
@@ -386,7 +387,7 @@ def expire(cancellation: Cancellation, order: Order, now: datetime) -> Change:
                      resolved_by=Actor.SYSTEM, version=cancellation.version + 1)
     new = _take_off(order, done, now, pending_cancel_id=None, pending_respond_by=None,
                     unacknowledged=order.unacknowledged + 1)
-    entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", "CANCELLATION_AUTO_APPROVED", order,
+    entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", HistoryAction.CANCELLATION_AUTO_APPROVED, order,
                    new.status, cancellation.cancel_id, AutoApproveCause.SELLER_RESPONSE_TIMEOUT.value)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version, counters=CounterDelta(requested=-1, auto_approved=1))
@@ -419,7 +420,7 @@ def report_refund(cancellation: Cancellation, order: Order, reference: str, now:
                    version=cancellation.version + 1)
     # The order's version moves too: its history numbers every change of the order and its cancellations.
     new = _next(order)
-    entry = _entry(now, Actor.PLATFORM, actor_id, "REFUNDED", order, new.status, cancellation.cancel_id,
+    entry = _entry(now, Actor.PLATFORM, actor_id, HistoryAction.REFUNDED, order, new.status, cancellation.cancel_id,
                    f"reference {reference}")
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version)

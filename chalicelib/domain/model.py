@@ -11,6 +11,7 @@ from .enums import (
     AutoApproveCause,
     CancellationStatus,
     Fault,
+    HistoryAction,
     OrderStatus,
     RefundStatus,
 )
@@ -137,7 +138,7 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     at: datetime
     actor: Initiator
     actor_id: str
-    action: str
+    action: HistoryAction
     from_status: OrderStatus | None
     to_status: OrderStatus
     cancel_id: str | None = None

@@ -11,11 +11,10 @@ import msgspec
 from msgspec.structs import replace
 
 from .errors import InvalidRequest
+from .limits import MAX_LINES
 from .model import CancelledLine, LineItem, Order
 
 TIMES = "\N{MULTIPLICATION SIGN}"
-# An order holds at most this many lines (the platform's body allows no more), so no cancellation names more.
-MAX_LINES = 100
 
 
 class LineRequest(msgspec.Struct, frozen=True):

@@ -6,7 +6,7 @@ from typing import Any
 import msgspec
 
 from . import limits
-from .enums import PAID_UNSHIPPED, Fault, OrderStatus
+from .enums import CANCELLABLE, PAID_UNSHIPPED, Fault, OrderStatus
 
 
 class BuyerReason(StrEnum):
@@ -57,13 +57,12 @@ class SellerCancelRule(msgspec.Struct, frozen=True):
 
 
 _UNPAID = frozenset({OrderStatus.UNPAID})
-_ANY_UNSHIPPED = _UNPAID | PAID_UNSHIPPED
 
 SELLER_CANCEL_RULES: dict[SellerCancelReason, SellerCancelRule] = {
     rule.reason: rule
     for rule in (
-        SellerCancelRule(SellerCancelReason.OUT_OF_STOCK, _ANY_UNSHIPPED, Fault.SELLER, partial_allowed=True),
-        SellerCancelRule(SellerCancelReason.WRONG_PRICE, _ANY_UNSHIPPED, Fault.SELLER),
+        SellerCancelRule(SellerCancelReason.OUT_OF_STOCK, CANCELLABLE, Fault.SELLER, partial_allowed=True),
+        SellerCancelRule(SellerCancelReason.WRONG_PRICE, CANCELLABLE, Fault.SELLER),
         SellerCancelRule(SellerCancelReason.BUYER_NOT_PAID_IN_TIME, _UNPAID, Fault.BUYER),
         SellerCancelRule(SellerCancelReason.ADDRESS_NOT_DELIVERABLE, PAID_UNSHIPPED, Fault.NONE),
     )

@@ -14,14 +14,8 @@ from urllib.parse import SplitResult, urlsplit
 import msgspec
 
 from .errors import InvalidRequest
+from .event_types import TYPES
 
-# Every type a webhook may subscribe to: one per kind of change (events.md), plus the reminder.
-EVENT_TYPES: tuple[str, ...] = (
-    "order.recorded", "order.paid", "order.shipment_arranged", "order.shipped", "order.delivered",
-    "order.completed", "cancellation.requested", "cancellation.auto_approved", "cancellation.approved",
-    "cancellation.rejected", "cancellation.withdrawn", "cancellation.seller_cancelled",
-    "cancellation.acknowledged", "cancellation.response_due_soon",
-)
 ALL_TYPES = "*"
 TEST_TYPE = "webhook.test"  # sent only by the test route, to that one webhook
 MAX_WEBHOOKS_PER_SELLER = 10  # W2
@@ -29,8 +23,6 @@ MAX_DESCRIPTION = 200  # W3
 MAX_URL_LENGTH = 2048
 ROTATION_OVERLAP = timedelta(hours=24)  # W5: the old secret keeps signing this long after a rotation
 TIMEOUT_SECONDS = 10.0  # W7
-# W8: the Standard Webhooks schedule, seconds after the first try.
-DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 JITTER = 0.1  # of the gap before an attempt
 
 
@@ -66,11 +58,11 @@ class DisabledReason(StrEnum):
 
 
 def check_event_types(types: Sequence[str]) -> tuple[str, ...]:
-    """W3: known types, or `"*"` alone; duplicates dropped, order kept."""
-    unknown = next((t for t in types if t not in EVENT_TYPES and t != ALL_TYPES), None)
+    """W3: any type the desk emits (event_types.TYPES), or `"*"` alone; duplicates dropped, order kept."""
+    unknown = next((t for t in types if t not in TYPES and t != ALL_TYPES), None)
     if unknown is not None:
         raise InvalidRequest(f"Unknown event type {unknown[:64]!r}.", code="UNKNOWN_ENUM_VALUE",
-                             details={"path": "$.event_types", "allowed": [ALL_TYPES, *EVENT_TYPES]})
+                             details={"path": "$.event_types", "allowed": [ALL_TYPES, *TYPES]})
     if ALL_TYPES in types and len(set(types)) > 1:
         raise InvalidRequest('"*" means every type and stands alone.', code="INVALID_FIELD",
                              details={"path": "$.event_types"})
@@ -204,20 +196,20 @@ def parse_schedule(text: str) -> tuple[int, ...]:
     return offsets
 
 
-class Outcome(StrEnum):
+class AttemptResult(StrEnum):
     SUCCESS = "SUCCESS"
     GONE = "GONE"
     FAILURE = "FAILURE"
 
 
-def outcome_of(status: int | None) -> Outcome:
+def outcome_of(status: int | None) -> AttemptResult:
     """W7: any 2xx succeeds; 410 is gone; anything else (3xx included: redirects are not followed), a
     timeout or a connection error (`None`) fails."""
     if status is not None and 200 <= status < 300:
-        return Outcome.SUCCESS
+        return AttemptResult.SUCCESS
     if status == 410:
-        return Outcome.GONE
-    return Outcome.FAILURE
+        return AttemptResult.GONE
+    return AttemptResult.FAILURE
 
 
 class Next(msgspec.Struct, frozen=True):
@@ -230,16 +222,16 @@ class Next(msgspec.Struct, frozen=True):
     failing_since: datetime | None
 
 
-def after_attempt(outcome: Outcome, *, attempt: int, first_attempt_at: datetime, now: datetime,
+def after_attempt(outcome: AttemptResult, *, attempt: int, first_attempt_at: datetime, now: datetime,
                   schedule: Sequence[int], manual: bool, failing_since: datetime | None,
                   disable_after: timedelta, rng: random.Random | None = None) -> Next:
     """W8, W9: retry on the schedule (counted from the first try, with up to 10% of the gap as jitter), then
     FAILED; a retry by hand is one attempt. 410 disables at once; failures without a success in between for
     `disable_after` disable too."""
-    if outcome is Outcome.SUCCESS:
+    if outcome is AttemptResult.SUCCESS:
         return Next(DeliveryStatus.SUCCEEDED, None, None, None)
     since = failing_since or now
-    if outcome is Outcome.GONE:
+    if outcome is AttemptResult.GONE:
         return Next(DeliveryStatus.FAILED, None, DisabledReason.GONE, since)
     disable = DisabledReason.FAILING if now - since >= disable_after else None
     if manual or disable is not None or attempt > len(schedule):

@@ -11,8 +11,8 @@ from msgspec.structs import asdict
 from ..answers import render
 from ..answers import shapes as s
 from ..domain.clock import iso
+from ..domain.event_types import RESPONSE_DUE_SOON, event_type
 from ..domain.model import Cancellation, Change, Order
-from .kinds import RESPONSE_DUE_SOON, event_type
 
 
 class Outgoing(msgspec.Struct, frozen=True):

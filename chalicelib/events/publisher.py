@@ -44,7 +44,7 @@ class Poison(msgspec.Struct, frozen=True):
     problem: str
 
 
-class Outcome(msgspec.Struct):
+class BatchReport(msgspec.Struct):
     published: int = 0
     skipped: int = 0  # not an event: a reminder's mark or checkpoint, a TTL removal
     dead_lettered: int = 0
@@ -172,9 +172,9 @@ def _dead_letter(messages: list[tuple[str, dict[str, Any]]]) -> set[str]:
 
 
 def handle(raw_records: Iterable[dict[str, Any]], *, sleep: Callable[[float], None] = time.sleep,
-           now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Outcome:
+           now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BatchReport:
     """Publishes a batch of stream records (the Lambda's event's `Records`)."""
-    outcome = Outcome()
+    outcome = BatchReport()
     order: list[str] = []  # sequence numbers in stream order
     records: list[Record] = []
     dead: list[tuple[str, dict[str, Any]]] = []

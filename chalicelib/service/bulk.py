@@ -1,4 +1,4 @@
-"""Bulk answers: one call approves or rejects up to 50 requests, each decided and committed on its own.
+"""Bulk answers: one call approves or rejects up to `MAX_BULK_IDS` requests, each decided and committed on its own.
 
 Each item goes through the same decider (`commands.approve` / `commands.reject`), domain function and executor
 as the single route, so the rules are never forked; only the first read differs: every request and then every
@@ -33,10 +33,10 @@ from ..store import idempotency as stored
 from ..store.contention import is_busy
 from ..store.idempotency import IdempotencyKeyTaken
 from . import access
-from .executor import Decider, Outcome, execute
+from .executor import Decider, Decision, execute
 from .idempotency import Answer, Idempotency
 
-# Items committing at once: a call of 50 takes about 7 transaction round trips instead of 50.
+# Items committing at once: a full call takes about an eighth of the transaction round trips one at a time would.
 IN_FLIGHT = 8
 
 DeciderFor = Callable[[str, access.Loader], Decider[Cancellation]]
@@ -49,7 +49,7 @@ class Bulk(msgspec.Struct, frozen=True, kw_only=True):
     identity: Identity
     cancel_ids: list[str]
     decider: DeciderFor
-    answer: Callable[[Outcome[Cancellation]], tuple[int, msgspec.Struct]]
+    answer: Callable[[Decision[Cancellation]], tuple[int, msgspec.Struct]]
 
 
 def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[DomainError], Answer],
@@ -113,13 +113,13 @@ def _sealed_before(idem: Idempotency, refused: set[str]) -> dict[str, Answer]:
 
 def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: Idempotency | None,
           refuse: Callable[[DomainError], Answer], busy: Answer, shard: int) -> Answer:
-    def seal(outcome: Outcome[Cancellation]) -> stored.IdempotencyRecord:
+    def seal(decision: Decision[Cancellation]) -> stored.IdempotencyRecord:
         assert part is not None
-        status, payload = bulk.answer(outcome)
+        status, payload = bulk.answer(decision)
         return part.seal(status, msgspec.json.encode(payload).decode())
 
     try:
-        outcome = execute(bulk.decider(cancel_id, load), now, seal if part else None, retry_conflicts=True,
+        decision = execute(bulk.decider(cancel_id, load), now, seal if part else None, retry_conflicts=True,
                           counter_shard=shard)
     except IdempotencyKeyTaken:  # a twin call committed this item first: answer what it answered
         assert part is not None
@@ -130,7 +130,7 @@ def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: 
         if not is_busy(error):
             raise
         return busy
-    status, payload = bulk.answer(outcome)
+    status, payload = bulk.answer(decision)
     return Answer(status, msgspec.json.encode(payload).decode())
 
 

@@ -15,24 +15,24 @@ from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from ..store import reads, seller_settings
 from . import access
-from .executor import Decider, Outcome
+from .executor import Decider, Decision
 
 
 def new_cancel_id() -> str:
     return "cxl_" + uuid.uuid4().hex
 
 
-def _cancellation_outcome(change: Change, *, created: bool = False) -> Outcome[Cancellation]:
+def _cancellation_outcome(change: Change, *, created: bool = False) -> Decision[Cancellation]:
     if change.cancellation is None:  # every change a cancellation route decides writes its cancellation
         raise TypeError("the change has no cancellation")
-    return Outcome(change, change.cancellation, created)
+    return Decision(change, change.cancellation, created)
 
 
 # --- platform -----------------------------------------------------------------------------------------
 
 
 def record_order(identity: Identity, order: Order, policy: Policy) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         existing = reads.get_order(order.order_id)
         if existing is not None:
             if existing.fingerprint != order.fingerprint:
@@ -41,42 +41,42 @@ def record_order(identity: Identity, order: Order, policy: Policy) -> Decider[Or
                     code="ORDER_ALREADY_RECORDED",
                     details={"current": {"order_status": existing.status.value}},
                 )
-            return Outcome(None, existing)
+            return Decision(None, existing)
         change = lifecycle.record_order(order, policy, identity.sub)
-        return Outcome(change, change.order, created=True)
+        return Decision(change, change.order, created=True)
 
     return decide
 
 
 def record_payment(identity: Identity, order_id: str, now: datetime) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         change = lifecycle.record_payment(access.order_for(identity, order_id), now, identity.sub)
-        return Outcome(change, change.order)
+        return Decision(change, change.order)
 
     return decide
 
 
 def record_delivery(identity: Identity, order_id: str, now: datetime) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         change = lifecycle.record_delivery(access.order_for(identity, order_id), now, identity.sub)
-        return Outcome(change, change.order)
+        return Decision(change, change.order)
 
     return decide
 
 
 def record_completion(identity: Identity, order_id: str, now: datetime) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         change = lifecycle.record_completion(access.order_for(identity, order_id), now, identity.sub)
-        return Outcome(change, change.order)
+        return Decision(change, change.order)
 
     return decide
 
 
 def report_refund(identity: Identity, cancel_id: str, reference: str, now: datetime) -> Decider[Cancellation]:
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         cancellation, order = access.cancellation_for(identity, cancel_id)
         change = lifecycle.report_refund(cancellation, order, reference, now, identity.sub)
-        return _cancellation_outcome(change) if change else Outcome(None, cancellation)
+        return _cancellation_outcome(change) if change else Decision(None, cancellation)
 
     return decide
 
@@ -89,7 +89,7 @@ def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason,
                          line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
     cancel_id = new_cancel_id()
 
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         order = access.order_for(identity, order_id)
         # The seller's rules decide only a request that would wait for the seller: read them only then (the
         # second of at most two reads).
@@ -103,7 +103,7 @@ def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason,
 
 
 def withdraw(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         change = lifecycle.withdraw(*access.cancellation_for(identity, cancel_id), now)
         return _cancellation_outcome(change)
 
@@ -116,7 +116,7 @@ def withdraw(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cance
 def approve(identity: Identity, cancel_id: str, now: datetime,
             load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
     """`load`: how the request and its order are read (a bulk answer gives what it read in one batch)."""
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         change = lifecycle.approve(*load(identity, cancel_id), now)
         return _cancellation_outcome(change)
 
@@ -125,7 +125,7 @@ def approve(identity: Identity, cancel_id: str, now: datetime,
 
 def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: str | None,
            now: datetime, load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         cancellation, order = load(identity, cancel_id)
         change = lifecycle.reject(cancellation, order, reason, comment, now)
         return _cancellation_outcome(change)
@@ -134,10 +134,10 @@ def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: st
 
 
 def acknowledge(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         cancellation, order = access.cancellation_for(identity, cancel_id)
         change = lifecycle.acknowledge(cancellation, order, now)
-        return _cancellation_outcome(change) if change else Outcome(None, cancellation)
+        return _cancellation_outcome(change) if change else Decision(None, cancellation)
 
     return decide
 
@@ -146,7 +146,7 @@ def seller_cancel(identity: Identity, order_id: str, reason: SellerCancelReason,
                   now: datetime, policy: Policy, line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
     cancel_id = new_cancel_id()
 
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         order = access.order_for(identity, order_id)
         change = lifecycle.seller_cancel(order, reason, comment, cancel_id, now, policy, line_items)
         return _cancellation_outcome(change, created=True)
@@ -155,19 +155,19 @@ def seller_cancel(identity: Identity, order_id: str, reason: SellerCancelReason,
 
 
 def arrange_shipment(identity: Identity, order_id: str, now: datetime) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         change = lifecycle.arrange_shipment(access.order_for(identity, order_id), now)
-        return Outcome(change, change.order)
+        return Decision(change, change.order)
 
     return decide
 
 
 def ship(identity: Identity, order_id: str, tracking_number: str, now: datetime) -> Decider[Order]:
-    def decide() -> Outcome[Order]:
+    def decide() -> Decision[Order]:
         order = access.order_for(identity, order_id)
         pending = reads.get_cancellation(order.pending_cancel_id) if order.pending_cancel_id else None
         change = lifecycle.ship(order, pending, tracking_number, now)
-        return Outcome(change, change.order)
+        return Decision(change, change.order)
 
     return decide
 
@@ -180,7 +180,7 @@ def expire(cancellation: Cancellation, order: Order | None, now: datetime) -> De
     after a lost race reads both items afresh."""
     first = [(cancellation, order)]
 
-    def decide() -> Outcome[Cancellation]:
+    def decide() -> Decision[Cancellation]:
         c: Cancellation | None
         if first:
             c, o = first.pop()

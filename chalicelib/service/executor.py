@@ -8,7 +8,8 @@ from typing import Generic, TypeVar
 import msgspec
 
 from .. import obs
-from ..domain.errors import Conflict
+from ..domain.enums import HistoryAction
+from ..domain.errors import Conflict, DomainError
 from ..domain.model import Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
 from ..store.idempotency import IdempotencyRecord
@@ -25,9 +26,10 @@ pause: Callable[[float], None] = time.sleep
 
 
 S = TypeVar("S", Order, Cancellation)
+T = TypeVar("T")
 
 
-class Outcome(msgspec.Struct, Generic[S], frozen=True):
+class Decision(msgspec.Struct, Generic[S], frozen=True):
     """What a decision produced: the change to write (None: nothing to write) and the order or cancellation
     to answer with."""
 
@@ -36,13 +38,13 @@ class Outcome(msgspec.Struct, Generic[S], frozen=True):
     created: bool = False
 
 
-Decider = Callable[[], Outcome[S]]
-Sealer = Callable[[Outcome[S]], IdempotencyRecord | None]
+Decider = Callable[[], Decision[S]]
+Sealer = Callable[[Decision[S]], IdempotencyRecord | None]
 
 
 def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
-            retry_conflicts: bool = False, counter_shard: int | None = None) -> Outcome[S]:
-    """`decide` loads state and raises a DomainError or returns an Outcome; `seal` gives the idempotency
+            retry_conflicts: bool = False, counter_shard: int | None = None) -> Decision[S]:
+    """`decide` loads state and raises a DomainError or returns an Decision; `seal` gives the idempotency
     record to commit with the change (the answer is then stored atomically with the effect).
 
     `retry_conflicts`: a transaction DynamoDB cancelled for conflicting with another one in flight is a race
@@ -50,29 +52,42 @@ def execute(decide: Decider[S], now: datetime, seal: Sealer[S] | None = None, *,
     without it the Contention goes to the caller, e.g. the expiry job, which has its own retry and backoff.
 
     `counter_shard`: the seller counter shard to move (default: one at random); see `transactions.commit`."""
-    for attempt in range(MAX_ATTEMPTS):
-        outcome = decide()
-        if outcome.change is None:
-            return outcome
+    def attempt(n: int) -> Decision[S] | None:
+        decision = decide()
+        if decision.change is None:
+            return decision
         try:
-            commit(outcome.change, now=now, idempotency=seal(outcome) if seal else None, counter_shard=counter_shard)
+            commit(decision.change, now=now, idempotency=seal(decision) if seal else None, counter_shard=counter_shard)
         except StaleState:
-            continue
+            return None
         except Contention as error:
             # Only a conflict means another writer; throttling and the like stay server-side failures, and
             # so does a conflict that outlasts the attempts (the API answers it 503 with Retry-After).
-            if not retry_conflicts or not only_conflicts(error.codes) or attempt + 1 == MAX_ATTEMPTS:
+            if not retry_conflicts or not only_conflicts(error.codes) or n + 1 == MAX_ATTEMPTS:
                 raise
-            pause(backoff(attempt, CONFLICT_BACKOFF_SECONDS))
-            continue
-        _count(outcome.change)
-        return outcome
-    raise Conflict("The object changed while this request was handled; retry.", code="CONCURRENT_UPDATE")
+            pause(backoff(n, CONFLICT_BACKOFF_SECONDS))
+            return None
+        _count(decision.change)
+        return decision
+
+    return decide_and_retry(attempt, lambda: Conflict("The object changed while this request was handled; retry.",
+                                                      code="CONCURRENT_UPDATE"))
+
+
+def decide_and_retry(attempt: Callable[[int], T | None], conflict: Callable[[], DomainError]) -> T:
+    """The one decide-and-retry loop: `attempt(n)` decides from fresh reads and writes on the condition that
+    nothing changed since, returning None when another writer got there first; after MAX_ATTEMPTS lost races,
+    `conflict()` is raised."""
+    for n in range(MAX_ATTEMPTS):
+        result = attempt(n)
+        if result is not None:
+            return result
+    raise conflict()
 
 
 def _count(change: Change) -> None:
     """Business metrics of a committed change."""
     c = change.cancellation
-    if change.history.action == "CANCELLATION_AUTO_APPROVED" and c is not None and c.auto_approve_cause:
+    if change.history.action is HistoryAction.CANCELLATION_AUTO_APPROVED and c is not None and c.auto_approve_cause:
         obs.metrics("cancellation.auto_approved", {"AutoApprovals": (1, "Count")},
                     {"Cause": c.auto_approve_cause.value}, cancel_id=c.cancel_id)

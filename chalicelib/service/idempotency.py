@@ -6,11 +6,12 @@ in which the effect exists without its answer; an answer that changed nothing is
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import msgspec
 
-from ..domain.errors import Unprocessable
+from ..domain.errors import DomainError, Unprocessable
 from ..domain.identity import Identity
 from ..store import idempotency as stored
 from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
@@ -79,3 +80,34 @@ class Idempotency(msgspec.Struct, frozen=True):
         except IdempotencyKeyTaken:
             return self.replay() or answer
         return answer
+
+
+Act = Callable[[Idempotency | None], tuple[Answer, bool]]
+
+
+def keyed(idem: Idempotency | None, act: Act, refuse: Callable[[DomainError], Answer], *,
+          replay_first: bool) -> Answer:
+    """The one pipeline of a state-changing command and its key (single commands, webhook create and rotate).
+
+    `act(sealing)` acts and answers, sealing its answer with `sealing` inside its own transaction when given, and
+    says whether it did. A key taken in the meantime replays the answer kept under it (if that expired in
+    between, it acts again, unsealed); a refusal (`refuse`) or an answer that sealed nothing is kept after.
+    `replay_first` looks for a kept answer before acting: one GetItem, for commands that act outside DynamoDB
+    or whose change would not fail on a taken key."""
+    if idem is not None and replay_first:
+        kept = idem.replay()
+        if kept is not None:
+            return kept
+    try:
+        answer, sealed = act(idem)
+    except IdempotencyKeyTaken:
+        assert idem is not None
+        replayed = idem.replay()
+        if replayed is not None:
+            return replayed
+        answer, sealed = act(None)
+    except DomainError as error:
+        answer, sealed = refuse(error), False
+    if idem is None or sealed:
+        return answer
+    return idem.keep(answer)

@@ -8,9 +8,9 @@ from typing import Generic
 import msgspec
 
 from ..domain.errors import DomainError
-from ..store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
-from .executor import Decider, Outcome, S, execute
-from .idempotency import Answer, Idempotency
+from ..store.idempotency import IdempotencyRecord
+from .executor import Decider, Decision, S, execute
+from .idempotency import Answer, Idempotency, keyed
 
 Refusal = Callable[[DomainError], Answer]
 
@@ -19,10 +19,10 @@ class Command(msgspec.Struct, Generic[S], frozen=True, kw_only=True):
     """A state change: how to decide it, and how to answer (status, Struct) once it is decided."""
 
     decide: Decider[S]
-    answer: Callable[[Outcome[S]], tuple[int, msgspec.Struct]]
+    answer: Callable[[Decision[S]], tuple[int, msgspec.Struct]]
 
 
-def _answer(command: "Command[S]", outcome: Outcome[S]) -> Answer:
+def _answer(command: "Command[S]", outcome: Decision[S]) -> Answer:
     status, payload = command.answer(outcome)
     return Answer(status, msgspec.json.encode(payload).decode())
 
@@ -30,24 +30,13 @@ def _answer(command: "Command[S]", outcome: Outcome[S]) -> Answer:
 def run(command: Command[S], now: datetime, idem: Idempotency | None, refuse: Refusal) -> Answer:
     """`refuse` turns a rule's refusal into its answer (kept under the key like any other answer);
     a replayed key's body mismatch is raised as the Unprocessable it is."""
-    def seal(outcome: Outcome[S]) -> IdempotencyRecord:
-        assert idem is not None
-        answer = _answer(command, outcome)
-        return idem.seal(answer.status, answer.body)
+    def act(sealing: Idempotency | None) -> tuple[Answer, bool]:
+        def seal(decision: Decision[S]) -> IdempotencyRecord:
+            assert sealing is not None
+            answer = _answer(command, decision)
+            return sealing.seal(answer.status, answer.body)
 
-    try:
-        outcome = execute(command.decide, now, seal if idem else None, retry_conflicts=True)
-    except IdempotencyKeyTaken:
-        assert idem is not None
-        replayed = idem.replay()
-        if replayed is not None:
-            return replayed
-        # The earlier record expired in between: nothing to replay, act afresh.
-        outcome = execute(command.decide, now, None, retry_conflicts=True)
-    except DomainError as error:
-        refused = refuse(error)
-        return idem.keep(refused) if idem else refused
-    answer = _answer(command, outcome)
-    if outcome.change is None and idem is not None:
-        return idem.keep(answer)
-    return answer
+        decision = execute(command.decide, now, seal if sealing else None, retry_conflicts=True)
+        return _answer(command, decision), sealing is not None and decision.change is not None
+
+    return keyed(idem, act, refuse, replay_first=False)

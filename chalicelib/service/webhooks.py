@@ -22,8 +22,7 @@ from ..domain.webhooks import (
 from ..store import webhooks as store
 from ..store.idempotency import IdempotencyRecord
 from ..store.transactions import StaleState
-
-ATTEMPTS = 3  # deciding again after a lost race, as the executor does
+from .executor import decide_and_retry
 
 
 def webhook_not_found(webhook_id: str) -> NotFound:
@@ -74,7 +73,7 @@ def _change(identity: Identity, webhook_id: str, decide: Callable[[Webhook], Web
             seal: Any) -> tuple[Webhook, bool]:
     """Decides from a fresh read and puts the webhook whole on condition of its version; again after a lost
     race. `decide(webhook)` returns the new webhook, or None when nothing changes; so does the answer's flag."""
-    for _ in range(ATTEMPTS):
+    def attempt(_: int) -> tuple[Webhook, bool] | None:
         webhook = webhook_for(identity, webhook_id)
         changed = decide(webhook)
         if changed is None:
@@ -83,9 +82,10 @@ def _change(identity: Identity, webhook_id: str, decide: Callable[[Webhook], Web
         try:
             store.replace(changed, webhook.version, record, now)
         except StaleState:
-            continue
+            return None
         return changed, True
-    raise Conflict("The webhook kept changing; retry.", code="CONCURRENT_UPDATE")
+
+    return decide_and_retry(attempt, lambda: Conflict("The webhook kept changing; retry.", code="CONCURRENT_UPDATE"))
 
 
 def rotate(identity: Identity, webhook_id: str, now: datetime, seal: Any = None) -> Webhook:

@@ -5,7 +5,9 @@ the expiry job (retries what is transient, leaves the rest for its next run).
 """
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from pynamodb.exceptions import TransactWriteError
 
 # Another transaction was in flight on one of the items: another writer is at work.
 CONFLICT = "TransactionConflict"
@@ -28,6 +30,23 @@ class Contention(Exception):
     def __init__(self, codes: list[str]):
         super().__init__(", ".join(codes))
         self.codes = codes
+
+
+# A cancelled TransactWriteItems names an item whose condition failed with this code.
+CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+def failed_items(error: TransactWriteError, labels: Sequence[str]) -> dict[str, str]:
+    """Each item DynamoDB names in a cancelled TransactWriteItems, by its label, with its code. `labels` name
+    the items in the order PynamoDB sent them: condition checks, then puts and deletes, then updates."""
+    reasons = error.cancellation_reasons or []
+    return {labels[i]: reason.code for i, reason in enumerate(reasons)
+            if reason is not None and i < len(labels) and reason.code not in (None, "None")}
+
+
+def contention(error: TransactWriteError, failed: dict[str, str]) -> Contention:
+    """A cancelled transaction no failed condition explains: its items' codes, or the call's own."""
+    return Contention(sorted(set(failed.values())) or [str(error.cause_response_code)])
 
 
 def codes_of(error: BaseException) -> set[str]:

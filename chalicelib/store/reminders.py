@@ -17,6 +17,7 @@ from ..domain.clock import iso, parse_iso
 from ..domain.enums import CancellationStatus
 from ..domain.model import Cancellation
 from . import transactions
+from .contention import CONDITION_FAILED, contention, failed_items
 from .models import CancellationItem, EventItem
 
 CHECKPOINT = ("checkpoint", "reminders")
@@ -43,15 +44,12 @@ def send(cancellation: Cancellation, lead: int, event: EventItem) -> tuple[str, 
             txn.save(EventItem(feed, position, expires_at=keep), condition=EventItem.position.does_not_exist())
             txn.save(event, condition=EventItem.position.does_not_exist())
     except TransactWriteError as error:
-        # PynamoDB sends condition checks first, then puts in the order given.
-        reasons = error.cancellation_reasons or []
-        codes = {label: r.code for label, r in zip(("cancellation", "mark", "event"), reasons, strict=False)
-                 if r is not None and r.code not in (None, "None")}
-        if codes.get("cancellation") == "ConditionalCheckFailed":
+        codes = failed_items(error, ("cancellation", "mark", "event"))
+        if codes.get("cancellation") == CONDITION_FAILED:
             return NOT_PENDING, []
-        if codes.get("mark") == "ConditionalCheckFailed":
+        if codes.get("mark") == CONDITION_FAILED:
             return ALREADY_SENT, []
-        return FAILED, sorted(set(codes.values())) or [str(error.cause_response_code)]
+        return FAILED, contention(error, codes).codes
     return SENT, []
 
 

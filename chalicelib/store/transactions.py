@@ -19,7 +19,7 @@ from .. import config
 from ..domain.model import Change
 from . import idempotency as stored_answers
 from . import outbox
-from .contention import Contention
+from .contention import CONDITION_FAILED, contention, failed_items
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import cancellation_to_item, history_to_item, order_to_item
 from .models import (
@@ -71,17 +71,12 @@ def commit(change: Change, *, event: outbox.Event, now: datetime, idempotency: I
             _stage(txn, change, event, now, idempotency, labels,
                    pick_shard() if counter_shard is None else counter_shard)
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        failed = {
-            labels[i]: reason.code
-            for i, reason in enumerate(reasons)
-            if reason is not None and i < len(labels) and reason.code not in (None, "None")
-        }
-        if failed.get("idempotency") == "ConditionalCheckFailed":
+        failed = failed_items(error, labels)
+        if failed.get("idempotency") == CONDITION_FAILED:
             raise IdempotencyKeyTaken() from error
-        if "ConditionalCheckFailed" in failed.values():
+        if CONDITION_FAILED in failed.values():
             raise StaleState(", ".join(sorted(failed))) from error
-        raise Contention(sorted(set(failed.values())) or [str(error.cause_response_code)]) from error
+        raise contention(error, failed) from error
 
 
 def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetime,

@@ -27,7 +27,7 @@ from ..domain.webhooks import (
     attempt_outcome,
 )
 from . import idempotency as stored_answers
-from .contention import Contention
+from .contention import CONDITION_FAILED, contention, failed_items
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import Raw
 from .transactions import StaleState, connection
@@ -170,16 +170,14 @@ def _commit(stage: Any, labels: list[str]) -> None:
         with TransactWrite(connection=connection()) as txn:
             stage(txn)
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        failed = {labels[i]: reason.code for i, reason in enumerate(reasons)
-                  if reason is not None and i < len(labels) and reason.code not in (None, "None")}
-        if failed.get("idempotency") == "ConditionalCheckFailed":
+        failed = failed_items(error, labels)
+        if failed.get("idempotency") == CONDITION_FAILED:
             raise IdempotencyKeyTaken() from error
-        if failed.get("count") == "ConditionalCheckFailed":
+        if failed.get("count") == CONDITION_FAILED:
             raise LimitReached() from error
-        if failed.get("webhook") == "ConditionalCheckFailed":
+        if failed.get("webhook") == CONDITION_FAILED:
             raise StaleState("webhook") from error
-        raise Contention(sorted(set(failed.values())) or [str(error.cause_response_code)]) from error
+        raise contention(error, failed) from error
 
 
 def _count(txn: TransactWrite, seller_id: str, by: int) -> None:

@@ -22,8 +22,8 @@ from .. import config, obs
 from ..domain.clock import iso, parse_iso, utc_now
 from ..domain.webhooks import (
     Attempt,
+    AttemptResult,
     DeliveryStatus,
-    Outcome,
     Webhook,
     WebhookStatus,
     after_attempt,
@@ -100,7 +100,7 @@ def handle(message: DeliveryMessage, now: datetime | None = None, post: Post = _
     marked_slow = False
     if webhook.status is not WebhookStatus.ENABLED and not message.manual:
         reply = sender.Reply(None, "webhook disabled")
-        outcome = Outcome.FAILURE
+        outcome = AttemptResult.FAILURE
         decided = after_attempt(outcome, attempt=message.attempt, first_attempt_at=parse_iso(message.first_attempt_at),
                                 now=now, schedule=(), manual=True, failing_since=webhook.failing_since,
                                 disable_after=settings.disable_after)

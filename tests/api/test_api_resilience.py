@@ -7,7 +7,7 @@ from pynamodb.exceptions import GetError
 
 from chalicelib.service import executor
 from chalicelib.store import reads
-from chalicelib.store.transactions import Contention
+from chalicelib.store.contention import Contention
 
 
 def _throttled(operation: str) -> ClientError:

@@ -84,12 +84,14 @@ def test_a_stale_version_is_409_with_the_current_one(shop):
     ([{"name": "a", "max_refund": {"amount": -1, "currency": "IDR"}}], "INVALID_FIELD"),
     ([{"name": "a", "max_refund": {"amount": 1.5, "currency": "IDR"}}], "INVALID_FIELD"),
     ([{"name": "a", "max_refund": {"amount": 1, "currency": "idr"}}], "INVALID_FIELD"),
+    ([{"name": "a", "max_refund": {"amount": 1, "currency": "IDR\n"}}], "INVALID_FIELD"),
     ([{"name": "a", "whole_order_only": "yes"}], "INVALID_FIELD"),
     ([{"name": "a", "rule_id": "rule_unknown"}], "INVALID_FIELD"),
     ([{"name": "a", "auto_approve_cause": "SELLER_RULE"}], "UNKNOWN_FIELD"),
     ([{}], "MISSING_FIELD"),
 ], ids=["21-rules", "long-name", "blank-name", "unknown-reason", "reason-twice", "unpaid-status", "no-status",
-        "negative-refund", "fractional-refund", "currency-case", "flag-not-bool", "unknown-rule-id", "server-field",
+        "negative-refund", "fractional-refund", "currency-case", "currency-newline",
+        "flag-not-bool", "unknown-rule-id", "server-field",
         "no-name"])
 def test_every_field_is_validated(shop, rules, code):
     response = shop.put_rules(rules, 0)

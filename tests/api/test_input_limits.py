@@ -3,12 +3,16 @@ quantities, exact enums, no numbers as strings, bounded Idempotency-Key; each re
 nothing, and each limit's edge accepted."""
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import msgspec.inspect as mi
 import pytest
 
+from app import app  # noqa: F401  # registers every route in REGISTRY
 from chalicelib.api import parsing
+from chalicelib.api.routing import REGISTRY
 from tests.support.desk import Desk, assert_error
 
 
@@ -167,6 +171,37 @@ def test_currency_is_three_capital_letters(desk: Desk, currency: str):
     response = desk.record_order(desk.order_body(currency=currency))
     error = assert_error(response, 400, "INVALID_FIELD")
     assert error["details"]["path"] == "$.currency"
+
+
+def _currency_patterns(info: mi.Type, path: str) -> Iterator[tuple[str, str | None]]:
+    """(path, pattern) of every `currency` field anywhere in a body type."""
+    if isinstance(info, mi.StructType):
+        for field in info.fields:
+            if field.encode_name == "currency":
+                inner = field.type.type if isinstance(field.type, mi.Metadata) else field.type
+                yield f"{path}.currency", inner.pattern if isinstance(inner, mi.StrType) else None
+            yield from _currency_patterns(field.type, f"{path}.{field.encode_name}")
+    elif isinstance(info, mi.UnionType):
+        for member in info.types:
+            yield from _currency_patterns(member, path)
+    elif isinstance(info, (mi.ListType, mi.TupleType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        yield from _currency_patterns(info.item_type, path + "[]")
+    elif isinstance(info, mi.Metadata):
+        yield from _currency_patterns(info.type, path)
+
+
+def test_every_money_field_of_every_route_refuses_a_trailing_newline():
+    """One Currency type: `$` alone matches before a final newline, so "USD\n" once passed one route's money."""
+    found = {(spec.method, spec.path, path, pattern)
+             for spec in REGISTRY if spec.body is not None
+             for path, pattern in _currency_patterns(mi.type_info(spec.body), "$")}
+    assert {(method, path, at) for method, path, at, _ in found} >= {
+        ("POST", "/platform/orders", "$.currency"),
+        ("PUT", "/seller/auto-approve-rules", "$.rules[].max_refund.currency"),
+    }
+    for method, path, at, pattern in found:
+        assert pattern is not None and re.search(pattern, "USD"), (method, path, at)
+        assert not re.search(pattern, "USD\n"), (method, path, at)
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -172,7 +172,7 @@ def test_the_oracle_itself_catches_a_mismatch():
 
 def test_the_event_feed_is_documented_with_a_never_null_cursor_and_its_types():
     from chalicelib.api.openapi import document
-    from chalicelib.events.kinds import TYPES
+    from chalicelib.domain.event_types import TYPES
 
     doc = document()
     operation = doc["paths"]["/seller/events"]["get"]
@@ -183,3 +183,19 @@ def test_the_event_feed_is_documented_with_a_never_null_cursor_and_its_types():
     assert event["properties"]["type"]["enum"] == list(TYPES)
     assert set(event["required"]) == {"id", "type", "occurred_at", "seller_id", "order_id", "sequence", "data"}
     assert doc["components"]["schemas"]["EventData"]["required"] == ["order"]
+
+
+def test_the_document_lists_every_emitted_event_type_and_history_action_from_one_source():
+    """The envelope's `type`, the webhook's `event_types` and the history's `action` are the domain's lists."""
+    from chalicelib.api.openapi import document
+    from chalicelib.domain.enums import HistoryAction
+    from chalicelib.domain.event_types import TYPES
+    from chalicelib.domain.webhooks import ALL_TYPES
+
+    schemas = document()["components"]["schemas"]
+    assert schemas["EventOut"]["properties"]["type"]["enum"] == list(TYPES)
+    subscribed = schemas["WebhookIn"]["properties"]["event_types"]
+    assert subscribed["items"]["enum"] == [ALL_TYPES, *TYPES]
+    assert subscribed["maxItems"] == len(TYPES) + 1
+    assert schemas["HistoryOut"]["properties"]["action"] == {"$ref": "#/components/schemas/HistoryAction"}
+    assert schemas["HistoryAction"]["enum"] == sorted(HistoryAction)

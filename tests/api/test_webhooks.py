@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.webhooks import EVENT_TYPES
+from chalicelib.domain.event_types import TYPES
 from devtools.dynamo_calls import DynamoCalls
 from tests.support.desk import assert_error, header
 
@@ -50,7 +50,7 @@ def test_event_types_are_known_ones_or_star_alone(shop, types, code):
 
 
 def test_every_type_and_a_long_description(shop):
-    assert shop.create_webhook(URL, list(EVENT_TYPES), description="d" * 200).status_code == 201
+    assert shop.create_webhook(URL, list(TYPES), description="d" * 200).status_code == 201
     assert_error(shop.create_webhook(URL, description="d" * 201), 400, "INVALID_FIELD")
 
 

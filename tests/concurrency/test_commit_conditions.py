@@ -19,7 +19,7 @@ import boto3
 import pytest
 from msgspec.structs import replace
 
-from chalicelib.domain.enums import Actor, CancellationStatus, Fault, OrderStatus
+from chalicelib.domain.enums import Actor, CancellationStatus, Fault, HistoryAction, OrderStatus
 from chalicelib.domain.model import (
     Cancellation,
     Change,
@@ -56,7 +56,7 @@ def cancellation(version: int, status: CancellationStatus = CancellationStatus.R
 
 
 def entry(action: str, was: OrderStatus | None, now: OrderStatus) -> HistoryEntry:
-    return HistoryEntry(NOW, Actor.SELLER, "S1", action, was, now)
+    return HistoryEntry(NOW, Actor.SELLER, "S1", HistoryAction(action), was, now)
 
 
 def kept(key: str) -> IdempotencyRecord:

@@ -21,7 +21,7 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.reasons import SellerCancelReason
 from chalicelib.jobs import expiry
 from chalicelib.service import executor, writes
-from chalicelib.service.executor import Outcome, execute
+from chalicelib.service.executor import Decision, execute
 from chalicelib.store import reads, transactions
 from devtools.dynamo_calls import DynamoCalls
 from tests.support.races import Replay, assert_store_consistent, at, snapshot
@@ -791,9 +791,9 @@ def test_executor_gives_up_on_a_writer_that_keeps_winning(scene: Scene):
     assert reject(scene).status_code == 200
     now = utc_now()
 
-    def always_stale() -> Outcome:
+    def always_stale() -> Decision:
         change = lifecycle.approve(stale_request, stale_order, now)
-        return Outcome(change, change.cancellation)
+        return Decision(change, change.cancellation)
 
     with pytest.raises(Conflict) as refused:
         execute(always_stale, now)

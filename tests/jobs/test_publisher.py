@@ -18,7 +18,7 @@ def stream(bus) -> Stream:
     return Stream()
 
 
-def publish(records, **kwargs) -> publisher.Outcome:
+def publish(records, **kwargs) -> publisher.BatchReport:
     return publisher.handle(records, sleep=lambda seconds: None, **kwargs)
 
 

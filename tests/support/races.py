@@ -18,7 +18,7 @@ from msgspec.structs import replace
 
 from chalicelib.domain.model import Cancellation, Change, Order
 from chalicelib.service import executor
-from chalicelib.store import mapping, reads, transactions
+from chalicelib.store import contention, mapping, reads, transactions
 from chalicelib.store.models import CancellationItem, HistoryItem, OrderItem, SellerCounterItem
 
 # Cancellation statuses that took their items off the order, and the one that still waits for the seller.
@@ -74,7 +74,7 @@ class Replay:
             except transactions.StaleState:
                 self.attempts.append(Attempt(change, "stale"))
                 raise
-            except transactions.Contention:
+            except contention.Contention:
                 self.attempts.append(Attempt(change, "conflict"))
                 raise
             self.attempts.append(Attempt(change, "committed"))

@@ -44,11 +44,11 @@ def test_one_more_seller_fault_cancellation_onto_each_boundary_warns(orders, fau
         before = ("GOOD", 1.0)  # 0 of 10 is 0%: GOOD, and one more is 10%: two bands at once
     result = cancel_preview.preview(order(), OUT_OF_STOCK, None, NOW, POLICY, orders, faults)
     assert result.allowed and result.problem is None
-    assert (result.now.orders, result.now.seller_fault_cancellations) == (orders, faults)
-    assert (result.after.orders, result.after.seller_fault_cancellations) == (orders, faults + 1)
-    assert result.after.rate == (faults + 1) / orders
-    assert (result.now.standing, result.now.order_volume_cap) == before
-    assert (result.after.standing, result.after.order_volume_cap) == after
+    assert (result.sfcr_now.orders, result.sfcr_now.seller_fault_cancellations) == (orders, faults)
+    assert (result.sfcr_after.orders, result.sfcr_after.seller_fault_cancellations) == (orders, faults + 1)
+    assert result.sfcr_after.rate == (faults + 1) / orders
+    assert (result.sfcr_now.standing, result.sfcr_now.order_volume_cap) == before
+    assert (result.sfcr_after.standing, result.sfcr_after.order_volume_cap) == after
     assert result.warning is not None
     stays = f"your standing stays {after[0]}"
     assert (stays if before[0] == after[0] else f"from {before[0]} to {after[0]}") in result.warning
@@ -62,9 +62,9 @@ JUST_BELOW = [(41, 0, "GOOD"), (21, 1, "AT_RISK"), (11, 2, "RESTRICTED"), (11, 4
                          ids=[f"{f}-of-{o}" for o, f, _ in JUST_BELOW])
 def test_one_more_just_below_a_boundary_moves_the_rate_but_does_not_warn(orders, faults, standing):
     result = cancel_preview.preview(order(), OUT_OF_STOCK, None, NOW, POLICY, orders, faults)
-    assert result.after.rate == (faults + 1) / orders > result.now.rate
-    assert POLICY.band_for(result.after.rate) == POLICY.band_for(result.now.rate)
-    assert result.after.standing == standing
+    assert result.sfcr_after.rate == (faults + 1) / orders > result.sfcr_now.rate
+    assert POLICY.band_for(result.sfcr_after.rate) == POLICY.band_for(result.sfcr_now.rate)
+    assert result.sfcr_after.standing == standing
     assert result.warning is None
 
 
@@ -72,20 +72,21 @@ def test_a_reason_that_does_not_count_leaves_the_rate_and_never_warns():
     result = cancel_preview.preview(order(), SellerCancelReason.ADDRESS_NOT_DELIVERABLE, None, NOW, POLICY, 40, 0)
     assert result.allowed
     assert (result.fault, result.counts_toward_sfcr) == ("NONE", False)
-    assert result.after == result.now and result.warning is None
+    assert result.sfcr_after == result.sfcr_now and result.warning is None
 
 
 def test_an_order_placed_before_the_window_leaves_the_rate():
     old = order(placed_at=NOW - timedelta(days=7), paid_at=NOW - timedelta(days=7))
     result = cancel_preview.preview(old, OUT_OF_STOCK, None, NOW, POLICY, 40, 0)
     assert result.allowed and result.counts_toward_sfcr
-    assert result.after == result.now
+    assert result.sfcr_after == result.sfcr_now
 
 
 def test_totals_that_lag_the_order_still_give_a_rate_of_at_most_one():
     result = cancel_preview.preview(order(), OUT_OF_STOCK, None, NOW, POLICY, 0, 0)
-    assert (result.after.orders, result.after.seller_fault_cancellations, result.after.rate) == (1, 1, 1.0)
-    assert result.after.standing == "SUSPENDED"
+    after = result.sfcr_after
+    assert (after.orders, after.seller_fault_cancellations, after.rate) == (1, 1, 1.0)
+    assert result.sfcr_after.standing == "SUSPENDED"
 
 
 CASES = [
@@ -107,13 +108,13 @@ def test_the_preview_and_the_cancel_never_disagree(subject, reason):
         change = lifecycle.seller_cancel(subject, reason, None, "C9", NOW, POLICY)
     except DomainError as error:
         assert result.problem == cancel_preview.Problem(error.code, error.message, error.details)
-        assert not result.allowed and result.after == result.now and result.warning is None
+        assert not result.allowed and result.sfcr_after == result.sfcr_now and result.warning is None
         return
     assert result.allowed
     assert change.cancellation is not None
     assert (result.fault, result.counts_toward_sfcr) == (change.cancellation.fault.value,
                                                          change.cancellation.counts_toward_sfcr)
-    assert result.after.seller_fault_cancellations == 0 + (change.cohort.seller_fault if change.cohort else 0)
+    assert result.sfcr_after.seller_fault_cancellations == 0 + (change.cohort.seller_fault if change.cohort else 0)
 
 
 def test_the_refund_is_the_paid_orders_total_and_none_for_an_unpaid_one():
@@ -128,10 +129,10 @@ def test_a_partial_cancel_refunds_its_lines_and_an_order_already_at_fault_counts
     two_lines = order(items=(LineItem("SKU-A", 1, 50000), LineItem("SKU-B", 2, 75000)))
     partial = cancel_preview.preview(two_lines, OUT_OF_STOCK, None, NOW, POLICY, 10, 0, [LineRequest("SKU-B", 1)])
     assert partial.allowed and partial.refund == 75000
-    assert partial.after.seller_fault_cancellations == 1
+    assert partial.sfcr_after.seller_fault_cancellations == 1
     already = cancel_preview.preview(replace(two_lines, seller_fault=True), OUT_OF_STOCK, None, NOW, POLICY, 10, 1)
     assert already.allowed and already.refund == 200000
-    assert already.after == already.now and already.warning is None
+    assert already.sfcr_after == already.sfcr_now and already.warning is None
     wrong = cancel_preview.preview(two_lines, SellerCancelReason.WRONG_PRICE, None, NOW, POLICY, 10, 0,
                                    [LineRequest("SKU-B", 1)])
     assert wrong.problem is not None and wrong.problem.code == "PARTIAL_CANCEL_NOT_ALLOWED"

@@ -8,11 +8,13 @@ from datetime import timedelta
 import msgspec
 import pytest
 
-from chalicelib.domain import lifecycle
-from chalicelib.domain.enums import OrderStatus
+from chalicelib.domain import event_types as kinds
+from chalicelib.domain import lifecycle, webhooks
+from chalicelib.domain.enums import HistoryAction, OrderStatus
+from chalicelib.domain.errors import InvalidRequest
+from chalicelib.domain.event_types import KINDS, TYPES, UnknownKind, event_type
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
-from chalicelib.events import envelope, kinds
-from chalicelib.events.kinds import KINDS, TYPES, UnknownKind, event_type
+from chalicelib.events import envelope
 from tests.support.paths import ROOT
 from tests.unit.test_domain_lifecycle import POLICY, T0, order, pending
 
@@ -76,22 +78,42 @@ def test_shipping_over_a_pending_request_is_the_rejection_with_order_shipped():
 
 
 def test_every_kind_the_domain_writes_has_a_row_and_every_row_is_written():
-    """The history kinds are the literal `action`s of lifecycle.py's entries."""
+    """The history actions lifecycle.py's entries name are every HistoryAction, and each has its row."""
     tree = ast.parse((ROOT / "chalicelib" / "domain" / "lifecycle.py").read_text())
-    assert _actions(tree) == set(KINDS)
+    assert _actions(tree) == set(HistoryAction) == set(KINDS)
     produced = {event.split(" ")[0] for event in _every_change()}
     assert produced | {kinds.RESPONSE_DUE_SOON} == set(TYPES)
 
 
 def _actions(tree: ast.Module) -> set[str]:
-    """String arguments in the `action` place of `_entry(...)` and `HistoryEntry(...)` calls."""
+    """`HistoryAction.X` arguments in the `action` place of `_entry(...)` and `HistoryEntry(...)` calls; a bare
+    string there fails the test."""
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             place = {"_entry": 3, "HistoryEntry": 3}.get(node.func.id)
-            if place is not None and len(node.args) > place and isinstance(node.args[place], ast.Constant):
-                found.add(node.args[place].value)
+            if place is not None and len(node.args) > place:
+                arg = node.args[place]
+                if isinstance(arg, ast.Name) and arg.id == "action":
+                    continue  # `_entry` handing its own argument on
+                assert isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name), ast.unparse(arg)
+                assert arg.value.id == "HistoryAction", ast.unparse(arg)
+                found.add(arg.attr)
     return found
+
+
+@pytest.mark.parametrize("event_type_", TYPES)
+def test_every_type_the_desk_emits_is_subscribable_by_name(event_type_):
+    """W3: a webhook may subscribe to each emitted type alone (cancellation.refunded was once left out)."""
+    assert webhooks.check_event_types([event_type_]) == (event_type_,)
+    assert webhooks.subscribes([event_type_], event_type_)
+    assert webhooks.subscribes([webhooks.ALL_TYPES], event_type_)
+
+
+def test_a_type_the_desk_does_not_emit_is_refused_with_the_emitted_list():
+    with pytest.raises(InvalidRequest) as refused:
+        webhooks.check_event_types(["order.lost"])
+    assert refused.value.details == {"path": "$.event_types", "allowed": [webhooks.ALL_TYPES, *TYPES]}
 
 
 def test_an_unknown_kind_fails_loudly():

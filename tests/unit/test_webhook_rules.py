@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.config import DEFAULT_WEBHOOK_RETRY_SCHEDULE
 from chalicelib.domain import webhooks as w
 from chalicelib.domain.errors import InvalidRequest
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-SCHEDULE = w.DEFAULT_RETRY_SCHEDULE
+SCHEDULE = w.parse_schedule(DEFAULT_WEBHOOK_RETRY_SCHEDULE)
 FIVE_DAYS = timedelta(days=5)
 
 
@@ -74,14 +75,14 @@ def test_retries_follow_the_schedule_from_the_first_try_with_up_to_a_tenth_of_th
     for attempt, offset in enumerate(SCHEDULE, start=1):
         gap = offset - (SCHEDULE[attempt - 2] if attempt > 1 else 0)
         now = NOW + timedelta(seconds=SCHEDULE[attempt - 2] if attempt > 1 else 0)
-        decided = w.after_attempt(w.Outcome.FAILURE, attempt=attempt, first_attempt_at=NOW, now=now,
+        decided = w.after_attempt(w.AttemptResult.FAILURE, attempt=attempt, first_attempt_at=NOW, now=now,
                                   schedule=SCHEDULE, manual=False, failing_since=NOW, disable_after=FIVE_DAYS,
                                   rng=rng)
         assert decided.status is w.DeliveryStatus.PENDING
         assert decided.next_attempt_at is not None
         late = (decided.next_attempt_at - NOW).total_seconds() - offset
         assert 0 <= late <= 0.1 * gap
-    last = w.after_attempt(w.Outcome.FAILURE, attempt=len(SCHEDULE) + 1, first_attempt_at=NOW, now=NOW,
+    last = w.after_attempt(w.AttemptResult.FAILURE, attempt=len(SCHEDULE) + 1, first_attempt_at=NOW, now=NOW,
                            schedule=SCHEDULE, manual=False, failing_since=NOW, disable_after=FIVE_DAYS)
     assert (last.status, last.next_attempt_at) == (w.DeliveryStatus.FAILED, None)
 
@@ -94,15 +95,15 @@ def test_every_gap_of_the_schedule_fits_one_visibility_timeout():
 
 def test_outcomes():
     assert [w.outcome_of(s) for s in (200, 204, 299, 301, 410, 500, None)] == [
-        w.Outcome.SUCCESS, w.Outcome.SUCCESS, w.Outcome.SUCCESS, w.Outcome.FAILURE, w.Outcome.GONE,
-        w.Outcome.FAILURE, w.Outcome.FAILURE]
+        w.AttemptResult.SUCCESS, w.AttemptResult.SUCCESS, w.AttemptResult.SUCCESS, w.AttemptResult.FAILURE,
+        w.AttemptResult.GONE, w.AttemptResult.FAILURE, w.AttemptResult.FAILURE]
 
 
 def test_a_manual_attempt_is_not_rescheduled_and_a_success_ends_the_streak():
-    manual = w.after_attempt(w.Outcome.FAILURE, attempt=3, first_attempt_at=NOW, now=NOW, schedule=SCHEDULE,
+    manual = w.after_attempt(w.AttemptResult.FAILURE, attempt=3, first_attempt_at=NOW, now=NOW, schedule=SCHEDULE,
                              manual=True, failing_since=None, disable_after=FIVE_DAYS)
     assert (manual.status, manual.failing_since) == (w.DeliveryStatus.FAILED, NOW)
-    ok = w.after_attempt(w.Outcome.SUCCESS, attempt=1, first_attempt_at=NOW, now=NOW, schedule=SCHEDULE,
+    ok = w.after_attempt(w.AttemptResult.SUCCESS, attempt=1, first_attempt_at=NOW, now=NOW, schedule=SCHEDULE,
                          manual=False, failing_since=NOW - timedelta(days=4), disable_after=FIVE_DAYS)
     assert (ok.status, ok.failing_since, ok.disable) == (w.DeliveryStatus.SUCCEEDED, None, None)
 

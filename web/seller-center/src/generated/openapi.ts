@@ -495,7 +495,7 @@ export interface paths {
         put?: never;
         /**
          * Approve up to 50 pending requests; a result per id, in order
-         * @description Approves each of 1-50 distinct pending requests exactly as the single approve would, each committed on its own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status that id alone would have got (200, 404, 409) and the cancellation or the error. Another shop's id is 404 for that item, like a missing one. One Idempotency-Key covers the whole call.
+         * @description Approves each distinct pending request of cancel_ids exactly as the single approve would, each committed on its own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status that id alone would have got (200, 404, 409) and the cancellation or the error. Another shop's id is 404 for that item, like a missing one. One Idempotency-Key covers the whole call.
          */
         post: operations["bulk_approve"];
         delete?: never;
@@ -515,7 +515,7 @@ export interface paths {
         put?: never;
         /**
          * Reject up to 50 pending requests with one reason; a result per id, in order
-         * @description Rejects each of 1-50 distinct pending requests with one reason (and optional comment) exactly as the single reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not give (ORDER_SHIPPED) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read.
+         * @description Rejects each distinct pending request of cancel_ids with one reason (and optional comment) exactly as the single reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not give (ORDER_SHIPPED) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read.
          */
         post: operations["bulk_reject"];
         delete?: never;
@@ -1049,6 +1049,9 @@ export interface components {
             event_id: string;
             event_type: string;
             attempt: number;
+            /** @description This attempt's: SUCCEEDED or FAILED */
+            outcome: components["schemas"]["AttemptOutcome"];
+            /** @description The delivery's, as this attempt left it: PENDING (another attempt is due at next_attempt_at), SUCCEEDED or FAILED (none left) */
             status: components["schemas"]["DeliveryStatus"];
             response_status: number | null;
             error: string | null;
@@ -1059,6 +1062,12 @@ export interface components {
             attempted_at: string;
             next_attempt_at: string | null;
         };
+        /**
+         * AttemptOutcome
+         * @description What happened to one attempt, whatever follows it (the delivery's own state is `DeliveryStatus`).
+         * @enum {unknown}
+         */
+        AttemptOutcome: "FAILED" | "SUCCEEDED";
         /**
          * DeliveryStatus
          * @enum {unknown}
@@ -1375,12 +1384,18 @@ export interface components {
             at: string;
             actor: components["schemas"]["Actor"];
             actor_id: string;
-            action: string;
+            action: components["schemas"]["HistoryAction"];
             from_status: components["schemas"]["OrderStatus"] | null;
             to_status: components["schemas"]["OrderStatus"];
             cancel_id: string | null;
             note: string | null;
         };
+        /**
+         * HistoryAction
+         * @description What one history entry records; each yields its event type (event_types.KINDS).
+         * @enum {unknown}
+         */
+        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
         /** ShipIn */
         ShipIn: {
             /** @description 1-64 characters: letters, digits, '_' and '-' */
@@ -1415,7 +1430,7 @@ export interface components {
             /** @description Absolute https URL, at most 2048 characters, no user info or fragment, not resolving to a private or reserved address */
             url: string;
             /** @description Types to receive, or ["*"] for all */
-            event_types: ("*" | "order.recorded" | "order.paid" | "order.shipment_arranged" | "order.shipped" | "order.delivered" | "order.completed" | "cancellation.requested" | "cancellation.auto_approved" | "cancellation.approved" | "cancellation.rejected" | "cancellation.withdrawn" | "cancellation.seller_cancelled" | "cancellation.acknowledged" | "cancellation.response_due_soon")[];
+            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
             /** @default null */
             description?: string | null;
         };
