@@ -465,7 +465,7 @@ def test_every_attempt_is_a_webhook_deliveries_metric_by_outcome(shop, receiver)
     assert sorted(line["Outcome"] for line in attempts) == ["GONE", "SUCCESS"]
     for line in attempts:
         (metrics,) = line["_aws"]["CloudWatchMetrics"]
-        assert metrics["Dimensions"] == [["Outcome"]] and metrics["Namespace"] == obs.NAMESPACE
+        assert metrics["Dimensions"] == [["Outcome", "Stage"]] and metrics["Namespace"] == obs.NAMESPACE
         assert metrics["Metrics"] == [{"Name": "WebhookDeliveries", "Unit": "Count"}]
         assert line["WebhookDeliveries"] == 1 and line["outcome"] == line["Outcome"]
     assert shop.webhook(gone).json["status"] == "DISABLED"
