@@ -21,11 +21,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 from queue import SimpleQueue
-from typing import Any
 
 import msgspec
 
 from .. import config
+from ..answers.shapes import BulkItemOut, BulkOut, CancellationOut, ErrorOut
 from ..domain.errors import DomainError, Unprocessable
 from ..domain.identity import Identity
 from ..domain.model import Cancellation
@@ -88,7 +88,7 @@ def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[D
     if idem is not None:
         answers.update(_sealed_before(idem, {i for i, a in answers.items() if a.status >= 400}))
     results = [_result(cancel_id, answers[cancel_id]) for cancel_id in bulk.cancel_ids]  # in the order given
-    answer = Answer(200, msgspec.json.encode({"results": results}).decode())
+    answer = Answer(200, msgspec.json.encode(BulkOut(results=results)).decode())
     if idem is None or any(a.status >= 500 for a in answers.values()):
         return answer  # a 5xx is never kept: the retry acts afresh on that item, and replays the others
     try:
@@ -134,8 +134,10 @@ def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: 
     return Answer(status, msgspec.json.encode(payload).decode())
 
 
-def _result(cancel_id: str, answer: Answer) -> dict[str, Any]:
-    body = msgspec.json.decode(answer.body)
+def _result(cancel_id: str, answer: Answer) -> BulkItemOut:
+    """An item's answer as the single route gave it (or kept it), read back into the shape it was written in."""
     if answer.status < 300:
-        return {"cancel_id": cancel_id, "status": answer.status, "cancellation": body}
-    return {"cancel_id": cancel_id, "status": answer.status, "error": body["error"]}
+        return BulkItemOut(cancel_id=cancel_id, status=answer.status,
+                           cancellation=msgspec.json.decode(answer.body, type=CancellationOut))
+    return BulkItemOut(cancel_id=cancel_id, status=answer.status,
+                       error=msgspec.json.decode(answer.body, type=ErrorOut).error)
