@@ -204,13 +204,29 @@ class HealthOut(Out):
 
 
 class ErrorBody(Out):
+    """`details` is left out of an error answer that has none; a cancel preview's `problem` states it, null
+    included."""
+
     code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")]
     message: str
-    details: dict[str, Any] | None = None
+    details: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ErrorOut(Out):
     error: ErrorBody
+
+
+class BulkItemOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One id's result: the status it alone would have got, with the cancellation (2xx) or the error."""
+
+    cancel_id: str
+    status: int
+    cancellation: CancellationOut | None = None
+    error: ErrorBody | None = None
+
+
+class BulkOut(Out):
+    results: list[BulkItemOut]
 
 
 class BuyerReasonOut(Out):

@@ -8,7 +8,7 @@ from ..domain.identity import Role
 from ..domain.model import Cancellation
 from ..service import commands, views
 from ..service.executor import Decision
-from ..service.runner import Command
+from ..service.single import Command
 from . import schemas
 from .parsing import line_requests
 from .routing import Ctx, endpoint, ok

@@ -5,6 +5,7 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
+from ..answers.shapes import ErrorBody, ErrorOut
 from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound, Unprocessable
 from ..store.contention import is_busy
 
@@ -23,10 +24,9 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> str:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details:
-        error["details"] = details
-    return msgspec.json.encode({"error": error}).decode()
+    """Empty or absent `details` are left out of the answer."""
+    error = ErrorBody(code=code, message=message, details=details or msgspec.UNSET)
+    return msgspec.json.encode(ErrorOut(error=error)).decode()
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,

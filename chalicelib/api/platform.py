@@ -14,7 +14,7 @@ from ..domain.identity import Role
 from ..domain.model import Cancellation, LineItem, Order
 from ..service import commands
 from ..service.executor import Decision
-from ..service.runner import Command
+from ..service.single import Command
 from . import schemas
 from .errors import ApiError
 from .routing import Ctx, endpoint

@@ -1,5 +1,5 @@
 """Declares every route once: its role, body, answers and query. The same declaration drives the checks
-(`parsing`), the fail-closed auth gate (`gate`), idempotency and the command runner (`service.runner`), and
+(`parsing`), the fail-closed auth gate (`gate`), idempotency and single commands (`service.single`), and
 `/openapi.json` (`openapi`); this module only registers routes and wires those together."""
 
 import functools
@@ -18,7 +18,7 @@ from ..domain.identity import Identity, Role
 from ..service import bulk
 from ..service.bulk import Bulk
 from ..service.idempotency import Answer
-from ..service.runner import Command, run
+from ..service.single import Command, run
 from ..store.contention import Contention
 from . import idempotency, parsing
 from .auth import jwt_authorizer

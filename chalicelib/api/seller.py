@@ -13,7 +13,7 @@ from ..domain.identity import Role
 from ..domain.model import Cancellation, Order
 from ..service import commands, views
 from ..service.executor import Decision
-from ..service.runner import Command
+from ..service.single import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
 from .parsing import enum_param, limit_param, line_requests

@@ -35,7 +35,7 @@ def _distinct(cancel_ids: list[str]) -> list[str]:
 
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-approve", "POST", role=Role.SELLER,
-          body=tool_schemas.BulkApproveIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
+          body=tool_schemas.BulkApproveIn, response=shapes.BulkOut, errors=(400,), tag="seller",
           summary=f"Approve up to {MAX_BULK_IDS} pending requests; a result per id, in order")
 def bulk_approve(ctx: Ctx[tool_schemas.BulkApproveIn]) -> Bulk:
     """Approves each distinct pending request of cancel_ids exactly as the single approve would, each committed on
@@ -51,7 +51,7 @@ def bulk_approve(ctx: Ctx[tool_schemas.BulkApproveIn]) -> Bulk:
 
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-reject", "POST", role=Role.SELLER,
-          body=tool_schemas.BulkRejectIn, response=tool_schemas.BulkOut, errors=(400,), tag="seller",
+          body=tool_schemas.BulkRejectIn, response=shapes.BulkOut, errors=(400,), tag="seller",
           summary=f"Reject up to {MAX_BULK_IDS} pending requests with one reason; a result per id, in order")
 def bulk_reject(ctx: Ctx[tool_schemas.BulkRejectIn]) -> Bulk:
     """Rejects each distinct pending request of cancel_ids with one reason (and optional comment) exactly as the

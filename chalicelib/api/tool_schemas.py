@@ -1,10 +1,11 @@
-"""Request and response shapes of the seller tools: bulk answers, the cancel preview, auto-approve rules."""
+"""Request and response shapes of the seller tools: bulk answers (their answer, `BulkOut`, is in answers.shapes:
+the service builds it), the cancel preview, auto-approve rules."""
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
-from ..answers.shapes import CancellationOut, ErrorBody, Money, Out, SfcrOut
+from ..answers.shapes import ErrorBody, Money, Out, SfcrOut
 from ..domain.auto_approve import DEFAULT_STATUSES, MAX_NAME, MAX_RULES, RULE_STATUSES
 from ..domain.enums import Fault
 from ..domain.limits import MAX_BULK_IDS
@@ -23,19 +24,6 @@ class BulkRejectIn(_In):
     cancel_ids: CancelIds
     reason: RejectReason
     comment: Comment | None = None
-
-
-class BulkItemOut(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """One id's result: the status it alone would have got, with the cancellation (2xx) or the error."""
-
-    cancel_id: str
-    status: int
-    cancellation: CancellationOut | None = None
-    error: ErrorBody | None = None
-
-
-class BulkOut(Out):
-    results: list[BulkItemOut]
 
 
 class CancelPreviewOut(Out):

@@ -11,9 +11,10 @@ seller's action-needed counters: the items in flight take consecutive counter sh
 they never meet on a counter item with each other (DynamoDB cancels one of two transactions in flight on an
 item), and rarely with other writers of the seller.
 
-`Idempotency-Key`: the call's kept answer is looked up first (a retry acts on nothing); each item's answer is
-sealed inside its own transaction under a key derived from the call's, so a retry after a crash halfway acts
-on no item twice; the whole answer is kept last.
+`Idempotency-Key`, through the one keyed pipeline (`idempotency.keyed`): the call's kept answer is looked up
+first (a retry acts on nothing); each item's answer is sealed inside its own transaction under a key derived
+from the call's, so a retry after a crash halfway acts on no item twice; the whole answer is kept last, unless
+an item answered 5xx.
 """
 
 import random
@@ -21,12 +22,12 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 from queue import SimpleQueue
-from typing import Any
 
 import msgspec
 
 from .. import config
-from ..domain.errors import DomainError, Unprocessable
+from ..answers.shapes import BulkItemOut, BulkOut, CancellationOut, ErrorOut
+from ..domain.errors import DomainError
 from ..domain.identity import Identity
 from ..domain.model import Cancellation
 from ..store import idempotency as stored
@@ -34,7 +35,7 @@ from ..store.contention import is_busy
 from ..store.idempotency import IdempotencyKeyTaken
 from . import access
 from .executor import Decider, Decision, execute
-from .idempotency import Answer, Idempotency
+from .idempotency import Answer, Idempotency, key_reused, keyed
 
 # Items committing at once: a full call takes about an eighth of the transaction round trips one at a time would.
 IN_FLIGHT = 8
@@ -54,10 +55,24 @@ class Bulk(msgspec.Struct, frozen=True, kw_only=True):
 
 def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[DomainError], Answer],
         busy: Answer) -> Answer:
-    if idem is not None:
-        kept = idem.replay()  # raises Unprocessable when the key came with another body
-        if kept is not None:
-            return kept
+    """The keyed pipeline of every command, with the call's kept answer looked up first (a retry acts on
+    nothing) and the whole answer kept last by its put alone."""
+    def act(sealing: Idempotency | None) -> tuple[Answer, bool]:
+        answers = _answers(bulk, now, sealing, refuse, busy)
+        if sealing is not None:
+            answers.update(_sealed_before(sealing, {i for i, a in answers.items() if a.status >= 400}))
+        results = [_result(cancel_id, answers[cancel_id]) for cancel_id in bulk.cancel_ids]  # in the order given
+        answer = Answer(200, msgspec.json.encode(BulkOut(results=results)).decode())
+        # A 5xx is never kept: the retry acts afresh on that item, and replays the others.
+        return answer, any(a.status >= 500 for a in answers.values())
+
+    return keyed(idem, act, refuse, replay_first=True, look_before_keeping=False)
+
+
+def _answers(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[DomainError], Answer],
+             busy: Answer) -> dict[str, Answer]:
+    """Each item decided and committed on its own, up to `IN_FLIGHT` at once, its answer sealed under its part
+    of the key."""
     load = access.preloaded(access.cancellations_for(bulk.identity, bulk.cancel_ids))
     workers = min(IN_FLIGHT, len(bulk.cancel_ids))
     shards = config.settings().counter_shards
@@ -84,18 +99,7 @@ def run(bulk: Bulk, now: datetime, idem: Idempotency | None, refuse: Callable[[D
             futures[cancel_id].add_done_callback(finished.put)
         for _ in futures:
             finished.get()
-    answers = {cancel_id: future.result() for cancel_id, future in futures.items()}
-    if idem is not None:
-        answers.update(_sealed_before(idem, {i for i, a in answers.items() if a.status >= 400}))
-    results = [_result(cancel_id, answers[cancel_id]) for cancel_id in bulk.cancel_ids]  # in the order given
-    answer = Answer(200, msgspec.json.encode({"results": results}).decode())
-    if idem is None or any(a.status >= 500 for a in answers.values()):
-        return answer  # a 5xx is never kept: the retry acts afresh on that item, and replays the others
-    try:
-        stored.put(idem.seal(answer.status, answer.body), now)
-    except IdempotencyKeyTaken:  # a twin call finished first: its answer is the one kept
-        return idem.replay() or answer
-    return answer
+    return {cancel_id: future.result() for cancel_id, future in futures.items()}
 
 
 def _sealed_before(idem: Idempotency, refused: set[str]) -> dict[str, Answer]:
@@ -107,7 +111,7 @@ def _sealed_before(idem: Idempotency, refused: set[str]) -> dict[str, Answer]:
     parts = {idem.part(cancel_id).key: cancel_id for cancel_id in refused}
     kept = stored.get_many(sorted(parts), idem.now)
     if any(answer.body_hash != idem.body_hash for answer in kept.values()):
-        raise Unprocessable("This Idempotency-Key was used with a different body.", code="IDEMPOTENCY_KEY_REUSED")
+        raise key_reused()
     return {parts[key]: Answer(answer.status_code, answer.response, replayed=True) for key, answer in kept.items()}
 
 
@@ -134,8 +138,10 @@ def _item(bulk: Bulk, cancel_id: str, load: access.Loader, now: datetime, part: 
     return Answer(status, msgspec.json.encode(payload).decode())
 
 
-def _result(cancel_id: str, answer: Answer) -> dict[str, Any]:
-    body = msgspec.json.decode(answer.body)
+def _result(cancel_id: str, answer: Answer) -> BulkItemOut:
+    """An item's answer as the single route gave it (or kept it), read back into the shape it was written in."""
     if answer.status < 300:
-        return {"cancel_id": cancel_id, "status": answer.status, "cancellation": body}
-    return {"cancel_id": cancel_id, "status": answer.status, "error": body["error"]}
+        return BulkItemOut(cancel_id=cancel_id, status=answer.status,
+                           cancellation=msgspec.json.decode(answer.body, type=CancellationOut))
+    return BulkItemOut(cancel_id=cancel_id, status=answer.status,
+                       error=msgspec.json.decode(answer.body, type=ErrorOut).error)

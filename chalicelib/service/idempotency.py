@@ -34,6 +34,14 @@ def _sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+class KeyReused(Unprocessable):
+    """The key came with another body: answered 422, never kept, so the first answer stays the kept one."""
+
+
+def key_reused() -> KeyReused:
+    return KeyReused("This Idempotency-Key was used with a different body.", code="IDEMPOTENCY_KEY_REUSED")
+
+
 class Idempotency(msgspec.Struct, frozen=True):
     key: str
     body_hash: str
@@ -64,15 +72,15 @@ class Idempotency(msgspec.Struct, frozen=True):
         if kept is None:
             return None
         if kept.body_hash != self.body_hash:
-            raise Unprocessable("This Idempotency-Key was used with a different body.",
-                                code="IDEMPOTENCY_KEY_REUSED")
+            raise key_reused()
         return Answer(kept.status_code, kept.response, replayed=True)
 
-    def keep(self, answer: Answer) -> Answer:
-        """Keeps an answer that changed nothing, unless an earlier one holds the key (then replays it)."""
+    def keep(self, answer: Answer, *, look_first: bool = True) -> Answer:
+        """Keeps an answer that sealed nothing, unless an earlier one holds the key (then replays it).
+        `look_first` reads the key before the put: without it, a taken key is only found by the put failing."""
         if answer.status >= 500:
             return answer
-        earlier = self.replay()
+        earlier = self.replay() if look_first else None
         if earlier is not None:
             return earlier
         try:
@@ -86,28 +94,34 @@ Act = Callable[[Idempotency | None], tuple[Answer, bool]]
 
 
 def keyed(idem: Idempotency | None, act: Act, refuse: Callable[[DomainError], Answer], *,
-          replay_first: bool) -> Answer:
-    """The one pipeline of a state-changing command and its key (single commands, webhook create and rotate).
+          replay_first: bool, look_before_keeping: bool = True) -> Answer:
+    """The one pipeline of a state-changing command and its key (single commands, bulk answers, webhook create and
+    rotate).
 
     `act(sealing)` acts and answers, sealing its answer with `sealing` inside its own transaction when given, and
-    says whether it did. A key taken in the meantime replays the answer kept under it (if that expired in
-    between, it acts again, unsealed); a refusal (`refuse`) or an answer that sealed nothing is kept after.
+    says whether that settled the answer: sealed with its change, or one never to be kept (a bulk answer holding
+    an item's 5xx). A key taken in the meantime replays the answer kept under it (if that expired in between, it
+    acts again, unsealed); a refusal (`refuse`) or an unsettled answer is kept after. A key reused with another
+    body is raised, never kept.
     `replay_first` looks for a kept answer before acting: one GetItem, for commands that act outside DynamoDB
-    or whose change would not fail on a taken key."""
+    or whose change would not fail on a taken key. `look_before_keeping` reads the key again before keeping;
+    without it the keeping put alone finds a twin call that finished first (and replays that call's answer)."""
     if idem is not None and replay_first:
         kept = idem.replay()
         if kept is not None:
             return kept
     try:
-        answer, sealed = act(idem)
+        answer, settled = act(idem)
     except IdempotencyKeyTaken:
         assert idem is not None
         replayed = idem.replay()
         if replayed is not None:
             return replayed
-        answer, sealed = act(None)
+        answer, settled = act(None)
+    except KeyReused:
+        raise
     except DomainError as error:
-        answer, sealed = refuse(error), False
-    if idem is None or sealed:
+        answer, settled = refuse(error), False
+    if idem is None or settled:
         return answer
-    return idem.keep(answer)
+    return idem.keep(answer, look_first=look_before_keeping)

@@ -29,6 +29,8 @@ def test_mixed_ids_get_what_each_would_get_alone_in_order(shop):
                                                                  (answered, 409)]
     assert results[1]["cancellation"]["status"] == "APPROVED" and "error" not in results[1]
     assert results[0]["error"]["code"] == results[2]["error"]["code"] == "CANCELLATION_NOT_FOUND"
+    assert "details" not in results[0]["error"]  # left out, as the single route leaves it out
+    assert results[0]["error"] == shop.approve(unknown, expect=404).json["error"]
     assert results[3]["error"] == {"code": "CANCELLATION_NOT_PENDING",
                                    "message": "Only a pending request can be approved.",
                                    "details": {"current": {"status": "APPROVED"}}}
@@ -174,3 +176,48 @@ def test_a_retry_after_a_crash_halfway_acts_on_no_item_twice(shop, monkeypatch):
     assert [r["cancellation"]["status"] for r in retry] == ["APPROVED"] * 3
     history = shop.detail(retry[0]["cancellation"]["order_id"]).json["history"]
     assert [h["action"] for h in history].count("CANCELLATION_APPROVED") == 1
+
+
+def test_a_key_reused_found_only_in_the_items_answers_is_422_and_not_kept(shop, monkeypatch):
+    """A call died before keeping its whole answer; the same key with the ids in another order finds only the
+    items' sealed answers, under the first body: 422, and nothing kept, so the first body's retry still gets
+    each item's own answer."""
+    from chalicelib.service import bulk
+
+    ids = [shop.pending()[1] for _ in range(2)]
+    headers = {"Idempotency-Key": "bulk-4"}
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the Lambda died here")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk.stored, "put", crash)
+        assert shop.bulk_approve(ids, headers=headers).status_code == 500
+    reordered = shop.bulk_approve(ids[::-1], headers=headers)
+    assert (reordered.status_code, reordered.json["error"]["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    retry = shop.bulk_approve(ids, headers=headers, expect=200).json["results"]
+    assert [(r["cancel_id"], r["status"]) for r in retry] == [(ids[0], 200), (ids[1], 200)]
+
+
+def test_a_twin_call_keeping_its_answer_first_is_answered_without_acting_again(shop, calls, monkeypatch):
+    """Two calls with one key: the twin keeps its whole answer between this call's items and its keeping put.
+    The put finds the key taken, and this call answers what the twin kept; it never acts again."""
+    import msgspec
+
+    from chalicelib.service import bulk
+
+    _, cancel_id = shop.pending()
+    twin_body = '{"results":[]}'  # distinct from anything this call answers, so the replay is visible
+    real_put = bulk.stored.put
+
+    def twin_first(record, now):
+        real_put(msgspec.structs.replace(record, response=twin_body), now)
+        real_put(record, now)
+
+    calls.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk.stored, "put", twin_first)
+        response = shop.bulk_approve([cancel_id], headers={"Idempotency-Key": "bulk-5"}, expect=200)
+    assert response.json == {"results": []} and response.headers.get("Idempotent-Replayed") == "true"
+    assert calls.counts()["TransactWriteItems"] == 1
+    assert shop.cancellation(cancel_id).json["status"] == "APPROVED"

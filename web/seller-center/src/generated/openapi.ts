@@ -919,11 +919,14 @@ export interface components {
          * @enum {unknown}
          */
         RefundStatus: "NONE" | "NOT_APPLICABLE" | "PENDING" | "REFUNDED";
-        /** ErrorBody */
+        /**
+         * ErrorBody
+         * @description `details` is left out of an error answer that has none; a cancel preview's `problem` states it, null
+         *     included.
+         */
         ErrorBody: {
             code: string;
             message: string;
-            /** @default null */
             details?: Record<string, never> | null;
         };
         /** BulkRejectIn */

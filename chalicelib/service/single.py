@@ -1,5 +1,6 @@
-"""Runs a state-changing command: decide, commit (deciding again after a lost race), answer; with an
-`Idempotency-Key`, the answer is stored inside the change's own transaction, or replayed if one is kept."""
+"""A single command (one state change per call, beside `bulk`'s many): decide, commit (deciding again after a
+lost race), answer, through the keyed pipeline; with an `Idempotency-Key`, the answer is stored inside the
+change's own transaction, or replayed if one is kept."""
 
 from collections.abc import Callable
 from datetime import datetime
