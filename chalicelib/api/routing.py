@@ -3,6 +3,7 @@
 `/openapi.json` (`openapi`); this module only registers routes and wires those together."""
 
 import functools
+import importlib
 import inspect
 from collections.abc import Callable
 from datetime import datetime
@@ -32,19 +33,44 @@ class QueryParam(msgspec.Struct, frozen=True):
     description: str
 
 
+# A route's body or answer type, or "module:Name" naming it: a route family used by few requests names its
+# schemas so that their module loads on the first request that needs one, not at cold start.
+Schema = type | str
+
+
+@functools.cache
+def resolve(schema: Schema) -> type:
+    """The type a Schema names (imported once, then cached)."""
+    if isinstance(schema, type):
+        return schema
+    module, _, name = schema.partition(":")
+    found = getattr(importlib.import_module(module), name)
+    if not isinstance(found, type):
+        raise TypeError(f"{schema} names no type")
+    return found
+
+
 class RouteSpec(msgspec.Struct, frozen=True, kw_only=True):
     path: str
     method: str
     role: Role | None
     summary: str
-    response: type | None
+    response_schema: Schema | None
     status: int
-    body: type | None = None
+    body_schema: Schema | None = None
     query: tuple[QueryParam, ...] = ()
     errors: tuple[int, ...] = ()
     tag: str = ""
     name: str = ""
     description: str = ""
+
+    @property
+    def body(self) -> type | None:
+        return None if self.body_schema is None else resolve(self.body_schema)
+
+    @property
+    def response(self) -> type | None:
+        return None if self.response_schema is None else resolve(self.response_schema)
 
 
 REGISTRY: list[RouteSpec] = []
@@ -82,12 +108,12 @@ View = Callable[..., Response | Command[Any] | Bulk]
 
 
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
-             response: type | None, status: int = 200, body: type | None = None,
+             response: Schema | None, status: int = 200, body: Schema | None = None,
              query: tuple[QueryParam, ...] = (), errors: tuple[int, ...] = (),
              tag: str = "") -> Callable[[View], View]:
     def register(handler: View) -> View:
-        spec = RouteSpec(path=path, method=method, role=role, summary=summary, response=response, status=status,
-                         body=body, query=query, errors=errors, tag=tag, name=handler.__name__,
+        spec = RouteSpec(path=path, method=method, role=role, summary=summary, response_schema=response,
+                         status=status, body_schema=body, query=query, errors=errors, tag=tag, name=handler.__name__,
                          description=_description(handler))
         REGISTRY.append(spec)
 
