@@ -7,7 +7,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from chalice.app import Blueprint, Request, Response
@@ -16,8 +16,6 @@ from pynamodb.exceptions import PynamoDBException
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
-from ..service import bulk
-from ..service.bulk import Bulk
 from ..service.idempotency import Answer
 from ..service.runner import Command, run
 from ..store.contention import Contention
@@ -25,6 +23,9 @@ from . import idempotency, parsing
 from .auth import jwt_authorizer
 from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
 from .gate import identity_for
+
+if TYPE_CHECKING:
+    from ..service.bulk import Bulk
 
 
 class QueryParam(msgspec.Struct, frozen=True):
@@ -104,7 +105,7 @@ def ok(payload: msgspec.Struct, status: int = 200) -> Response:
     return Response(body=encode(payload), status_code=status, headers=dict(JSON))
 
 
-View = Callable[..., Response | Command[Any] | Bulk]
+View = Callable[..., "Response | Command[Any] | Bulk"]
 
 
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
@@ -167,10 +168,12 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
                                     spec.path.format(**path_params), canonical, now)
     if isinstance(result, Command):
         return idempotency.response(run(result, now, idem, _refusal))
+    from ..service import bulk  # the bulk answers' runner loads with the first bulk request, off the cold start
+
     return idempotency.response(bulk.run(result, now, idem, _refusal, _busy()))
 
 
-def _response(result: Response | Command[Any] | Bulk) -> Response:
+def _response(result: "Response | Command[Any] | Bulk") -> Response:
     if not isinstance(result, Response):
         raise TypeError("a command route must be a POST")
     return result
