@@ -3,10 +3,11 @@
 `/openapi.json` (`openapi`); this module only registers routes and wires those together."""
 
 import functools
+import importlib
 import inspect
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from chalice.app import Blueprint, Request, Response
@@ -15,8 +16,6 @@ from pynamodb.exceptions import PynamoDBException
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
-from ..service import bulk
-from ..service.bulk import Bulk
 from ..service.idempotency import Answer
 from ..service.single import Command, run
 from ..store.contention import Contention
@@ -25,6 +24,9 @@ from .auth import jwt_authorizer
 from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
 from .gate import identity_for
 
+if TYPE_CHECKING:
+    from ..service.bulk import Bulk
+
 
 class QueryParam(msgspec.Struct, frozen=True):
     name: str
@@ -32,19 +34,44 @@ class QueryParam(msgspec.Struct, frozen=True):
     description: str
 
 
+# A route's body or answer type, or "module:Name" naming it: a route family used by few requests names its
+# schemas so that their module loads on the first request that needs one, not at cold start.
+Schema = type | str
+
+
+@functools.cache
+def resolve(schema: Schema) -> type:
+    """The type a Schema names (imported once, then cached)."""
+    if isinstance(schema, type):
+        return schema
+    module, _, name = schema.partition(":")
+    found = getattr(importlib.import_module(module), name)
+    if not isinstance(found, type):
+        raise TypeError(f"{schema} names no type")
+    return found
+
+
 class RouteSpec(msgspec.Struct, frozen=True, kw_only=True):
     path: str
     method: str
     role: Role | None
     summary: str
-    response: type | None
+    response_schema: Schema | None
     status: int
-    body: type | None = None
+    body_schema: Schema | None = None
     query: tuple[QueryParam, ...] = ()
     errors: tuple[int, ...] = ()
     tag: str = ""
     name: str = ""
     description: str = ""
+
+    @property
+    def body(self) -> type | None:
+        return None if self.body_schema is None else resolve(self.body_schema)
+
+    @property
+    def response(self) -> type | None:
+        return None if self.response_schema is None else resolve(self.response_schema)
 
 
 REGISTRY: list[RouteSpec] = []
@@ -78,16 +105,16 @@ def ok(payload: msgspec.Struct, status: int = 200) -> Response:
     return Response(body=encode(payload), status_code=status, headers=dict(JSON))
 
 
-View = Callable[..., Response | Command[Any] | Bulk]
+View = Callable[..., "Response | Command[Any] | Bulk"]
 
 
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
-             response: type | None, status: int = 200, body: type | None = None,
+             response: Schema | None, status: int = 200, body: Schema | None = None,
              query: tuple[QueryParam, ...] = (), errors: tuple[int, ...] = (),
              tag: str = "") -> Callable[[View], View]:
     def register(handler: View) -> View:
-        spec = RouteSpec(path=path, method=method, role=role, summary=summary, response=response, status=status,
-                         body=body, query=query, errors=errors, tag=tag, name=handler.__name__,
+        spec = RouteSpec(path=path, method=method, role=role, summary=summary, response_schema=response,
+                         status=status, body_schema=body, query=query, errors=errors, tag=tag, name=handler.__name__,
                          description=_description(handler))
         REGISTRY.append(spec)
 
@@ -141,10 +168,12 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
                                     spec.path.format(**path_params), canonical, now)
     if isinstance(result, Command):
         return idempotency.response(run(result, now, idem, _refusal))
+    from ..service import bulk  # the bulk answers' runner loads with the first bulk request, off the cold start
+
     return idempotency.response(bulk.run(result, now, idem, _refusal, _busy()))
 
 
-def _response(result: Response | Command[Any] | Bulk) -> Response:
+def _response(result: "Response | Command[Any] | Bulk") -> Response:
     if not isinstance(result, Response):
         raise TypeError("a command route must be a POST")
     return result
