@@ -105,6 +105,11 @@ class LocalStage:
             self._frozen = False
         if self.webhooks is not None:
             self.webhooks.signal_stop()
+        # The API first: requests still arriving would keep the one-at-a-time moto busy while the pumps and the
+        # schedule finish what they hold.
+        if self.server is not None:
+            shut_down(self.server.server, self._http_thread)
+        if self.webhooks is not None:
             if self.events is not None:
                 self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
             self.webhooks.stop()
@@ -113,8 +118,6 @@ class LocalStage:
             self.scheduler.stop()
         if self.events is not None:
             self.events.stop()
-        if self.server is not None:
-            shut_down(self.server.server, self._http_thread)
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
