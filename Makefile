@@ -65,6 +65,8 @@ run: $(VENV)/.installed docs page
 # (tests/conftest.py), so module fixtures, the browser layer's stack and chromium start once.
 WORKERS ?= 2
 PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
+# Stopping the runner within its 3 s is the test: it runs alone, after the rest, with both cores free.
+SERIAL_TESTS := tests/local/test_runner_stops.py
 
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
 ## pyproject.toml), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
@@ -74,7 +76,8 @@ test: $(VENV)/.installed docs page chromium
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	cd $(WEB_PAGE) && npx vitest run --silent
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --ignore=$(SERIAL_TESTS)
+	$(BIN)/python -m pytest $(SERIAL_TESTS)
 
 ## The property-based and fuzz suites with ten times their default budgets (the variables they document).
 test-long: $(VENV)/.installed docs page
