@@ -214,6 +214,25 @@ def test_a_full_partition_throttles_single_writes_past_1000_units_and_takes_them
     assert model.partitions[("cancel-desk-seller-counters", None, "S1#0")].throttled >= 1
 
 
+def test_the_sdks_retry_jitter_is_seeded_so_a_throttled_run_ends_at_the_same_instant_every_time(
+    model: WriteModel,
+) -> None:
+    def put(n: int) -> Callable[[], str]:
+        def work() -> str:
+            counter_item("S1", f"K{n:04d}", requested=n).save()
+            return "written"
+        return work
+
+    ends = []
+    for _ in range(2):
+        model.clear()
+        results, sim = at_once(model, *[put(n) for n in range(1001)])
+        assert results == ["written"] * 1001 and model.tally["test"].single_throttled >= 1
+        ends.append(sim.now)
+
+    assert ends[0] == ends[1]
+
+
 def test_an_index_hot_key_throttles_the_base_write(model: WriteModel) -> None:
     # 1001 orders of one seller: 1001 table partitions (one per order), one by_seller and one by_seller_tab
     # partition for all of them, each order 1 unit there.
