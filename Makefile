@@ -12,14 +12,19 @@ PAGE := chalicelib/static/seller-center
 PAGE_SOURCES := $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json $(WEB_PAGE)/vite.config.ts \
 	$(WEB_PAGE)/tsconfig.json $(WEB_PAGE)/index.html $(shell find $(WEB_PAGE)/src -type f 2>/dev/null)
 
-.PHONY: run test test-long unit lint bench package docs page page-test page-types chromium clean
+.PHONY: run test test-long unit lint lock bench package docs page page-test page-types chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+# Every Python dependency comes from the hashed lock (scripts/lock.sh); pip refuses a file whose hash differs.
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+## Compile requirements*.in (the direct dependencies) into the hashed locks requirements*.txt, with uv.
+lock: $(VENV)/.installed
+	scripts/lock.sh
 
 $(DOCS)/.built: $(WEB_DOCS)/package.json $(WEB_DOCS)/package-lock.json $(WEB_DOCS)/build.mjs $(wildcard $(WEB_DOCS)/src/*)
 	cd $(WEB_DOCS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -69,12 +74,13 @@ PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
 SERIAL_TESTS := tests/local/test_runner_stops.py
 
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
-## pyproject.toml), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
+## pyproject.toml), the locks' freshness (scripts/lock.sh --check, which asks PyPI), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
 ## chromium) on $(WORKERS) workers.
 test: $(VENV)/.installed docs page chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	scripts/lock.sh --check
 	cd $(WEB_PAGE) && npx vitest run --silent
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --ignore=$(SERIAL_TESTS)
 	$(BIN)/python -m pytest $(SERIAL_TESTS)

@@ -8,6 +8,7 @@ once per session.
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -210,3 +211,21 @@ def test_tracing_is_on_for_every_function_and_the_gateway(transformed):
         assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}, name
     (stage,) = of_type(transformed["Resources"], "AWS::ApiGateway::Stage").values()
     assert stage["Properties"]["TracingEnabled"] is True
+
+
+def test_the_zip_ships_exactly_the_distributions_the_runtime_lock_pins(package):
+    """requirements.txt (scripts/lock.sh) pins every distribution with its hashes: the zip holds those, at
+    those versions, and nothing else."""
+    def normal(name: str) -> str:
+        return name.lower().replace("_", "-").replace(".", "-")
+
+    locked = {(normal(line.split("==")[0]), line.split("==")[1].split()[0])
+              for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line and line[0].isalpha()}
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        shipped = {(normal(folder.rsplit("-", 1)[0]), folder.rsplit("-", 1)[1])
+                   for folder in {name.split("/")[0][: -len(".dist-info")] for name in archive.namelist()
+                                  if name.split("/")[0].endswith(".dist-info")}}
+    assert shipped == locked
+    lock = (ROOT / "requirements.txt").read_text()
+    hashed = re.findall(r"^[a-z].*==.*\\\n    --hash=sha256:[0-9a-f]{64}", lock, re.M)
+    assert len(hashed) == len(locked)
