@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 UV="${UV:-.venv/bin/uv}"
 compile() {  # compile IN OUT [constraint]
-  "$UV" pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+  "$UV" pip compile --quiet --native-tls --generate-hashes --universal --python-version 3.11 \
     --custom-compile-command "make lock" ${3:+-c "$3"} -o "$2" "$1"
 }
 if [ "${1:-}" != "--check" ]; then
