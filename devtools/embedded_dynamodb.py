@@ -8,7 +8,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import events_local
+from devtools import events_local, moto_shortcuts
 from devtools.local_environment import HOST
 from devtools.serving import shut_down
 
@@ -64,6 +64,7 @@ class EmbeddedDynamoDB:
 
     def start(self) -> str:
         _reset_dynamodb()
+        moto_shortcuts.install()
         self._server = make_server(self.host, 0, SerializedDispatcher(), threaded=True,
                                    request_handler=QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)

@@ -30,6 +30,7 @@ from infra import policies
 from infra.policies import Grant
 
 ROOT = Path(__file__).resolve().parents[2]
+_ROOT = str(ROOT)
 _PRODUCT = str(ROOT / "chalicelib") + "/"
 _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
 _WEBHOOK_FUNCTIONS = {str(ROOT / "chalicelib" / "webhooks" / "fanout.py"): policies.WEBHOOK_FAN_OUT,
@@ -88,7 +89,7 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
     function: str | None = None
     while frame is not None:
         filename = frame.f_code.co_filename
-        in_project = filename.startswith(str(ROOT)) and not filename.startswith(_VENV)
+        in_project = filename.startswith(_ROOT) and not filename.startswith(_VENV)
         if in_project and product is None:
             if filename.startswith(_PRODUCT) or filename == _APP:
                 product = frame.f_code.co_name not in SETUP_FUNCTIONS
@@ -105,6 +106,8 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
                 function = policies.AUTHORIZER
             elif filename.startswith(_API) or filename in (_APP, _BULK):
                 function = policies.API_HANDLER
+        if product is False or function is not None:
+            break  # nothing further up the stack changes the answer
         frame = frame.f_back
     return bool(product), function
 
