@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { countdownText, formatDate, formatLocalTime, formatMoney, formatPercent, responseWindowText }
-  from "../src/format";
+import {
+  countdownText, formatDate, formatLocalTime, formatMoney, formatPercent, responseWindowText, setMarketTimeZone,
+} from "../src/format";
 import en from "../src/i18n/en";
 import id from "../src/i18n/id";
 import { ApiError } from "../src/api";
@@ -32,7 +33,7 @@ describe("the catalogues", () => {
   it("leave no string empty and each its own tag and name", () => {
     for (const catalogue of CATALOGUES) {
       const strings = Object.values(catalogue).filter((v): v is string => typeof v === "string");
-      expect(strings.filter((v) => v.trim() === "" )).toEqual([]);
+      expect(strings.filter((v) => v.trim() === "")).toEqual([]);
     }
     expect(new Set(CATALOGUES.map((c) => c.languageName)).size).toBe(CATALOGUES.length);
   });
@@ -86,9 +87,10 @@ describe("Indonesian", () => {
 
   it("counts down in days and hours: Tanggapi dalam 1 hari 4 jam", () => {
     applyLanguage("id");
-    expect(countdownText(new Date(NOW + 28 * HOUR + 59 * 60_000).toISOString(), NOW)).toBe("Tanggapi dalam 1 hari 4 jam");
-    expect(countdownText(new Date(NOW + 5 * HOUR + 12 * 60_000).toISOString(), NOW)).toBe("Tanggapi dalam 5 jam 12 menit");
-    expect(countdownText(new Date(NOW - HOUR).toISOString(), NOW)).toBe("Waktu tanggapan sudah habis");
+    const at = (ms: number) => new Date(NOW + ms).toISOString();
+    expect(countdownText(at(28 * HOUR + 59 * 60_000), NOW)).toBe("Tanggapi dalam 1 hari 4 jam");
+    expect(countdownText(at(5 * HOUR + 12 * 60_000), NOW)).toBe("Tanggapi dalam 5 jam 12 menit");
+    expect(countdownText(at(-HOUR), NOW)).toBe("Waktu tanggapan sudah habis");
   });
 
   it("has one plural form, through Intl.PluralRules", () => {
@@ -104,6 +106,20 @@ describe("Indonesian", () => {
     expect(formatLocalTime(iso, "id", "Asia/Jakarta")).toBe("28 Nov 2026, 06.30");
     expect(formatDate(iso, "id", "Asia/Jakarta")).toBe("28 Nov 2026");
     expect(formatPercent(0.025, "id")).toBe("2,5%");
+  });
+
+  it("writes every time in the market's zone once the configuration names it", () => {
+    const iso = "2026-11-27T23:30:00Z";
+    applyLanguage("id");
+    setMarketTimeZone("Asia/Jakarta");
+    try {
+      expect(formatLocalTime(iso)).toBe("28 Nov 2026, 06.30");
+      expect(formatDate(iso)).toBe("28 Nov 2026");
+      setMarketTimeZone("UTC");
+      expect(formatLocalTime(iso)).toBe("27 Nov 2026, 23.30");
+    } finally {
+      setMarketTimeZone(undefined);
+    }
   });
 });
 
@@ -134,7 +150,9 @@ describe("errors", () => {
   });
 
   it("have a sentence in every language for every code", () => {
-    for (const catalogue of CATALOGUES) expect(Object.keys(catalogue.errors).sort()).toEqual(Object.keys(en.errors).sort());
+    for (const catalogue of CATALOGUES) {
+      expect(Object.keys(catalogue.errors).sort()).toEqual(Object.keys(en.errors).sort());
+    }
     expect(languageOf("id-ID")).toBe(id);
     expect(languageOf("fr")).toBeNull();
   });

@@ -7,13 +7,16 @@ import type { ReasonCatalogue, SellerCancelCode } from "../src/types";
 // The shape GET /cancellation-reasons answers (docs/api.md), trimmed.
 const CATALOGUE: ReasonCatalogue = {
   seller_cancel: [
-    { reason: "OUT_OF_STOCK", label: "Out of stock", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+    { reason: "OUT_OF_STOCK", label: "Out of stock",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
       fault: "SELLER", counts_toward_sfcr: true, partial_allowed: true },
-    { reason: "WRONG_PRICE", label: "Wrong price", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+    { reason: "WRONG_PRICE", label: "Wrong price",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
       fault: "SELLER", counts_toward_sfcr: true, partial_allowed: false },
-    { reason: "BUYER_NOT_PAID_IN_TIME", label: "Buyer not paid in time", allowed_statuses: ["UNPAID"], fault: "BUYER", counts_toward_sfcr: false,
-      partial_allowed: false },
-    { reason: "ADDRESS_NOT_DELIVERABLE", label: "Address not deliverable", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
+    { reason: "BUYER_NOT_PAID_IN_TIME", label: "Buyer not paid in time", allowed_statuses: ["UNPAID"],
+      fault: "BUYER", counts_toward_sfcr: false, partial_allowed: false },
+    { reason: "ADDRESS_NOT_DELIVERABLE", label: "Address not deliverable",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
       fault: "NONE", counts_toward_sfcr: false, partial_allowed: false },
   ],
   seller_cancel_by_status: {

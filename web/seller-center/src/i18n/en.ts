@@ -200,7 +200,8 @@ const en = {
     "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
   noReasons: "This order can no longer be cancelled.",
   sfcrMove: (now: string, after: string) => `Your rate: ${now} now → ${after} after this cancellation.`,
-  sfcrUnchanged: (now: string) => `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
+  sfcrUnchanged: (now: string) =>
+    `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
   itemsToCancel: "Items to cancel",
   itemsHint: "Out of stock: cancel only what you cannot ship. All remaining items cancel the whole order.",
   quantityToCancel: (sku: string, remaining: number) => `${sku}: quantity to cancel, of ${remaining}`,

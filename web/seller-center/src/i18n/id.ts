@@ -201,7 +201,8 @@ const id: Catalogue = {
   sfcrUnchanged: (now: string) =>
     `Tingkat Anda tetap ${now}: pesanan ini sudah dihitung, atau dibuat di luar periode.`,
   itemsToCancel: "Barang yang dibatalkan",
-  itemsHint: "Stok habis: batalkan hanya yang tidak dapat Anda kirim. Semua barang tersisa membatalkan seluruh pesanan.",
+  itemsHint:
+    "Stok habis: batalkan hanya yang tidak dapat Anda kirim. Semua barang tersisa membatalkan seluruh pesanan.",
   quantityToCancel: (sku: string, remaining: number) => `${sku}: jumlah yang dibatalkan, dari ${remaining}`,
   unitPrice: (money: string) => `${money} per barang`,
   quantityProblem: (sku: string, max: number) => `Masukkan bilangan bulat dari 0 sampai ${max} untuk ${sku}.`,
