@@ -22,8 +22,11 @@ const HOUR = 3_600_000;
 afterEach(() => applyLanguage("en"));
 
 describe("the catalogues", () => {
-  it("are English and Indonesian, English first", () => {
-    expect(CATALOGUES.map((c) => c.locale)).toEqual(["en", "id"]);
+  it("are English first, Indonesian among them (a third language is one more file)", () => {
+    const tags = CATALOGUES.map((c) => c.locale);
+    expect(tags[0]).toBe("en");
+    expect(tags).toContain("id");
+    expect(new Set(tags).size).toBe(tags.length);
   });
 
   it("hold exactly the same keys, nested ones and each sentence's arguments too", () => {
