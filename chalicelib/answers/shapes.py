@@ -231,6 +231,8 @@ class BulkOut(Out):
 
 class BuyerReasonOut(Out):
     reason: BuyerReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     comment_required: bool
     fault: Fault
     counts_toward_sfcr: bool
@@ -238,6 +240,8 @@ class BuyerReasonOut(Out):
 
 class SellerCancelReasonOut(Out):
     reason: SellerCancelReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     allowed_statuses: list[OrderStatus]
     fault: Fault
     counts_toward_sfcr: bool
@@ -248,6 +252,8 @@ class SellerCancelReasonOut(Out):
 
 class RejectReasonOut(Out):
     reason: RejectReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     seller_may_use: bool
 
 

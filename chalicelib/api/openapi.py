@@ -54,6 +54,8 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     ]
     parameters += [{"name": q.name, "in": "query", "required": False, "schema": q.schema,
                     "description": q.description} for q in spec.query]
+    parameters += [{"name": h.name, "in": "header", "required": False, "schema": h.schema,
+                    "description": h.description} for h in spec.headers]
     if spec.method == "POST":
         parameters.append({
             "name": "Idempotency-Key", "in": "header", "required": False,
@@ -67,6 +69,8 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
         success["content"] = {"application/json": {"schema": {"$ref": _REF.format(name=spec.response.__name__)}}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if spec.answer_headers:
+        success["headers"] = {h.name: {"schema": h.schema, "description": h.description} for h in spec.answer_headers}
     responses: dict[str, Any] = {str(spec.status): success}
     if spec.name == "record_order":
         responses["200"] = {"description": "Already recorded with the same body", **{

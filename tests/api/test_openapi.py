@@ -88,13 +88,25 @@ def test_parameters_match_the_routes(served: dict):
             by_place.setdefault(parameter["in"], set()).add(parameter["name"])
         assert by_place.get("path", set()) == set(re.findall(r"{(\w+)}", spec.path)), spec.path
         assert by_place.get("query", set()) == {q.name for q in spec.query}, spec.path
-        assert by_place.get("header", set()) == ({"Idempotency-Key"} if spec.method == "POST" else set())
+        idempotent = {"Idempotency-Key"} if spec.method == "POST" else set()
+        assert by_place.get("header", set()) == idempotent | {h.name for h in spec.headers}, spec.path
         if "{" in spec.path:
             assert "404" in operation["responses"]
         if spec.method == "POST":
             assert {"400", "409", "413", "415", "422"} <= set(operation["responses"]), spec.path
             body = operation["requestBody"]
             assert body["required"] == (spec.body is not None)
+
+
+def test_the_reason_catalogue_documents_its_language_parameter_and_headers(served: dict):
+    operation = operations(served)[("GET", "/cancellation-reasons")]
+    assert {(p["in"], p["name"]) for p in operation["parameters"]} == {("query", "locale"),
+                                                                      ("header", "Accept-Language")}
+    assert set(operation["responses"]["200"]["headers"]) == {"Content-Language", "Vary"}
+    shapes = served["components"]["schemas"]
+    for name in ("BuyerReasonOut", "SellerCancelReasonOut", "RejectReasonOut"):
+        assert shapes[name]["properties"]["label"]["type"] == "string", name
+        assert "label" in shapes[name]["required"], name
 
 
 def _request_validator(served: dict, spec) -> Draft202012Validator:

@@ -229,7 +229,9 @@ def test_a_409_from_someone_who_acted_first_reloads_the_row_and_says_what_happen
     seller.shop.approve(cancel_id, token=seller.token, expect=200)  # another tab, another device
     row.get_by_role("button", name="Approve").click()
     alert = center.alert()
-    expect(alert).to_contain_text("Only a pending request can be approved.")  # the API's message
+    # The page's sentence for CANCELLATION_NOT_PENDING, in the seller's language (never the API's English message).
+    expect(alert).to_contain_text("This request is no longer waiting for your answer.")
+    expect(alert).not_to_contain_text("Only a pending request can be approved.")
     expect(alert).to_contain_text(f"Someone else acted on order {order_id} first; it now shows its current state.")
     expect(row).to_contain_text("Cancelled")
     expect(row.get_by_role("button", name="Approve")).to_have_count(0)

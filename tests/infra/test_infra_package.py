@@ -25,6 +25,7 @@ from infra import policies, template, webhooks_stack
 from infra.tables import table_logical_ids
 
 ROOT = Path(__file__).resolve().parents[2]
+LABELS = ROOT / "chalicelib" / "domain" / "labels"
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Chalice's logical ids for the app's functions.
 FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,
@@ -103,6 +104,14 @@ def test_the_code_package_ships_the_seller_center_page_and_the_api_routes_it_ope
     for path in ("/app", "/app/{asset}"):
         assert set(paths[path]) == {"get"}, path
         assert "security" not in paths[path]["get"], path  # the page signs in itself; the API checks its token
+
+
+def test_the_code_package_ships_every_reason_label_catalogue(package):
+    catalogues = sorted(LABELS.glob("*.json"))
+    assert {p.stem for p in catalogues} >= {"en", "id"}
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        for path in catalogues:
+            assert archive.read(f"chalicelib/domain/labels/{path.name}") == path.read_bytes(), path.name
 
 
 def test_every_function_reads_its_tables_by_reference(transformed):

@@ -43,7 +43,7 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
         >
           <option value="">{messages.chooseReason}</option>
           {rejectReasons(catalogue).map((choice) => (
-            <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
+            <option key={choice.reason} value={choice.reason}>{choice.label}</option>
           ))}
         </select>
         <label for="reject-comment">{messages.comment}</label>

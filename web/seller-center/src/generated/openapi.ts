@@ -212,8 +212,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reason catalogues: buyer, seller cancel by order status, reject; each with fault and SFCR flag
-         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault and whether it counts toward the seller-fault cancellation rate.
+         * Reason catalogues: buyer, seller cancel by status, reject; each with fault, SFCR flag and label
+         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault cancellation rate, and its label in the language asked for: `locale`, else the first language of Accept-Language the desk has, else English; the answer's Content-Language says which.
          */
         get: operations["cancellation_reasons"];
         put?: never;
@@ -1236,6 +1236,8 @@ export interface components {
         /** BuyerReasonOut */
         BuyerReasonOut: {
             reason: components["schemas"]["BuyerReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             comment_required: boolean;
             fault: components["schemas"]["Fault"];
             counts_toward_sfcr: boolean;
@@ -1243,6 +1245,8 @@ export interface components {
         /** SellerCancelReasonOut */
         SellerCancelReasonOut: {
             reason: components["schemas"]["SellerCancelReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             allowed_statuses: components["schemas"]["OrderStatus"][];
             fault: components["schemas"]["Fault"];
             counts_toward_sfcr: boolean;
@@ -1257,6 +1261,8 @@ export interface components {
         /** RejectReasonOut */
         RejectReasonOut: {
             reason: components["schemas"]["RejectReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             seller_may_use: boolean;
         };
         /** RecordOrderIn */
@@ -2418,8 +2424,14 @@ export interface operations {
     };
     cancellation_reasons: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description BCP 47 language tag of the labels; wins over Accept-Language. A language the desk does not have answers in English (en) */
+                locale?: string;
+            };
+            header?: {
+                /** @description The caller's languages (RFC 9110); read when `locale` is not given */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2428,6 +2440,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The language of the labels */
+                    "Content-Language"?: string;
+                    /** @description The labels depend on Accept-Language */
+                    Vary?: "Accept-Language";
                     [name: string]: unknown;
                 };
                 content: {
