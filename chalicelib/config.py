@@ -85,9 +85,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # local runner's emulation both read these two, so the cloud and the runner cannot drift apart.
     rate_limit_per_second: int = 10
     rate_limit_burst: int = 20
-    # Set by the stack on the authorizer only (empty: no usage plan, as locally): the callers' usage plan and the
-    # prefix of its API keys' values.
-    rate_limit_usage_plan_id: str = ""
+    # Set by the stack on the authorizer only (empty: no usage plan, as locally): the callers' usage plan, by name
+    # (its id would make the authorizer depend on the API that depends on it), and the prefix of its keys' values.
+    rate_limit_usage_plan: str = ""
     rate_limit_key_prefix: str = ""
 
 
@@ -229,7 +229,7 @@ def webhooks() -> WebhookSettings:
 class RateLimitSettings(msgspec.Struct, frozen=True):
     per_second: int
     burst: int
-    usage_plan_id: str
+    usage_plan: str
     key_prefix: str
 
 
@@ -238,4 +238,4 @@ def rate_limits() -> RateLimitSettings:
     if current.rate_limit_per_second < 1 or current.rate_limit_burst < 1:
         raise ValueError("RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST must be 1 or more")
     return RateLimitSettings(per_second=current.rate_limit_per_second, burst=current.rate_limit_burst,
-                             usage_plan_id=current.rate_limit_usage_plan_id, key_prefix=current.rate_limit_key_prefix)
+                             usage_plan=current.rate_limit_usage_plan, key_prefix=current.rate_limit_key_prefix)

@@ -2,6 +2,7 @@
 bucket API Gateway's usage plan applies to each caller's key, which the local runner emulates."""
 
 import threading
+import zlib
 
 from .identity import Identity, Role
 
@@ -10,17 +11,20 @@ from .identity import Identity, Role
 ANONYMOUS = "anonymous"
 PENDING = "pending"
 PLATFORM = "platform"
+# Buyers share this many keys, by a stable hash of the buyer id: an API key per buyer would outgrow the account's
+# quota of keys (10,000 by default), while sellers, whom the limit is for, fit under a raised one.
+BUYER_SLOTS = 64
 
 
 def caller_of(identity: Identity | None) -> str:
-    """The caller a request counts against: a seller's shop (all its users share one limit), a buyer, the
-    platform, or, for a token that failed, every such caller together."""
+    """The caller a request counts against: a seller's shop (all its users share one limit), a slot of buyers,
+    the platform, or, for a token that failed, every such caller together."""
     if identity is None:
         return ANONYMOUS
     if identity.role is Role.SELLER:
         return f"seller-{identity.seller_id}"
     if identity.role is Role.BUYER:
-        return f"buyer-{identity.buyer_id}"
+        return f"buyers-{zlib.crc32((identity.buyer_id or '').encode()) % BUYER_SLOTS:02d}"
     return PLATFORM
 
 
