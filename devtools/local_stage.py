@@ -14,7 +14,7 @@ from chalice.local import LocalDevServer
 from devtools import banner, demo, events_local, webhooks_local
 from devtools.demo_tokens import demo_tokens
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
-from devtools.local_api import chalice_config, handler_for, local_app
+from devtools.local_api import CallerLimit, chalice_config, handler_for, local_app
 from devtools.local_environment import HOST, prepare_environment
 from devtools.local_schedule import Scheduler
 from devtools.serving import shut_down
@@ -29,12 +29,16 @@ class LocalStage:
 
     `port=0` picks a free port. `schedule_seconds` and `port` default to LOCAL_SCHEDULE_SECONDS and PORT.
     `environment` is set over os.environ for the stage's life (it wins like any other environment variable).
-    The environment is restored on `stop()`, so tests can start and stop stages freely.
+    The environment is restored on `stop()`, so tests can start and stop stages freely. `rate_limit` holds each
+    caller to the stack's per-caller limit (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST), as `make run` does; the
+    suites that seed or load the stage faster than a caller may leave it off.
     """
 
     def __init__(self, *, port: int | None = None, schedule_seconds: float | None = None, load_demo: bool = True,
-                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say) -> None:
+                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say,
+                 rate_limit: bool = False) -> None:
         self._port = port
+        self._rate_limit = rate_limit
         self._environment = dict(environment or {})
         self._schedule_seconds = schedule_seconds
         self._load_demo = load_demo
@@ -81,7 +85,9 @@ class LocalStage:
 
             served = local_app(app)
             self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start()
-            self.server = LocalDevServer(served, chalice_config(), HOST, port, handler_cls=handler_for(self.tokens))
+            limit = CallerLimit.from_settings() if self._rate_limit else None
+            self.server = LocalDevServer(served, chalice_config(), HOST, port,
+                                         handler_cls=handler_for(self.tokens, limit))
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()

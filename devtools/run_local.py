@@ -18,7 +18,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     signals = StopSignals()
     signals.install()
-    stage = LocalStage()
+    stage = LocalStage(rate_limit=True)
     try:
         stage.start()
     except OSError as error:

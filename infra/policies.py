@@ -6,9 +6,11 @@ and CloudFormation resolves them); the `dev` policies name the dev stage's table
 DynamoDB action (a wildcard, another table, `NotAction`) is refused: least privilege, checked.
 
 EventBridge and SQS grants read the same way, their resource named by the setting that names it:
-`("events:PutEvents", "EVENT_BUS_NAME", None)`. Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda
-service or runtime does with the function's role (read its stream, send a failed run to its destination, write
-trace segments), not calls of the code: they are read apart (`lambda_grants`).
+`("events:PutEvents", "EVENT_BUS_NAME", None)`. API Gateway's management API (the authorizer's usage keys) is
+granted by HTTP method on a path of the region's API Gateway: `("apigateway:POST", "/usageplans/*/keys", None)`.
+Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda service or runtime does with the function's role
+(read its stream, send a failed run to its destination, write trace segments), not calls of the code: they are
+read apart (`lambda_grants`).
 """
 
 import json
@@ -39,9 +41,10 @@ OTHER_RESOURCES = {
     "WEBHOOK_DELIVERY_QUEUE": ("WebhookDeliveryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-deliveries"),
     "WEBHOOK_RETRY_QUEUE": ("WebhookRetryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-retries"),
 }
-CODE_SERVICES = ("dynamodb", "events", "sqs")
+CODE_SERVICES = ("apigateway", "dynamodb", "events", "sqs")
 STAGES = ("dev", "prod")
 
+_APIGATEWAY = re.compile(r"^arn:(aws|\$\{AWS::Partition\}):apigateway:(\*|\$\{AWS::Region\})::(?P<path>/[a-z/*]+)$")
 _INDEX_SUB = re.compile(r"^\$\{(?P<logical>[A-Za-z0-9]+)\.Arn\}/index/(?P<index>[A-Za-z0-9_.-]+)$")
 _DEV_ARN = re.compile(r"^arn:aws:dynamodb:\*:\*:table/(?P<table>[A-Za-z0-9_.-]+)(/index/(?P<index>[A-Za-z0-9_.-]+))?$")
 
@@ -81,6 +84,9 @@ def _dev_tables() -> dict[str, str]:
 
 def _resource_of(stage: str, resource: Any) -> tuple[str, str | None]:
     """(table variable, index) named by one policy resource."""
+    arn = resource.get("Fn::Sub") if stage == "prod" and isinstance(resource, dict) else resource
+    if isinstance(arn, str) and (path := _APIGATEWAY.match(arn)):
+        return path["path"], None
     for setting, (logical, dev_arn) in OTHER_RESOURCES.items():
         if resource == ({"Fn::GetAtt": [logical, "Arn"]} if stage == "prod" else dev_arn):
             return setting, None

@@ -26,6 +26,8 @@ _STATUS_TEXT = {
     403: "The token's role may not use this route", 404: "Not found, or not the caller's",
     409: "The object's state forbids the action; details.current gives it", 413: "Body over 16 KiB",
     415: "Body not application/json", 422: "Idempotency-Key reused with a different body",
+    429: "RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after "
+    "Retry-After seconds",
     503: "DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds",
 }
 
@@ -33,7 +35,7 @@ _STATUS_TEXT = {
 def _error_statuses(spec: RouteSpec) -> list[int]:
     statuses = set(spec.errors) | {400}  # every route refuses unknown or repeated query parameters
     if spec.role is not None:
-        statuses |= {401, 403, 503}
+        statuses |= {401, 403, 429, 503}  # 429: each caller's usage plan, keyed by the authorizer
     if _PATH_PARAM.search(spec.path):
         statuses |= {400, 404}
     if spec.query:

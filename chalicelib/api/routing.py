@@ -137,7 +137,8 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                     raise
                 return busy
 
-        bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None,
+        # A gated route needs a usage key, which the authorizer names: the stack's per-caller rate limit.
+        bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None, api_key_required=role is not None,
                  content_types=["*/*"], name=handler.__name__)(view)
         return handler
 

@@ -76,7 +76,7 @@ def test_bearer_security_exactly_where_a_role_is_required(served: dict):
         assert secured == has_authorizer == (roles[where] is not None), where
         assert operation["security"] in ([], [{"bearerAuth": []}]), where
         if secured:
-            assert {"401", "403"} <= set(operation["responses"]), where
+            assert {"401", "403", "429"} <= set(operation["responses"]), where
             assert operation["x-role"] == roles[where].value
 
 

@@ -1585,6 +1585,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -1688,6 +1697,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1805,6 +1823,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -1906,6 +1933,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2023,6 +2059,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2126,6 +2171,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2243,6 +2297,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2346,6 +2409,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2506,6 +2578,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2564,6 +2645,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2638,6 +2728,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2694,6 +2793,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2761,6 +2869,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2878,6 +2995,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2981,6 +3107,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3098,6 +3233,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3201,6 +3345,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3318,6 +3471,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3428,6 +3590,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3477,6 +3648,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3540,6 +3720,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3646,6 +3835,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3738,6 +3936,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3855,6 +4062,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3904,6 +4120,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3998,6 +4223,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4052,6 +4286,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4158,6 +4401,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4225,6 +4477,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4283,6 +4544,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4400,6 +4670,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4503,6 +4782,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4620,6 +4908,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4685,6 +4982,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4796,6 +5102,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
