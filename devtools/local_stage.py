@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from chalice.local import LocalDevServer
 
-from devtools import banner, demo, events_local, webhooks_local
+from devtools import banner, demo, events_local, local_settings, webhooks_local
 from devtools.demo_tokens import demo_tokens
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
 from devtools.local_api import chalice_config, handler_for, local_app
@@ -61,11 +61,23 @@ class LocalStage:
             for name, value in events_local.LOCAL_DEFAULTS.items():
                 os.environ.setdefault(name, value)
             prepare_environment()
-            port = self._port if self._port is not None else int(os.environ["PORT"])
-            interval = (self._schedule_seconds if self._schedule_seconds is not None
-                        else float(os.environ["LOCAL_SCHEDULE_SECONDS"]))
-            if interval <= 0:
-                raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
+            local_settings.check_service_settings()
+            port = self._port if self._port is not None else local_settings.port(os.environ["PORT"])
+            interval = (self._schedule_seconds if self._schedule_seconds is not None else
+                        local_settings.positive_seconds("LOCAL_SCHEDULE_SECONDS", os.environ["LOCAL_SCHEDULE_SECONDS"]))
+            self.tokens = demo_tokens()
+
+            from app import app
+
+            served = local_app(app)
+            # Bound first: a port in use stops the start before anything is loaded.
+            try:
+                self.server = LocalDevServer(served, chalice_config(), HOST, port,
+                                             handler_cls=handler_for(self.tokens))
+            except OSError as error:
+                raise local_settings.InvalidSetting(
+                    "PORT", f"cannot serve on {HOST}:{port} ({error.strerror or error}); set PORT to a free port, "
+                    "e.g. PORT=8001 make run") from None
 
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
             for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
@@ -75,13 +87,7 @@ class LocalStage:
             models.create_tables()
             if self._load_demo:
                 self.shop = demo.load()
-            self.tokens = demo_tokens()
-
-            from app import app
-
-            served = local_app(app)
             self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start()
-            self.server = LocalDevServer(served, chalice_config(), HOST, port, handler_cls=handler_for(self.tokens))
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()

@@ -4,10 +4,9 @@ hard (devtools/stop_signals.py)."""
 
 import contextlib
 import logging
-import os
 import sys
 
-from devtools.local_environment import HOST
+from devtools.local_settings import InvalidSetting
 from devtools.local_stage import LocalStage, say
 from devtools.stop_signals import STOP_GRACE_SECONDS, StopSignals, hard_exit, stop_within, threads_holding_the_exit
 
@@ -21,10 +20,9 @@ def main() -> int:
     stage = LocalStage()
     try:
         stage.start()
-    except OSError as error:
-        say(f"Cannot serve on {HOST}:{os.environ.get('PORT', '8000')}: {error.strerror or error}. "
-            "Set PORT to a free port, e.g. PORT=8001 make run")
-        return 1
+    except InvalidSetting as error:
+        print(f"Cannot start: {error}", file=sys.stderr, flush=True)
+        return 2
     try:
         if not signals.received:  # a signal during start: stop at once
             say(stage.banner())

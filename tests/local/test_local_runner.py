@@ -5,6 +5,7 @@ import logging
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -21,6 +22,7 @@ from devtools import demo
 from devtools.local_stage import LocalStage
 from devtools.loopback_http import Reply, http
 from devtools.order_bodies import order_body
+from tests.support.paths import ROOT
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
@@ -286,3 +288,58 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, 
         assert all(e["event"] == "expiry.run" and (e["due_seen"] or e["stopped_early"]) for e in job_events)
         assert [(e["due_seen"], e["auto_approved"]) for e in job_events if e["due_seen"]] == [(1, 1)]
     assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+
+
+def test_the_prod_webhook_rules_start_the_stage_without_the_demo_webhook():
+    """WEBHOOK_ALLOW_HTTP and WEBHOOK_ALLOW_PRIVATE_NETWORKS off (the prod rules) forbid the demo's loopback http
+    receiver: the stage starts all the same, says so in one banner line, and registers no webhook."""
+    prod_rules = {"WEBHOOK_ALLOW_HTTP": "false", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "false"}
+    with LocalStage(port=0, schedule_seconds=3600, environment=prod_rules, announce=lambda line: None) as local:
+        said = [line for line in local.banner().splitlines() if "demo webhook is not registered" in line]
+        assert len(said) == 1 and "The URL must be https." in said[0] and "WEBHOOK_ALLOW_HTTP" in said[0]
+        assert "/seller/webhooks/" not in local.banner()  # no ping line for a webhook that is not there
+        seller = local.tokens["seller"]
+        assert http(local.base_url, "GET", "/seller/webhooks", seller).json["items"] == []
+        assert http(local.base_url, "GET", "/seller/action-needed", seller).json["cancellation"]["total"] == 5
+        refused = http(local.base_url, "POST", "/seller/webhooks", seller,
+                       {"url": local.webhooks.receiver.url + "/demo", "event_types": ["*"]})
+        assert_error_shape(refused, 400, "INVALID_WEBHOOK_URL")  # the same rule the demo met
+
+
+def start_runner(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m devtools.run_local` under `environment`, expected to refuse to start."""
+    return subprocess.run([sys.executable, "-m", "devtools.run_local"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", **environment})
+
+
+def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: str, problem: str) -> None:
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 2, output
+    assert "Traceback" not in output and len(output.splitlines()) == 1, output
+    assert output.startswith(f"Cannot start: {setting}: ") and problem in output, output
+
+
+@pytest.mark.parametrize(("setting", "value", "problem"), [
+    ("PORT", "eighty", "'eighty' is not a port number"),
+    ("PORT", "70000", "outside 0-65535"),
+    ("SELLER_RESPONSE_WINDOW_SECONDS", "two days", "expected int"),
+    ("WEBHOOK_ALLOW_HTTP", "perhaps", "expected bool"),
+    ("MARKET_TIMEZONE", "Asia/Atlantis", "not an IANA time zone"),
+    ("SFCR_BANDS", "GOOD", "the form: min_rate:STANDING:order_volume_cap"),
+    ("REMINDER_LEAD_SECONDS", "-60", "must be positive"),
+    ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "5,1", "must rise"),
+    ("LOCAL_SCHEDULE_SECONDS", "0", "must be above 0"),
+    ("LOG_LEVEL", "LOUD", "is not a level"),
+])
+def test_an_invalid_setting_stops_the_runner_with_one_line_naming_it(setting, value, problem):
+    assert_one_line_naming(start_runner({setting: value}), setting, problem)
+
+
+def test_a_port_in_use_stops_the_runner_with_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = start_runner({"PORT": str(port)})
+    assert_one_line_naming(result, "PORT", f"cannot serve on 127.0.0.1:{port}")
