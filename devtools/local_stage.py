@@ -74,6 +74,8 @@ class LocalStage:
             port = self._port if self._port is not None else local_settings.port(os.environ["PORT"])
             interval = (self._schedule_seconds if self._schedule_seconds is not None else
                         local_settings.positive_seconds("LOCAL_SCHEDULE_SECONDS", os.environ["LOCAL_SCHEDULE_SECONDS"]))
+            save_seconds = local_settings.positive_seconds(
+                "LOCAL_SAVE_SECONDS", os.environ.get("LOCAL_SAVE_SECONDS") or str(desk_data.SAVE_SECONDS))
             self.tokens = demo_tokens()
 
             from app import app
@@ -114,9 +116,7 @@ class LocalStage:
             self._receiver_port = self.webhooks.receiver.port
             if self.data is not None:
                 self.data.save(self._snapshot())  # a fresh start replaces the last save at once
-                self.data.save_every(local_settings.positive_seconds(
-                    "LOCAL_SAVE_SECONDS", os.environ.get("LOCAL_SAVE_SECONDS") or str(desk_data.SAVE_SECONDS)),
-                    self._snapshot)
+                self.data.save_every(save_seconds, self._snapshot)
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
             gc.freeze()
