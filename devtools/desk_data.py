@@ -64,6 +64,9 @@ class DeskData:
 
     def load(self) -> Saved | None:
         """The last save, or None when there is none yet."""
+        for left in self.path.parent.glob(f".{FILE_NAME}.*"):  # a save a hard exit cut short: never renamed
+            with contextlib.suppress(OSError):
+                left.unlink()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
