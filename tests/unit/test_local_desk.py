@@ -67,10 +67,11 @@ def test_a_save_that_cannot_be_read_back_is_refused_with_a_way_out(tmp_path: Pat
     assert "FRESH=1 make run" in str(refused.value)
 
 
-def test_the_data_directory_is_made_or_refused(tmp_path: Path) -> None:
+def test_the_data_directory_is_made_or_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert desk_data.directory(str(tmp_path / "a" / "b")) == tmp_path / "a" / "b"
     assert (tmp_path / "a" / "b").is_dir()
-    assert desk_data.directory("") == desk_data.DEFAULT_DIRECTORY
+    monkeypatch.setattr(desk_data, "DEFAULT_DIRECTORY", tmp_path / "default")  # the checkout's, moved aside
+    assert desk_data.directory("") == tmp_path / "default" and (tmp_path / "default").is_dir()
     (tmp_path / "file").write_text("")
     with pytest.raises(InvalidSetting, match=r"^LOCAL_DATA_DIR: cannot use"):
         desk_data.directory(str(tmp_path / "file"))
