@@ -1,6 +1,8 @@
 """moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues
-and stream, on the same endpoint)."""
+and stream, on the same endpoint); its tables' items copied out and back in, for the desk kept between runs
+(devtools/desk_data.py)."""
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -22,10 +24,10 @@ class SerializedDispatcher(DomainDispatcherApplication):
 
     def __init__(self) -> None:
         super().__init__(create_backend_app)
-        self._serial = threading.Lock()
+        self.serial = threading.Lock()  # held while a request runs, and while the tables are copied
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        with self._serial:
+        with self.serial:
             response = super().__call__(environ, start_response)
             try:
                 body = b"".join(response)
@@ -49,6 +51,18 @@ def _reset_dynamodb() -> None:
     events_local.reset_backends()
 
 
+# Every item as DynamoDB JSON ({"S": ...}), per table name.
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def _backend() -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    # The stage's dummy credentials map to moto's default account (devtools/local_environment.py).
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]]
+
+
 class EmbeddedDynamoDB:
     """moto's DynamoDB served over HTTP on a free loopback port, in this process."""
 
@@ -56,6 +70,7 @@ class EmbeddedDynamoDB:
         self.host = host
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._dispatcher: SerializedDispatcher | None = None
 
     @property
     def endpoint(self) -> str:
@@ -65,11 +80,32 @@ class EmbeddedDynamoDB:
     def start(self) -> str:
         _reset_dynamodb()
         moto_shortcuts.install()
-        self._server = make_server(self.host, 0, SerializedDispatcher(), threaded=True,
+        self._dispatcher = SerializedDispatcher()
+        self._server = make_server(self.host, 0, self._dispatcher, threaded=True,
                                    request_handler=QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()
         return self.endpoint
+
+    def copy_tables(self) -> Tables:
+        """Every table's items, between two requests: one consistent moment, as no request runs meanwhile."""
+        assert self._dispatcher is not None, "start() first"
+        with self._dispatcher.serial:
+            return {name: [item.to_json()["Attributes"] for item in table.all_items()]
+                    for name, table in _backend().tables.items()}
+
+    def put_tables(self, tables: Tables) -> int:
+        """Puts the items into the tables (made already); the number put. Their stream records are written too:
+        the events pump starts after them (devtools/events_local.py, `from_latest`)."""
+        assert self._dispatcher is not None, "start() first"
+        backend = _backend()
+        with self._dispatcher.serial:
+            for name, items in tables.items():
+                if name not in backend.tables:
+                    continue  # a table this version no longer has
+                for item in items:
+                    backend.put_item(name, item)
+        return sum(len(items) for name, items in tables.items() if name in backend.tables)
 
     def stop(self) -> None:
         if self._server is not None:
