@@ -125,7 +125,7 @@ def order_from_item(item: OrderItem) -> Order:
     return order_from_raw(item.serialize())
 
 
-def _due_at(c: Cancellation) -> datetime | None:
+def due_at(c: Cancellation) -> datetime | None:
     """When the expiry job must act on a pending request: its deadline, or while the seller's clock is stopped,
     the buyer's answer_by (the lapse). One index serves both, so the job's cost stays ∝ what is due."""
     if c.status is not CancellationStatus.REQUESTED:
@@ -157,8 +157,8 @@ def _offer_from_raw(raw: Raw) -> Offer | None:
 
 def cancellation_to_item(c: Cancellation) -> CancellationItem:
     listed = f"{iso(c.listed_at)}#{c.cancel_id}"
-    due_at = _due_at(c)
-    due_key = f"{iso(due_at)}#{c.cancel_id}" if due_at else None
+    due = due_at(c)
+    due_key = f"{iso(due)}#{c.cancel_id}" if due else None
     return CancellationItem(
         c.cancel_id,
         order_id=c.order_id,
