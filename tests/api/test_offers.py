@@ -177,3 +177,16 @@ def test_the_feed_has_each_offer_event(shop: Shop, clock):
     assert seen == sorted([("cancellation.offer_made", made), ("cancellation.offer_declined", made),
                            ("cancellation.offer_made", accepted), ("cancellation.offer_accepted", accepted),
                            ("cancellation.offer_made", lapsing), ("cancellation.offer_expired", lapsing)])
+
+
+OFFER_EVENTS = ("cancellation.offer_made", "cancellation.offer_accepted", "cancellation.offer_declined",
+                "cancellation.offer_expired")
+
+
+def test_webhooks_subscribe_to_each_offer_event_by_name():
+    from chalicelib.api.openapi import document
+    from chalicelib.domain.webhooks import check_event_types
+
+    assert check_event_types(OFFER_EVENTS) == OFFER_EVENTS
+    schema = document()["components"]["schemas"]["WebhookIn"]["properties"]["event_types"]["items"]
+    assert set(OFFER_EVENTS) <= set(schema["enum"])
