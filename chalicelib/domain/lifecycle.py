@@ -475,7 +475,7 @@ def report_refund(cancellation: Cancellation, order: Order, reference: str, now:
 
 def make_offer(cancellation: Cancellation, order: Order, terms: OfferTerms, now: datetime,
                policy: Policy) -> Change:
-    """The seller's one offer on a pending request: the seller's clock stops until the buyer answers (O1-O3)."""
+    """The seller's one offer on a pending request: the seller's clock stops until the buyer answers (OF1-OF3)."""
     check_fields(terms)
     if cancellation.offer is not None:
         raise Conflict(
