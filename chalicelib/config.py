@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Market policy (docs/product.md, "Policy values are configuration").
     seller_response_window_seconds: int = 172800
     buyer_grace_period_seconds: int = 3600
+    buyer_offer_window_seconds: int = 86400
     sfcr_window_days: int = 7
     market_timezone: str = "UTC"
     sfcr_target: float = 0.025
@@ -131,6 +132,7 @@ def _policy(current: Settings) -> Policy:
         market_timezone=current.market_timezone,
         sfcr_target=current.sfcr_target,
         sfcr_bands=parse_bands(current.sfcr_bands),
+        buyer_offer_window=timedelta(seconds=current.buyer_offer_window_seconds),
     )
 
 

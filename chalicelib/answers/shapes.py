@@ -11,8 +11,11 @@ from ..domain.enums import (
     CancellationStatus,
     Fault,
     HistoryAction,
+    OfferKind,
+    OfferStatus,
     OrderStatus,
     RefundStatus,
+    WithdrawCause,
 )
 from ..domain.event_types import TYPES
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
@@ -43,6 +46,19 @@ class CancelledLineOut(Out):
     amount: Money
 
 
+class OfferOut(Out):
+    """The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY."""
+
+    kind: OfferKind
+    message: str
+    amount: Money | None
+    ship_by: Instant | None
+    status: OfferStatus
+    made_at: Instant
+    answer_by: Annotated[str, msgspec.Meta(description="The buyer answers by then, or the offer lapses (EXPIRED)")]
+    answered_at: Instant | None
+
+
 class CancellationOut(Out):
     cancel_id: str
     order_id: str
@@ -69,6 +85,11 @@ class CancellationOut(Out):
     refund_status: RefundStatus
     refunded_at: Instant | None
     refund_reference: str | None
+    offer: OfferOut | None
+    response_seconds_left: Annotated[int | None, msgspec.Meta(
+        description="While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left")]
+    withdraw_cause: Annotated[WithdrawCause | None, msgspec.Meta(
+        description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
 
 
 class OrderOut(Out):
@@ -90,6 +111,9 @@ class OrderOut(Out):
     pending_cancel_id: str | None
     cancel_id: str | None
     needs_attention: bool
+    promised_ship_by: Annotated[str | None, msgspec.Meta(
+        description="The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved "
+                    "(PROMISE_MISSED, seller fault)")]
 
 
 class BuyerOrderOut(OrderOut):
@@ -142,6 +166,9 @@ class CancellationCounts(Out):
     due_soon: Annotated[int, msgspec.Meta(
         description="Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve "
                     "unless answered")]
+    awaiting_buyer: Annotated[int, msgspec.Meta(
+        description="Requests with an open offer: nothing is asked of the seller until the buyer answers, so they "
+                    "count neither in cancellation_requested nor in total")]
 
 
 class ActionNeededOut(Out):

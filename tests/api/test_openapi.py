@@ -174,7 +174,8 @@ def test_answers_with_every_optional_part_filled_match_the_document(desk: Desk):
 
 def test_the_oracle_itself_catches_a_mismatch():
     """The check the suites rely on can fail: a wrong body, an undocumented status, an unknown route's body."""
-    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0}}
+    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0,
+                             "awaiting_buyer": 0}}
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, good) == []
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, {"cancellation": {"total": "1"}})
     assert DOCUMENT.problems("GET", "/seller/action-needed", 409, {"error": {"code": "X", "message": "m"}})

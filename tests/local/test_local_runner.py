@@ -78,7 +78,7 @@ def test_demo_shop_is_served(stack):
     counts = http(stack.base_url, "GET", "/seller/action-needed", seller)
     assert counts.status == 200
     assert counts.json == {"cancellation": {"total": 5, "cancellation_requested": 3, "auto_approved": 2,
-                                            "due_soon": 3}}  # a 10-minute window: all due soon
+                                            "due_soon": 3, "awaiting_buyer": 0}}  # a 10-minute window: all due soon
 
     orders = http(stack.base_url, "GET", "/seller/orders?limit=100", seller)
     assert orders.status == 200 and orders.json["next_cursor"] is None
@@ -106,7 +106,8 @@ def test_demo_shop_is_served(stack):
 
 def test_the_other_sellers_order_stays_apart(stack):
     other = http(stack.base_url, "GET", "/seller/action-needed", stack.tokens["other_seller"])
-    assert other.json == {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 1}}
+    assert other.json == {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 1,
+                                           "awaiting_buyer": 0}}
     theirs = http(stack.base_url, "GET", "/seller/orders", stack.tokens["other_seller"]).json["items"]
     assert [o["seller_id"] for o in theirs] == ["S2"]
     assert_error_shape(http(stack.base_url, "GET", f"/seller/orders/{theirs[0]['order_id']}", stack.tokens["seller"]),
@@ -284,7 +285,8 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, 
             counts = http(local.base_url, "GET", "/seller/action-needed", local.tokens["seller"]).json
         assert seen.json["status"] == "AUTO_APPROVED"
         assert seen.json["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
-        assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1, "due_soon": 0}}
+        assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1, "due_soon": 0,
+                                           "awaiting_buyer": 0}}
         # A JSON line for the run that did something, none for the empty runs around it. (A run the clock's move
         # overtook finds its Lambda out of time: it says so, as a stopped-early run.)
         assert all(e["event"] == "expiry.run" and (e["due_seen"] or e["stopped_early"]) for e in job_events)

@@ -44,6 +44,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/buyer/cancellations/{cancel_id}/offer/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the seller's open offer: the request ends WITHDRAWN and the order goes on
+         * @description Takes the seller's offer before its answer_by: the request ends WITHDRAWN with withdraw_cause OFFER_ACCEPTED and the order goes on. A PARTIAL_REFUND is then owed (refund = the amount, refund_status PENDING, reported through the platform's refund route); a SHIP_BY date becomes the order's promised_ship_by. No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
+         */
+        post: operations["accept_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/buyer/cancellations/{cancel_id}/offer/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the seller's open offer: the request waits for the seller again
+         * @description Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the seller again, respond_by = now + the time the seller had left (at least one hour). No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
+         */
+        post: operations["decline_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/buyer/cancellations/{cancel_id}/withdraw": {
         parameters: {
             query?: never;
@@ -358,6 +398,26 @@ export interface paths {
          * @description Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes on and the buyer may not ask again. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409.
          */
         post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seller/cancellations/{cancel_id}/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the request's one offer: the seller's clock stops until the buyer answers
+         * @description Offers the buyer a reason to keep the order, once per pending request: PARTIAL_REFUND with amount (1 to the order's remaining total), SHIP_BY with ship_by (after now, at most 5 days ahead), or KEEP_ORDER with the message alone. The request stays REQUESTED with respond_by null and response_seconds_left holding what the seller had left; the buyer answers by offer.answer_by (BUYER_OFFER_WINDOW_SECONDS). A field of another kind or out of range is 400 INVALID_OFFER; a second offer 409 OFFER_ALREADY_MADE; after the deadline 409 RESPONSE_DEADLINE_PASSED; a request no longer pending 409 CANCELLATION_NOT_PENDING.
+         */
+        post: operations["make_offer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -822,6 +882,8 @@ export interface components {
             auto_approved: number;
             /** @description Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve unless answered */
             due_soon: number;
+            /** @description Requests with an open offer: nothing is asked of the seller until the buyer answers, so they count neither in cancellation_requested nor in total */
+            awaiting_buyer: number;
         };
         /** BulkApproveIn */
         BulkApproveIn: {
@@ -875,6 +937,11 @@ export interface components {
             refund_status: components["schemas"]["RefundStatus"];
             refunded_at: string | null;
             refund_reference: string | null;
+            offer: components["schemas"]["OfferOut"] | null;
+            /** @description While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left */
+            response_seconds_left: number | null;
+            /** @description WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED) */
+            withdraw_cause: components["schemas"]["WithdrawCause"] | null;
         };
         /**
          * Actor
@@ -890,7 +957,7 @@ export interface components {
          * AutoApproveCause
          * @enum {unknown}
          */
-        AutoApproveCause: "SELLER_RESPONSE_TIMEOUT" | "SELLER_RULE" | "UNPAID_ORDER" | "WITHIN_GRACE_PERIOD";
+        AutoApproveCause: "PROMISE_MISSED" | "SELLER_RESPONSE_TIMEOUT" | "SELLER_RULE" | "UNPAID_ORDER" | "WITHIN_GRACE_PERIOD";
         /**
          * RejectReason
          * @enum {unknown}
@@ -919,6 +986,42 @@ export interface components {
          * @enum {unknown}
          */
         RefundStatus: "NONE" | "NOT_APPLICABLE" | "PENDING" | "REFUNDED";
+        /**
+         * OfferOut
+         * @description The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY.
+         */
+        OfferOut: {
+            kind: components["schemas"]["OfferKind"];
+            message: string;
+            amount: components["schemas"]["Money"] | null;
+            ship_by: string | null;
+            status: components["schemas"]["OfferStatus"];
+            /**
+             * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
+             * @example 2026-11-27T07:00:00Z
+             */
+            made_at: string;
+            /** @description The buyer answers by then, or the offer lapses (EXPIRED) */
+            answer_by: string;
+            answered_at: string | null;
+        };
+        /**
+         * OfferKind
+         * @description What a seller offers the buyer to keep the order (docs/offers.md).
+         * @enum {unknown}
+         */
+        OfferKind: "KEEP_ORDER" | "PARTIAL_REFUND" | "SHIP_BY";
+        /**
+         * OfferStatus
+         * @enum {unknown}
+         */
+        OfferStatus: "ACCEPTED" | "DECLINED" | "EXPIRED" | "OPEN";
+        /**
+         * WithdrawCause
+         * @description Why a request ended WITHDRAWN: the buyer took it back, or accepted the seller's offer.
+         * @enum {unknown}
+         */
+        WithdrawCause: "BUYER" | "OFFER_ACCEPTED";
         /**
          * ErrorBody
          * @description `details` is left out of an error answer that has none; a cancel preview's `problem` states it, null
@@ -961,6 +1064,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             cancellations: components["schemas"]["CancellationOut"][];
             may_request_cancellation: boolean;
         };
@@ -1099,7 +1204,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1146,6 +1251,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             handover: components["schemas"]["HandoverOut"];
         };
         /** HandoverOut */
@@ -1156,6 +1263,20 @@ export interface components {
         /** HealthOut */
         HealthOut: {
             status: string;
+        };
+        /**
+         * OfferIn
+         * @description The seller's one offer (docs/offers.md): `amount` with PARTIAL_REFUND, `ship_by` with SHIP_BY, neither
+         *     with KEEP_ORDER.
+         */
+        OfferIn: {
+            kind: components["schemas"]["OfferKind"];
+            /** @description To the buyer, 1 to 500 characters */
+            message: string;
+            /** @default null */
+            amount?: number | null;
+            /** @default null */
+            ship_by?: string | null;
         };
         /** OrderOut */
         OrderOut: {
@@ -1181,6 +1302,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
         };
         /** OrderPage */
         OrderPage: {
@@ -1214,6 +1337,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             handover: components["schemas"]["HandoverOut"];
         };
         /** ReasonCatalogueOut */
@@ -1380,6 +1505,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             cancellations: components["schemas"]["CancellationOut"][];
             history: components["schemas"]["HistoryOut"][];
             handover: components["schemas"]["HandoverOut"];
@@ -1404,7 +1531,7 @@ export interface components {
          * @description What one history entry records; each yields its event type (event_types.KINDS).
          * @enum {unknown}
          */
-        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
+        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "OFFER_ACCEPTED" | "OFFER_DECLINED" | "OFFER_EXPIRED" | "OFFER_MADE" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
         /** ShipIn */
         ShipIn: {
             /** @description 1-64 characters: letters, digits, '_' and '-' */
@@ -1422,7 +1549,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1439,7 +1566,7 @@ export interface components {
             /** @description Absolute https URL, at most 2048 characters, no user info or fragment, not resolving to a private or reserved address */
             url: string;
             /** @description Types to receive, or ["*"] for all */
-            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
+            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
             /** @default null */
             description?: string | null;
         };
@@ -1625,6 +1752,244 @@ export interface operations {
         responses: {
             /** @description Created */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    accept_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    decline_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3030,6 +3395,125 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    make_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferIn"];
             };
         };
         responses: {

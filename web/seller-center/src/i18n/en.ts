@@ -30,6 +30,7 @@ const causes: Record<AutoApproveCause, string> = {
   WITHIN_GRACE_PERIOD: "asked within the grace period after payment",
   SELLER_RESPONSE_TIMEOUT: "no answer before the deadline",
   SELLER_RULE: "one of your auto-approve rules matched",
+  PROMISE_MISSED: "you did not ship by the date you promised",
 };
 
 const actors: Record<Actor, string> = {

@@ -31,6 +31,7 @@ const causes: Record<AutoApproveCause, string> = {
   WITHIN_GRACE_PERIOD: "diajukan dalam masa tenggang setelah pembayaran",
   SELLER_RESPONSE_TIMEOUT: "tidak ada tanggapan sebelum batas waktu",
   SELLER_RULE: "sesuai salah satu aturan persetujuan otomatis Anda",
+  PROMISE_MISSED: "Anda tidak mengirim sebelum tanggal yang Anda janjikan",
 };
 
 const actors: Record<Actor, string> = {
