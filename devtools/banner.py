@@ -23,6 +23,13 @@ def _kept(stage: LocalStage) -> str:
     return f"data kept in {stage.data.path}, saved on stop and every {stage.data.interval:g}s; {began}"
 
 
+def _limits(stage: LocalStage) -> str:
+    if stage.caller_limit is None:
+        return "  limits     none per caller on this stage (the stack holds each one to RATE_LIMIT_PER_SECOND)"
+    return (f"  limits     each caller {stage.caller_limit.per_second} requests/s, burst {stage.caller_limit.burst}, "
+            "as the stack's usage plan (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST); past it 429 RATE_LIMITED")
+
+
 def text(stage: LocalStage) -> str:
     from chalicelib import config
 
@@ -39,6 +46,7 @@ def text(stage: LocalStage) -> str:
         f"{int(policy.grace_period.total_seconds())}s, SFCR window {policy.sfcr_window_days} days, "
         f"time zone {policy.market_timezone}",
         "             (any variable set in the environment beats .chalice/config.json)",
+        _limits(stage),
         *(stage.webhooks.banner(stage.base_url) if stage.webhooks else []),
     ]
     if stage.events is not None:

@@ -36,6 +36,7 @@ class CallerLimit:
     """The stack's usage plan for callers, emulated: a token bucket per caller, at the same rate and burst."""
 
     def __init__(self, per_second: int, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_second, self.burst = per_second, burst
         self.buckets = CallerBuckets(per_second, burst)
         self.clock = clock
 

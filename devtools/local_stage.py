@@ -43,6 +43,7 @@ class LocalStage:
                  rate_limit: bool = False, data_dir: Path | None = None, fresh: bool = False) -> None:
         self._port = port
         self._rate_limit = rate_limit
+        self.caller_limit: CallerLimit | None = None  # each caller's limit, once started with `rate_limit`
         self.data = desk_data.DeskData(data_dir) if data_dir is not None else None
         self._fresh = fresh
         self.restored: desk_data.Saved | None = None  # the earlier run's save this stage started from
@@ -85,7 +86,7 @@ class LocalStage:
 
             served = local_app(app)
             # Bound first: a port in use stops the start before anything is loaded.
-            limit = CallerLimit.from_settings() if self._rate_limit else None
+            limit = self.caller_limit = CallerLimit.from_settings() if self._rate_limit else None
             try:
                 self.server = LocalDevServer(served, chalice_config(), HOST, port,
                                              handler_cls=handler_for(self.tokens, limit))

@@ -296,9 +296,13 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, 
 
 def test_the_prod_webhook_rules_start_the_stage_without_the_demo_webhook():
     """WEBHOOK_ALLOW_HTTP and WEBHOOK_ALLOW_PRIVATE_NETWORKS off (the prod rules) forbid the demo's loopback http
-    receiver: the stage starts all the same, says so in one banner line, and registers no webhook."""
-    prod_rules = {"WEBHOOK_ALLOW_HTTP": "false", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "false"}
-    with LocalStage(port=0, schedule_seconds=3600, environment=prod_rules, announce=lambda line: None) as local:
+    receiver: the stage starts all the same, says so in one banner line, and registers no webhook. As `make run`
+    starts it, each caller is held to its limit, and the banner says which."""
+    prod_rules = {"WEBHOOK_ALLOW_HTTP": "false", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "false",
+                  "RATE_LIMIT_PER_SECOND": "7", "RATE_LIMIT_BURST": "30"}
+    with LocalStage(port=0, schedule_seconds=3600, environment=prod_rules, announce=lambda line: None,
+                    rate_limit=True) as local:
+        assert "  limits     each caller 7 requests/s, burst 30, as the stack's usage plan" in local.banner()
         said = [line for line in local.banner().splitlines() if "demo webhook is not registered" in line]
         assert len(said) == 1 and "The URL must be https." in said[0] and "WEBHOOK_ALLOW_HTTP" in said[0]
         assert "/seller/webhooks/" not in local.banner()  # no ping line for a webhook that is not there
