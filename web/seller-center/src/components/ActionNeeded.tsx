@@ -31,6 +31,9 @@ export function CancellationEntry({ counts, responseWindowSeconds, onChoose }: P
         {typeof cancellation?.due_soon === "number" && (
           <li><span>{messages.dueSoon}</span> <span class="count">{cancellation.due_soon}</span></li>
         )}
+        {typeof cancellation?.awaiting_buyer === "number" && (
+          <li><span>{messages.awaitingBuyer}</span> <span class="count">{cancellation.awaiting_buyer}</span></li>
+        )}
       </ul>
       <p class="tip-note">{responseWindowText(responseWindowSeconds)}</p>
     </Tooltip>
