@@ -52,7 +52,8 @@ def test_an_offer_of_each_kind_waits_for_the_buyer_then_shows_their_answer(cente
     dialog.get_by_role("radio", name="A partial refund to keep the order").check()
     dialog.get_by_label("Message to the buyer").fill("Keep it and get IDR 250 back.")
     amount = dialog.get_by_label("Amount to refund (IDR)")
-    expect(amount).to_have_accessible_description("From the smallest unit up to IDR 1,500.00, what remains of the order.")
+    expect(amount).to_have_accessible_description(
+        "From the smallest unit up to IDR 1,500.00, what remains of the order.")
     amount.fill("250")
     center.axe(f"offer dialog ({screen})")
     dialog.get_by_role("button", name="Confirm").click()
