@@ -211,3 +211,22 @@ def test_an_offer_in_indonesian(center: SellerCenter, seller: Seller) -> None:
     expect(row).to_contain_text("Penawaran Anda: Rp250 dikembalikan agar pesanan tetap berjalan")
     answer_by = seller.shop.cancellation(cancel_id, token=seller.token).json["offer"]["answer_by"]
     expect(row.locator(f'time[datetime="{answer_by}"]')).to_have_text(re.compile(r"^Menunggu pembeli hingga \S"))
+
+
+@pytest.mark.pictured
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_the_offer_dialog_and_the_row_waiting_for_the_buyer_pictured(center: SellerCenter, seller: Seller,
+                                                                     screen: str) -> None:
+    order_id, cancel_id = seller.pending()
+    center.sign_in(seller.token, "#all")
+    dialog = open_offer_dialog(center, order_id)
+    dialog.get_by_role("radio", name="A partial refund to keep the order").check()
+    dialog.get_by_label("Message to the buyer").fill("Keep the order and get IDR 250 back for the wait.")
+    dialog.get_by_label("Amount to refund (IDR)").fill("250")
+    center.axe(f"offer dialog filled ({screen})")
+    center.screenshot(f"seller-center-offer-dialog-{screen}")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    expect_waiting_for_the_buyer(center, seller, order_id, cancel_id)
+    center.axe(f"row waiting for the buyer ({screen})")
+    center.screenshot(f"seller-center-offer-waiting-{screen}")
