@@ -2,7 +2,7 @@
 import type { LineToCancel } from "./items";
 import type {
   ActionNeeded, ApiErrorBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview, OrderPage,
-  ReasonCatalogue, RejectCode, SellerCancelCode, SellerOrder, Sfcr,
+  OfferBody, ReasonCatalogue, RejectCode, SellerCancelCode, SellerOrder, Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -29,8 +29,9 @@ export class Api {
     private readonly networkMessage: string,
   ) {}
 
-  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown,
+    extra: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", ...extra };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -98,6 +99,12 @@ export class Api {
   reject(cancelId: string, reason: RejectCode, comment: string | null): Promise<Cancellation> {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/reject`,
       comment ? { reason, comment } : { reason });
+  }
+
+  /** The request's one offer (OF1, OF2). The dialog's key makes a resend after a lost answer the same offer. */
+  makeOffer(cancelId: string, body: OfferBody, idempotencyKey: string): Promise<Cancellation> {
+    return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/offer`, body,
+      { "Idempotency-Key": idempotencyKey });
   }
 
   acknowledge(cancelId: string): Promise<Cancellation> {

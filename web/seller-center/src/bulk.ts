@@ -1,11 +1,13 @@
 // Row selection and Approve selected (seller-tools.md, T1): pure.
 import { codeText } from "./messages";
+import { offerOpen } from "./offers";
 import type { Row } from "./rows";
 import type { BulkResult } from "./types";
 
-/** The rows that can be selected: those with a pending request. */
+/** The rows that can be selected: those with a pending request the seller may answer (not while its offer is open,
+ * OF3). */
 export function selectableIds(rows: Row[]): string[] {
-  return rows.flatMap((row) => (row.request ? [row.request.cancel_id] : []));
+  return rows.flatMap((row) => (row.request && !offerOpen(row.request) ? [row.request.cancel_id] : []));
 }
 
 /** The selection kept across a refresh: only the ids still pending among the rows shown, in their order. */

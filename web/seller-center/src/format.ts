@@ -23,6 +23,11 @@ export function setMarketTimeZone(zone: string | undefined): void {
   marketTimeZone = zone || undefined;
 }
 
+/** The zone times are shown in: the market's, or the browser's when the configuration names none. */
+export function marketZone(): string {
+  return marketTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 function currencyFormat(currency: string, locale: string, digits: number): Intl.NumberFormat {

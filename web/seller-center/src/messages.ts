@@ -86,6 +86,10 @@ export function codeText(code: string | null | undefined, message: string): stri
 
 /** What to tell the seller about a failed call. */
 export function errorText(error: unknown): string {
+  // An offer's refusal names its field (OF2): the sentence names it too.
+  if (error instanceof ApiError && error.code === "INVALID_OFFER" && typeof error.details?.field === "string") {
+    return messages.invalidOffer(error.details.field);
+  }
   if (error instanceof ApiError) return codeText(error.code, error.message);
   return error instanceof Error ? error.message : messages.unexpected;
 }

@@ -44,3 +44,9 @@ export type ApiErrorBody = Schemas["ErrorOut"];
 export type CancelBody = Schemas["SellerCancelIn"];
 export type SellerCancelCode = Schemas["SellerCancelReason"];
 export type RejectCode = Schemas["RejectReason"];
+
+/** The seller's one offer on a request (OF1, OF2), its kind and state, and the body that makes it. */
+export type Offer = Schemas["OfferOut"];
+export type OfferKind = Schemas["OfferKind"];
+export type OfferStatus = Schemas["OfferStatus"];
+export type OfferBody = Schemas["OfferIn"];

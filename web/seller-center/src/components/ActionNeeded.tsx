@@ -31,6 +31,10 @@ export function CancellationEntry({ counts, responseWindowSeconds, onChoose }: P
         {typeof cancellation?.due_soon === "number" && (
           <li><span>{messages.dueSoon}</span> <span class="count">{cancellation.due_soon}</span></li>
         )}
+        {/* Only when some offer waits: a shop that makes none sees the tooltip it always had. */}
+        {(cancellation?.awaiting_buyer ?? 0) > 0 && (
+          <li><span>{messages.awaitingBuyer}</span> <span class="count">{cancellation?.awaiting_buyer}</span></li>
+        )}
       </ul>
       <p class="tip-note">{responseWindowText(responseWindowSeconds)}</p>
     </Tooltip>

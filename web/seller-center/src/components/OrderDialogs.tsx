@@ -2,6 +2,7 @@ import type { RowActionState } from "../hooks/useRowActions";
 import type { Previewer } from "../hooks/useCancelPreview";
 import type { ReasonCatalogue } from "../types";
 import { CancelDialog } from "./CancelDialog";
+import { OfferDialog } from "./OfferDialog";
 import { RejectDialog } from "./RejectDialog";
 
 interface Props {
@@ -11,9 +12,9 @@ interface Props {
   preview: Previewer;
 }
 
-/** The dialog a row's action opened, if any: Cancel order or Reject cancellation request. */
+/** The dialog a row's action opened, if any: Cancel order, Reject cancellation request or Make an offer. */
 export function OrderDialogs({ state, catalogue, busy, preview }: Props) {
-  const { dialog, dialogError, closeDialog, confirmCancel, confirmReject } = state;
+  const { dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer } = state;
   if (!dialog || !catalogue) return null;
   if (dialog.kind === "cancel") {
     return (
@@ -22,6 +23,12 @@ export function OrderDialogs({ state, catalogue, busy, preview }: Props) {
     );
   }
   if (!dialog.row.request) return null;
+  if (dialog.kind === "offer") {
+    return (
+      <OfferDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
+        onClose={closeDialog} onConfirm={confirmOffer} />
+    );
+  }
   return (
     <RejectDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
       onClose={closeDialog} onConfirm={confirmReject} />

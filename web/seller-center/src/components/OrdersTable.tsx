@@ -1,7 +1,8 @@
-import type { RowResult } from "../bulk";
-import { countdownText, formatMoney, formatUtc } from "../format";
+import { type RowResult, selectableIds } from "../bulk";
+import { countdownText, formatLocalTime, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
+import { mayOffer, offerOpen } from "../offers";
 import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
 import type { Cancellation, ReasonCatalogue } from "../types";
@@ -14,6 +15,7 @@ export interface RowActions {
   reject: (row: Row, opener: HTMLButtonElement) => void;
   cancel: (row: Row, opener: HTMLButtonElement) => void;
   acknowledge: (row: Row, opener: HTMLButtonElement) => void;
+  offer: (row: Row, opener: HTMLButtonElement) => void;
 }
 
 /** Row selection for Approve selected (T1): the pending requests checked, and the last call's results. */
@@ -37,7 +39,7 @@ interface Props {
 export function OrdersTable({ caption, rows, now, catalogue, actions, busy, selection }: Props) {
   const c = messages.columns;
   if (rows.length === 0) return <p class="empty">{messages.noOrders}</p>;
-  const selectable = rows.some((row) => row.request !== null);
+  const selectable = selectableIds(rows).length > 0;
   return (
     <table role="table" class="orders">
       <caption class="visually-hidden">{caption}</caption>
@@ -68,7 +70,9 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
   row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
   selection: Selection; selectColumn: boolean;
 }) {
-  const { order, request, cancellation } = row;
+  const { order, request, cancellation, accepted } = row;
+  // While the offer waits for the buyer, the API refuses approve and reject (OF3): they are not offered.
+  const answerable = request !== null && !offerOpen(request);
   const result = selection.results.get(order.order_id);
   const c = messages.columns;
   const cancelled = cancelledLines(order);
@@ -77,7 +81,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
     <tr role="row" data-order={order.order_id}>
       {selectColumn && (
         <td role="cell" class="select" data-label={messages.selectColumn}>
-          {request && (
+          {answerable && request && (
             <input type="checkbox" aria-label={messages.selectRow(order.order_id)} disabled={busy}
               checked={selection.selected.has(request.cancel_id)}
               onChange={(event) => selection.onToggle(request.cancel_id, (event.currentTarget as HTMLInputElement).checked)} />
@@ -101,6 +105,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
         {request && (
           <p class="request">
             <span>{messages.pendingRequest}: {reasonLabel(catalogue, request.reason)}</span>
+            {request.offer && <OfferState cancellation={request} />}
             {request.respond_by && (
               <span class="countdown">
                 <time dateTime={request.respond_by} title={`${c.deadline} ${formatUtc(request.respond_by)}`}>
@@ -110,12 +115,16 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
             )}
           </p>
         )}
+        {accepted && !request && <p class="request"><OfferState cancellation={accepted} /></p>}
+        {order.promised_ship_by && order.status !== "CANCELLED" && (
+          <p class="offer">{messages.promisedShipBy(formatLocalTime(order.promised_ship_by))}</p>
+        )}
         {noHandoverWarning(order) && <p class="warning">{noHandoverWarning(order)}</p>}
         {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
       </td>
       <td role="cell" data-label={c.actions}>
         <div class="actions" role="group" aria-label={messages.actionsFor(order.order_id)}>
-          {request && (
+          {answerable && request && (
             <>
               <button type="button" disabled={busy} aria-description={messages.approveFor(order.order_id)}
                 onClick={(event) => actions.approve(row, event.currentTarget)}>
@@ -126,6 +135,13 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
                 onClick={(event) => actions.reject(row, event.currentTarget)}>
                 {messages.reject}
               </button>
+              {mayOffer(request, now) && (
+                <button type="button" class="secondary" disabled={busy}
+                  aria-description={messages.makeOfferFor(order.order_id)}
+                  onClick={(event) => actions.offer(row, event.currentTarget)}>
+                  {messages.makeOffer}
+                </button>
+              )}
             </>
           )}
           {cancellation?.status === "AUTO_APPROVED" && cancellation.acknowledged_at === null && (
@@ -178,5 +194,25 @@ function Refund({ cancellation }: { cancellation: Cancellation }) {
       {status === "REFUNDED" && at && <> <Time iso={at} /></>}
       {status === "REFUNDED" && reference && <span class="reference">{messages.refundReference(reference)}</span>}
     </>
+  );
+}
+
+/** The seller's offer on a request (OF1–OF8): its terms and where it stands; while open, the buyer's deadline. */
+function OfferState({ cancellation }: { cancellation: Cancellation }) {
+  const offer = cancellation.offer;
+  if (!offer) return null;
+  const terms = messages.offerTerms(offer.kind, offer.amount ? formatMoney(offer.amount) : null,
+    offer.ship_by ? formatLocalTime(offer.ship_by) : null);
+  return (
+    <span class="offer" data-offer-status={offer.status}>
+      <span class="offer-terms">{terms}</span>
+      <span class="offer-state">
+        {offer.status === "OPEN" ? (
+          <time dateTime={offer.answer_by} title={`${messages.buyerDeadline} ${formatUtc(offer.answer_by)}`}>
+            {messages.offerState(offer.status, formatLocalTime(offer.answer_by))}
+          </time>
+        ) : messages.offerState(offer.status, formatLocalTime(offer.answer_by))}
+      </span>
+    </span>
   );
 }

@@ -4,10 +4,12 @@ import type { RowActions } from "../components/OrdersTable";
 import { describeLines, type LineToCancel } from "../items";
 import { errorText, messages } from "../messages";
 import type { Row } from "../rows";
-import type { RejectCode, SellerCancelCode } from "../types";
+import type { OfferBody, RejectCode, SellerCancelCode } from "../types";
 import type { Feedback } from "./useFeedback";
 
-export type DialogState = { kind: "cancel" | "reject"; row: Row; opener: HTMLElement } | null;
+type DialogKind = "cancel" | "reject" | "offer";
+/** `key`: the Idempotency-Key of the dialog's call, one per opening, so a resend after a lost answer is the same. */
+export type DialogState = { kind: DialogKind; row: Row; opener: HTMLElement; key: string } | null;
 
 export interface RowActionState {
   actions: RowActions;
@@ -17,6 +19,7 @@ export interface RowActionState {
   closeDialog: () => void;
   confirmCancel: (reason: SellerCancelCode, lineItems: LineToCancel[] | null) => void;
   confirmReject: (reason: RejectCode, comment: string | null) => void;
+  confirmOffer: (body: OfferBody) => void;
 }
 
 /**
@@ -63,9 +66,9 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     }
   };
 
-  const open = (kind: "cancel" | "reject", row: Row, opener: HTMLElement) => {
+  const open = (kind: DialogKind, row: Row, opener: HTMLElement) => {
     setDialogError(null);
-    setDialog({ kind, row, opener });
+    setDialog({ kind, row, opener, key: crypto.randomUUID() });
   };
 
   const actions: RowActions = {
@@ -81,6 +84,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     },
     reject: (row, opener) => open("reject", row, opener),
     cancel: (row, opener) => open("cancel", row, opener),
+    offer: (row, opener) => open("offer", row, opener),
   };
 
   const closeDialog = () => {
@@ -103,5 +107,11 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
       messages.rejected(dialog.row.order.order_id), dialog.opener, true);
   };
 
-  return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject };
+  const confirmOffer = (body: OfferBody) => {
+    const request = dialog?.kind === "offer" ? dialog.row.request : null;
+    if (dialog && request) void act(dialog.row, () => api.makeOffer(request.cancel_id, body, dialog.key),
+      messages.offerMade(dialog.row.order.order_id), dialog.opener, true);
+  };
+
+  return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer };
 }

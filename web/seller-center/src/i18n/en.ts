@@ -1,7 +1,8 @@
 // The page in English: every string a seller reads. Its shape is every language's (`Catalogue`): a catalogue
 // missing a key here, or holding one more, fails the type check. A language is one more file like this one.
 import type { Countdown } from "../format";
-import type { Actor, AutoApproveCause, CancellationStatus, OrderStatus } from "../types";
+import type { OfferField, OfferProblemKind } from "../offers";
+import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 
 const n = counter("en");
@@ -45,6 +46,19 @@ const standings: Record<string, string> = {
   AT_RISK: "At risk",
   RESTRICTED: "Restricted",
   SUSPENDED: "Suspended",
+};
+
+const offerKinds: Record<OfferKind, string> = {
+  PARTIAL_REFUND: "A partial refund to keep the order",
+  SHIP_BY: "A date you promise to ship by",
+  KEEP_ORDER: "A message only",
+};
+
+const offerFields: Record<OfferField, string> = {
+  kind: "what you offer",
+  message: "the message",
+  amount: "the amount",
+  ship_by: "the ship-by date",
 };
 
 const label = pick;
@@ -106,6 +120,7 @@ const en = {
   respondInDays: (days: number) => `You have ${n(days, { one: "calendar day", other: "calendar days" })} to respond`,
   respondInHours: (hours: number) => `You have ${n(hours, { one: "hour", other: "hours" })} to respond`,
   dueSoon: "Auto-approving within 24 h",
+  awaitingBuyer: "Offers waiting for the buyer",
   requestsHeading: "Cancellation requests, most urgent first",
   noRequests: "No cancellation request is waiting for you.",
 
@@ -172,6 +187,26 @@ const en = {
   itemsCancelled: (order: string, lines: string) => `Items of order ${order} cancelled: ${lines}.`,
   conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
 
+  makeOffer: "Make an offer",
+  makeOfferFor: (order: string) => `Make an offer to keep order ${order}`,
+  offerMade: (order: string) => `Offer on order ${order} sent: your time to respond stops until the buyer answers.`,
+
+  // The offer on a request (OF1–OF8)
+  offerKind: (kind: string) => label(offerKinds, kind),
+  offerTerms: (kind: string, amount: string | null, shipBy: string | null) => {
+    if (kind === "PARTIAL_REFUND" && amount) return `Your offer: ${amount} back to keep the order`;
+    if (kind === "SHIP_BY" && shipBy) return `Your offer: shipped by ${shipBy}`;
+    return "Your offer: a message to keep the order";
+  },
+  offerState: (status: string, answerBy: string) => {
+    if (status === "OPEN") return `Waiting for the buyer until ${answerBy}`;
+    if (status === "ACCEPTED") return "The buyer accepted your offer: the order goes on.";
+    if (status === "DECLINED") return "The buyer declined your offer: respond to the request.";
+    return "The buyer did not answer your offer in time: respond to the request.";
+  },
+  buyerDeadline: "Buyer answers by",
+  promisedShipBy: (at: string) => `You promised to ship by ${at}`,
+
   // Selection and Approve selected
   selectRow: (order: string) => `Select order ${order}`,
   selectAll: "Select all pending requests shown",
@@ -211,6 +246,25 @@ const en = {
   nothingChosen: "Choose at least one item to cancel.",
   refundPreview: (money: string) => `The buyer gets back ${money}.`,
   wholeOrderNote: "This cancels the whole order.",
+  offerDialog: "Make an offer",
+  offerHint: "One offer per request. Your time to respond stops until the buyer accepts or declines it.",
+  offerKindLegend: "What you offer",
+  offerMessage: "Message to the buyer",
+  offerAmount: (currency: string) => `Amount to refund (${currency})`,
+  offerAmountHint: (max: string) => `From the smallest unit up to ${max}, what remains of the order.`,
+  offerShipBy: "Ship by",
+  offerShipByHint: (zone: string, latest: string) => `In the market's time (${zone}), at the latest ${latest}.`,
+  offerProblem: (field: string, problem: OfferProblemKind, max: number, days: number) => {
+    if (field === "kind") return "Choose what you offer.";
+    if (problem === "missing") return `Enter ${label(offerFields, field)}.`;
+    if (problem === "too_long") return `The message has at most ${max} characters.`;
+    if (problem === "not_money") return "Enter the amount as a number, like 15000 or 12.50.";
+    if (problem === "out_of_range") return "The amount must be more than zero and at most what remains of the order.";
+    if (problem === "not_after_now") return "The ship-by date must be later than now.";
+    return `The ship-by date can be at most ${n(days, { one: "day", other: "days" })} ahead.`;
+  },
+  invalidOffer: (field: string | null) =>
+    `The offer was refused: check ${field ? label(offerFields, field) : "what you entered"} and try again.`,
 
   // SFCR panel
   sfcrHeading: "Seller-fault cancellation rate (SFCR)",
@@ -252,6 +306,10 @@ const en = {
     CANCELLATION_NOT_PENDING: "This request is no longer waiting for your answer.",
     CANCELLATION_NOT_AUTO_APPROVED: "This cancellation was not auto-approved.",
     RESPONSE_DEADLINE_PASSED: "The time to respond is over: the request is approved automatically.",
+    OFFER_ALREADY_MADE: "You have already made your one offer on this request.",
+    OFFER_OPEN: "Your offer is waiting for the buyer: you can answer the request once the buyer declines it or the time to answer passes.",
+    OFFER_NOT_OPEN: "The offer is no longer waiting for the buyer.",
+    INVALID_OFFER: "The offer was refused: check what you entered and try again.",
     CONCURRENT_UPDATE: "The order changed while you acted. Try again.",
     TOO_MANY_REQUESTS: "Too many requests right now. Wait a moment and try again.",
     RATE_LIMITED: "Too many requests from your shop right now. Wait a moment and try again.",

@@ -1,6 +1,7 @@
 // The page in Bahasa Indonesia. Typed as English's catalogue: a key missing or extra here fails the type check.
 import type { Countdown } from "../format";
-import type { Actor, AutoApproveCause, CancellationStatus, OrderStatus } from "../types";
+import type { OfferField, OfferProblemKind } from "../offers";
+import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 import type { Catalogue } from "./en";
 
@@ -46,6 +47,19 @@ const standings: Record<string, string> = {
   AT_RISK: "Berisiko",
   RESTRICTED: "Dibatasi",
   SUSPENDED: "Ditangguhkan",
+};
+
+const offerKinds: Record<OfferKind, string> = {
+  PARTIAL_REFUND: "Pengembalian dana sebagian agar pesanan tetap berjalan",
+  SHIP_BY: "Tanggal kirim yang Anda janjikan",
+  KEEP_ORDER: "Pesan saja",
+};
+
+const offerFields: Record<OfferField, string> = {
+  kind: "apa yang Anda tawarkan",
+  message: "pesannya",
+  amount: "jumlahnya",
+  ship_by: "tanggal kirimnya",
 };
 
 const label = pick;
@@ -104,6 +118,7 @@ const id: Catalogue = {
   respondInDays: (days: number) => `Anda punya waktu ${n(days, { other: "hari kalender" })} untuk menanggapi`,
   respondInHours: (hours: number) => `Anda punya waktu ${n(hours, { other: "jam" })} untuk menanggapi`,
   dueSoon: "Disetujui otomatis dalam 24 jam",
+  awaitingBuyer: "Penawaran menunggu pembeli",
   requestsHeading: "Pengajuan pembatalan, yang paling mendesak lebih dulu",
   noRequests: "Tidak ada pengajuan pembatalan yang menunggu Anda.",
 
@@ -170,6 +185,26 @@ const id: Catalogue = {
   itemsCancelled: (order: string, lines: string) => `Barang pesanan ${order} dibatalkan: ${lines}.`,
   conflict: (order: string) =>
     `Pihak lain sudah menindaklanjuti pesanan ${order} lebih dulu; kini ditampilkan keadaan terbarunya.`,
+  makeOffer: "Buat penawaran",
+  makeOfferFor: (order: string) => `Buat penawaran agar pesanan ${order} tetap berjalan`,
+  offerMade: (order: string) =>
+    `Penawaran untuk pesanan ${order} terkirim: waktu tanggapan Anda berhenti sampai pembeli menjawab.`,
+
+  // The offer on a request (OF1–OF8)
+  offerKind: (kind: string) => label(offerKinds, kind),
+  offerTerms: (kind: string, amount: string | null, shipBy: string | null) => {
+    if (kind === "PARTIAL_REFUND" && amount) return `Penawaran Anda: ${amount} dikembalikan agar pesanan tetap berjalan`;
+    if (kind === "SHIP_BY" && shipBy) return `Penawaran Anda: dikirim paling lambat ${shipBy}`;
+    return "Penawaran Anda: pesan agar pesanan tetap berjalan";
+  },
+  offerState: (status: string, answerBy: string) => {
+    if (status === "OPEN") return `Menunggu pembeli hingga ${answerBy}`;
+    if (status === "ACCEPTED") return "Pembeli menerima penawaran Anda: pesanan tetap berjalan.";
+    if (status === "DECLINED") return "Pembeli menolak penawaran Anda: tanggapi pengajuannya.";
+    return "Pembeli tidak menjawab penawaran Anda tepat waktu: tanggapi pengajuannya.";
+  },
+  buyerDeadline: "Pembeli menjawab paling lambat",
+  promisedShipBy: (at: string) => `Anda berjanji mengirim paling lambat ${at}`,
 
   // Selection and Approve selected
   selectRow: (order: string) => `Pilih pesanan ${order}`,
@@ -210,6 +245,25 @@ const id: Catalogue = {
   nothingChosen: "Pilih setidaknya satu barang untuk dibatalkan.",
   refundPreview: (money: string) => `Pembeli menerima kembali ${money}.`,
   wholeOrderNote: "Ini membatalkan seluruh pesanan.",
+  offerDialog: "Buat penawaran",
+  offerHint: "Satu penawaran per pengajuan. Waktu tanggapan Anda berhenti sampai pembeli menerima atau menolaknya.",
+  offerKindLegend: "Yang Anda tawarkan",
+  offerMessage: "Pesan untuk pembeli",
+  offerAmount: (currency: string) => `Jumlah yang dikembalikan (${currency})`,
+  offerAmountHint: (max: string) => `Dari satuan terkecil hingga ${max}, sisa nilai pesanan.`,
+  offerShipBy: "Kirim paling lambat",
+  offerShipByHint: (zone: string, latest: string) => `Dalam waktu pasar (${zone}), paling lambat ${latest}.`,
+  offerProblem: (field: string, problem: OfferProblemKind, max: number, days: number) => {
+    if (field === "kind") return "Pilih apa yang Anda tawarkan.";
+    if (problem === "missing") return `Isi ${label(offerFields, field)}.`;
+    if (problem === "too_long") return `Pesan paling banyak ${n(max, { other: "karakter" })}.`;
+    if (problem === "not_money") return "Tulis jumlahnya sebagai angka, misalnya 15000 atau 12,50.";
+    if (problem === "out_of_range") return "Jumlahnya harus lebih dari nol dan paling banyak sisa nilai pesanan.";
+    if (problem === "not_after_now") return "Tanggal kirim harus setelah saat ini.";
+    return `Tanggal kirim paling lambat ${n(days, { other: "hari" })} dari sekarang.`;
+  },
+  invalidOffer: (field: string | null) =>
+    `Penawaran ditolak: periksa ${field ? label(offerFields, field) : "isian Anda"} lalu coba lagi.`,
 
   // SFCR panel
   sfcrHeading: "Tingkat pembatalan oleh penjual (SFCR)",
@@ -250,6 +304,11 @@ const id: Catalogue = {
     CANCELLATION_NOT_PENDING: "Pengajuan ini tidak lagi menunggu tanggapan Anda.",
     CANCELLATION_NOT_AUTO_APPROVED: "Pembatalan ini tidak disetujui otomatis.",
     RESPONSE_DEADLINE_PASSED: "Waktu tanggapan sudah habis: pengajuan disetujui otomatis.",
+    OFFER_ALREADY_MADE: "Anda sudah membuat satu-satunya penawaran untuk pengajuan ini.",
+    OFFER_OPEN:
+      "Penawaran Anda sedang menunggu pembeli: Anda dapat menanggapi pengajuan setelah pembeli menolaknya atau waktunya habis.",
+    OFFER_NOT_OPEN: "Penawaran ini tidak lagi menunggu pembeli.",
+    INVALID_OFFER: "Penawaran ditolak: periksa isian Anda lalu coba lagi.",
     CONCURRENT_UPDATE: "Pesanan berubah saat Anda bertindak. Coba lagi.",
     TOO_MANY_REQUESTS: "Terlalu banyak permintaan saat ini. Tunggu sebentar lalu coba lagi.",
     RATE_LIMITED: "Terlalu banyak permintaan dari toko Anda saat ini. Tunggu sebentar lalu coba lagi.",
