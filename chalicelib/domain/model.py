@@ -15,6 +15,7 @@ from .enums import (
     OrderStatus,
     RefundStatus,
 )
+from .evidence import Evidence, EvidenceFile
 
 
 class LineItem(msgspec.Struct, frozen=True):
@@ -117,6 +118,8 @@ class Cancellation(msgspec.Struct):
     refund_status: RefundStatus = RefundStatus.NONE
     refunded_at: datetime | None = None
     refund_reference: str | None = None
+    # The files the seller attached when rejecting (docs/evidence.md).
+    evidence: tuple[Evidence, ...] = ()
     version: int = 1
 
     @property
@@ -176,3 +179,5 @@ class Change(msgspec.Struct, kw_only=True):
     cancellation_was: int | None = None
     counters: CounterDelta = msgspec.field(default_factory=CounterDelta)
     cohort: CohortDelta | None = None
+    # Evidence files this change attaches: each is marked used in the same transaction, on condition it was not.
+    attaches: tuple[EvidenceFile, ...] = ()

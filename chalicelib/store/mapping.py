@@ -15,8 +15,17 @@ from ..domain.enums import (
     OrderStatus,
     RefundStatus,
 )
+from ..domain.evidence import ContentType, Evidence
 from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Order
-from .models import DUE_SHARDS, CancellationItem, CancelledLineMap, HistoryItem, LineItemMap, OrderItem
+from .models import (
+    DUE_SHARDS,
+    CancellationItem,
+    CancelledLineMap,
+    EvidenceMap,
+    HistoryItem,
+    LineItemMap,
+    OrderItem,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -151,6 +160,8 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         refund_status=c.refund_status.value,
         refunded_at=_iso(c.refunded_at),
         refund_reference=c.refund_reference,
+        evidence=[EvidenceMap(evidence_id=e.evidence_id, content_type=e.content_type.value, size=e.size)
+                  for e in c.evidence] or None,
         version=c.version,
         listed_key=listed,
         seller_status=f"{c.seller_id}#{c.status.value}",
@@ -192,6 +203,8 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         refund_status=RefundStatus(refund) if refund else RefundStatus.NONE,
         refunded_at=_at(raw, "refunded_at"),
         refund_reference=_s(raw, "refund_reference"),
+        evidence=tuple(Evidence(m["M"]["evidence_id"]["S"], ContentType(m["M"]["content_type"]["S"]),
+                                int(m["M"]["size"]["N"])) for m in raw.get("evidence", {}).get("L") or ()),
         version=int(raw["version"]["N"]),
     )
 

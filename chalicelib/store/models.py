@@ -55,6 +55,12 @@ class CancelledLineMap(MapAttribute[str, object]):
     amount = NumberAttribute()
 
 
+class EvidenceMap(MapAttribute[str, object]):
+    evidence_id = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+
+
 class OrdersBySeller(GlobalSecondaryIndex["OrderItem"]):
     """The All tab: a seller's orders, newest first."""
 
@@ -202,6 +208,7 @@ class CancellationItem(Model):
     refund_status = UnicodeAttribute(null=True)
     refunded_at = UnicodeAttribute(null=True)
     refund_reference = UnicodeAttribute(null=True)
+    evidence = ListAttribute(of=EvidenceMap, null=True)
     version = NumberAttribute()
     # index keys
     listed_key = UnicodeAttribute()
@@ -381,7 +388,8 @@ def reset_connections() -> None:
         model._connection = None
 
 
-# The webhooks' tables build on _Meta above; every table the stack declares is in MODELS.
+# The webhooks' and evidence tables build on _Meta above; every table the stack declares is in MODELS.
+from .evidence_models import EVIDENCE_MODELS  # noqa: E402
 from .webhook_models import WEBHOOK_MODELS  # noqa: E402
 
-MODELS = (*MODELS, *WEBHOOK_MODELS)
+MODELS = (*MODELS, *WEBHOOK_MODELS, *EVIDENCE_MODELS)

@@ -184,7 +184,7 @@ def _approve(shop: Shop, oid: str) -> Callable[[], object]:
 
 def _reject(shop: Shop, oid: str) -> Callable[[], object]:
     _, cancel_id = shop.pending(oid)
-    return lambda: shop.reject(cancel_id, "PRODUCT_PACKED")
+    return lambda: shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE")
 
 
 def _acknowledge(shop: Shop, oid: str) -> Callable[[], object]:
@@ -327,7 +327,7 @@ def test_an_idempotent_replay_of_a_recorded_order_is_two_reads_and_no_write(shop
 def test_a_key_reused_with_another_body_is_refused_after_three_reads(shop, calls):
     _, cancel_id = shop.pending("O1")
     headers = {"Idempotency-Key": "k-1"}
-    shop.reject(cancel_id, "PRODUCT_PACKED", headers=headers)
+    shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE", headers=headers)
     response, counts = measured(calls, lambda: shop.reject(cancel_id, "INVALID_REASON", headers=headers))
     assert response.status_code == 422
     assert counts == {"GetItem": 3}
