@@ -1,5 +1,5 @@
-"""moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues
-and stream, on the same endpoint)."""
+"""moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues,
+stream and evidence bucket, on the same endpoint; browser uploads pass the S3 POST policy gate first)."""
 
 import threading
 from collections.abc import Callable, Iterable
@@ -10,6 +10,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devtools import events_local
 from devtools.local_environment import HOST
+from devtools.s3_post_policy import S3PostGate
 from devtools.serving import shut_down
 
 
@@ -44,8 +45,10 @@ class QuietMotoRequestHandler(MotoRequestHandler):
 def _reset_dynamodb() -> None:
     # The backends are process-wide: a stage started after another must not see its tables.
     from moto.dynamodb.models import dynamodb_backends
+    from moto.s3.models import s3_backends
 
     dynamodb_backends.reset()
+    s3_backends.reset()
     events_local.reset_backends()
 
 
@@ -64,7 +67,8 @@ class EmbeddedDynamoDB:
 
     def start(self) -> str:
         _reset_dynamodb()
-        self._server = make_server(self.host, 0, SerializedDispatcher(), threaded=True,
+        dispatcher = SerializedDispatcher()
+        self._server = make_server(self.host, 0, S3PostGate(dispatcher, dispatcher._serial), threaded=True,
                                    request_handler=QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()
