@@ -88,6 +88,12 @@ def upload_expires_at(now: datetime) -> datetime:
     return now + UPLOAD_VALID
 
 
+def record_expires_at(created_at: datetime) -> datetime:
+    """When a record never attached may go (a DynamoDB TTL, dropped on attach). S3 runs lifecycle rules once a day,
+    so an unattached object lives up to a day longer than its rule says: the record outlives it by that day."""
+    return created_at + timedelta(days=UNATTACHED_DAYS + 1)
+
+
 def has_signature(content_type: ContentType, head: bytes) -> bool:
     return all(head[offset:offset + len(magic)] == magic for offset, magic in _SIGNATURES[content_type])
 

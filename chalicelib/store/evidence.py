@@ -6,7 +6,7 @@ from datetime import datetime
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clock import iso, parse_iso
-from ..domain.evidence import ContentType, EvidenceFile
+from ..domain.evidence import ContentType, EvidenceFile, record_expires_at
 from .evidence_models import EvidenceItem
 
 
@@ -19,7 +19,8 @@ def _from_item(item: EvidenceItem) -> EvidenceFile:
 def declare(file: EvidenceFile) -> None:
     """One PutItem; the id is new, so the condition only guards against a collision."""
     EvidenceItem(file.evidence_id, seller_id=file.seller_id, content_type=file.content_type.value, size=file.size,
-                 created_at=iso(file.created_at)).save(condition=EvidenceItem.evidence_id.does_not_exist())
+                 created_at=iso(file.created_at), expires_at=record_expires_at(file.created_at),
+                 ).save(condition=EvidenceItem.evidence_id.does_not_exist())
 
 
 def get_many(evidence_ids: Sequence[str]) -> dict[str, EvidenceFile]:
@@ -33,5 +34,6 @@ def stage_attach(txn: TransactWrite, files: Sequence[EvidenceFile], attached_to:
     attached by a racing call fails the whole transaction, and the retry sees it ALREADY_USED."""
     for file in files:
         item = EvidenceItem(file.evidence_id)
-        txn.update(item, actions=[EvidenceItem.attached_to.set(attached_to), EvidenceItem.attached_at.set(iso(now))],
+        txn.update(item, actions=[EvidenceItem.attached_to.set(attached_to), EvidenceItem.attached_at.set(iso(now)),
+                                  EvidenceItem.expires_at.remove()],
                    condition=(EvidenceItem.seller_id == file.seller_id) & EvidenceItem.attached_to.does_not_exist())

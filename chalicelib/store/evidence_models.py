@@ -1,6 +1,6 @@
 """The evidence files' table: one item per declared upload, read by key only (docs/evidence.md)."""
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from .models import _Meta, _TableName
@@ -20,6 +20,8 @@ class EvidenceItem(Model):
     created_at = UnicodeAttribute()
     attached_to = UnicodeAttribute(null=True)
     attached_at = UnicodeAttribute(null=True)
+    # A record never attached is deleted by this TTL (docs/evidence.md, E7); attaching removes it.
+    expires_at = TTLAttribute(null=True)
 
 
 EVIDENCE_MODELS: tuple[type[Model], ...] = (EvidenceItem,)

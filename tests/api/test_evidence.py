@@ -38,6 +38,7 @@ def test_declaring_a_file_answers_a_presigned_post_pinning_key_type_tag_and_size
     assert {"tagging": fields["tagging"]} in conditions and "<Value>uploaded</Value>" in fields["tagging"]
     record = EvidenceItem.get(body["evidence_id"], consistent_read=True)
     assert (record.seller_id, record.content_type, record.size, record.attached_to) == ("S1", "image/png", 2048, None)
+    assert record.expires_at.isoformat() == "2026-11-25T09:00:00+00:00"  # the TTL of a record never attached
 
 
 @pytest.mark.parametrize("body, code", [
@@ -73,7 +74,8 @@ def test_reject_with_a_photo_attaches_it_and_shows_it_to_seller_and_buyer(shop, 
                  shop.buyer_order(order_id).json["cancellations"][0]["evidence"]):
         assert [(e["evidence_id"], e["size"]) for e in seen] == [(evidence_id, len(data))]
         assert requests.get(seen[0]["url"], timeout=10).content == data
-    assert EvidenceItem.get(evidence_id, consistent_read=True).attached_to == cancel_id
+    record = EvidenceItem.get(evidence_id, consistent_read=True)
+    assert (record.attached_to, record.expires_at) == (cancel_id, None)  # kept while its cancellation is
     assert _tag(evidence_id) == [{"Key": "evidence-state", "Value": "attached"}]
 
 

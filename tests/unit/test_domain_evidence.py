@@ -66,3 +66,4 @@ def test_reasons_that_need_files():
 def test_keys_and_times():
     assert _file().key == "evidence/S1/evd_1"
     assert evidence.upload_expires_at(T0) == datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
+    assert evidence.record_expires_at(T0) == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
