@@ -76,6 +76,9 @@ SERIAL_TESTS := tests/local/test_runner_stops.py
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
 ## pyproject.toml), the locks' freshness (scripts/lock.sh --check, which asks PyPI), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
 ## chromium) on $(WORKERS) workers.
+# Bytecode and pytest's rewritten test modules are written and reused (a shell may set PYTHONDONTWRITEBYTECODE):
+# every worker and every process the local layer starts then reads them instead of compiling again.
+test test-long unit: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.installed docs page chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Market policy (docs/product.md, "Policy values are configuration").
     seller_response_window_seconds: int = 172800
     buyer_grace_period_seconds: int = 3600
+    buyer_offer_window_seconds: int = 86400
     sfcr_window_days: int = 7
     market_timezone: str = "UTC"
     sfcr_target: float = 0.025
@@ -84,6 +85,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     seller_center_api_base_url: str = ""
     seller_center_oidc_scope: str = "openid"
     seller_center_connect_origins: str = ""
+    # Each caller's request limit (docs/deploy.md, "Rate limits"): the stack's usage plan for callers and the
+    # local runner's emulation both read these two, so the cloud and the runner cannot drift apart.
+    rate_limit_per_second: int = 10
+    rate_limit_burst: int = 20
+    # Set by the stack on the authorizer only (empty: no usage plan, as locally): the callers' usage plan, by name
+    # (its id would make the authorizer depend on the API that depends on it), and the prefix of its keys' values.
+    rate_limit_usage_plan: str = ""
+    rate_limit_key_prefix: str = ""
 
 
 VARIABLES: tuple[str, ...] = tuple(name.upper() for name in Settings.__struct_fields__)
@@ -126,6 +135,7 @@ def _policy(current: Settings) -> Policy:
         market_timezone=current.market_timezone,
         sfcr_target=current.sfcr_target,
         sfcr_bands=parse_bands(current.sfcr_bands),
+        buyer_offer_window=timedelta(seconds=current.buyer_offer_window_seconds),
     )
 
 
@@ -219,3 +229,18 @@ def _webhooks(current: Settings) -> WebhookSettings:
 
 def webhooks() -> WebhookSettings:
     return _webhooks(settings())
+
+
+class RateLimitSettings(msgspec.Struct, frozen=True):
+    per_second: int
+    burst: int
+    usage_plan: str
+    key_prefix: str
+
+
+def rate_limits() -> RateLimitSettings:
+    current = settings()
+    if current.rate_limit_per_second < 1 or current.rate_limit_burst < 1:
+        raise ValueError("RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST must be 1 or more")
+    return RateLimitSettings(per_second=current.rate_limit_per_second, burst=current.rate_limit_burst,
+                             usage_plan=current.rate_limit_usage_plan, key_prefix=current.rate_limit_key_prefix)

@@ -1,6 +1,8 @@
 """moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues,
-stream and evidence bucket, on the same endpoint; browser uploads pass the S3 POST policy gate first)."""
+stream and evidence bucket, on the same endpoint; browser uploads pass the S3 POST policy gate first); its tables'
+items copied out and back in, for the desk kept between runs (devtools/desk_data.py)."""
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -8,7 +10,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import events_local
+from devtools import events_local, moto_shortcuts
 from devtools.local_environment import HOST
 from devtools.s3_post_policy import S3PostGate
 from devtools.serving import shut_down
@@ -23,10 +25,10 @@ class SerializedDispatcher(DomainDispatcherApplication):
 
     def __init__(self) -> None:
         super().__init__(create_backend_app)
-        self._serial = threading.Lock()
+        self.serial = threading.Lock()  # held while a request runs, and while the tables are copied
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        with self._serial:
+        with self.serial:
             response = super().__call__(environ, start_response)
             try:
                 body = b"".join(response)
@@ -52,6 +54,18 @@ def _reset_dynamodb() -> None:
     events_local.reset_backends()
 
 
+# Every item as DynamoDB JSON ({"S": ...}), per table name.
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def _backend() -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    # The stage's dummy credentials map to moto's default account (devtools/local_environment.py).
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]]
+
+
 class EmbeddedDynamoDB:
     """moto's DynamoDB served over HTTP on a free loopback port, in this process."""
 
@@ -59,6 +73,7 @@ class EmbeddedDynamoDB:
         self.host = host
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._dispatcher: SerializedDispatcher | None = None
 
     @property
     def endpoint(self) -> str:
@@ -67,12 +82,33 @@ class EmbeddedDynamoDB:
 
     def start(self) -> str:
         _reset_dynamodb()
-        dispatcher = SerializedDispatcher()
-        self._server = make_server(self.host, 0, S3PostGate(dispatcher, dispatcher._serial), threaded=True,
+        moto_shortcuts.install()
+        self._dispatcher = SerializedDispatcher()
+        self._server = make_server(self.host, 0, S3PostGate(self._dispatcher, self._dispatcher.serial), threaded=True,
                                    request_handler=QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()
         return self.endpoint
+
+    def copy_tables(self) -> Tables:
+        """Every table's items, between two requests: one consistent moment, as no request runs meanwhile."""
+        assert self._dispatcher is not None, "start() first"
+        with self._dispatcher.serial:
+            return {name: [item.to_json()["Attributes"] for item in table.all_items()]
+                    for name, table in _backend().tables.items()}
+
+    def put_tables(self, tables: Tables) -> int:
+        """Puts the items into the tables (made already); the number put. Their stream records are written too:
+        the events pump starts after them (devtools/events_local.py, `from_latest`)."""
+        assert self._dispatcher is not None, "start() first"
+        backend = _backend()
+        with self._dispatcher.serial:
+            for name, items in tables.items():
+                if name not in backend.tables:
+                    continue  # a table this version no longer has
+                for item in items:
+                    backend.put_item(name, item)
+        return sum(len(items) for name, items in tables.items() if name in backend.tables)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -68,8 +68,11 @@ class LocalEvents:
 
     # -- setup
 
-    def start(self) -> LocalEvents:
-        """The bus and the queue (the environment must already point every client at the embedded moto)."""
+    def start(self, *, from_latest: bool = False) -> LocalEvents:
+        """The bus and the queue (the environment must already point every client at the embedded moto).
+
+        `from_latest`: read the stream from after what it holds now (restored items: published in an earlier
+        run), as a new event source mapping at LATEST would; else from the start, as at TRIM_HORIZON."""
         from chalicelib import config
         from chalicelib.events import publisher
         from chalicelib.store.models import EventItem
@@ -82,6 +85,10 @@ class LocalEvents:
         self._streams = _client("dynamodbstreams")
         self._stream_arn = _client("dynamodb").describe_table(TableName=EventItem.Meta.table_name)["Table"][
             "LatestStreamArn"]
+        if from_latest:
+            self._iterators = {shard["ShardId"]: self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")["ShardIterator"]
+                for shard in self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]}
         self._thread = threading.Thread(target=self._loop, name="local-events", daemon=True)
         self._thread.start()
         return self

@@ -1,18 +1,27 @@
 """API Gateway's own answers, in the contract's error shape.
 
 Chalice's local gateway (used by `chalice.test.Client` and the local runner) raises these before the app
-runs: a missing token, an unknown route. The cloud stack configures the same shapes as gateway responses
-from `chalicelib.api.errors.GATEWAY_ERRORS`; this maps the local emulation onto that same table.
+runs: a missing token, an unknown route; the local runner's per-caller limit raises `Throttled`. The cloud
+stack configures the same shapes as gateway responses from `chalicelib.api.errors.GATEWAY_ERRORS`; this maps
+the local emulation onto that same table.
 """
 
 from chalice.local import ForbiddenError, LocalGatewayException, NotAuthorizedError
 
-from chalicelib.api.errors import GATEWAY_ERRORS, error_body
+from chalicelib.api.errors import GATEWAY_ERRORS, GATEWAY_HEADERS, error_body
+
+
+class Throttled(LocalGatewayException):
+    """A caller over its limit (devtools/local_api.py emulates the stack's usage plan)."""
+
+    CODE = 429
 
 
 def gateway_response_type(error: LocalGatewayException) -> str:
     if isinstance(error, NotAuthorizedError):
         return "UNAUTHORIZED"
+    if isinstance(error, Throttled):
+        return "THROTTLED"
     if isinstance(error, ForbiddenError):
         body = error.body or b""
         if b"Missing Authentication Token" in body or b"Authorization header requires" in body:
@@ -22,8 +31,7 @@ def gateway_response_type(error: LocalGatewayException) -> str:
 
 
 def shape(error: LocalGatewayException) -> tuple[int, dict[str, str], bytes]:
-    status, code, message = GATEWAY_ERRORS[gateway_response_type(error)]
-    headers = {"Content-Type": "application/json"}
-    if status == 401:
-        headers["WWW-Authenticate"] = "Bearer"
+    response_type = gateway_response_type(error)
+    status, code, message = GATEWAY_ERRORS[response_type]
+    headers = {"Content-Type": "application/json", **GATEWAY_HEADERS.get(response_type, {})}
     return status, headers, error_body(code, message).encode()

@@ -8,13 +8,15 @@ import gc
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from chalice.local import LocalDevServer
 
-from devtools import banner, demo, events_local, webhooks_local
+from chalicelib.domain.clock import utc_now
+from devtools import banner, demo, desk_data, events_local, local_settings, webhooks_local
 from devtools.demo_tokens import demo_tokens
 from devtools.embedded_dynamodb import EmbeddedDynamoDB
-from devtools.local_api import chalice_config, handler_for, local_app
+from devtools.local_api import CallerLimit, chalice_config, handler_for, local_app
 from devtools.local_environment import HOST, prepare_environment
 from devtools.local_schedule import Scheduler
 from devtools.serving import shut_down
@@ -29,12 +31,22 @@ class LocalStage:
 
     `port=0` picks a free port. `schedule_seconds` and `port` default to LOCAL_SCHEDULE_SECONDS and PORT.
     `environment` is set over os.environ for the stage's life (it wins like any other environment variable).
-    The environment is restored on `stop()`, so tests can start and stop stages freely.
+    The environment is restored on `stop()`, so tests can start and stop stages freely. `rate_limit` holds each
+    caller to the stack's per-caller limit (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST), as `make run` does; the
+    suites that seed or load the stage faster than a caller may leave it off.
+    With `data_dir` the tables are kept there between runs (devtools/desk_data.py): the last save is put back
+    instead of the demo, unless `fresh`; without it they live in memory only.
     """
 
     def __init__(self, *, port: int | None = None, schedule_seconds: float | None = None, load_demo: bool = True,
-                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say) -> None:
+                 environment: dict[str, str] | None = None, announce: Callable[[str], None] = say,
+                 rate_limit: bool = False, data_dir: Path | None = None, fresh: bool = False) -> None:
         self._port = port
+        self._rate_limit = rate_limit
+        self.caller_limit: CallerLimit | None = None  # each caller's limit, once started with `rate_limit`
+        self.data = desk_data.DeskData(data_dir) if data_dir is not None else None
+        self._fresh = fresh
+        self.restored: desk_data.Saved | None = None  # the earlier run's save this stage started from
         self._environment = dict(environment or {})
         self._schedule_seconds = schedule_seconds
         self._load_demo = load_demo
@@ -49,6 +61,7 @@ class LocalStage:
         self._http_thread: threading.Thread | None = None
         self._saved_env: dict[str, str] | None = None
         self._frozen = False
+        self._receiver_port: int | None = None  # set once the stage is up: what a save may be taken of
 
     # -- lifecycle
 
@@ -61,11 +74,26 @@ class LocalStage:
             for name, value in events_local.LOCAL_DEFAULTS.items():
                 os.environ.setdefault(name, value)
             prepare_environment()
-            port = self._port if self._port is not None else int(os.environ["PORT"])
-            interval = (self._schedule_seconds if self._schedule_seconds is not None
-                        else float(os.environ["LOCAL_SCHEDULE_SECONDS"]))
-            if interval <= 0:
-                raise ValueError("LOCAL_SCHEDULE_SECONDS must be above 0")
+            local_settings.check_service_settings()
+            port = self._port if self._port is not None else local_settings.port(os.environ["PORT"])
+            interval = (self._schedule_seconds if self._schedule_seconds is not None else
+                        local_settings.positive_seconds("LOCAL_SCHEDULE_SECONDS", os.environ["LOCAL_SCHEDULE_SECONDS"]))
+            save_seconds = local_settings.positive_seconds(
+                "LOCAL_SAVE_SECONDS", os.environ.get("LOCAL_SAVE_SECONDS") or str(desk_data.SAVE_SECONDS))
+            self.tokens = demo_tokens()
+
+            from app import app
+
+            served = local_app(app)
+            # Bound first: a port in use stops the start before anything is loaded.
+            limit = self.caller_limit = CallerLimit.from_settings() if self._rate_limit else None
+            try:
+                self.server = LocalDevServer(served, chalice_config(), HOST, port,
+                                             handler_cls=handler_for(self.tokens, limit))
+            except OSError as error:
+                raise local_settings.InvalidSetting(
+                    "PORT", f"cannot serve on {HOST}:{port} ({error.strerror or error}); set PORT to a free port, "
+                    "e.g. PORT=8001 make run") from None
 
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
             for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
@@ -77,21 +105,27 @@ class LocalStage:
             evidence_objects.reset()
             models.create_tables()
             evidence_objects.create_bucket()
-            if self._load_demo:
+            self.restored = self.data.load() if self.data is not None and not self._fresh else None
+            if self.restored is not None:
+                self.dynamodb.put_tables(self.restored.tables)
+                self.shop = self.restored.shop
+            elif self._load_demo:
                 self.shop = demo.load()
-            self.tokens = demo_tokens()
-
-            from app import app
-
-            served = local_app(app)
-            self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start()
-            self.server = LocalDevServer(served, chalice_config(), HOST, port, handler_cls=handler_for(self.tokens))
+            # After a restore, the stream holds the restored items' records: published in the earlier run.
+            self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start(
+                from_latest=self.restored is not None)
             self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
                                                  daemon=True)
             self._http_thread.start()
             self.scheduler = Scheduler(served, interval)
             self.scheduler.start()
-            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(served, self._load_demo, self.events)
+            self.webhooks = webhooks_local.LocalWebhooks(self.announce).start(
+                served, self._load_demo, self.events,
+                restored_port=self.restored.receiver_port if self.restored is not None else None)
+            self._receiver_port = self.webhooks.receiver.port
+            if self.data is not None:
+                self.data.save(self._snapshot())  # a fresh start replaces the last save at once
+                self.data.save_every(save_seconds, self._snapshot)
             # The process now holds a large long-lived object graph (moto's backends, botocore's service models):
             # a full GC pass over it stalls every request for ~0.5 s. Park it outside the collector until stop().
             gc.freeze()
@@ -122,6 +156,10 @@ class LocalStage:
             self.scheduler.stop()
         if self.events is not None:
             self.events.stop()
+        if self.data is not None and self._receiver_port is not None:
+            self.data.stop()
+            self.data.save(self._snapshot())  # nothing runs now: the tables as the run left them
+            self._receiver_port = None
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
@@ -130,6 +168,10 @@ class LocalStage:
             os.environ.clear()
             os.environ.update(self._saved_env)
         self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
+
+    def _snapshot(self) -> desk_data.Saved:
+        return desk_data.Saved(saved_at=utc_now(), tables=self.dynamodb.copy_tables(), shop=self.shop,
+                               receiver_port=self._receiver_port)
 
     def __enter__(self) -> LocalStage:
         return self.start()

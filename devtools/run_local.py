@@ -7,7 +7,8 @@ import logging
 import os
 import sys
 
-from devtools.local_environment import HOST
+from devtools import desk_data, local_settings
+from devtools.local_settings import InvalidSetting
 from devtools.local_stage import LocalStage, say
 from devtools.stop_signals import STOP_GRACE_SECONDS, StopSignals, hard_exit, stop_within, threads_holding_the_exit
 
@@ -18,13 +19,14 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     signals = StopSignals()
     signals.install()
-    stage = LocalStage()
     try:
+        # The desk is kept between runs (devtools/desk_data.py); FRESH=1 starts over with the demo.
+        stage = LocalStage(rate_limit=True, data_dir=desk_data.directory(os.environ.get("LOCAL_DATA_DIR", "")),
+                           fresh=local_settings.flag("FRESH", os.environ.get("FRESH", "")))
         stage.start()
-    except OSError as error:
-        say(f"Cannot serve on {HOST}:{os.environ.get('PORT', '8000')}: {error.strerror or error}. "
-            "Set PORT to a free port, e.g. PORT=8001 make run")
-        return 1
+    except InvalidSetting as error:
+        print(f"Cannot start: {error}", file=sys.stderr, flush=True)
+        return 2
     try:
         if not signals.received:  # a signal during start: stop at once
             say(stage.banner())
@@ -40,8 +42,8 @@ def main() -> int:
         hard_exit(1)
     signals.close()
     # Not a normal interpreter exit: that joins, without a bound, thread pools and request threads a stop
-    # that raced the schedule or a late request may have left behind. Nothing is left to save (the data is
-    # in memory), so leave at once, with the output flushed.
+    # that raced the schedule or a late request may have left behind. Nothing is left to save (the stop saved
+    # the tables), so leave at once, with the output flushed.
     hard_exit(0)
 
 

@@ -54,9 +54,16 @@ class Receiver:
     @property
     def url(self) -> str:
         assert self._server is not None, "start() first"
-        return f"http://{HOST}:{self._server.server_address[1]}"
+        return f"http://{HOST}:{self.port}"
 
-    def start(self) -> Receiver:
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "start() first"
+        port: int = self._server.server_address[1]
+        return port
+
+    def start(self, port: int = 0) -> Receiver:
+        """On `port` when it is free (where restored webhooks point), else on any free port."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,7 +77,12 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        try:
+            self._server = ThreadingHTTPServer((HOST, port), Handler)
+        except OSError:
+            if not port:
+                raise
+            self._server = ThreadingHTTPServer((HOST, 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True)
         self._thread.start()

@@ -7,9 +7,11 @@ DynamoDB action (a wildcard, another table, `NotAction`) is refused: least privi
 
 EventBridge and SQS grants read the same way, their resource named by the setting that names it:
 `("events:PutEvents", "EVENT_BUS_NAME", None)`; S3 grants by the bucket's setting and the object prefix:
-`("s3:GetObject", "EVIDENCE_BUCKET", "evidence/*")`. Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda
-service or runtime does with the function's role (read its stream, send a failed run to its destination, write
-trace segments), not calls of the code: they are read apart (`lambda_grants`).
+`("s3:GetObject", "EVIDENCE_BUCKET", "evidence/*")`. API Gateway's management API (the authorizer's usage keys) is
+granted by HTTP method on a path of the region's API Gateway: `("apigateway:POST", "/usageplans/*/keys", None)`.
+Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda service or runtime does with the function's role
+(read its stream, send a failed run to its destination, write trace segments), not calls of the code: they are
+read apart (`lambda_grants`).
 """
 
 import json
@@ -46,9 +48,10 @@ EVIDENCE_BUCKET = "EVIDENCE_BUCKET"
 EVIDENCE_OBJECTS = "evidence/*"
 _EVIDENCE_OBJECT_RESOURCES = {"prod": {"Fn::Sub": "${EvidenceBucket.Arn}/" + EVIDENCE_OBJECTS},
                               "dev": "arn:aws:s3:::cancel-desk-evidence/" + EVIDENCE_OBJECTS}
-CODE_SERVICES = ("dynamodb", "events", "sqs", "s3")
+CODE_SERVICES = ("apigateway", "dynamodb", "events", "sqs", "s3")
 STAGES = ("dev", "prod")
 
+_APIGATEWAY = re.compile(r"^arn:(aws|\$\{AWS::Partition\}):apigateway:(\*|\$\{AWS::Region\})::(?P<path>/[a-z/*]+)$")
 _INDEX_SUB = re.compile(r"^\$\{(?P<logical>[A-Za-z0-9]+)\.Arn\}/index/(?P<index>[A-Za-z0-9_.-]+)$")
 _DEV_ARN = re.compile(r"^arn:aws:dynamodb:\*:\*:table/(?P<table>[A-Za-z0-9_.-]+)(/index/(?P<index>[A-Za-z0-9_.-]+))?$")
 
@@ -90,6 +93,9 @@ def _resource_of(stage: str, resource: Any) -> tuple[str, str | None]:
     """(table variable, index) named by one policy resource; for S3, (bucket setting, object prefix)."""
     if resource == _EVIDENCE_OBJECT_RESOURCES[stage]:
         return EVIDENCE_BUCKET, EVIDENCE_OBJECTS
+    arn = resource.get("Fn::Sub") if stage == "prod" and isinstance(resource, dict) else resource
+    if isinstance(arn, str) and (path := _APIGATEWAY.match(arn)):
+        return path["path"], None
     for setting, (logical, dev_arn) in OTHER_RESOURCES.items():
         if resource == ({"Fn::GetAtt": [logical, "Arn"]} if stage == "prod" else dev_arn):
             return setting, None

@@ -2,9 +2,9 @@
 
 Chalice generates the API, the functions, their roles (from `.chalice/policy-prod*.json`), their log groups and
 the schedule; this adds the tables (derived from the models), the identity-provider parameters, the cursor
-secret, the expiry job's failure queue and alarms, API throttling and the gateway responses in the contract's
-error shape. Chalice deep-merges dictionaries (lists are replaced), so the keys below under `APIHandler`,
-`RestAPI`, ... extend what Chalice generated rather than replace it.
+secret, the expiry job's failure queue and alarms, API throttling, each caller's usage plan and the gateway
+responses in the contract's error shape. Chalice deep-merges dictionaries (lists are replaced), so the keys
+below under `APIHandler`, `RestAPI`, ... extend what Chalice generated rather than replace it.
 
 Run `python -m infra.template OUT.json` to write it; `scripts/package.sh` does so on every package.
 """
@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chalicelib.api.errors import GATEWAY_ERRORS, error_body
+from chalicelib.api.errors import GATEWAY_ERRORS, GATEWAY_HEADERS, error_body
 
-from . import events_stack, evidence_bucket, monitoring, webhooks_stack
+from . import events_stack, evidence_bucket, monitoring, rate_limit_stack, webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -132,12 +132,11 @@ def gateway_responses() -> Json:
     """API Gateway's own answers (missing token, unknown route, throttling, ...) in the contract's shape."""
     responses: Json = {}
     for response_type, (status, code, message) in GATEWAY_ERRORS.items():
+        headers = {"Content-Type": "application/json", **GATEWAY_HEADERS.get(response_type, {})}
         response: Json = {
-            "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
+            "responseParameters": {f"gatewayresponse.header.{name}": f"'{value}'" for name, value in headers.items()},
             "responseTemplates": {"application/json": error_body(code, message)},
         }
-        if status == 401:
-            response["responseParameters"]["gatewayresponse.header.WWW-Authenticate"] = "'Bearer'"
         if response_type not in KEEP_STATUS:
             response["statusCode"] = str(status)
         responses[response_type] = response
@@ -217,6 +216,8 @@ def chalice_overrides() -> Json:
     log_groups: Json = {LOG_GROUPS[name]: {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/" + sub}}}
                         for name, sub in FUNCTION_NAMES.items()}
     functions[API_FUNCTION]["Properties"]["Environment"] = {"Variables": api_environment()}
+    functions[AUTHORIZER_FUNCTION]["Properties"]["Environment"] = {
+        "Variables": rate_limit_stack.authorizer_environment()}
     functions[EXPIRY_FUNCTION]["Properties"]["EventInvokeConfig"] = {
         # A failed run is not retried: the next scheduled run, five minutes later, redoes all that is due.
         "MaximumRetryAttempts": 0,
@@ -235,7 +236,8 @@ def chalice_overrides() -> Json:
                     "ThrottlingRateLimit": {"Ref": "ApiThrottleRateLimit"},
                     "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurstLimit"},
                 }],
-                "DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses()},
+                "DefinitionBody": {"x-amazon-apigateway-gateway-responses": gateway_responses(),
+                                   **rate_limit_stack.api_definition()},
             },
         },
     }
@@ -262,7 +264,7 @@ def merge_template() -> Json:
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
                              events_stack.resources(_alarm), events_stack.function_overrides(),
                              webhooks_stack.resources(), webhooks_stack.function_overrides(),
-                             monitoring.resources(), evidence_bucket.resources()),
+                             rate_limit_stack.resources(), monitoring.resources(), evidence_bucket.resources()),
         "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs(), **evidence_bucket.outputs()},
     }
 

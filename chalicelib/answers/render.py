@@ -9,7 +9,7 @@ import msgspec
 from ..domain import lifecycle
 from ..domain.clock import iso
 from ..domain.evidence import object_key
-from ..domain.model import Cancellation, HistoryEntry, Order
+from ..domain.model import Cancellation, HistoryEntry, Offer, Order
 from ..domain.reasons import RejectReason
 from . import shapes as s
 
@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 
 def _iso(value: datetime | None) -> str | None:
     return iso(value) if value is not None else None
+
+
+def _offer(o: Offer | None, currency: str) -> s.OfferOut | None:
+    if o is None:
+        return None
+    return s.OfferOut(kind=o.kind, message=o.message,
+                      amount=None if o.amount is None else s.Money(amount=o.amount, currency=currency),
+                      ship_by=_iso(o.ship_by), status=o.status, made_at=iso(o.made_at), answer_by=iso(o.answer_by),
+                      answered_at=_iso(o.answered_at))
 
 
 # An evidence file's link, from its object key: given only when answering those who may see the cancellation.
@@ -57,6 +66,9 @@ def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationO
         evidence=[s.EvidenceOut(evidence_id=e.evidence_id, content_type=e.content_type, size=e.size,
                                 url=links(object_key(c.seller_id, e.evidence_id)) if links else msgspec.UNSET)
                   for e in c.evidence],
+        offer=_offer(c.offer, c.currency),
+        response_seconds_left=c.response_seconds_left,
+        withdraw_cause=c.withdraw_cause,
     )
 
 
@@ -83,6 +95,7 @@ def _order_fields(o: Order) -> dict[str, Any]:
         "pending_cancel_id": o.pending_cancel_id,
         "cancel_id": o.cancel_id,
         "needs_attention": o.needs_attention,
+        "promised_ship_by": _iso(o.promised_ship_by),
     }
 
 
@@ -123,12 +136,13 @@ def seller_order(o: Order, cancellations: list[Cancellation], entries: list[Hist
     )
 
 
-def action_needed(requested: int, auto_approved: int, due_soon: int) -> s.ActionNeededOut:
+def action_needed(requested: int, auto_approved: int, due_soon: int, awaiting_buyer: int = 0) -> s.ActionNeededOut:
     return s.ActionNeededOut(cancellation=s.CancellationCounts(
         total=requested + auto_approved,
         cancellation_requested=requested,
         auto_approved=auto_approved,
         due_soon=due_soon,
+        awaiting_buyer=awaiting_buyer,
     ))
 
 

@@ -11,8 +11,11 @@ from ..domain.enums import (
     CancellationStatus,
     Fault,
     HistoryAction,
+    OfferKind,
+    OfferStatus,
     OrderStatus,
     RefundStatus,
+    WithdrawCause,
 )
 from ..domain.event_types import TYPES
 from ..domain.evidence import ContentType
@@ -65,6 +68,19 @@ class EvidenceUploadOut(Out):
     expires_at: Annotated[Instant, msgspec.Meta(description="The upload is refused after this instant")]
 
 
+class OfferOut(Out):
+    """The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY."""
+
+    kind: OfferKind
+    message: str
+    amount: Money | None
+    ship_by: Instant | None
+    status: OfferStatus
+    made_at: Instant
+    answer_by: Annotated[str, msgspec.Meta(description="The buyer answers by then, or the offer lapses (EXPIRED)")]
+    answered_at: Instant | None
+
+
 class CancellationOut(Out):
     cancel_id: str
     order_id: str
@@ -92,6 +108,11 @@ class CancellationOut(Out):
     refunded_at: Instant | None
     refund_reference: str | None
     evidence: list[EvidenceOut]
+    offer: OfferOut | None
+    response_seconds_left: Annotated[int | None, msgspec.Meta(
+        description="While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left")]
+    withdraw_cause: Annotated[WithdrawCause | None, msgspec.Meta(
+        description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
 
 
 class OrderOut(Out):
@@ -113,6 +134,9 @@ class OrderOut(Out):
     pending_cancel_id: str | None
     cancel_id: str | None
     needs_attention: bool
+    promised_ship_by: Annotated[str | None, msgspec.Meta(
+        description="The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved "
+                    "(PROMISE_MISSED, seller fault)")]
 
 
 class BuyerOrderOut(OrderOut):
@@ -165,6 +189,9 @@ class CancellationCounts(Out):
     due_soon: Annotated[int, msgspec.Meta(
         description="Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve "
                     "unless answered")]
+    awaiting_buyer: Annotated[int, msgspec.Meta(
+        description="Requests with an open offer: nothing is asked of the seller until the buyer answers, so they "
+                    "count neither in cancellation_requested nor in total")]
 
 
 class ActionNeededOut(Out):
@@ -254,6 +281,8 @@ class BulkOut(Out):
 
 class BuyerReasonOut(Out):
     reason: BuyerReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     comment_required: bool
     fault: Fault
     counts_toward_sfcr: bool
@@ -261,6 +290,8 @@ class BuyerReasonOut(Out):
 
 class SellerCancelReasonOut(Out):
     reason: SellerCancelReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     allowed_statuses: list[OrderStatus]
     fault: Fault
     counts_toward_sfcr: bool
@@ -271,6 +302,8 @@ class SellerCancelReasonOut(Out):
 
 class RejectReasonOut(Out):
     reason: RejectReason
+    label: Annotated[str, msgspec.Meta(
+        description="The reason in the answer's language (Content-Language): for people, never to compare")]
     seller_may_use: bool
     evidence_required: Annotated[bool, msgspec.Meta(
         description="Whether a reject with this reason needs at least one evidence file (EVIDENCE_REQUIRED)")]

@@ -47,6 +47,27 @@ def request_cancellation(ctx: Ctx[schemas.BuyerRequestIn], order_id: str) -> Com
     return Command(decide=decide, answer=_cancellation_answer)
 
 
+@endpoint(buyer, "/buyer/cancellations/{cancel_id}/offer/accept", "POST", role=Role.BUYER,
+          response=shapes.CancellationOut, errors=(404, 409), tag="buyer",
+          summary="Accept the seller's open offer: the request ends WITHDRAWN and the order goes on")
+def accept_offer(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+    """Takes the seller's offer before its answer_by: the request ends WITHDRAWN with withdraw_cause
+    OFFER_ACCEPTED and the order goes on. A PARTIAL_REFUND is then owed (refund = the amount, refund_status
+    PENDING, reported through the platform's refund route); a SHIP_BY date becomes the order's
+    promised_ship_by. No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN."""
+    return Command(decide=commands.accept_offer(ctx.caller, cancel_id, ctx.now), answer=_cancellation_answer)
+
+
+@endpoint(buyer, "/buyer/cancellations/{cancel_id}/offer/decline", "POST", role=Role.BUYER,
+          response=shapes.CancellationOut, errors=(404, 409), tag="buyer",
+          summary="Decline the seller's open offer: the request waits for the seller again")
+def decline_offer(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+    """Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the
+    seller again, respond_by = now + the time the seller had left (at least one hour). No open offer, or one past
+    answer_by, is 409 OFFER_NOT_OPEN."""
+    return Command(decide=commands.decline_offer(ctx.caller, cancel_id, ctx.now), answer=_cancellation_answer)
+
+
 @endpoint(buyer, "/buyer/cancellations/{cancel_id}/withdraw", "POST", role=Role.BUYER,
           response=shapes.CancellationOut, errors=(404, 409), tag="buyer",
           summary="Withdraw a pending request before its deadline")

@@ -81,6 +81,8 @@ FRAMEWORK_ERRORS: dict[int, tuple[str, str]] = {
     500: ("INTERNAL_ERROR", "An internal error occurred."),
 }
 
+RATE_LIMITED_MESSAGE = "Too many requests from this caller; retry after Retry-After seconds."
+
 # API Gateway's own answers (before the app runs): status, code, message. The cloud stack sets these as
 # gateway responses; the local runner and the test client map Chalice's emulation of them the same way.
 GATEWAY_ERRORS: dict[str, tuple[int, str, str]] = {
@@ -88,10 +90,21 @@ GATEWAY_ERRORS: dict[str, tuple[int, str, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (404, "ROUTE_NOT_FOUND", NO_SUCH_ROUTE),
     "ACCESS_DENIED": (403, "FORBIDDEN", "This route is not open to the caller."),
     "REQUEST_TOO_LARGE": (413, "PAYLOAD_TOO_LARGE", "The body is over 16 KiB."),
-    "THROTTLED": (429, "TOO_MANY_REQUESTS", "Too many requests; retry later."),
+    # The stage's throttle and each caller's usage plan (docs/deploy.md, "Rate limits") answer alike.
+    "THROTTLED": (429, "RATE_LIMITED", RATE_LIMITED_MESSAGE),
+    "QUOTA_EXCEEDED": (429, "RATE_LIMITED", RATE_LIMITED_MESSAGE),
     "DEFAULT_4XX": (400, "BAD_REQUEST", "The request could not be understood."),
     "DEFAULT_5XX": (500, "INTERNAL_ERROR", "An internal error occurred."),
 }
+
+# Headers of those answers, by type. A gateway response's headers are fixed, so Retry-After is the whole second
+# a token of any limit of 1 request/s or more takes to come back (the local emulation says the same).
+GATEWAY_HEADERS: dict[str, dict[str, str]] = {
+    "UNAUTHORIZED": {"WWW-Authenticate": "Bearer"},
+    "THROTTLED": {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    "QUOTA_EXCEEDED": {"Retry-After": str(RETRY_AFTER_SECONDS)},
+}
+
 
 
 def shape_framework_error(response: Response) -> Response:

@@ -26,6 +26,8 @@ _STATUS_TEXT = {
     403: "The token's role may not use this route", 404: "Not found, or not the caller's",
     409: "The object's state forbids the action; details.current gives it", 413: "Body over 16 KiB",
     415: "Body not application/json", 422: "Idempotency-Key reused with a different body",
+    429: "RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after "
+    "Retry-After seconds",
     503: "DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds",
 }
 
@@ -33,7 +35,7 @@ _STATUS_TEXT = {
 def _error_statuses(spec: RouteSpec) -> list[int]:
     statuses = set(spec.errors) | {400}  # every route refuses unknown or repeated query parameters
     if spec.role is not None:
-        statuses |= {401, 403, 503}
+        statuses |= {401, 403, 429, 503}  # 429: each caller's usage plan, keyed by the authorizer
     if _PATH_PARAM.search(spec.path):
         statuses |= {400, 404}
     if spec.query:
@@ -54,6 +56,8 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     ]
     parameters += [{"name": q.name, "in": "query", "required": False, "schema": q.schema,
                     "description": q.description} for q in spec.query]
+    parameters += [{"name": h.name, "in": "header", "required": False, "schema": h.schema,
+                    "description": h.description} for h in spec.headers]
     if spec.method == "POST":
         parameters.append({
             "name": "Idempotency-Key", "in": "header", "required": False,
@@ -67,6 +71,8 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
         success["content"] = {"application/json": {"schema": {"$ref": _REF.format(name=spec.response.__name__)}}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    if spec.answer_headers:
+        success["headers"] = {h.name: {"schema": h.schema, "description": h.description} for h in spec.answer_headers}
     responses: dict[str, Any] = {str(spec.status): success}
     if spec.name == "record_order":
         responses["200"] = {"description": "Already recorded with the same body", **{

@@ -1,6 +1,7 @@
 """Reading a request: path ids, the query, the JSON body; every refusal in the contract's words."""
 
 import re
+from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar, overload
 
@@ -8,6 +9,7 @@ import msgspec
 import msgspec.inspect as mi
 from chalice.app import Request
 
+from ..domain.clock import parse_iso
 from ..domain.ids import MAX_LENGTH as ID_MAX_LENGTH
 from ..domain.ids import is_id
 from ..domain.money import LineRequest
@@ -120,6 +122,17 @@ def _unwrap(info: mi.Type) -> mi.Type:
             info = others[0]
         else:
             return info
+
+
+def instant(value: str | None, field: str) -> datetime | None:
+    """A body's time: ISO 8601 with an offset, else 400 INVALID_FIELD naming the field."""
+    if value is None:
+        return None
+    try:
+        return parse_iso(value)
+    except (ValueError, OverflowError) as error:  # e.g. 0001-01-01T00:00:00+14:00 falls before year 1 in UTC
+        raise ApiError(400, "INVALID_FIELD", f"{field} must be an ISO 8601 time with an offset.",
+                       details={"path": f"$.{field}"}) from error
 
 
 def line_requests(lines: list[LineToCancelIn] | None) -> list[LineRequest] | None:

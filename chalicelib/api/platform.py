@@ -1,14 +1,13 @@
 """The platform's order source: records orders, payments and deliveries."""
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import msgspec
 from chalice.app import Blueprint
 
 from .. import config
 from ..answers import render, shapes
-from ..domain.clock import parse_iso
 from ..domain.enums import OrderStatus
 from ..domain.identity import Role
 from ..domain.model import Cancellation, LineItem, Order
@@ -17,6 +16,7 @@ from ..service.executor import Decision
 from ..service.single import Command
 from . import schemas
 from .errors import ApiError
+from .parsing import instant
 from .routing import Ctx, endpoint
 
 platform = Blueprint(__name__)
@@ -25,19 +25,9 @@ platform = Blueprint(__name__)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-def _instant(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_iso(value)
-    except (ValueError, OverflowError) as error:  # e.g. 0001-01-01T00:00:00+14:00 falls before year 1 in UTC
-        raise ApiError(400, "INVALID_FIELD", f"{field} must be an ISO 8601 time with an offset.",
-                       details={"path": f"$.{field}"}) from error
-
-
 def _order_from(body: schemas.RecordOrderIn, ctx: Ctx[schemas.RecordOrderIn]) -> Order:
-    placed_at = _instant(body.placed_at, "placed_at") or ctx.now
-    paid_at = _instant(body.paid_at, "paid_at")
+    placed_at = instant(body.placed_at, "placed_at") or ctx.now
+    paid_at = instant(body.paid_at, "paid_at")
     status = OrderStatus(body.status)
     if status is OrderStatus.AWAITING_SHIPMENT and paid_at is None:
         paid_at = ctx.now

@@ -3,9 +3,9 @@
 from chalice.app import Blueprint, Response
 
 from ..answers import shapes
-from ..domain import reasons
+from ..domain import labels, reasons
 from .errors import JSON
-from .routing import Ctx, encode, endpoint, ok
+from .routing import Ctx, QueryParam, encode, endpoint, ok
 
 public = Blueprint(__name__)
 
@@ -27,9 +27,22 @@ def openapi_document(ctx: Ctx[None]) -> Response:
 
 
 @endpoint(public, "/cancellation-reasons", "GET", role=None, response=shapes.ReasonCatalogueOut, tag="open",
-          summary="Reason catalogues: buyer, seller cancel by order status, reject; each with fault and SFCR flag")
+          query=(QueryParam("locale", {"type": "string", "examples": ["en", "id", "id-ID"]},
+                            "BCP 47 language tag of the labels; wins over Accept-Language. A language the desk "
+                            "does not have answers in English (en)"),),
+          headers=(QueryParam("Accept-Language", {"type": "string"},
+                              "The caller's languages (RFC 9110); read when `locale` is not given"),),
+          answer_headers=(QueryParam("Content-Language", {"type": "string", "examples": ["en", "id"]},
+                                     "The language of the labels"),
+                          QueryParam("Vary", {"type": "string", "const": "Accept-Language"},
+                                     "The labels depend on Accept-Language")),
+          summary="Reason catalogues: buyer, seller cancel by status, reject; each with fault, SFCR flag and label")
 def cancellation_reasons(ctx: Ctx[None]) -> Response:
     """The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and
-    for rejecting a request. Each reason says who is at fault and whether it counts toward the seller-fault
-    cancellation rate."""
-    return Response(body=encode(reasons.catalogue()), status_code=200, headers=dict(JSON))
+    for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault
+    cancellation rate, and its label in the language asked for: `locale`, else the first language of
+    Accept-Language the desk has, else English; the answer's Content-Language says which."""
+    language = labels.negotiate(ctx.query.get("locale"), ctx.request.headers.get("accept-language"))
+    # The answer depends on Accept-Language: a shared cache keeps one copy per value of it.
+    headers: dict[str, str | list[str]] = {**JSON, "Content-Language": language, "Vary": "Accept-Language"}
+    return Response(body=encode(reasons.catalogue(language)), status_code=200, headers=headers)

@@ -60,6 +60,9 @@ class RouteSpec(msgspec.Struct, frozen=True, kw_only=True):
     status: int
     body_schema: Schema | None = None
     query: tuple[QueryParam, ...] = ()
+    # Request headers the view reads, and headers its success answer carries: for the document only.
+    headers: tuple[QueryParam, ...] = ()
+    answer_headers: tuple[QueryParam, ...] = ()
     errors: tuple[int, ...] = ()
     tag: str = ""
     name: str = ""
@@ -111,11 +114,12 @@ View = Callable[..., "Response | Command[Any] | Bulk"]
 def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summary: str,
              response: Schema | None, status: int = 200, body: Schema | None = None,
              query: tuple[QueryParam, ...] = (), errors: tuple[int, ...] = (),
-             tag: str = "") -> Callable[[View], View]:
+             tag: str = "", headers: tuple[QueryParam, ...] = (),
+             answer_headers: tuple[QueryParam, ...] = ()) -> Callable[[View], View]:
     def register(handler: View) -> View:
         spec = RouteSpec(path=path, method=method, role=role, summary=summary, response_schema=response,
                          status=status, body_schema=body, query=query, errors=errors, tag=tag, name=handler.__name__,
-                         description=_description(handler))
+                         description=_description(handler), headers=headers, answer_headers=answer_headers)
         REGISTRY.append(spec)
 
         @functools.wraps(handler)
@@ -133,7 +137,8 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                     raise
                 return busy
 
-        bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None,
+        # A gated route needs a usage key, which the authorizer names: the stack's per-caller rate limit.
+        bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None, api_key_required=role is not None,
                  content_types=["*/*"], name=handler.__name__)(view)
         return handler
 

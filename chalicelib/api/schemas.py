@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from ..domain import ids
+from ..domain.enums import OfferKind
 from ..domain.evidence import ContentType
 from ..domain.limits import (
     MAX_AMOUNT,
@@ -103,6 +104,19 @@ class RefundIn(_In):
 
 class ShipIn(_In):
     tracking_number: Id
+
+
+class OfferIn(_In):
+    """The seller's one offer (docs/offers.md): `amount` with PARTIAL_REFUND, `ship_by` with SHIP_BY, neither
+    with KEEP_ORDER."""
+
+    kind: OfferKind
+    message: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_COMMENT_LENGTH,
+                                         description=f"To the buyer, 1 to {MAX_COMMENT_LENGTH} characters")]
+    amount: Annotated[Amount, msgspec.Meta(description="PARTIAL_REFUND: what the buyer gets back, minor units of "
+                                                       "the order's currency, 1 to its remaining total")] | None = None
+    ship_by: Annotated[InstantIn, msgspec.Meta(description="SHIP_BY: the promised time, after now and at most 5 "
+                                                           "days ahead")] | None = None
 
 
 class EmptyIn(_In):

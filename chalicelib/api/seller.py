@@ -16,7 +16,7 @@ from ..service.executor import Decision
 from ..service.single import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
-from .parsing import enum_param, limit_param, line_requests
+from .parsing import enum_param, instant, limit_param, line_requests
 from .routing import Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
@@ -48,7 +48,7 @@ def action_needed(ctx: Ctx[None]) -> Response:
     (they auto-approve unless answered). Read from indexes, they may lag an answer by a moment."""
     due_before = ctx.now + timedelta(seconds=config.settings().due_soon_seconds)
     counts = views.action_needed(ctx.caller, due_before)
-    return ok(render.action_needed(counts.requested, counts.auto_approved, counts.due_soon))
+    return ok(render.action_needed(counts.requested, counts.auto_approved, counts.due_soon, counts.awaiting_buyer))
 
 
 @endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=shapes.OrderPage, errors=(400,),
@@ -139,6 +139,25 @@ def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
     decide = commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now,
                              evidence_ids=body.evidence_ids or ())
     return Command(decide=decide, answer=_answer)
+
+
+@endpoint(seller, "/seller/cancellations/{cancel_id}/offer", "POST", role=Role.SELLER, body=schemas.OfferIn,
+          response=shapes.CancellationOut, errors=(400, 404, 409), tag="seller",
+          summary="Make the request's one offer: the seller's clock stops until the buyer answers")
+def make_offer(ctx: Ctx[schemas.OfferIn], cancel_id: str) -> Command[Cancellation]:
+    """Offers the buyer a reason to keep the order, once per pending request: PARTIAL_REFUND with amount (1 to the
+    order's remaining total), SHIP_BY with ship_by (after now, at most 5 days ahead), or KEEP_ORDER with the
+    message alone. The request stays REQUESTED with respond_by null and response_seconds_left holding what the
+    seller had left; the buyer answers by offer.answer_by (BUYER_OFFER_WINDOW_SECONDS). A field of another kind
+    or out of range is 400 INVALID_OFFER; a second offer 409 OFFER_ALREADY_MADE; after the deadline 409
+    RESPONSE_DEADLINE_PASSED; a request no longer pending 409 CANCELLATION_NOT_PENDING."""
+    from ..domain.offers import OfferTerms
+
+    body = ctx.body
+    terms = OfferTerms(kind=body.kind, message=body.message, amount=body.amount,
+                       ship_by=instant(body.ship_by, "ship_by"))
+    return Command(decide=commands.make_offer(ctx.caller, cancel_id, terms, ctx.now, config.policy()),
+                   answer=_answer)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/acknowledge", "POST", role=Role.SELLER,

@@ -62,6 +62,29 @@ class AutoApproveCause(StrEnum):
     WITHIN_GRACE_PERIOD = "WITHIN_GRACE_PERIOD"
     SELLER_RESPONSE_TIMEOUT = "SELLER_RESPONSE_TIMEOUT"
     SELLER_RULE = "SELLER_RULE"  # one of the seller's auto-approve rules matched the request (seller-tools.md)
+    PROMISE_MISSED = "PROMISE_MISSED"  # the order passed the ship-by date the seller promised (offers.md)
+
+
+class OfferKind(StrEnum):
+    """What a seller offers the buyer to keep the order (docs/offers.md)."""
+
+    PARTIAL_REFUND = "PARTIAL_REFUND"
+    SHIP_BY = "SHIP_BY"
+    KEEP_ORDER = "KEEP_ORDER"
+
+
+class OfferStatus(StrEnum):
+    OPEN = "OPEN"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+
+
+class WithdrawCause(StrEnum):
+    """Why a request ended WITHDRAWN: the buyer took it back, or accepted the seller's offer."""
+
+    BUYER = "BUYER"
+    OFFER_ACCEPTED = "OFFER_ACCEPTED"
 
 
 class HistoryAction(StrEnum):
@@ -81,6 +104,10 @@ class HistoryAction(StrEnum):
     SELLER_CANCELLED = "SELLER_CANCELLED"
     CANCELLATION_ACKNOWLEDGED = "CANCELLATION_ACKNOWLEDGED"
     REFUNDED = "REFUNDED"
+    OFFER_MADE = "OFFER_MADE"
+    OFFER_ACCEPTED = "OFFER_ACCEPTED"
+    OFFER_DECLINED = "OFFER_DECLINED"
+    OFFER_EXPIRED = "OFFER_EXPIRED"
 
 
 class Tab(StrEnum):

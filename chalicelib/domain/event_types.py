@@ -31,6 +31,10 @@ KINDS: dict[HistoryAction, Kind] = {
     HistoryAction.SELLER_CANCELLED: Kind("cancellation.seller_cancelled"),
     HistoryAction.CANCELLATION_ACKNOWLEDGED: Kind("cancellation.acknowledged"),
     HistoryAction.REFUNDED: Kind("cancellation.refunded"),
+    HistoryAction.OFFER_MADE: Kind("cancellation.offer_made"),
+    HistoryAction.OFFER_ACCEPTED: Kind("cancellation.offer_accepted"),
+    HistoryAction.OFFER_DECLINED: Kind("cancellation.offer_declined"),
+    HistoryAction.OFFER_EXPIRED: Kind("cancellation.offer_expired"),
 }
 
 # Not a change: the scheduled job's reminder while a request waits for the seller.

@@ -19,14 +19,19 @@ from .enums import (
     Actor,
     AutoApproveCause,
     CancellationStatus,
+    Fault,
     HistoryAction,
+    OfferKind,
+    OfferStatus,
     OrderStatus,
     RefundStatus,
+    WithdrawCause,
 )
 from .errors import Conflict, InvalidRequest, reason_not_allowed
 from .evidence import EvidenceFile, attached, evidence_required
 from .model import Cancellation, Change, CohortDelta, CounterDelta, HistoryEntry, Order
 from .money import LineRequest, cancel_lines, ensure_unique_skus, is_whole_order, lines_to_cancel, nothing_remains
+from .offers import OfferTerms, check_fields, check_terms, open_offer, restarted, seconds_left
 from .policy import Policy
 from .reasons import (
     BUYER_FAULT,
@@ -175,6 +180,8 @@ def platform_cause(order: Order, now: datetime, policy: Policy) -> AutoApproveCa
         return AutoApproveCause.UNPAID_ORDER
     if order.paid_at is not None and now < order.paid_at + policy.grace_period:
         return AutoApproveCause.WITHIN_GRACE_PERIOD
+    if order.promised_ship_by is not None and now >= order.promised_ship_by:
+        return AutoApproveCause.PROMISE_MISSED
     return None
 
 
@@ -206,13 +213,21 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         cancellation = replace(cancellation, auto_approve_rule_id=rule.rule_id)
 
     if cause is not None:
+        # A broken ship-by promise is the seller's fault, whatever the buyer's reason (docs/offers.md).
+        broken = cause is AutoApproveCause.PROMISE_MISSED
+        if broken:
+            cancellation = replace(cancellation, fault=Fault.SELLER, counts_toward_sfcr=True)
         cancellation = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
                                  auto_approve_cause=cause, resolved_at=now, resolved_by=Actor.SYSTEM)
-        new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1)
+        new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1,
+                        seller_fault=order.seller_fault or broken)
         entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_AUTO_APPROVED, order, new.status,
                        cancel_id, cause.value)
+        cohort = None
+        if broken and not order.seller_fault:  # an order counts once as seller-fault (M4)
+            cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
         return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
-                      counters=CounterDelta(auto_approved=1))
+                      counters=CounterDelta(auto_approved=1), cohort=cohort)
 
     respond_by = now + policy.response_window
     cancellation = replace(cancellation, respond_by=respond_by)
@@ -223,10 +238,23 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
                   counters=CounterDelta(requested=1))
 
 
-def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, action: str) -> None:
+def _ensure_pending(cancellation: Cancellation, order: Order, now: datetime, action: str, *,
+                    offer_may_be_open: bool = False) -> None:
+    """A pending request before its deadline. While an offer is open the deadline is stopped: the buyer may
+    still withdraw (`offer_may_be_open`), the seller may not answer (OFFER_OPEN)."""
     if cancellation.status is not CancellationStatus.REQUESTED or order.pending_cancel_id != cancellation.cancel_id:
         raise _cancellation_conflict(
             cancellation, f"Only a pending request can be {action}.", "CANCELLATION_NOT_PENDING"
+        )
+    if cancellation.offer is not None and cancellation.offer.is_open:
+        if offer_may_be_open:
+            return
+        raise Conflict(
+            "An offer to the buyer is open: the request is answered once the buyer declines it or lets it lapse.",
+            code="OFFER_OPEN",
+            details={"current": {"status": cancellation.status.value,
+                                 "offer": {"status": cancellation.offer.status.value,
+                                           "answer_by": iso(cancellation.offer.answer_by)}}},
         )
     assert cancellation.respond_by is not None
     if now >= cancellation.respond_by:
@@ -241,15 +269,29 @@ def _close_request(order: Order, **changes: Any) -> Order:
     return _next(order, pending_cancel_id=None, pending_respond_by=None, **changes)
 
 
+def _end_offer(cancellation: Cancellation, status: OfferStatus, answered_at: datetime | None) -> dict[str, Any]:
+    """The fields that end an open offer as the request is resolved: its status, and no stopped clock."""
+    assert cancellation.offer is not None
+    return {"offer": replace(cancellation.offer, status=status, answered_at=answered_at),
+            "response_seconds_left": None}
+
+
+def _leaves_pending(cancellation: Cancellation) -> CounterDelta:
+    """What resolving a pending request takes off the counts: an open offer counts as awaiting the buyer."""
+    return CounterDelta(awaiting_buyer=-1) if cancellation.offer_open else CounterDelta(requested=-1)
+
+
 def withdraw(cancellation: Cancellation, order: Order, now: datetime) -> Change:
-    _ensure_pending(cancellation, order, now, "withdrawn")
+    """The buyer takes its request back; an open offer ends DECLINED with it."""
+    _ensure_pending(cancellation, order, now, "withdrawn", offer_may_be_open=True)
+    offer = _end_offer(cancellation, OfferStatus.DECLINED, now) if cancellation.offer_open else {}
     done = replace(cancellation, status=CancellationStatus.WITHDRAWN, resolved_at=now, resolved_by=Actor.BUYER,
-                   version=cancellation.version + 1)
+                   withdraw_cause=WithdrawCause.BUYER, version=cancellation.version + 1, **offer)
     new = _close_request(order)
     entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_WITHDRAWN, order, new.status,
                    cancellation.cancel_id)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
-                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
+                  cancellation_was=cancellation.version, counters=_leaves_pending(cancellation))
 
 
 # --- seller -------------------------------------------------------------------------------------------
@@ -376,10 +418,12 @@ def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: 
         return Change(order=new, order_was=order.version, history=entry)
     if pending is None or pending.cancel_id != order.pending_cancel_id:
         raise ValueError("ship() needs the pending cancellation the order points to")
+    # An open offer ends EXPIRED: the change is the rejection, and its event is the rejection's.
+    offer = _end_offer(pending, OfferStatus.EXPIRED, None) if pending.offer_open else {}
     rejected = replace(pending, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SYSTEM,
-                       reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1)
+                       reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1, **offer)
     return Change(order=new, order_was=order.version, history=entry, cancellation=rejected,
-                  cancellation_was=pending.version, counters=CounterDelta(requested=-1))
+                  cancellation_was=pending.version, counters=_leaves_pending(pending))
 
 
 # --- system -------------------------------------------------------------------------------------------
@@ -438,3 +482,109 @@ def report_refund(cancellation: Cancellation, order: Order, reference: str, now:
                    f"reference {reference}")
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
                   cancellation_was=cancellation.version)
+
+
+# --- offers (docs/offers.md) ----------------------------------------------------------------------------
+
+
+def make_offer(cancellation: Cancellation, order: Order, terms: OfferTerms, now: datetime,
+               policy: Policy) -> Change:
+    """The seller's one offer on a pending request: the seller's clock stops until the buyer answers (OF1-OF3)."""
+    check_fields(terms)
+    if cancellation.offer is not None:
+        raise Conflict(
+            "An offer was already made on this request: one offer per request.", code="OFFER_ALREADY_MADE",
+            details={"current": {"status": cancellation.status.value,
+                                 "offer": {"status": cancellation.offer.status.value}}},
+        )
+    _ensure_pending(cancellation, order, now, "given an offer")
+    check_terms(terms, order, now)
+    assert cancellation.respond_by is not None
+    offer = open_offer(terms, now, policy.buyer_offer_window)
+    done = replace(cancellation, offer=offer, respond_by=None,
+                   response_seconds_left=seconds_left(cancellation.respond_by, now),
+                   version=cancellation.version + 1)
+    # The order's deadline goes with the request's: nothing is overdue while the clock is stopped.
+    new = _next(order, pending_respond_by=None)
+    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.OFFER_MADE, order, new.status,
+                   cancellation.cancel_id, f"{terms.kind.value}, answer by {iso(offer.answer_by)}")
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1, awaiting_buyer=1))
+
+
+def _ensure_offer_open(cancellation: Cancellation, order: Order, now: datetime) -> None:
+    """An open offer the buyer may still answer: past answer_by it has lapsed, even before the job has run."""
+    offer = cancellation.offer
+    if (cancellation.status is not CancellationStatus.REQUESTED or order.pending_cancel_id != cancellation.cancel_id
+            or offer is None or not offer.is_open or now >= offer.answer_by):
+        current: dict[str, Any] = {"status": cancellation.status.value}
+        if offer is not None:
+            current["offer"] = {"status": offer.status.value, "answer_by": iso(offer.answer_by)}
+        raise Conflict("There is no open offer on this request to answer.", code="OFFER_NOT_OPEN",
+                       details={"current": current})
+
+
+def accept_offer(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    """The buyer keeps the order on the seller's terms: the request ends WITHDRAWN (OFFER_ACCEPTED); a partial
+    refund is owed (reported through the refund route), a ship-by date is promised on the order."""
+    _ensure_offer_open(cancellation, order, now)
+    offer = cancellation.offer
+    assert offer is not None
+    refund = cancellation.refund_status
+    if offer.kind is OfferKind.PARTIAL_REFUND and refund is RefundStatus.NONE:
+        refund = RefundStatus.PENDING
+    done = replace(cancellation, status=CancellationStatus.WITHDRAWN, resolved_at=now, resolved_by=Actor.BUYER,
+                   withdraw_cause=WithdrawCause.OFFER_ACCEPTED, refund_status=refund,
+                   version=cancellation.version + 1, **_end_offer(cancellation, OfferStatus.ACCEPTED, now))
+    promise = offer.ship_by if offer.kind is OfferKind.SHIP_BY else order.promised_ship_by
+    new = _close_request(order, promised_ship_by=promise)
+    entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.OFFER_ACCEPTED, order, new.status,
+                   cancellation.cancel_id, offer.kind.value)
+    return Change(order=new, order_was=order.version, history=entry, cancellation=done,
+                  cancellation_was=cancellation.version, counters=CounterDelta(awaiting_buyer=-1))
+
+
+def _reopen(cancellation: Cancellation, order: Order, now: datetime, respond_by: datetime, status: OfferStatus,
+            entry: HistoryEntry) -> Change:
+    """The offer ends and the request waits for the seller again until `respond_by`."""
+    offer = cancellation.offer
+    assert offer is not None
+    done = replace(cancellation, offer=replace(offer, status=status,
+                                               answered_at=now if status is OfferStatus.DECLINED else None),
+                   respond_by=respond_by, response_seconds_left=None, version=cancellation.version + 1)
+    return Change(order=_next(order, pending_respond_by=respond_by), order_was=order.version, history=entry,
+                  cancellation=done, cancellation_was=cancellation.version,
+                  counters=CounterDelta(requested=1, awaiting_buyer=-1))
+
+
+def decline_offer(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    """The buyer says no: the seller's clock restarts with what was left, at least an hour."""
+    _ensure_offer_open(cancellation, order, now)
+    respond_by = restarted(cancellation.response_seconds_left, now)
+    entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.OFFER_DECLINED, order, order.status,
+                   cancellation.cancel_id, f"respond by {iso(respond_by)}")
+    return _reopen(cancellation, order, now, respond_by, OfferStatus.DECLINED, entry)
+
+
+def offer_lapsed(cancellation: Cancellation, now: datetime) -> bool:
+    offer = cancellation.offer
+    return (cancellation.status is CancellationStatus.REQUESTED and offer is not None and offer.is_open
+            and now >= offer.answer_by)
+
+
+def lapse_offer(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    """The buyer let the offer pass its answer_by: the expiry job ends it EXPIRED and restarts the clock."""
+    if not offer_lapsed(cancellation, now) or order.pending_cancel_id != cancellation.cancel_id:
+        raise _cancellation_conflict(cancellation, "The request has no offer past its answer_by.", "OFFER_NOT_DUE")
+    respond_by = restarted(cancellation.response_seconds_left, now)
+    entry = _entry(now, Actor.SYSTEM, "expire_cancellation_requests", HistoryAction.OFFER_EXPIRED, order,
+                   order.status, cancellation.cancel_id, f"respond by {iso(respond_by)}")
+    return _reopen(cancellation, order, now, respond_by, OfferStatus.EXPIRED, entry)
+
+
+def settle_due(cancellation: Cancellation, order: Order, now: datetime) -> Change:
+    """What the expiry job does with one item of the due-time index: a lapsed offer ends, a request past its
+    deadline is auto-approved."""
+    if cancellation.offer_open:
+        return lapse_offer(cancellation, order, now)
+    return expire(cancellation, order, now)

@@ -12,8 +12,11 @@ from .enums import (
     CancellationStatus,
     Fault,
     HistoryAction,
+    OfferKind,
+    OfferStatus,
     OrderStatus,
     RefundStatus,
+    WithdrawCause,
 )
 from .evidence import Evidence, EvidenceFile
 
@@ -67,6 +70,8 @@ class Order(msgspec.Struct):
     seller_fault: bool = False
     # After a seller rejection the buyer may not ask again for this order (rule 7).
     buyer_may_request: bool = True
+    # The ship-by date of a SHIP_BY offer the buyer accepted: a request after it is auto-approved (PROMISE_MISSED).
+    promised_ship_by: datetime | None = None
     # What the platform sent when recording the order, to tell a retry from a conflicting order.
     fingerprint: str = ""
     version: int = 1
@@ -88,6 +93,24 @@ class Order(msgspec.Struct):
     def needs_attention(self) -> bool:
         """In the seller's Cancellation filter: a pending request or an unacknowledged auto-approval."""
         return self.pending_cancel_id is not None or self.awaiting_acknowledgement
+
+
+class Offer(msgspec.Struct, frozen=True):
+    """The seller's one offer on a buyer's request (docs/offers.md); `amount` in minor units of the order's
+    currency (PARTIAL_REFUND), `ship_by` the promised date (SHIP_BY)."""
+
+    kind: OfferKind
+    message: str
+    made_at: datetime
+    answer_by: datetime
+    status: OfferStatus = OfferStatus.OPEN
+    amount: int | None = None
+    ship_by: datetime | None = None
+    answered_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is OfferStatus.OPEN
 
 
 class Cancellation(msgspec.Struct):
@@ -120,14 +143,26 @@ class Cancellation(msgspec.Struct):
     refund_reference: str | None = None
     # The files the seller attached when rejecting (docs/evidence.md).
     evidence: tuple[Evidence, ...] = ()
+    offer: Offer | None = None
+    # While an offer is open the seller's clock stops: `respond_by` is None and this holds what was left.
+    response_seconds_left: int | None = None
+    withdraw_cause: WithdrawCause | None = None
     version: int = 1
 
     @property
     def refund_amount(self) -> int | None:
-        """The money owed back to the buyer: the sum of what it cancels, or None when the order was unpaid."""
+        """The money owed back to the buyer: the sum of what it cancels, or None when the order was unpaid; an
+        accepted partial-refund offer owes its amount and cancels nothing."""
         if self.refund_status is RefundStatus.NOT_APPLICABLE:
             return None
+        offer = self.offer
+        if self.withdraw_cause is WithdrawCause.OFFER_ACCEPTED and offer is not None and offer.amount is not None:
+            return offer.amount
         return sum(line.amount for line in self.line_items)
+
+    @property
+    def offer_open(self) -> bool:
+        return self.offer is not None and self.offer.is_open
 
     @property
     def listed_at(self) -> datetime:
@@ -153,9 +188,10 @@ class CounterDelta(msgspec.Struct, frozen=True):
 
     requested: int = 0
     auto_approved: int = 0
+    awaiting_buyer: int = 0  # open offers: nothing is asked of the seller meanwhile
 
     def __bool__(self) -> bool:
-        return bool(self.requested or self.auto_approved)
+        return bool(self.requested or self.auto_approved or self.awaiting_buyer)
 
 
 class CohortDelta(msgspec.Struct, frozen=True):

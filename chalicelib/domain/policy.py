@@ -20,6 +20,7 @@ class Policy(msgspec.Struct, frozen=True):
     market_timezone: str
     sfcr_target: float
     sfcr_bands: tuple[Band, ...]
+    buyer_offer_window: timedelta = timedelta(days=1)
 
     def band_for(self, rate: float) -> Band:
         chosen = self.sfcr_bands[0]

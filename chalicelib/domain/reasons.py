@@ -5,7 +5,7 @@ from typing import Any
 
 import msgspec
 
-from . import limits
+from . import labels, limits
 from .enums import CANCELLABLE, PAID_UNSHIPPED, Fault, OrderStatus
 
 
@@ -82,12 +82,14 @@ def seller_reasons_for(status: OrderStatus) -> list[SellerCancelReason]:
     return [rule.reason for rule in SELLER_CANCEL_RULES.values() if status in rule.allowed_statuses]
 
 
-def catalogue() -> dict[str, Any]:
-    """The public reason catalogue, as `GET /cancellation-reasons` returns it."""
+def catalogue(language: str = labels.DEFAULT) -> dict[str, Any]:
+    """The public reason catalogue, as `GET /cancellation-reasons` returns it, labelled in `language` (one the
+    labels' catalogues have: `labels.negotiate` picks it)."""
     return {
         "buyer": [
             {
                 "reason": r.value,
+                "label": labels.label(language, "buyer", r.value),
                 "comment_required": r in COMMENT_REQUIRED,
                 "fault": BUYER_FAULT.value,
                 "counts_toward_sfcr": False,
@@ -97,6 +99,7 @@ def catalogue() -> dict[str, Any]:
         "seller_cancel": [
             {
                 "reason": rule.reason.value,
+                "label": labels.label(language, "seller_cancel", rule.reason.value),
                 "allowed_statuses": sorted(s.value for s in rule.allowed_statuses),
                 "fault": rule.fault.value,
                 "counts_toward_sfcr": rule.counts_toward_sfcr,
@@ -109,8 +112,8 @@ def catalogue() -> dict[str, Any]:
             for status in (OrderStatus.UNPAID, *sorted(PAID_UNSHIPPED))
         },
         "reject": [
-            {"reason": r.value, "seller_may_use": r not in SYSTEM_REJECT_REASONS,
-             "evidence_required": r in EVIDENCE_REQUIRED}
+            {"reason": r.value, "label": labels.label(language, "reject", r.value),
+             "seller_may_use": r not in SYSTEM_REJECT_REASONS, "evidence_required": r in EVIDENCE_REQUIRED}
             for r in RejectReason
         ],
         "limits": public_limits(),

@@ -1,4 +1,5 @@
-"""Auto-approves every pending request whose seller left it unanswered past its deadline (rule 5).
+"""Auto-approves every pending request whose seller left it unanswered past its deadline (rule 5), and ends
+every offer the buyer left unanswered past its answer_by (docs/offers.md): both sit in one due-time index.
 
 Reads only due requests: a Query per shard of the sparse due-time index (earliest first, a page at a time),
 then their orders in one BatchGetItem per 100 requests. Each request is resolved in its own conditional
@@ -26,6 +27,7 @@ import msgspec
 from msgspec.structs import asdict
 
 from .. import config, obs
+from ..domain.enums import HistoryAction
 from ..domain.errors import DomainError
 from ..domain.model import Cancellation, Order
 from ..service import commands
@@ -45,6 +47,7 @@ Due = tuple[Cancellation, Order | None]
 class Report(msgspec.Struct):
     due_seen: int = 0  # due requests read from the index
     auto_approved: int = 0
+    offers_lapsed: int = 0  # open offers past answer_by: ended EXPIRED, the seller's clock restarted
     skipped: int = 0  # answered, withdrawn or shipped since they were read
     failed: int = 0  # still contended after every retry: left pending for the next run
     retries: int = 0
@@ -81,8 +84,9 @@ def _resolve(cancellation: Cancellation, order: Order | None, now: datetime, sha
     while True:
         try:
             # On a lost race `execute` decides again from fresh reads (then the domain says why not).
-            execute(commands.expire(cancellation, order, now), now, counter_shard=shard)
-            return "auto_approved", retries
+            done = execute(commands.expire(cancellation, order, now), now, counter_shard=shard)
+            lapsed = done.change is not None and done.change.history.action is HistoryAction.OFFER_EXPIRED
+            return ("offers_lapsed" if lapsed else "auto_approved"), retries
         except Contention as error:
             codes = error.codes
         except DomainError as error:

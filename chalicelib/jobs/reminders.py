@@ -86,7 +86,9 @@ def run(now: datetime, *, out_of_time: Callable[[], bool] = lambda: False) -> Re
                 report.stopped_early = True
                 break
             order = orders.get(cancellation.order_id)
-            assert cancellation.respond_by is not None
+            if cancellation.respond_by is None:  # an open offer stopped the seller's clock: nothing is due
+                report.not_pending += 1
+                continue
             if cancellation.respond_by - timedelta(seconds=lead) < cancellation.requested_at:
                 report.before_request += 1
                 continue

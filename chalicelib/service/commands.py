@@ -12,6 +12,7 @@ from ..domain.errors import Conflict, NotFound
 from ..domain.identity import Identity
 from ..domain.model import Cancellation, Change, Order
 from ..domain.money import LineRequest
+from ..domain.offers import OfferTerms
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from ..store import reads, seller_settings
@@ -111,6 +112,22 @@ def withdraw(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cance
     return decide
 
 
+def accept_offer(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
+    def decide() -> Decision[Cancellation]:
+        change = lifecycle.accept_offer(*access.cancellation_for(identity, cancel_id), now)
+        return _cancellation_outcome(change)
+
+    return decide
+
+
+def decline_offer(identity: Identity, cancel_id: str, now: datetime) -> Decider[Cancellation]:
+    def decide() -> Decision[Cancellation]:
+        change = lifecycle.decline_offer(*access.cancellation_for(identity, cancel_id), now)
+        return _cancellation_outcome(change)
+
+    return decide
+
+
 # --- seller -------------------------------------------------------------------------------------------
 
 
@@ -134,6 +151,16 @@ def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: st
         files = evidence.attachable(identity, evidence_ids)
         change = lifecycle.reject(cancellation, order, reason, comment, now, files)
         evidence.mark_attached(files)
+        return _cancellation_outcome(change)
+
+    return decide
+
+
+def make_offer(identity: Identity, cancel_id: str, terms: OfferTerms, now: datetime,
+               policy: Policy) -> Decider[Cancellation]:
+    def decide() -> Decision[Cancellation]:
+        cancellation, order = access.cancellation_for(identity, cancel_id)
+        change = lifecycle.make_offer(cancellation, order, terms, now, policy)
         return _cancellation_outcome(change)
 
     return decide
@@ -182,8 +209,8 @@ def ship(identity: Identity, order_id: str, tracking_number: str, now: datetime)
 
 
 def expire(cancellation: Cancellation, order: Order | None, now: datetime) -> Decider[Cancellation]:
-    """Auto-approves one due request. The first attempt uses what the job already read; a retry
-    after a lost race reads both items afresh."""
+    """Settles one due item of the index: auto-approves a request past its deadline, or ends a lapsed offer.
+    The first attempt uses what the job already read; a retry after a lost race reads both items afresh."""
     first = [(cancellation, order)]
 
     def decide() -> Decision[Cancellation]:
@@ -196,7 +223,7 @@ def expire(cancellation: Cancellation, order: Order | None, now: datetime) -> De
             o = reads.get_order(c.order_id)
         if c is None or o is None:
             raise NotFound(f"Cancellation {cancellation.cancel_id} vanished.", code="CANCELLATION_NOT_FOUND")
-        change = lifecycle.expire(c, o, now)
+        change = lifecycle.settle_due(c, o, now)
         return _cancellation_outcome(change)
 
     return decide

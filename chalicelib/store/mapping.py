@@ -12,11 +12,14 @@ from ..domain.enums import (
     CancellationStatus,
     Fault,
     HistoryAction,
+    OfferKind,
+    OfferStatus,
     OrderStatus,
     RefundStatus,
+    WithdrawCause,
 )
 from ..domain.evidence import ContentType, Evidence
-from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Order
+from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
 from .models import (
     DUE_SHARDS,
     CancellationItem,
@@ -24,6 +27,7 @@ from .models import (
     EvidenceMap,
     HistoryItem,
     LineItemMap,
+    OfferMap,
     OrderItem,
 )
 
@@ -63,6 +67,7 @@ def order_to_item(order: Order) -> OrderItem:
         unacknowledged=order.unacknowledged,
         seller_fault=order.seller_fault,
         buyer_may_request=order.buyer_may_request,
+        promised_ship_by=_iso(order.promised_ship_by),
         fingerprint=order.fingerprint,
         version=order.version,
         placed_key=f"{placed}#{order.order_id}",
@@ -120,6 +125,7 @@ def order_from_raw(raw: Raw) -> Order:
         unacknowledged=_n(raw, "unacknowledged", int(_flag(raw, "awaiting_acknowledgement", False))),
         seller_fault=_flag(raw, "seller_fault", False),
         buyer_may_request=_flag(raw, "buyer_may_request", True),
+        promised_ship_by=_at(raw, "promised_ship_by"),
         fingerprint=raw["fingerprint"]["S"],
         version=int(raw["version"]["N"]),
     )
@@ -129,10 +135,40 @@ def order_from_item(item: OrderItem) -> Order:
     return order_from_raw(item.serialize())
 
 
+def due_at(c: Cancellation) -> datetime | None:
+    """When the expiry job must act on a pending request: its deadline, or while the seller's clock is stopped,
+    the buyer's answer_by (the lapse). One index serves both, so the job's cost stays ∝ what is due."""
+    if c.status is not CancellationStatus.REQUESTED:
+        return None
+    if c.offer is not None and c.offer.is_open:
+        return c.offer.answer_by
+    return c.respond_by
+
+
+def _offer_to_map(offer: Offer | None) -> OfferMap | None:
+    if offer is None:
+        return None
+    return OfferMap(kind=offer.kind.value, message=offer.message, status=offer.status.value,
+                    made_at=iso(offer.made_at), answer_by=iso(offer.answer_by), amount=offer.amount,
+                    ship_by=_iso(offer.ship_by), answered_at=_iso(offer.answered_at))
+
+
+def _offer_from_raw(raw: Raw) -> Offer | None:
+    value = raw.get("offer")
+    if not value or "M" not in value:
+        return None
+    m: Raw = value["M"]
+    amount = m.get("amount")
+    return Offer(kind=OfferKind(m["kind"]["S"]), message=m["message"]["S"], made_at=parse_iso(m["made_at"]["S"]),
+                 answer_by=parse_iso(m["answer_by"]["S"]), status=OfferStatus(m["status"]["S"]),
+                 amount=int(amount["N"]) if amount and "N" in amount else None, ship_by=_at(m, "ship_by"),
+                 answered_at=_at(m, "answered_at"))
+
+
 def cancellation_to_item(c: Cancellation) -> CancellationItem:
     listed = f"{iso(c.listed_at)}#{c.cancel_id}"
-    pending = c.status is CancellationStatus.REQUESTED and c.respond_by is not None
-    due_key = f"{iso(c.respond_by)}#{c.cancel_id}" if pending and c.respond_by else None
+    due = due_at(c)
+    due_key = f"{iso(due)}#{c.cancel_id}" if due else None
     return CancellationItem(
         c.cancel_id,
         order_id=c.order_id,
@@ -162,6 +198,9 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         refund_reference=c.refund_reference,
         evidence=[EvidenceMap(evidence_id=e.evidence_id, content_type=e.content_type.value, size=e.size)
                   for e in c.evidence] or None,
+        offer=_offer_to_map(c.offer),
+        response_seconds_left=c.response_seconds_left,
+        withdraw_cause=c.withdraw_cause.value if c.withdraw_cause else None,
         version=c.version,
         listed_key=listed,
         seller_status=f"{c.seller_id}#{c.status.value}",
@@ -174,7 +213,8 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
 
 def cancellation_from_raw(raw: Raw) -> Cancellation:
     resolved_by, cause = _s(raw, "resolved_by"), _s(raw, "auto_approve_cause")
-    refund = _s(raw, "refund_status")
+    refund, cause_of_withdrawal = _s(raw, "refund_status"), _s(raw, "withdraw_cause")
+    seconds_left = raw.get("response_seconds_left")
     lines = raw.get("line_items", {}).get("L") or []
     return Cancellation(
         cancel_id=raw["cancel_id"]["S"],
@@ -205,6 +245,9 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         refund_reference=_s(raw, "refund_reference"),
         evidence=tuple(Evidence(m["M"]["evidence_id"]["S"], ContentType(m["M"]["content_type"]["S"]),
                                 int(m["M"]["size"]["N"])) for m in raw.get("evidence", {}).get("L") or ()),
+        offer=_offer_from_raw(raw),
+        response_seconds_left=int(seconds_left["N"]) if seconds_left and "N" in seconds_left else None,
+        withdraw_cause=WithdrawCause(cause_of_withdrawal) if cause_of_withdrawal else None,
         version=int(raw["version"]["N"]),
     )
 

@@ -61,6 +61,17 @@ class EvidenceMap(MapAttribute[str, object]):
     size = NumberAttribute()
 
 
+class OfferMap(MapAttribute[str, object]):
+    kind = UnicodeAttribute()
+    message = UnicodeAttribute()
+    status = UnicodeAttribute()
+    made_at = UnicodeAttribute()
+    answer_by = UnicodeAttribute()
+    amount = NumberAttribute(null=True)
+    ship_by = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+
+
 class OrdersBySeller(GlobalSecondaryIndex["OrderItem"]):
     """The All tab: a seller's orders, newest first."""
 
@@ -121,6 +132,7 @@ class OrderItem(Model):
     seller_fault = BooleanAttribute(default=False)
     remaining_total = NumberAttribute(null=True)
     buyer_may_request = BooleanAttribute(default=True)
+    promised_ship_by = UnicodeAttribute(null=True)
     fingerprint = UnicodeAttribute()
     version = NumberAttribute()
     # index keys, derived from the fields above by the mapping
@@ -209,6 +221,9 @@ class CancellationItem(Model):
     refunded_at = UnicodeAttribute(null=True)
     refund_reference = UnicodeAttribute(null=True)
     evidence = ListAttribute(of=EvidenceMap, null=True)
+    offer = OfferMap(null=True)
+    response_seconds_left = NumberAttribute(null=True)
+    withdraw_cause = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # index keys
     listed_key = UnicodeAttribute()
@@ -263,6 +278,7 @@ class SellerCounterItem(Model):
     by_seller = CountersBySeller()
     requested = NumberAttribute(null=True)
     auto_approved = NumberAttribute(null=True)
+    awaiting_buyer = NumberAttribute(null=True)
     orders = NumberAttribute(null=True)
     seller_fault = NumberAttribute(null=True)
 

@@ -71,15 +71,17 @@ class ActionNeeded(msgspec.Struct, frozen=True):
     requested: int
     auto_approved: int
     due_soon: int = 0
+    awaiting_buyer: int = 0
 
 
 def action_needed(seller_id: str) -> ActionNeeded:
     """The sum over the seller's shards, in one Query of the counters' index."""
-    requested = auto_approved = 0
+    requested = auto_approved = awaiting_buyer = 0
     for item in SellerCounterItem.by_seller.query(seller_id, SellerCounterItem.counter_key == ACTION_NEEDED_KEY):
         requested += int(item.requested or 0)
         auto_approved += int(item.auto_approved or 0)
-    return ActionNeeded(requested, auto_approved)
+        awaiting_buyer += int(item.awaiting_buyer or 0)
+    return ActionNeeded(requested, auto_approved, awaiting_buyer=awaiting_buyer)
 
 
 def due_soon(seller_id: str, due_before: datetime) -> int:
@@ -91,6 +93,8 @@ def due_soon(seller_id: str, due_before: datetime) -> int:
         data = CancellationItem._get_connection().query(
             f"{seller_id}#{CancellationStatus.REQUESTED.value}",
             range_key_condition=CancellationItem.status_key <= f"{iso(due_before)}#~",
+            # An open offer sorts among them by its answer_by, but its clock is stopped: not due.
+            filter_condition=CancellationItem.respond_by.exists(),
             index_name=CancellationItem.by_seller_status.Meta.index_name, select="COUNT",
             exclusive_start_key=start,
         )

@@ -118,6 +118,8 @@ def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetim
             actions.append(SellerCounterItem.requested.add(change.counters.requested))
         if change.counters.auto_approved:
             actions.append(SellerCounterItem.auto_approved.add(change.counters.auto_approved))
+        if change.counters.awaiting_buyer:
+            actions.append(SellerCounterItem.awaiting_buyer.add(change.counters.awaiting_buyer))
         actions.append(SellerCounterItem.seller_id.set(order.seller_id))
         counter = SellerCounterItem(shard_key(order.seller_id, shard), ACTION_NEEDED_KEY, seller_id=order.seller_id)
         txn.update(counter, actions=actions)

@@ -66,14 +66,14 @@ def test_an_approved_request_cancels_the_order_and_clears_the_count(shop, clock)
     assert body["respond_by"] == "2026-11-25T11:00:00Z"  # requested 11:00 + 48 h
     assert (body["fault"], body["counts_toward_sfcr"]) == ("BUYER", False)
     assert shop.counts().json["cancellation"] == {"total": 1, "cancellation_requested": 1, "auto_approved": 0,
-                                                  "due_soon": 0}
+                                                  "due_soon": 0, "awaiting_buyer": 0}
     assert shop.detail("O1").json["handover"]["hand_over_to_logistics"] is False
 
     approved = shop.approve(body["cancel_id"])
     assert approved.status_code == 200
     assert (approved.json["status"], approved.json["resolved_by"]) == ("APPROVED", "SELLER")
     assert shop.counts().json["cancellation"] == {"total": 0, "cancellation_requested": 0, "auto_approved": 0,
-                                                  "due_soon": 0}
+                                                  "due_soon": 0, "awaiting_buyer": 0}
     order = shop.detail("O1").json
     assert order["status"] == "CANCELLED"
     assert order["handover"] == {"hand_over_to_logistics": False,
@@ -125,7 +125,7 @@ def test_unanswered_request_is_auto_approved_by_the_job_after_the_deadline(shop,
     assert (cancellation["status"], cancellation["auto_approve_cause"], cancellation["resolved_by"]) == (
         "AUTO_APPROVED", "SELLER_RESPONSE_TIMEOUT", "SYSTEM")
     assert shop.counts().json["cancellation"] == {"total": 1, "cancellation_requested": 0, "auto_approved": 1,
-                                                  "due_soon": 0}
+                                                  "due_soon": 0, "awaiting_buyer": 0}
     assert shop.detail("O1").json["status"] == "CANCELLED"
     assert expiry.run(utc_now()).due_seen == 0  # a second run finds nothing to do
 
@@ -139,7 +139,7 @@ def test_unpaid_and_grace_period_requests_are_auto_approved_and_need_acknowledgi
     assert (unpaid["status"], unpaid["auto_approve_cause"]) == ("AUTO_APPROVED", "UNPAID_ORDER")
     assert (grace["status"], grace["auto_approve_cause"]) == ("AUTO_APPROVED", "WITHIN_GRACE_PERIOD")
     assert shop.counts().json["cancellation"] == {"total": 2, "cancellation_requested": 0, "auto_approved": 2,
-                                                  "due_soon": 0}
+                                                  "due_soon": 0, "awaiting_buyer": 0}
 
     seen = shop.acknowledge(grace["cancel_id"])
     assert seen.status_code == 200 and seen.json["acknowledged_at"] == "2026-11-23T09:30:00Z"

@@ -91,7 +91,8 @@ def test_seed_walkthrough_action_needed_to_cancelled_tab(shop, clock):
     expiry.run(utc_now())
 
     overview = shop.counts().json["cancellation"]
-    assert overview == {"total": 5, "cancellation_requested": 1, "auto_approved": 4, "due_soon": 1}  # R4: 24 h left
+    assert overview == {"total": 5, "cancellation_requested": 1, "auto_approved": 4, "due_soon": 1,  # R4: 24 h left
+                        "awaiting_buyer": 0}
     filtered = order_ids(shop, "filter=cancellation")
     assert sorted(filtered) == ["R1", "R2", "R3", "R4", "U1"]
 

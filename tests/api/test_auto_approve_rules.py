@@ -45,7 +45,7 @@ def test_a_matching_request_is_approved_at_once_and_another_waits(shop):
     waiting = shop.request_cancellation(shop.paid(), "CHANGED_MIND", expect=201).json
     assert (waiting["status"], waiting["auto_approve_rule_id"]) == ("REQUESTED", None)
     assert shop.counts().json["cancellation"] == {
-        "total": 2, "cancellation_requested": 1, "auto_approved": 1, "due_soon": 0}
+        "total": 2, "cancellation_requested": 1, "auto_approved": 1, "due_soon": 0, "awaiting_buyer": 0}
     assert shop.detail(matching["order_id"]).json["status"] == "CANCELLED"
     shop.acknowledge(matching["cancel_id"], expect=200)
     assert shop.counts().json["cancellation"]["auto_approved"] == 0

@@ -59,7 +59,7 @@ def test_ten_requests_get_ten_results(shop):
     assert [r["cancel_id"] for r in results] == ids
     assert {r["status"] for r in results} == {200}
     assert shop.counts().json["cancellation"] == {
-        "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0}
+        "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0, "awaiting_buyer": 0}
 
 
 @pytest.mark.parametrize("cancel_ids", [[], [f"c{n}" for n in range(51)], ["c1", "c2", "c1"]],

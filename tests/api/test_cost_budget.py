@@ -231,6 +231,31 @@ def _refund(shop: Shop, oid: str) -> Callable[[], object]:
     return lambda: shop.report_refund(cancel_id, "PAY-1")
 
 
+def _offer(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.pending(oid)
+    return lambda: shop.make_offer(cancel_id, "PARTIAL_REFUND", amount=1000)
+
+
+def _accept_offer(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.offered(oid, kind="PARTIAL_REFUND")
+    return lambda: shop.accept_offer(cancel_id)
+
+
+def _decline_offer(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.offered(oid)
+    return lambda: shop.decline_offer(cancel_id)
+
+
+def _withdraw_with_an_open_offer(shop: Shop, oid: str) -> Callable[[], object]:
+    _, cancel_id = shop.offered(oid)
+    return lambda: shop.withdraw(cancel_id)
+
+
+def _ship_with_an_open_offer(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.offered(oid)
+    return lambda: shop.ship(oid, "T-1")
+
+
 # Every state change route: its setup and the exact calls it makes.
 STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "record order": (_record, {"GetItem": 1, "TransactWriteItems": 1}),
@@ -250,6 +275,12 @@ STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "partial seller cancel": (_partial_seller_cancel, {"GetItem": 1, "TransactWriteItems": 1}),
     "approve a partial request": (_partial_request_approved, {"GetItem": 2, "TransactWriteItems": 1}),
     "refund report": (_refund, {"GetItem": 2, "TransactWriteItems": 1}),
+    # Offers (docs/offers.md): the request and its order, then the one transaction, as any answer.
+    "make an offer": (_offer, {"GetItem": 2, "TransactWriteItems": 1}),
+    "accept an offer": (_accept_offer, {"GetItem": 2, "TransactWriteItems": 1}),
+    "decline an offer": (_decline_offer, {"GetItem": 2, "TransactWriteItems": 1}),
+    "withdraw with an open offer": (_withdraw_with_an_open_offer, {"GetItem": 2, "TransactWriteItems": 1}),
+    "ship with an open offer": (_ship_with_an_open_offer, {"GetItem": 2, "TransactWriteItems": 1}),
 }
 
 
@@ -378,6 +409,36 @@ def test_expiry_with_nothing_due_makes_only_the_shard_queries(tables_and_queues,
     assert report.due_seen == 0
     assert calls.counts() == {"Query": DUE_SHARDS}
     assert _items_read(calls) == 0
+
+
+def test_expiry_ends_lapsed_offers_through_the_same_index(shop, clock):
+    """5 open offers, 3 past answer_by, and 2 plain requests not due: the shard Queries return only the 3, one
+    BatchGetItem reads their orders, one transaction each; nothing is read of the 4 not due."""
+    for n in range(3):
+        shop.offered(f"L{n}")
+        clock.shift(timedelta(minutes=1))
+    clock.shift(timedelta(hours=1))
+    for n in range(2):
+        shop.offered(f"N{n}")
+        shop.pending(f"P{n}")
+    now = utc_now() + timedelta(days=1) - timedelta(minutes=30)  # the first three offers have lapsed
+    with DynamoCalls() as calls:
+        report = expiry.run(now)
+    assert (report.due_seen, report.offers_lapsed, report.auto_approved) == (3, 3, 0)
+    assert calls.counts() == {"Query": DUE_SHARDS, "BatchGetItem": 1, "TransactWriteItems": 3}
+    assert _items_read(calls) == 6  # 3 requests and their 3 orders
+    with DynamoCalls() as calls:
+        assert expiry.run(now).due_seen == 0  # again: nothing twice
+    assert calls.counts() == {"Query": DUE_SHARDS}
+
+
+def test_action_needed_stays_two_queries_with_open_offers(shop, calls, clock):
+    shop.offered("O1")
+    shop.pending("O2")
+    response, counts = measured(calls, shop.counts)
+    assert response.json["cancellation"] == {"total": 1, "cancellation_requested": 1, "auto_approved": 0,
+                                             "due_soon": 0, "awaiting_buyer": 1}
+    assert counts == {"Query": 2}
 
 
 # --- seller tools -------------------------------------------------------------------------------------

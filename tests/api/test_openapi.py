@@ -76,7 +76,7 @@ def test_bearer_security_exactly_where_a_role_is_required(served: dict):
         assert secured == has_authorizer == (roles[where] is not None), where
         assert operation["security"] in ([], [{"bearerAuth": []}]), where
         if secured:
-            assert {"401", "403"} <= set(operation["responses"]), where
+            assert {"401", "403", "429"} <= set(operation["responses"]), where
             assert operation["x-role"] == roles[where].value
 
 
@@ -88,13 +88,25 @@ def test_parameters_match_the_routes(served: dict):
             by_place.setdefault(parameter["in"], set()).add(parameter["name"])
         assert by_place.get("path", set()) == set(re.findall(r"{(\w+)}", spec.path)), spec.path
         assert by_place.get("query", set()) == {q.name for q in spec.query}, spec.path
-        assert by_place.get("header", set()) == ({"Idempotency-Key"} if spec.method == "POST" else set())
+        idempotent = {"Idempotency-Key"} if spec.method == "POST" else set()
+        assert by_place.get("header", set()) == idempotent | {h.name for h in spec.headers}, spec.path
         if "{" in spec.path:
             assert "404" in operation["responses"]
         if spec.method == "POST":
             assert {"400", "409", "413", "415", "422"} <= set(operation["responses"]), spec.path
             body = operation["requestBody"]
             assert body["required"] == (spec.body is not None)
+
+
+def test_the_reason_catalogue_documents_its_language_parameter_and_headers(served: dict):
+    operation = operations(served)[("GET", "/cancellation-reasons")]
+    assert {(p["in"], p["name"]) for p in operation["parameters"]} == {("query", "locale"),
+                                                                      ("header", "Accept-Language")}
+    assert set(operation["responses"]["200"]["headers"]) == {"Content-Language", "Vary"}
+    shapes = served["components"]["schemas"]
+    for name in ("BuyerReasonOut", "SellerCancelReasonOut", "RejectReasonOut"):
+        assert shapes[name]["properties"]["label"]["type"] == "string", name
+        assert "label" in shapes[name]["required"], name
 
 
 def _request_validator(served: dict, spec) -> Draft202012Validator:
@@ -162,7 +174,8 @@ def test_answers_with_every_optional_part_filled_match_the_document(desk: Desk):
 
 def test_the_oracle_itself_catches_a_mismatch():
     """The check the suites rely on can fail: a wrong body, an undocumented status, an unknown route's body."""
-    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0}}
+    good = {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0,
+                             "awaiting_buyer": 0}}
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, good) == []
     assert DOCUMENT.problems("GET", "/seller/action-needed", 200, {"cancellation": {"total": "1"}})
     assert DOCUMENT.problems("GET", "/seller/action-needed", 409, {"error": {"code": "X", "message": "m"}})

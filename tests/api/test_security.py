@@ -254,7 +254,7 @@ def test_seller_lists_and_counts_hold_only_the_callers_shop(desk: Desk):
     own, other = desk.seller_token(shop), desk.seller_token(empty)
     assert desk.counts(token=own).json["cancellation"]["total"] == 2
     assert desk.counts(token=other).json["cancellation"] == {
-        "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0}
+        "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0, "awaiting_buyer": 0}
     for path in ("/seller/orders", "/seller/orders?filter=cancellation", "/seller/cancellations",
                  "/seller/cancellations?status=REQUESTED"):
         assert desk.api.get(path, own).json["items"], path

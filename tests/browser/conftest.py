@@ -32,6 +32,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   # which part of it the last change repainted.
                   "--disable-partial-raster"]
 SCREENS = {"desktop": DESKTOP, "phone": PHONE}
+MARKET_TIMEZONE = "Asia/Jakarta"
+BROWSER_TIMEZONE = "America/New_York"
 # A Friday morning in Jakarta; the page looks a little later, once the seeding's minutes have passed.
 PICTURED_AT = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 PICTURED_PAGE_AT = PICTURED_AT + timedelta(minutes=30)
@@ -65,7 +67,10 @@ def stack() -> Iterator[LocalStage]:
     missing = seller_center.missing_files()
     if missing or not AXE.is_file():
         pytest.fail(f"the page is not built ({missing or AXE}): run `make page`", pytrace=False)
-    with LocalStage(port=0, load_demo=False, announce=lambda line: None) as running:
+    # The market is Jakarta's, as the desk's is; the browser is elsewhere (`page`), so a time shown in the market's
+    # zone cannot pass for one in the browser's.
+    with LocalStage(port=0, load_demo=False, announce=lambda line: None,
+                    environment={"MARKET_TIMEZONE": MARKET_TIMEZONE}) as running:
         yield running
 
 
@@ -145,12 +150,18 @@ def screen(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Browser, screen: str,
+def browser_locale() -> str:
+    """The browser's language (navigator.languages): English unless a test says otherwise."""
+    return "en-US"
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Browser, screen: str, browser_locale: str,
          stack_clock: time_machine.Traveller | None) -> Iterator[Page]:
-    """A fresh context per test: its own storage, a window of the screen's size, the browser in Jakarta's zone;
-    for a pictured test, the page's time fixed (its timers still run)."""
-    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, locale="en-US",
-                                  timezone_id="Asia/Jakarta")
+    """A fresh context per test: its own storage, a window of the screen's size, the browser's language, the
+    browser in a zone other than the market's; for a pictured test, the page's time fixed (its timers still run)."""
+    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, locale=browser_locale,
+                                  timezone_id=BROWSER_TIMEZONE)
     context.set_default_timeout(10_000)
     opened = context.new_page()
     if pictured(request):

@@ -77,10 +77,10 @@ def test_approve_selected_approves_each_request_and_shows_each_result(center: Se
     expect(results).to_be_focused()
     said = {first: f"Order {first}: approved, the order is cancelled.",
             second: f"Order {second}: approved, the order is cancelled.",
-            withdrawn: f"Order {withdrawn}: not approved. Only a pending request can be approved."}
+            withdrawn: f"Order {withdrawn}: not approved. This request is no longer waiting for your answer."}
     # In the order of the table (All: newest first), as they were sent.
     expect(results.get_by_role("listitem")).to_have_text([said[o] for o in shown if o in said])
-    expect(center.row(withdrawn)).to_contain_text("Not approved: Only a pending request can be approved.")
+    expect(center.row(withdrawn)).to_contain_text("Not approved: This request is no longer waiting for your answer.")
     expect(center.row(first)).to_contain_text("Cancelled")
     expect(center.tab("Action Needed")).to_have_accessible_name(re.compile(r"^Action Needed\s*0$"))
     expect(approve).to_be_disabled()  # nothing pending is left to select

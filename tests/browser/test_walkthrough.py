@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Seller
+from tests.browser.conftest import BROWSER_TIMEZONE, MARKET_TIMEZONE, Seller
 from tests.support.seller_center import SellerCenter
 
 TABS = ["Action Needed", "All", "Unpaid", "To Ship", "Shipped", "Completed", "Cancelled"]
@@ -114,7 +114,7 @@ def test_the_cancelled_tab_warns_and_its_status_tells_who_when_why_and_how(cente
     expect(row.get_by_role("button", name=re.compile("Approve|Reject|More Actions"))).to_have_count(0)
 
 
-def test_each_tab_lists_its_orders_with_times_in_the_browsers_zone_and_utc_on_hover(
+def test_each_tab_lists_its_orders_with_times_in_the_markets_zone_and_utc_on_hover(
         center: SellerCenter, seller: Seller, walk: dict[str, str]) -> None:
     center.sign_in(seller.token)
     expected = {"All": 5, "Unpaid": 0, "To Ship": 3, "Shipped": 1, "Completed": 0, "Cancelled": 1}
@@ -127,7 +127,13 @@ def test_each_tab_lists_its_orders_with_times_in_the_browsers_zone_and_utc_on_ho
     placed = center.row(walk["shipped"]).locator("time").first
     utc = placed.get_attribute("title") or ""
     assert utc.endswith("UTC"), utc
-    assert placed.inner_text() != utc  # Jakarta, not UTC
+    # The market's zone (Jakarta), whatever the browser's (New York): the page's own Intl says what that reads.
+    in_market, in_browser = center.page.evaluate(
+        "([iso, zones]) => zones.map((timeZone) => new Intl.DateTimeFormat('en', "
+        "{ dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)))",
+        [placed.get_attribute("datetime"), [MARKET_TIMEZONE, BROWSER_TIMEZONE]])
+    assert in_market != in_browser
+    expect(placed).to_have_text(in_market)
     expect(center.row(walk["shipped"]).get_by_role("button", name="More Actions")).to_have_count(0)
     center.open_tab("To Ship")
     expect(center.row(walk["quiet"]).get_by_role("button", name="More Actions")).to_be_visible()

@@ -42,7 +42,7 @@ def test_a_bulk_approve_that_read_before_the_job_and_a_single_approve_resolves_e
     for order_id in orders:
         assert len(_resolutions(shop, order_id)) == 1, order_id
     assert shop.counts().json["cancellation"] == {
-        "total": 2, "cancellation_requested": 0, "auto_approved": 2, "due_soon": 0}
+        "total": 2, "cancellation_requested": 0, "auto_approved": 2, "due_soon": 0, "awaiting_buyer": 0}
     assert_store_consistent()
 
 

@@ -56,6 +56,8 @@ MAX_ORDERS = 6
 
 GRACE = timedelta(seconds=int(os.environ.get("BUYER_GRACE_PERIOD_SECONDS", "3600")))
 WINDOW = timedelta(seconds=int(os.environ.get("SELLER_RESPONSE_WINDOW_SECONDS", "172800")))
+OFFER_WINDOW = timedelta(seconds=int(os.environ.get("BUYER_OFFER_WINDOW_SECONDS", "86400")))
+TIME_BACK = timedelta(hours=1)  # a declined or lapsed offer gives back at least this much (offers.md, OF8)
 SFCR_DAYS = int(os.environ.get("SFCR_WINDOW_DAYS", "7"))
 MARKET = ZoneInfo(os.environ.get("MARKET_TIMEZONE", "UTC"))  # whose calendar days the SFCR window counts
 # (lowest rate, standing, order volume cap), highest band first
@@ -86,6 +88,8 @@ EVENT_OF = {
     "CANCELLATION_APPROVED": "cancellation.approved", "CANCELLATION_REJECTED": "cancellation.rejected",
     "CANCELLATION_WITHDRAWN": "cancellation.withdrawn", "SELLER_CANCELLED": "cancellation.seller_cancelled",
     "CANCELLATION_ACKNOWLEDGED": "cancellation.acknowledged", "REFUNDED": "cancellation.refunded",
+    "OFFER_MADE": "cancellation.offer_made", "OFFER_ACCEPTED": "cancellation.offer_accepted",
+    "OFFER_DECLINED": "cancellation.offer_declined", "OFFER_EXPIRED": "cancellation.offer_expired",
 }
 # Partial cancellations: only OUT_OF_STOCK cancels some items for the seller (M2).
 PARTIAL_REASONS = ("OUT_OF_STOCK",)
@@ -108,6 +112,17 @@ def iso(instant: datetime) -> str:
 
 
 @dataclass
+class MOffer:
+    """The seller's one offer on a request (offers.md)."""
+
+    kind: str
+    answer_by: datetime
+    amount: int | None = None
+    ship_by: datetime | None = None
+    status: str = "OPEN"
+
+
+@dataclass
 class MCancel:
     cancel_id: str
     order_id: str
@@ -124,6 +139,19 @@ class MCancel:
     refund: str = "NONE"
     reference: str | None = None
     rule_id: str | None = None  # the seller's rule that auto-approved it
+    offer: MOffer | None = None
+    seconds_left: int | None = None  # while an offer is open: what the seller's stopped clock had left
+    withdraw_cause: str | None = None
+
+    @property
+    def offer_open(self) -> bool:
+        return self.status == "REQUESTED" and self.offer is not None and self.offer.status == "OPEN"
+
+    def due(self) -> datetime | None:
+        """When the job acts on it: its deadline, or the open offer's answer_by."""
+        if self.status != "REQUESTED":
+            return None
+        return self.offer.answer_by if self.offer_open and self.offer else self.respond_by
 
 
 @dataclass
@@ -141,6 +169,7 @@ class MOrder:
     history: list[tuple[str, str]] = field(default_factory=list)  # (at, to_status) per change
     lines: dict[str, list[int]] = field(default_factory=dict)  # sku -> [quantity, unit price, cancelled]
     seller_fault: bool = False  # a seller-fault cancellation was accepted on it: counts once in the SFCR
+    promised_ship_by: datetime | None = None  # an accepted SHIP_BY offer's date (OF6, OF7)
 
     def remaining(self) -> dict[str, int]:
         return {sku: q - c for sku, (q, _, c) in self.lines.items() if q > c}
@@ -189,9 +218,24 @@ class Model:
         return pending is not None and pending.respond_by is not None and self.now >= pending.respond_by
 
     def answerable(self, c: MCancel) -> bool:
-        """A pending request the buyer may withdraw or the seller answer: before its deadline (rule 5)."""
-        assert c.respond_by is not None or c.status != "REQUESTED"
+        """A pending request the seller may answer: before its deadline (rule 5), no offer open (OF3)."""
+        assert c.respond_by is not None or c.status != "REQUESTED" or c.offer_open
         return c.status == "REQUESTED" and c.respond_by is not None and self.now < c.respond_by
+
+    def withdrawable(self, c: MCancel) -> bool:
+        """The buyer may withdraw a request the seller may answer, and one with an offer open (OF4)."""
+        return self.answerable(c) or c.offer_open
+
+    def offer_answerable(self, c: MCancel) -> bool:
+        return c.offer_open and c.offer is not None and self.now < c.offer.answer_by
+
+    def reopen(self, c: MCancel, status: str) -> None:
+        """A declined or lapsed offer: the seller's clock restarts with what it had left, at least an hour."""
+        assert c.offer is not None and c.seconds_left is not None
+        c.offer.status = status
+        c.respond_by = self.now + max(timedelta(seconds=c.seconds_left), TIME_BACK)
+        c.seconds_left = None
+        self.change(self.orders[c.order_id])
 
     def take_off(self, order: MOrder, c: MCancel) -> str | None:
         """An accepted cancellation's lines come off the order, its refund is owed; the order's new status:
@@ -213,9 +257,12 @@ class Model:
         self.change(order, self.take_off(order, c) if accepted else None)
 
     def expire(self) -> None:
-        due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.respond_by <= self.now]
+        due = [c for c in self.cancels.values() if c.status == "REQUESTED" and c.due() <= self.now]
         for c in due:
-            self.close(c, "AUTO_APPROVED", accepted=True, cause="SELLER_RESPONSE_TIMEOUT")
+            if c.offer_open:
+                self.reopen(c, "EXPIRED")
+            else:
+                self.close(c, "AUTO_APPROVED", accepted=True, cause="SELLER_RESPONSE_TIMEOUT")
 
     def unseen(self, order: MOrder) -> bool:
         """An auto-approval of the order the seller has not acknowledged yet (each needs its own)."""
@@ -234,10 +281,12 @@ class Model:
             return {"hand_over_to_logistics": True, "warning": DONT_PACK.format(", ".join(gone)) if gone else None}
         return {"hand_over_to_logistics": False, "warning": None}  # not paid yet, or already shipped
 
-    def action_needed(self, seller: str) -> tuple[int, int]:
+    def action_needed(self, seller: str) -> tuple[int, int, int]:
+        """(requests waiting for the seller, unacknowledged auto-approvals, open offers waiting for the buyer)."""
         mine = [c for c in self.cancels.values() if c.seller == seller]
-        return (sum(c.status == "REQUESTED" for c in mine),
-                sum(c.status == "AUTO_APPROVED" and not c.acknowledged for c in mine))
+        return (sum(c.status == "REQUESTED" and not c.offer_open for c in mine),
+                sum(c.status == "AUTO_APPROVED" and not c.acknowledged for c in mine),
+                sum(c.offer_open for c in mine))
 
     def sfcr(self, seller: str) -> dict[str, Any]:
         """Orders placed from 00:00 of today - (days - 1) in the market's calendar, and their seller faults."""
@@ -277,7 +326,8 @@ OrderSpec = tuple[str, str, str, timedelta, bool, tuple[tuple[str, int, int], ..
 # first element of a sampled_from (its simplest), so lists start with the choice that exercises most.
 PICK = st.integers(0, 7)
 AIM = st.sampled_from([True, False])
-RUNS = {"examples": 0, "steps": 0, "calls": 0, "rule_approvals": 0, "bulk_items": 0}
+RUNS = {"examples": 0, "steps": 0, "calls": 0, "rule_approvals": 0, "bulk_items": 0, "offers": 0,
+        "offers_accepted": 0, "promises_missed": 0}
 
 
 @dataclass(frozen=True)
@@ -489,6 +539,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
             c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause=cause)
             m.change(order, m.take_off(order, c))
+        elif order.promised_ship_by is not None and m.now >= order.promised_ship_by:
+            # OF7: the seller promised to ship by then and did not: approved at once, the seller's fault
+            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause="PROMISE_MISSED",
+                                      counts_sfcr=True)
+            order.seller_fault = True
+            RUNS["promises_missed"] += 1
+            m.change(order, m.take_off(order, c))
         elif rule := next((r for r in m.rules[order.seller] if r.matches(order, reason, lines)), None):
             # T6-T9: the seller's first matching rule approves at once what would have waited for it
             c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause="SELLER_RULE",
@@ -512,9 +569,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         ok = m.answerable(c)
         if answer == "withdraw":
             buyer = m.orders[c.order_id].buyer
+            ok = m.withdrawable(c)
             self.counted(self.shop.withdraw(c.cancel_id, token=self.token(buyer), expect=200 if ok else 409))
             if ok:
-                m.close(c, "WITHDRAWN")
+                if c.offer_open and c.offer:
+                    c.offer.status, c.seconds_left = "DECLINED", None  # OF4
+                m.close(c, "WITHDRAWN", withdraw_cause="BUYER")
         elif answer == "approve":
             self.counted(self.shop.approve(c.cancel_id, token=self.token(c.seller), expect=200 if ok else 409))
             if ok:
@@ -639,6 +699,70 @@ class LifecycleMachine(RuleBasedStateMachine):
             order.seller_fault = order.seller_fault or counts
             m.change(order, m.take_off(order, c))
 
+    # --- offers (offers.md) ---
+
+    @action(8, lambda self: self.some_cancellation("REQUESTED"), j=PICK, aim=AIM,
+            kind=st.sampled_from(["PARTIAL_REFUND", "SHIP_BY", "KEEP_ORDER"]),
+            terms=st.sampled_from(["least", "most", "least", "over"]))
+    def make_offer(self, j: int, aim: bool, kind: str, terms: str):
+        """The seller's one offer on a pending request before its deadline (OF1, OF2): a refund of 1 or of all
+        that remains, a ship-by date a day or 5 days ahead, or a message; past the range (`over`) it is a 400."""
+        m = self.model
+        c = self.cancellation(j, aim, lambda c: m.answerable(c) and c.offer is None)
+        order = m.orders[c.order_id]
+        body: dict[str, Any] = {}
+        amount, ship_by = None, None
+        if kind == "PARTIAL_REFUND":
+            amount = {"least": 1, "most": order.remaining_total(), "over": order.remaining_total() + 1}[terms]
+            body["amount"] = amount
+        elif kind == "SHIP_BY":
+            ship_by = m.now + {"least": timedelta(days=1), "most": timedelta(days=5),
+                               "over": timedelta(days=5, seconds=1)}[terms]
+            body["ship_by"] = iso(ship_by)
+        in_range = terms != "over" or kind == "KEEP_ORDER"
+        expect = 409 if c.offer is not None or not m.answerable(c) else 200 if in_range else 400
+        response = self.counted(self.shop.make_offer(c.cancel_id, kind, "Please keep it", token=self.token(c.seller),
+                                                     expect=expect, **body))
+        if expect == 409:
+            assert response.json["error"]["code"] in (
+                "OFFER_ALREADY_MADE", "CANCELLATION_NOT_PENDING", "RESPONSE_DEADLINE_PASSED"), response.json
+            assert (response.json["error"]["code"] == "OFFER_ALREADY_MADE") == (c.offer is not None)
+        if expect != 200:
+            return
+        assert c.respond_by is not None
+        left = c.respond_by - m.now
+        c.seconds_left = -(-left // timedelta(seconds=1))
+        c.respond_by = None
+        c.offer = MOffer(kind, m.now + OFFER_WINDOW, amount, ship_by)
+        RUNS["offers"] += 1
+        m.change(order)
+
+    @action(8, lambda self: any(c.offer is not None for c in self.model.cancels.values()), j=PICK, aim=AIM,
+            answer=st.sampled_from(["accept", "decline"]))
+    def answer_offer(self, j: int, aim: bool, answer: str):
+        """The buyer accepts or declines an open offer before its answer_by (OF5-OF8); otherwise 409."""
+        m = self.model
+        c = self.cancellation(j, aim, lambda c: m.offer_answerable(c))
+        order = m.orders[c.order_id]
+        ok = m.offer_answerable(c)
+        send = self.shop.accept_offer if answer == "accept" else self.shop.decline_offer
+        response = self.counted(send(c.cancel_id, token=self.token(order.buyer), expect=200 if ok else 409))
+        if not ok:
+            assert response.json["error"]["code"] == "OFFER_NOT_OPEN", response.json
+            return
+        assert c.offer is not None
+        if answer == "decline":
+            m.reopen(c, "DECLINED")
+            return
+        c.offer.status, c.seconds_left = "ACCEPTED", None
+        if c.offer.kind == "PARTIAL_REFUND":  # owed as the offer said; nothing comes off the order (OF6)
+            assert c.offer.amount is not None
+            c.amount, c.refund = c.offer.amount, "PENDING"
+        elif c.offer.kind == "SHIP_BY":
+            order.promised_ship_by = c.offer.ship_by
+        RUNS["offers_accepted"] += 1
+        m.close(c, "WITHDRAWN", withdraw_cause="OFFER_ACCEPTED")
+
     # --- the platform's payment system ---
 
     @action(3, lambda self: bool(self.model.cancels), j=PICK, aim=AIM, reference=st.sampled_from(["PAY-1", "PAY-2"]))
@@ -678,6 +802,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         if ok:
             if order.pending:  # rule 6: shipping rejects the pending request
                 c = m.cancels[order.pending]
+                if c.offer_open and c.offer:
+                    c.offer.status, c.seconds_left = "EXPIRED", None  # OF4
                 c.status, c.reject_reason = "REJECTED", "ORDER_SHIPPED"
                 order.pending = None
             m.change(order, "IN_TRANSIT")
@@ -698,8 +824,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         m = self.model
         target = m.now + step
         if to != "forward":
-            if to == "deadline":
-                edges = [c.respond_by for c in m.cancels.values() if c.status == "REQUESTED"]
+            if to == "deadline":  # a request's deadline, or an open offer's answer_by
+                edges = [due for c in m.cancels.values() if (due := c.due()) is not None]
             else:
                 edges = [o.paid_at + GRACE for o in m.orders.values() if o.paid_at and o.status in PAID_UNSHIPPED]
             ahead = sorted(edge + timedelta(seconds=offset) for edge in edges
@@ -793,6 +919,18 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert got["status"] == c.status, (c, got)
         assert got["order_id"] == c.order_id
         assert got["respond_by"] == (iso(c.respond_by) if c.respond_by else None)
+        assert got["response_seconds_left"] == c.seconds_left, (c, got)
+        assert got["withdraw_cause"] == c.withdraw_cause, (c, got)
+        if c.offer is None:
+            assert got["offer"] is None, got
+        else:
+            offer = got["offer"]
+            assert (offer["kind"], offer["status"], offer["answer_by"]) == (
+                c.offer.kind, c.offer.status, iso(c.offer.answer_by)), (c, got)
+            assert offer["amount"] == (None if c.offer.amount is None else {"amount": c.offer.amount,
+                                                                             "currency": "IDR"})
+            assert offer["ship_by"] == (iso(c.offer.ship_by) if c.offer.ship_by else None)
+            assert (offer["answered_at"] is not None) == (c.offer.status in ("ACCEPTED", "DECLINED"))
         assert got["auto_approve_cause"] == c.cause
         assert got["auto_approve_rule_id"] == c.rule_id
         assert got["reject_reason"] == c.reject_reason
@@ -803,7 +941,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert (got["refund_status"], got["refund_reference"]) == (c.refund, c.reference), (c, got)
         assert (got["refunded_at"] is not None) == (c.refund == "REFUNDED")
         # rule 8: a buyer's cancellation never counts against the seller, whoever resolved it
-        assert got["fault"] == "BUYER" or got["initiator"] == "SELLER"
+        # (OF7: but for a broken ship-by promise, the seller's by its own word)
+        assert got["fault"] == "BUYER" or got["initiator"] == "SELLER" or got["auto_approve_cause"] == "PROMISE_MISSED"
         if got["status"] != "REQUESTED":  # final: only an acknowledgement and the refund's report may still come
             seen = {k: v for k, v in got.items()
                     if k not in ("acknowledged_at", "refund_status", "refunded_at", "refund_reference")}
@@ -836,9 +975,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         flagged = {o["order_id"] for o in listed("orders?filter=cancellation&limit=100")}
         assert flagged == {o.order_id for o in mine if needs_seller(o)}
         queue = listed("cancellations?status=REQUESTED&limit=100")
+        # by deadline, an open offer by its buyer's answer_by (OF9)
         expected = sorted((c for c in m.cancels.values() if c.seller == seller and c.status == "REQUESTED"),
-                          key=lambda c: (c.respond_by, c.cancel_id))
-        assert [c["respond_by"] for c in queue] == [iso(c.respond_by) for c in expected]
+                          key=lambda c: (c.due(), c.cancel_id))
+        assert [c["respond_by"] or c["offer"]["answer_by"] for c in queue] == [iso(c.due()) for c in expected]
         assert {c["cancel_id"] for c in queue} == {c.cancel_id for c in expected}
 
     def check_buyer_view(self, order: MOrder) -> None:
@@ -895,9 +1035,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         # Refunds are what accepted cancellations took off, line by line, at the lines' prices (M6, M7).
         for c in got["cancellations"]:
             assert all(line["amount"]["amount"] == line["quantity"] * prices[line["sku"]] for line in c["line_items"])
+            # an accepted partial-refund offer owes its amount and cancels nothing (OF6)
+            offered = c["withdraw_cause"] == "OFFER_ACCEPTED" and c["offer"]["kind"] == "PARTIAL_REFUND"
             if c["refund"] is not None:
-                assert c["refund"]["amount"] == sum(line["amount"]["amount"] for line in c["line_items"])
-            owed = c["status"] in ACCEPTED and c["refund"] is not None
+                assert c["refund"]["amount"] == (c["offer"]["amount"]["amount"] if offered else sum(
+                    line["amount"]["amount"] for line in c["line_items"]))
+            owed = (c["status"] in ACCEPTED or offered) and c["refund"] is not None
             assert (c["refund_status"] in ("PENDING", "REFUNDED")) == owed, c
         assert sum(line["amount"]["amount"] for c in accepted for line in c["line_items"]) == (
             got["total"]["amount"] - got["remaining_total"]["amount"]), order.order_id
@@ -905,7 +1048,8 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def check_counters(self, seller: str) -> None:
         counts = self.api.get("/seller/action-needed", self.token(seller)).json["cancellation"]
-        assert (counts["cancellation_requested"], counts["auto_approved"]) == self.model.action_needed(seller)
+        assert (counts["cancellation_requested"], counts["auto_approved"], counts["awaiting_buyer"]) == \
+            self.model.action_needed(seller)
         assert counts["total"] == counts["cancellation_requested"] + counts["auto_approved"]
         sfcr = self.api.get("/seller/metrics/sfcr", self.token(seller)).json
         expected = self.model.sfcr(seller)
@@ -913,7 +1057,8 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
-    RUNS.update(examples=0, steps=0, calls=0, rule_approvals=0, bulk_items=0)
+    RUNS.update(examples=0, steps=0, calls=0, rule_approvals=0, bulk_items=0, offers=0, offers_accepted=0,
+                promises_missed=0)
     started = perf_counter()
     run_state_machine_as_test(LifecycleMachine, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, print_blob=True,
@@ -924,7 +1069,55 @@ def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
     with capsys.disabled():
         print(f"\nlifecycle model: {RUNS['examples']} examples, {steps} steps, {RUNS['calls']} state-changing "
               f"calls and job runs ({RUNS['rule_approvals']} requests approved by a seller's rule, "
-              f"{RUNS['bulk_items']} bulk items), invariants checked after every step, {seconds:.1f}s")
+              f"{RUNS['bulk_items']} bulk items, {RUNS['offers']} offers made, {RUNS['offers_accepted']} accepted, "
+              f"{RUNS['promises_missed']} promises missed), invariants checked after every step, {seconds:.1f}s")
     assert RUNS["examples"] >= EXAMPLES
     assert steps >= EXAMPLES * 5
 
+
+
+def test_every_offer_path_through_the_model():
+    """One scripted walk of the same machine over every way an offer ends (offers.md): made of each kind, accepted
+    (a partial refund then reported, a ship-by date then broken), declined, withdrawn over, shipped over and
+    lapsed by the job; the invariants after every step, the stored items recounted at the end."""
+    machine = LifecycleMachine()
+    spec = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
+
+    def then(action: str, **arguments: Any) -> None:
+        getattr(machine, action)(**arguments)
+        machine.the_service_matches_the_model()
+
+    try:
+        machine.first_orders([spec] * 3, None)
+        for _ in range(3):
+            then("record_order", spec=spec, resend=None)
+        for _ in range(6):  # O1..O6: a request each, waiting for the seller
+            then("request_cancellation", i=0, aim=True, reason="CHANGED_MIND", comment=False, part=None)
+        for kind, terms in (("PARTIAL_REFUND", "most"), ("SHIP_BY", "least"), ("KEEP_ORDER", "least"),
+                            ("KEEP_ORDER", "least"), ("PARTIAL_REFUND", "least"), ("SHIP_BY", "most")):
+            then("make_offer", j=0, aim=True, kind=kind, terms=terms)  # each on the first request without one
+        then("make_offer", j=0, aim=False, kind="KEEP_ORDER", terms="least")  # a second offer: 409
+        then("answer_request", j=0, aim=True, answer="approve", reason="PRODUCT_PACKED")  # OFFER_OPEN: 409
+        then("answer_offer", j=0, aim=True, answer="accept")  # O1: the partial refund
+        then("report_refund", j=0, aim=True, reference="PAY-1")
+        then("answer_offer", j=0, aim=True, answer="accept")  # O2: ship by tomorrow
+        then("answer_offer", j=0, aim=True, answer="decline")  # O3: the clock restarts
+        then("answer_request", j=1, aim=True, answer="withdraw", reason="PRODUCT_PACKED")  # O4, its offer open
+        then("fulfil", i=4, aim=True, arrange_first=False)  # O5 ships over its open offer
+        then("pass_time", i=0, to="forward", offset=0, step=timedelta(days=1), job_runs=2)  # O6's offer lapses
+        then("request_cancellation", i=1, aim=True, reason="CHANGED_MIND", comment=False, part=None)  # O2 again
+        m = machine.model
+        # each order's latest cancellation (O2's first, its offer accepted, was followed by the broken promise's)
+        outcome = {c.order_id: (c.status, c.offer.status if c.offer else None, c.withdraw_cause, c.cause, c.refund)
+                   for c in m.cancels.values()}
+        assert outcome == {
+            "O1": ("WITHDRAWN", "ACCEPTED", "OFFER_ACCEPTED", None, "REFUNDED"),
+            "O2": ("AUTO_APPROVED", None, None, "PROMISE_MISSED", "PENDING"),
+            "O3": ("REQUESTED", "DECLINED", None, None, "NONE"),
+            "O4": ("WITHDRAWN", "DECLINED", "BUYER", None, "NONE"),
+            "O5": ("REJECTED", "EXPIRED", None, None, "NONE"),
+            "O6": ("REQUESTED", "EXPIRED", None, None, "NONE"),
+        }, outcome
+        assert m.orders["O2"].seller_fault and m.action_needed("S1") == (2, 1, 0)
+    finally:
+        machine.teardown()

@@ -85,6 +85,11 @@ def refund_owed(s: Scene) -> None:
     _, s.cancel_id = s.shop.refund_pending(ORDER)
 
 
+def offered(s: Scene) -> None:
+    """A pending request with the seller's PARTIAL_REFUND offer open (docs/offers.md)."""
+    _, s.cancel_id = s.shop.offered(ORDER, kind="PARTIAL_REFUND")
+
+
 def nothing_yet(s: Scene) -> None:
     """No order: the platform has yet to record it."""
 
@@ -156,6 +161,18 @@ def report_refund(reference: str) -> Step:
 
 def arrange(s: Scene) -> Any:
     return s.shop.arrange(ORDER)
+
+
+def make_offer(s: Scene) -> Any:
+    return s.shop.make_offer(s.cancel_id, "KEEP_ORDER", "We pack it today")
+
+
+def accept_offer(s: Scene) -> Any:
+    return s.shop.accept_offer(s.cancel_id)
+
+
+def decline_offer(s: Scene) -> Any:
+    return s.shop.decline_offer(s.cancel_id)
 
 
 def ship(s: Scene, tracking_number: str = "TRK-1") -> Any:
@@ -286,6 +303,19 @@ def _shipped_what_remains(s: Scene) -> None:
     assert detail(s)["remaining_total"]["amount"] == 75000 + 20000
 
 
+def _offer_ended(status: str) -> Step:
+    def check(s: Scene) -> None:
+        assert cancellation(s)["offer"]["status"] == status
+
+    return check
+
+
+def _refund_owed_and_shipped(s: Scene) -> None:
+    c = cancellation(s)
+    assert (c["withdraw_cause"], c["refund_status"], c["refund"]["amount"]) == ("OFFER_ACCEPTED", "PENDING", 1000)
+    assert detail(s)["tracking_number"] == "TRK-1"
+
+
 def _refunded_once(s: Scene) -> None:
     c = cancellation(s)
     assert (c["refund_status"], c["refund_reference"]) == ("REFUNDED", "PAY-1")
@@ -293,6 +323,35 @@ def _refunded_once(s: Scene) -> None:
 
 
 RACES = [
+    # offers (docs/offers.md): the buyer's answer, the seller's offer and shipping, on one request
+    Race(name="accept offer vs ship", setup=offered, winner=accept_offer, loser=ship, loser_status=200,
+         loser_code=None, order_status="IN_TRANSIT", cancellations=("WITHDRAWN",), counts=(0, 0),
+         rewrites=("committed",), check=_refund_owed_and_shipped),
+    Race(name="ship vs accept offer", setup=offered, winner=ship, loser=accept_offer, loser_status=409,
+         loser_code="OFFER_NOT_OPEN", order_status="IN_TRANSIT", cancellations=("REJECTED",), counts=(0, 0),
+         current={"status": "REJECTED"}, check=_offer_ended("EXPIRED")),
+    Race(name="ship vs decline offer", setup=offered, winner=ship, loser=decline_offer, loser_status=409,
+         loser_code="OFFER_NOT_OPEN", order_status="IN_TRANSIT", cancellations=("REJECTED",), counts=(0, 0),
+         current={"status": "REJECTED"}, check=_offer_ended("EXPIRED")),
+    Race(name="accept offer vs withdraw", setup=offered, winner=accept_offer, loser=withdraw, loser_status=409,
+         loser_code="CANCELLATION_NOT_PENDING", order_status="AWAITING_SHIPMENT", cancellations=("WITHDRAWN",),
+         counts=(0, 0), current={"status": "WITHDRAWN"}, check=_offer_ended("ACCEPTED")),
+    Race(name="withdraw vs accept offer", setup=offered, winner=withdraw, loser=accept_offer, loser_status=409,
+         loser_code="OFFER_NOT_OPEN", order_status="AWAITING_SHIPMENT", cancellations=("WITHDRAWN",),
+         counts=(0, 0), current={"status": "WITHDRAWN"}, check=_offer_ended("DECLINED")),
+    Race(name="decline offer vs accept offer", setup=offered, winner=decline_offer, loser=accept_offer,
+         loser_status=409, loser_code="OFFER_NOT_OPEN", order_status="AWAITING_SHIPMENT",
+         cancellations=("REQUESTED",), counts=(1, 0), current={"status": "REQUESTED"},
+         check=_offer_ended("DECLINED")),
+    Race(name="make offer vs approve", setup=pending, winner=make_offer, loser=approve, loser_status=409,
+         loser_code="OFFER_OPEN", order_status="AWAITING_SHIPMENT", cancellations=("REQUESTED",), counts=(0, 0),
+         current={"status": "REQUESTED"}, check=_offer_ended("OPEN")),
+    Race(name="approve vs make offer", setup=pending, winner=approve, loser=make_offer, loser_status=409,
+         loser_code="CANCELLATION_NOT_PENDING", order_status="CANCELLED", cancellations=("APPROVED",),
+         counts=(0, 0), current={"status": "APPROVED"}),
+    Race(name="make offer vs ship", setup=pending, winner=make_offer, loser=ship, loser_status=200, loser_code=None,
+         order_status="IN_TRANSIT", cancellations=("REJECTED",), counts=(0, 0), rewrites=("committed",),
+         check=_offer_ended("EXPIRED")),
     # two partial cancellations of one line, from different parties and states: never over-cancelled (M2, M3)
     Race(name="partial cancel vs partial cancel of the same line, too many", setup=two_lines,
          winner=out_of_stock("SKU-1", 2), loser=out_of_stock("SKU-1", 1), loser_status=400,
@@ -632,6 +691,71 @@ def test_overlapping_job_runs_approve_a_request_once(scene: Scene, replay: Repla
     replay.assert_lost_then()
     assert [h["action"] for h in detail(scene)["history"]].count("CANCELLATION_AUTO_APPROVED") == 1
     assert counts(scene) == (0, 1)
+    assert_store_consistent()
+
+
+# --- the expiry job against the buyer's answer to an offer (docs/offers.md, OF5, OF8) --------------------
+
+OFFER_ANSWERS: dict[str, tuple[Step, str, str, tuple[int, int]]] = {
+    # answer -> (the call, the request's final status, the offer's final status, (requested, auto_approved))
+    "accept": (accept_offer, "WITHDRAWN", "ACCEPTED", (0, 0)),
+    "decline": (decline_offer, "REQUESTED", "DECLINED", (1, 0)),
+}
+
+
+def answer_by(s: Scene) -> datetime:
+    return at(cancellation(s)["offer"]["answer_by"])
+
+
+@pytest.mark.parametrize("answer", OFFER_ANSWERS)
+def test_buyers_answer_before_answer_by_beats_the_jobs_lapse(answer: str, scene: Scene, clock, replay: Replay):
+    """The job read the offer as lapsed; the buyer's answer, sent a second before answer_by, committed first."""
+    offered(scene)
+    due = answer_by(scene)
+    clock.move_to(due - timedelta(seconds=1))
+    job_saw = snapshot(cancel_ids=(scene.cancel_id,))
+    step, request_status, offer_status, expected = OFFER_ANSWERS[answer]
+    assert step(scene).status_code == 200
+
+    with replay.stale(job_saw):
+        report = expiry.run(due)
+    replay.assert_lost_then()  # decided again: nothing lapsed, nothing due
+    assert (report.offers_lapsed, report.skipped) == (0, 1)
+    assert (cancellation(scene)["status"], cancellation(scene)["offer"]["status"]) == (request_status, offer_status)
+    assert counts(scene) == expected
+    assert [h["action"] for h in detail(scene)["history"]].count("OFFER_EXPIRED") == 0
+    assert_store_consistent()
+
+
+@pytest.mark.parametrize("answer", OFFER_ANSWERS)
+def test_the_jobs_lapse_beats_an_answer_decided_before_answer_by(answer: str, scene: Scene, clock, replay: Replay):
+    """The buyer's answer was decided a second before answer_by; the job ended the offer first."""
+    offered(scene)
+    due = answer_by(scene)
+    clock.move_to(due - timedelta(seconds=1))
+    buyer_saw = snapshot(cancel_ids=(scene.cancel_id,))
+    assert expiry.run(due).offers_lapsed == 1
+
+    with replay.stale(buyer_saw):
+        lost = OFFER_ANSWERS[answer][0](scene)
+    replay.assert_lost_then()
+    assert_refused(lost, 409, "OFFER_NOT_OPEN", status="REQUESTED")
+    assert lost.json["error"]["details"]["current"]["offer"]["status"] == "EXPIRED"
+    assert cancellation(scene)["status"] == "REQUESTED" and cancellation(scene)["respond_by"] is not None
+    assert counts(scene) == (1, 0)
+    assert_store_consistent()
+
+
+def test_overlapping_job_runs_end_an_offer_once(scene: Scene, replay: Replay):
+    offered(scene)
+    due = answer_by(scene)
+    second_run_saw = snapshot(cancel_ids=(scene.cancel_id,))
+    assert expiry.run(due).offers_lapsed == 1
+    with replay.stale(second_run_saw):
+        assert expiry.run(due).offers_lapsed == 0
+    replay.assert_lost_then()
+    assert [h["action"] for h in detail(scene)["history"]].count("OFFER_EXPIRED") == 1
+    assert counts(scene) == (1, 0)
     assert_store_consistent()
 
 

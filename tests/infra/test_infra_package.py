@@ -19,12 +19,16 @@ from typing import Any
 
 import pytest
 
+from app import app  # noqa: F401 - registers every route into REGISTRY
 from chalicelib.api import auth as api_auth
 from chalicelib.api import docs_page, seller_center
-from infra import policies, template, webhooks_stack
+from chalicelib.api.routing import REGISTRY
+from chalicelib.config import Settings
+from infra import policies, rate_limit_stack, template, webhooks_stack
 from infra.tables import table_logical_ids
 
 ROOT = Path(__file__).resolve().parents[2]
+LABELS = ROOT / "chalicelib" / "domain" / "labels"
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Chalice's logical ids for the app's functions.
 FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: template.AUTHORIZER_FUNCTION,
@@ -87,7 +91,7 @@ def test_the_code_package_ships_the_api_viewer_and_the_api_routes_it(package, st
     for path in ("/docs", "/docs/{asset}"):
         assert set(paths[path]) == {"get"}, path
         assert "security" not in paths[path]["get"], path  # open, like /openapi.json
-    assert paths["/seller/orders"]["get"]["security"] == [{"jwt_authorizer": []}]  # the check can tell
+    assert paths["/seller/orders"]["get"]["security"] == [{"api_key": []}, {"jwt_authorizer": []}]  # the check can tell
 
 
 def test_the_code_package_ships_the_seller_center_page_and_the_api_routes_it_openly(package, stack):
@@ -103,6 +107,14 @@ def test_the_code_package_ships_the_seller_center_page_and_the_api_routes_it_ope
     for path in ("/app", "/app/{asset}"):
         assert set(paths[path]) == {"get"}, path
         assert "security" not in paths[path]["get"], path  # the page signs in itself; the API checks its token
+
+
+def test_the_code_package_ships_every_reason_label_catalogue(package):
+    catalogues = sorted(LABELS.glob("*.json"))
+    assert {p.stem for p in catalogues} >= {"en", "id"}
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        for path in catalogues:
+            assert archive.read(f"chalicelib/domain/labels/{path.name}") == path.read_bytes(), path.name
 
 
 def test_every_function_reads_its_tables_by_reference(transformed):
@@ -167,6 +179,32 @@ def test_the_api_stage_throttles_and_caches_the_authorizer(stack, transformed):
     authorizer = body["securityDefinitions"]["jwt_authorizer"]["x-amazon-apigateway-authorizer"]
     assert authorizer["authorizerResultTtlInSeconds"] == api_auth.CACHE_SECONDS
     assert body["x-amazon-apigateway-gateway-responses"] == template.gateway_responses()
+
+
+def test_each_gated_route_is_held_to_its_callers_usage_plan(stack, transformed):
+    """Usage keys come from the authorizer, every route behind it needs one (and no open route does: it has no
+    authorizer to name one), and both plans are on the API's one stage, the callers' at the Settings' limit."""
+    body = stack["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    gated = 0
+    for path, methods in body["paths"].items():
+        for method, operation in methods.items():
+            security = operation.get("security") or []
+            assert ({"api_key": []} in security) == ({"jwt_authorizer": []} in security), (path, method)
+            gated += {"jwt_authorizer": []} in security
+    assert gated == sum(1 for spec in REGISTRY if spec.role is not None)
+    resources = transformed["Resources"]
+    [stage] = of_type(resources, "AWS::ApiGateway::Stage")
+    plans = of_type(resources, "AWS::ApiGateway::UsagePlan")
+    assert set(plans) == {rate_limit_stack.CALLER_PLAN, rate_limit_stack.PLATFORM_PLAN}
+    for plan in plans.values():
+        assert plan["Properties"]["ApiStages"] == [{"ApiId": {"Ref": "RestAPI"}, "Stage": {"Ref": stage}}]
+    limits = Settings()
+    assert plans[rate_limit_stack.CALLER_PLAN]["Properties"]["Throttle"] == {
+        "RateLimit": limits.rate_limit_per_second, "BurstLimit": limits.rate_limit_burst}
+    assert len(of_type(resources, "AWS::ApiGateway::UsagePlanKey")) == len(rate_limit_stack.SHARED_KEYS)
+    variables = resources[template.AUTHORIZER_FUNCTION]["Properties"]["Environment"]["Variables"]
+    assert variables["RATE_LIMIT_USAGE_PLAN"] == plans[rate_limit_stack.CALLER_PLAN]["Properties"]["UsagePlanName"]
 
 
 def test_tables_are_in_the_stack(transformed):

@@ -7,8 +7,10 @@ so the policies are held to the code even when this file runs alone.
 
 from datetime import timedelta
 
+import boto3
 import pytest
 
+from chalicelib.auth import usage_keys
 from chalicelib.domain.clock import utc_now
 from chalicelib.events import publisher
 from chalicelib.jobs import expiry, reminders
@@ -26,9 +28,23 @@ def test_dev_and_prod_grant_the_same_operations():
     assert policies.all_grants("dev") == policies.all_grants("prod")
 
 
-def test_the_authorizer_reads_no_table():
+USAGE_KEY_GRANTS = {Grant("apigateway:GET", "/usageplans", None), Grant("apigateway:GET", "/apikeys", None),
+                    Grant("apigateway:POST", "/apikeys", None), Grant("apigateway:POST", "/usageplans/*/keys", None)}
+
+
+def test_the_authorizer_reads_no_table_and_only_makes_usage_keys():
+    """Finding the callers' plan and a key, making a key and putting it in a plan: nothing else of API Gateway's
+    management API (no plan made or changed, no key deleted). The plan's id cannot be named: the authorizer's role
+    comes before the API, which comes before the plan, so any plan's keys path is granted."""
     for stage in policies.STAGES:
-        assert policies.dynamodb_grants(stage, policies.AUTHORIZER) == set()
+        assert policies.dynamodb_grants(stage, policies.AUTHORIZER) == USAGE_KEY_GRANTS
+
+
+def test_the_recorder_grants_api_gateway_calls_by_method_and_path():
+    assert grants_of("CreateUsagePlanKey", {"usagePlanId": "abc", "keyId": "k"}, "apigateway") == [
+        Grant("apigateway:POST", "/usageplans/*/keys", None)]
+    assert grants_of("GetApiKeys", {"nameQuery": "x"}, "apigateway") == [Grant("apigateway:GET", "/apikeys", None)]
+    assert grants_of("DeleteApiKey", {"apiKey": "k"}, "apigateway") == [Grant("apigateway:DELETE", "/apikeys/*", None)]
 
 
 def test_every_function_has_its_own_policy_file():
@@ -48,7 +64,8 @@ def test_no_statement_reaches_beyond_the_project():
     webhook_queues = {"WEBHOOK_EVENTS_QUEUE", "WEBHOOK_DELIVERY_QUEUE", "WEBHOOK_RETRY_QUEUE"}
     reaching = {policies.PUBLISHER: {"EVENT_BUS_NAME", "EVENTS_DLQ_URL"},
                 policies.API_HANDLER: webhook_queues | {policies.EVIDENCE_BUCKET},
-                policies.WEBHOOK_FAN_OUT: webhook_queues, policies.WEBHOOK_DELIVERY: webhook_queues}
+                policies.WEBHOOK_FAN_OUT: webhook_queues, policies.WEBHOOK_DELIVERY: webhook_queues,
+                policies.AUTHORIZER: {grant.table for grant in USAGE_KEY_GRANTS}}
     for stage in policies.STAGES:
         for function in policies.FUNCTIONS:
             reached = {grant.table for grant in policies.dynamodb_grants(stage, function)
@@ -56,10 +73,12 @@ def test_no_statement_reaches_beyond_the_project():
             assert reached <= reaching.get(function, set())
             for statement in policies.policy_document(stage, function)["Statement"]:
                 services = {action.split(":")[0] for action in statement["Action"]}
-                assert services <= {"dynamodb", "logs", "sqs", "events", "xray", "s3"}
+                assert services <= {"dynamodb", "logs", "sqs", "events", "xray", "s3", "apigateway"}
                 if "s3" in services:  # the evidence objects, and only the calls E1-E7 make (docs/evidence.md)
                     assert (function, statement["Sid"]) == (policies.API_HANDLER, "EvidenceObjects")
                     assert statement["Action"] == ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
+                if "apigateway" in services:
+                    assert function == policies.AUTHORIZER
                 for resource in statement["Resource"]:
                     assert "dynamodb:*" not in statement["Action"]
                     if resource == "*":
@@ -235,6 +254,15 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     evidence_cancel = shop.request_cancellation("IAM-3", expect=201).json["cancel_id"]
     shop.reject(evidence_cancel, "PRODUCT_PACKED", evidence_ids=[shop.photo()], expect=200)
     assert shop.cancellation(evidence_cancel).json["evidence"][0]["url"]
+    # The authorizer in the stack: a caller's usage key, found in no plan yet, made and put in the callers' plan.
+    monkeypatch.setenv("RATE_LIMIT_USAGE_PLAN", "iam-callers")
+    monkeypatch.setenv("RATE_LIMIT_KEY_PREFIX", "iam-stack-rate-limit-")
+    boto3.client("apigateway").create_usage_plan(name="iam-callers")
+    usage_keys.reset()
+    try:
+        assert usage_keys.usage_key("seller-S1") == usage_keys.key_value("iam-stack-rate-limit-seller-S1")
+    finally:
+        usage_keys.reset()
 
     called: dict[str, set[Grant]] = {function: set() for function in policies.FUNCTIONS}
     for call in dynamodb_calls:

@@ -4,8 +4,10 @@ import json
 import re
 from pathlib import Path
 
-from chalicelib.api.errors import GATEWAY_ERRORS
-from infra import template
+from chalicelib.api.errors import GATEWAY_ERRORS, GATEWAY_HEADERS, RETRY_AFTER_SECONDS
+from chalicelib.config import Settings
+from chalicelib.domain import rate_limit
+from infra import rate_limit_stack, template
 from infra.policies import chalice_config
 from infra.tables import table_logical_ids
 
@@ -13,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
 STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET",
-                   "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE", "EVIDENCE_BUCKET"}
+                   "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE", "RATE_LIMIT_USAGE_PLAN", "RATE_LIMIT_KEY_PREFIX",
+                   "EVIDENCE_BUCKET"}
 
 
 def test_every_function_gets_the_table_names_from_the_stack():
@@ -59,7 +62,9 @@ def test_gateway_responses_speak_the_error_contract():
         response = responses[response_type]
         body = json.loads(response["responseTemplates"]["application/json"])
         assert body == {"error": {"code": code, "message": message}}
-        assert response["responseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
+        headers = {"Content-Type": "application/json", **GATEWAY_HEADERS.get(response_type, {})}
+        assert response["responseParameters"] == {f"gatewayresponse.header.{name}": f"'{value}'"
+                                                  for name, value in headers.items()}
         if response_type in template.KEEP_STATUS:
             assert "statusCode" not in response  # a 415 or a 502 keeps its status; only the body is reshaped
         else:
@@ -67,6 +72,49 @@ def test_gateway_responses_speak_the_error_contract():
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"  # API Gateway's "unknown route"
     assert json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"])["error"]["code"] == \
         "TOKEN_MISSING"
+
+
+def test_api_gateways_429_is_rate_limited_with_retry_after():
+    responses = template.gateway_responses()
+    for response_type in ("THROTTLED", "QUOTA_EXCEEDED"):
+        response = responses[response_type]
+        assert response["statusCode"] == "429"
+        assert response["responseParameters"]["gatewayresponse.header.Retry-After"] == f"'{RETRY_AFTER_SECONDS}'"
+        assert json.loads(response["responseTemplates"]["application/json"])["error"]["code"] == "RATE_LIMITED"
+
+
+def test_each_caller_has_a_usage_plan_at_the_limit_the_local_runner_emulates():
+    merged = template.merge_template()
+    resources = merged["Resources"]
+    callers = resources[rate_limit_stack.CALLER_PLAN]["Properties"]
+    defaults = Settings()
+    assert callers["Throttle"] == {"RateLimit": defaults.rate_limit_per_second, "BurstLimit": defaults.rate_limit_burst}
+    assert callers["ApiStages"] == [{"ApiId": {"Ref": "RestAPI"}, "Stage": {"Ref": "RestAPI.Stage"}}]
+    assert callers["UsagePlanName"] == {"Fn::Sub": "${AWS::StackName}-callers"}
+    platform = resources[rate_limit_stack.PLATFORM_PLAN]["Properties"]
+    assert platform["Throttle"] == {"RateLimit": {"Ref": "ApiThrottleRateLimit"},
+                                    "BurstLimit": {"Ref": "ApiThrottleBurstLimit"}}
+    # Usage keys come from the authorizer, which finds the plan by the name the stack gives it.
+    definition = resources["RestAPI"]["Properties"]["DefinitionBody"]
+    assert definition["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    variables = resources[template.AUTHORIZER_FUNCTION]["Properties"]["Environment"]["Variables"]
+    assert variables == {"RATE_LIMIT_USAGE_PLAN": callers["UsagePlanName"],
+                         "RATE_LIMIT_KEY_PREFIX": {"Fn::Sub": "${AWS::StackName}-rate-limit-"}}
+    assert "RATE_LIMIT_USAGE_PLAN" not in merged["Globals"]["Function"]["Environment"]["Variables"]
+
+
+def test_the_stack_provisions_the_shared_keys_each_in_its_plan():
+    resources = template.merge_template()["Resources"]
+    keys = {name: r["Properties"] for name, r in resources.items() if r.get("Type") == "AWS::ApiGateway::ApiKey"}
+    in_plans = {r["Properties"]["KeyId"]["Ref"]: r["Properties"]["UsagePlanId"]["Ref"] for r in resources.values()
+                if r.get("Type") == "AWS::ApiGateway::UsagePlanKey"}
+    callers = {rate_limit.ANONYMOUS: rate_limit_stack.CALLER_PLAN, rate_limit.PENDING: rate_limit_stack.CALLER_PLAN,
+               rate_limit.PLATFORM: rate_limit_stack.PLATFORM_PLAN}
+    assert {keys[name]["Name"]["Fn::Sub"].removeprefix(rate_limit_stack.KEY_PREFIX): plan
+            for name, plan in in_plans.items()} == callers
+    for key in keys.values():
+        assert key["Enabled"] is True
+        assert "Value" not in key  # API Gateway makes it; the authorizer reads it by the key's name
 
 
 def test_the_expiry_job_reports_failures():

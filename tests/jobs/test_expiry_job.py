@@ -476,8 +476,8 @@ def test_the_scheduled_function_runs_the_job(shop, clock, monkeypatch):
     monkeypatch.setenv("EXPIRY_SAFETY_MARGIN_MS", "1000")
     answer = shop.api.client.lambda_.invoke("expire_cancellation_requests", scheduled_event(shop))
     reminders = answer.payload.pop("reminders")
-    assert answer.payload == {"due_seen": 2, "auto_approved": 2, "skipped": 0, "failed": 0, "retries": 0,
-                              "stopped_early": False, "left": 0, "unread": False}
+    assert answer.payload == {"due_seen": 2, "auto_approved": 2, "offers_lapsed": 0, "skipped": 0, "failed": 0,
+                              "retries": 0, "stopped_early": False, "left": 0, "unread": False}
     assert (reminders["sent"], reminders["not_pending"]) == (0, 0)  # the requests were resolved first
     assert {status(shop, c) for c in cancel_ids} == {"AUTO_APPROVED"}
 

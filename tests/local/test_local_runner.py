@@ -5,22 +5,26 @@ import logging
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
 
 from chalicelib import obs
+from chalicelib.store.models import EventItem
 from devtools import demo
 from devtools.local_stage import LocalStage
 from devtools.loopback_http import Reply, http
 from devtools.order_bodies import order_body
+from tests.support.paths import ROOT
 
 TICK_TIMEOUT = 15  # seconds; a bound on waiting for the scheduler thread, never a wait for time to pass
 WINDOW = "600"  # the environment's value; .chalice/config.json says 172800
@@ -74,7 +78,7 @@ def test_demo_shop_is_served(stack):
     counts = http(stack.base_url, "GET", "/seller/action-needed", seller)
     assert counts.status == 200
     assert counts.json == {"cancellation": {"total": 5, "cancellation_requested": 3, "auto_approved": 2,
-                                            "due_soon": 3}}  # a 10-minute window: all due soon
+                                            "due_soon": 3, "awaiting_buyer": 0}}  # a 10-minute window: all due soon
 
     orders = http(stack.base_url, "GET", "/seller/orders?limit=100", seller)
     assert orders.status == 200 and orders.json["next_cursor"] is None
@@ -102,7 +106,8 @@ def test_demo_shop_is_served(stack):
 
 def test_the_other_sellers_order_stays_apart(stack):
     other = http(stack.base_url, "GET", "/seller/action-needed", stack.tokens["other_seller"])
-    assert other.json == {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 1}}
+    assert other.json == {"cancellation": {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 1,
+                                           "awaiting_buyer": 0}}
     theirs = http(stack.base_url, "GET", "/seller/orders", stack.tokens["other_seller"]).json["items"]
     assert [o["seller_id"] for o in theirs] == ["S2"]
     assert_error_shape(http(stack.base_url, "GET", f"/seller/orders/{theirs[0]['order_id']}", stack.tokens["seller"]),
@@ -280,9 +285,152 @@ def test_the_schedule_fires_and_auto_approves_what_the_seller_left(monkeypatch, 
             counts = http(local.base_url, "GET", "/seller/action-needed", local.tokens["seller"]).json
         assert seen.json["status"] == "AUTO_APPROVED"
         assert seen.json["auto_approve_cause"] == "SELLER_RESPONSE_TIMEOUT"
-        assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1, "due_soon": 0}}
+        assert counts == {"cancellation": {"total": 1, "cancellation_requested": 0, "auto_approved": 1, "due_soon": 0,
+                                           "awaiting_buyer": 0}}
         # A JSON line for the run that did something, none for the empty runs around it. (A run the clock's move
         # overtook finds its Lambda out of time: it says so, as a stopped-early run.)
         assert all(e["event"] == "expiry.run" and (e["due_seen"] or e["stopped_early"]) for e in job_events)
         assert [(e["due_seen"], e["auto_approved"]) for e in job_events if e["due_seen"]] == [(1, 1)]
     assert "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
+
+
+def test_the_prod_webhook_rules_start_the_stage_without_the_demo_webhook():
+    """WEBHOOK_ALLOW_HTTP and WEBHOOK_ALLOW_PRIVATE_NETWORKS off (the prod rules) forbid the demo's loopback http
+    receiver: the stage starts all the same, says so in one banner line, and registers no webhook. As `make run`
+    starts it, each caller is held to its limit, and the banner says which."""
+    prod_rules = {"WEBHOOK_ALLOW_HTTP": "false", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "false",
+                  "RATE_LIMIT_PER_SECOND": "7", "RATE_LIMIT_BURST": "30"}
+    with LocalStage(port=0, schedule_seconds=3600, environment=prod_rules, announce=lambda line: None,
+                    rate_limit=True) as local:
+        assert "  limits     each caller 7 requests/s, burst 30, as the stack's usage plan" in local.banner()
+        said = [line for line in local.banner().splitlines() if "demo webhook is not registered" in line]
+        assert len(said) == 1 and "The URL must be https." in said[0] and "WEBHOOK_ALLOW_HTTP" in said[0]
+        assert "/seller/webhooks/" not in local.banner()  # no ping line for a webhook that is not there
+        seller = local.tokens["seller"]
+        assert http(local.base_url, "GET", "/seller/webhooks", seller).json["items"] == []
+        assert http(local.base_url, "GET", "/seller/action-needed", seller).json["cancellation"]["total"] == 5
+        refused = http(local.base_url, "POST", "/seller/webhooks", seller,
+                       {"url": local.webhooks.receiver.url + "/demo", "event_types": ["*"]})
+        assert_error_shape(refused, 400, "INVALID_WEBHOOK_URL")  # the same rule the demo met
+
+
+def start_runner(data: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m devtools.run_local` under `environment`, its data in `data`, expected to refuse to start."""
+    return subprocess.run([sys.executable, "-m", "devtools.run_local"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", "LOCAL_DATA_DIR": str(data),
+                               **environment})
+
+
+def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: str, problem: str) -> None:
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 2, output
+    assert "Traceback" not in output and len(output.splitlines()) == 1, output
+    assert output.startswith(f"Cannot start: {setting}: ") and problem in output, output
+
+
+@pytest.mark.parametrize(("setting", "value", "problem"), [
+    ("PORT", "eighty", "'eighty' is not a port number"),
+    ("PORT", "70000", "outside 0-65535"),
+    ("SELLER_RESPONSE_WINDOW_SECONDS", "two days", "expected int"),
+    ("WEBHOOK_ALLOW_HTTP", "perhaps", "expected bool"),
+    ("MARKET_TIMEZONE", "Asia/Atlantis", "not an IANA time zone"),
+    ("SFCR_BANDS", "GOOD", "the form: min_rate:STANDING:order_volume_cap"),
+    ("REMINDER_LEAD_SECONDS", "-60", "must be positive"),
+    ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "5,1", "must rise"),
+    ("LOCAL_SCHEDULE_SECONDS", "0", "must be above 0"),
+    ("LOG_LEVEL", "LOUD", "is not a level"),
+    ("LOCAL_SAVE_SECONDS", "often", "'often' is not a number of seconds"),
+    ("FRESH", "perhaps", "'perhaps' is not 1/true/yes or 0/false/no"),
+])
+def test_an_invalid_setting_stops_the_runner_with_one_line_naming_it(tmp_path, setting, value, problem):
+    assert_one_line_naming(start_runner(tmp_path, {setting: value}), setting, problem)
+
+
+def test_unusable_data_stops_the_runner_with_one_line(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    assert_one_line_naming(start_runner(a_file, {}), "LOCAL_DATA_DIR", "cannot use")
+    (tmp_path / "desk.json").write_text('{"format": 1, "saved_at": "2026-')  # cut short by hand
+    assert_one_line_naming(start_runner(tmp_path, {}), "LOCAL_DATA_DIR", "FRESH=1 make run")
+
+
+def test_a_port_in_use_stops_the_runner_with_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = start_runner(tmp_path, {"PORT": str(port)})
+    assert_one_line_naming(result, "PORT", f"cannot serve on 127.0.0.1:{port}")
+
+
+def stream_records() -> int:
+    """Every record the events table's stream holds now, read from its start (the stage's embedded moto)."""
+    from devtools.events_local import _client
+
+    streams = _client("dynamodbstreams")
+    arn = _client("dynamodb").describe_table(TableName=EventItem.Meta.table_name)["Table"]["LatestStreamArn"]
+    total = 0
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while iterator:
+            answer = streams.get_records(ShardIterator=iterator, Limit=1000)
+            total += len(answer["Records"])
+            iterator = answer.get("NextShardIterator") if answer["Records"] else None
+    return total
+
+
+def delivered(local: LocalStage, order_id: str, event_type: str) -> dict:
+    """The verified delivery of `order_id`'s `event_type` at the stage's receiver (a bounded wait for it)."""
+    found = local.webhooks.receiver.wait_until(
+        lambda r: r.verified and r.event["type"] == event_type and r.event.get("order_id") == order_id,
+        timeout=TICK_TIMEOUT)
+    assert found is not None, f"no verified {event_type} for {order_id}"
+    return found.event
+
+
+def test_the_desk_is_kept_between_runs_and_nothing_is_sent_twice(tmp_path):
+    """Record an order and a request, stop; start on the same data: the order is there, the demo is not loaded
+    again, the demo webhook still verifies, and no event of the first run goes out again (on the stream pump, the
+    bus behind it and the receiver)."""
+    paid = (datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    options = {"port": 0, "schedule_seconds": 3600, "announce": lambda line: None, "data_dir": tmp_path,
+               "environment": {"SELLER_RESPONSE_WINDOW_SECONDS": WINDOW}}
+    with LocalStage(**options) as first:
+        assert first.restored is None and "a fresh start" in first.banner() and str(tmp_path) in first.banner()
+        seller, platform, buyer = first.tokens["seller"], first.tokens["platform"], first.tokens["buyer"]
+        assert http(first.base_url, "POST", "/platform/orders", platform,
+                    order_body("KEPT-1", placed_at=paid, paid_at=paid)).status == 201
+        asked = http(first.base_url, "POST", "/buyer/orders/KEPT-1/cancellation-requests", buyer,
+                     {"reason": "CHANGED_MIND"}).json
+        sent_first = delivered(first, "KEPT-1", "cancellation.requested")
+        orders_first = http(first.base_url, "GET", "/seller/orders?limit=100", seller).json["items"]
+        webhook_id = first.webhooks.webhook_id
+
+    with LocalStage(**options) as second:
+        assert second.restored is not None and "restored from the save of" in second.banner()
+        seller = second.tokens["seller"]
+        kept = http(second.base_url, "GET", "/seller/cancellations/" + asked["cancel_id"], seller)
+        assert kept.status == 200 and kept.json["status"] == "REQUESTED"
+        orders = http(second.base_url, "GET", "/seller/orders?limit=100", seller).json["items"]
+        assert sorted(o["order_id"] for o in orders) == sorted(o["order_id"] for o in orders_first)  # no second demo
+        assert "KEPT-1" in {o["order_id"] for o in orders}
+        assert second.webhooks.webhook_id == webhook_id and second.shop == first.shop
+
+        approved = http(second.base_url, "POST", f"/seller/cancellations/{asked['cancel_id']}/approve", seller)
+        assert approved.status == 200, approved.json
+        sent_second = delivered(second, "KEPT-1", "cancellation.approved")
+        second.events.pump()  # whatever is left on the stream, handed over now
+        restored_events = len(second.restored.tables[EventItem.Meta.table_name])
+        # The pump took only what was written after the restore, never the restored items' own records.
+        assert second.events.published == stream_records() - restored_events > 0
+        received = [r.event["id"] for r in second.webhooks.receiver.received if r.verified]
+        assert sent_first["id"] not in received and sent_second["id"] in received
+        assert len(received) == len(set(received))  # and nothing twice within the run
+
+    with LocalStage(**options, fresh=True) as fresh:
+        assert fresh.restored is None
+        gone = http(fresh.base_url, "GET", "/seller/orders/KEPT-1", fresh.tokens["seller"])
+        assert_error_shape(gone, 404, "ORDER_NOT_FOUND")
+        assert fresh.shop is not None and fresh.shop.loaded_at > first.shop.loaded_at  # the demo, loaded anew

@@ -143,8 +143,11 @@ def answers_health(port: int) -> bool:
 def runner(tmp_path: Path) -> Iterator[Runner]:
     port = free_port()
     stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    # The load is one seller far over a caller's rate limit: lifted, so every request is the app's work to stop.
     environment = {**os.environ, "PORT": str(port), "LOCAL_SCHEDULE_SECONDS": SCHEDULE_SECONDS,
-                   "SELLER_RESPONSE_WINDOW_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
+                   "SELLER_RESPONSE_WINDOW_SECONDS": "1", "PYTHONUNBUFFERED": "1",
+                   "RATE_LIMIT_PER_SECOND": "1000000", "RATE_LIMIT_BURST": "1000000",
+                   "LOCAL_DATA_DIR": str(tmp_path / "data")}
     with stdout.open("wb") as out, stderr.open("wb") as err:
         # Its own session: the signal goes to this process only, as `kill` from another terminal would.
         process = subprocess.Popen([sys.executable, "-m", "devtools.run_local"], cwd=ROOT, env=environment,
@@ -183,3 +186,7 @@ def test_the_runner_stops_under_load_within_seconds(runner: Runner, signum: int,
         load.finish()
     assert code == 0, f"not a clean stop (code {code})\n{runner.tails()}"
     assert "\nStopping." in runner.output()
+    # The clean stop saved the desk, the load's orders with it, inside the same few seconds.
+    saved = json.loads((runner.stdout.parent / "data" / "desk.json").read_text())
+    orders = saved["tables"]["cancel-desk-orders"]
+    assert any(item["order_id"]["S"] == "LOAD-0" for item in orders)

@@ -366,6 +366,12 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "request_cancellation": lambda d, s, b: (
         f"/buyer/orders/{d.order(seller_id=s, buyer_id=b)}/cancellation-requests", {"reason": "CHANGED_MIND"}),
     "withdraw": _pending_path("/buyer/cancellations/", "/withdraw"),
+    "accept_offer": lambda d, s, b: (f"/buyer/cancellations/{d.offered(seller_id=s, buyer_id=b)[1]}/offer/accept",
+                                     None),
+    "decline_offer": lambda d, s, b: (
+        f"/buyer/cancellations/{d.offered(seller_id=s, buyer_id=b)[1]}/offer/decline", None),
+    "make_offer": _with_body(_pending_path("/seller/cancellations/", "/offer"),
+                             {"kind": "PARTIAL_REFUND", "message": "Keep it for less", "amount": 1000}),
     "action_needed": lambda d, s, b: ("/seller/action-needed", None),
     "list_orders": lambda d, s, b: ("/seller/orders?tab=to_ship&limit=5", None),
     "order_detail": _order_path(),

@@ -14,6 +14,8 @@ At the end of the session (under pytest-xdist, in the controller, over the calls
   with no failure (a subset, `-k`, `-m` or deselection leaves code paths unexercised).
 """
 
+import functools
+import re
 import sys
 import threading
 from collections import Counter
@@ -31,12 +33,14 @@ from infra import policies
 from infra.policies import Grant
 
 ROOT = Path(__file__).resolve().parents[2]
+_ROOT = str(ROOT)
 _PRODUCT = str(ROOT / "chalicelib") + "/"
 _JOBS = str(ROOT / "chalicelib" / "jobs") + "/"
 _WEBHOOK_FUNCTIONS = {str(ROOT / "chalicelib" / "webhooks" / "fanout.py"): policies.WEBHOOK_FAN_OUT,
                       str(ROOT / "chalicelib" / "webhooks" / "delivery.py"): policies.WEBHOOK_DELIVERY}
 _API = str(ROOT / "chalicelib" / "api") + "/"
-_AUTHORIZER = str(ROOT / "chalicelib" / "api" / "auth.py")
+# The authorizer's handler, and its usage keys' step (only the authorizer loads it).
+_AUTHORIZER = (str(ROOT / "chalicelib" / "api" / "auth.py"), str(ROOT / "chalicelib" / "auth" / "usage_keys.py"))
 _PUBLISHER = (str(ROOT / "chalicelib" / "events" / "publisher.py"), str(ROOT / "chalicelib" / "events" / "stream.py"))
 # The bulk answers' worker threads run the API's items with only the service on their stack.
 _BULK = str(ROOT / "chalicelib" / "service" / "bulk.py")
@@ -89,7 +93,7 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
     function: str | None = None
     while frame is not None:
         filename = frame.f_code.co_filename
-        in_project = filename.startswith(str(ROOT)) and not filename.startswith(_VENV)
+        in_project = filename.startswith(_ROOT) and not filename.startswith(_VENV)
         if in_project and product is None:
             if filename.startswith(_PRODUCT) or filename == _APP:
                 product = frame.f_code.co_name not in SETUP_FUNCTIONS
@@ -102,10 +106,12 @@ def _caller(frame: FrameType | None) -> tuple[bool, str | None]:
                 function = _WEBHOOK_FUNCTIONS[filename]
             elif filename in _PUBLISHER:
                 function = policies.PUBLISHER
-            elif filename == _AUTHORIZER:
+            elif filename in _AUTHORIZER:
                 function = policies.AUTHORIZER
             elif filename.startswith(_API) or filename in (_APP, _BULK):
                 function = policies.API_HANDLER
+        if product is False or function is not None:
+            break  # nothing further up the stack changes the answer
         frame = frame.f_back
     return bool(product), function
 
@@ -153,10 +159,22 @@ def _s3(operation: str, params: dict[str, Any]) -> list[Grant]:
                   policies.EVIDENCE_OBJECTS if key.startswith(prefix) else f"<key {key}>")]
 
 
+@functools.cache
+def _apigateway_grant(operation: str) -> Grant:
+    """API Gateway's management API is granted by HTTP method and path: `{id}` segments become `*`."""
+    from botocore.session import get_session
+
+    http = get_session().get_service_model("apigateway").operation_model(operation).http
+    path = re.sub(r"\{[^}]+\}", "*", http["requestUri"].split("?")[0])
+    return Grant(f"apigateway:{http['method']}", path, None)
+
+
 def grants_of(operation: str, params: dict[str, Any], service: str = "dynamodb") -> list[Grant]:
     """The IAM action(s), with the table and index each one is checked against, of one API call."""
     if service == "s3":
         return _s3(operation, params)
+    if service == "apigateway":
+        return [_apigateway_grant(operation)]
     if service != "dynamodb":
         return _named_by_settings(service, operation, params)
     tables = _table_variables()

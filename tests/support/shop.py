@@ -109,6 +109,16 @@ class Shop:
         return self._send("POST", f"/buyer/cancellations/{cancel_id}/withdraw", token or self.buyer_token(), None,
                           headers, expect)
 
+    def accept_offer(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                     expect: int | None = None) -> Any:
+        return self._send("POST", f"/buyer/cancellations/{cancel_id}/offer/accept", token or self.buyer_token(),
+                          None, headers, expect)
+
+    def decline_offer(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
+                      expect: int | None = None) -> Any:
+        return self._send("POST", f"/buyer/cancellations/{cancel_id}/offer/decline", token or self.buyer_token(),
+                          None, headers, expect)
+
     def buyer_order(self, order_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
         return self._send("GET", f"/buyer/orders/{order_id}", token or self.buyer_token(), None, None, expect)
 
@@ -155,6 +165,12 @@ class Shop:
                     headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
         return self._send("POST", "/seller/cancellations/bulk-reject", token or self.seller_token(),
                           {"cancel_ids": cancel_ids, "reason": reason, **fields}, headers, expect)
+
+    def make_offer(self, cancel_id: str, kind: str = "KEEP_ORDER", message: str = "We pack it today",
+                   *, token: str | None = None, headers: dict[str, str] | None = None, expect: int | None = None,
+                   **fields: Any) -> Any:
+        return self._send("POST", f"/seller/cancellations/{cancel_id}/offer", token or self.seller_token(),
+                          {"kind": kind, "message": message, **fields}, headers, expect)
 
     def acknowledge(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,
                     expect: int | None = None) -> Any:
@@ -252,6 +268,16 @@ class Shop:
         request's ids."""
         order_id = self.paid(order_id, **fields)
         return order_id, self._asked(order_id, fields.get("buyer_id", "B1"), "REQUESTED")
+
+    def offered(self, order_id: str | None = None, kind: str = "KEEP_ORDER", **fields: Any) -> tuple[str, str]:
+        """A pending request on which the seller made an offer (`kind`; PARTIAL_REFUND offers 1,000), open: the
+        order's and the request's ids."""
+        order_id, cancel_id = self.pending(order_id, **fields)
+        terms: dict[str, Any] = {"amount": 1000} if kind == "PARTIAL_REFUND" else {}
+        offered = self.make_offer(cancel_id, kind, token=self.seller_token(fields.get("seller_id", "S1")),
+                                  expect=200, **terms).json
+        assert offered["offer"]["status"] == "OPEN" and offered["respond_by"] is None, offered
+        return order_id, cancel_id
 
     def auto_approved(self, order_id: str | None = None, **fields: Any) -> tuple[str, str]:
         """An unpaid order whose buyer asked to cancel: approved at once, not yet acknowledged by the seller;

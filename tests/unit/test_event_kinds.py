@@ -10,9 +10,10 @@ import pytest
 
 from chalicelib.domain import event_types as kinds
 from chalicelib.domain import lifecycle, webhooks
-from chalicelib.domain.enums import HistoryAction, OrderStatus
+from chalicelib.domain.enums import HistoryAction, OfferKind, OrderStatus
 from chalicelib.domain.errors import InvalidRequest
 from chalicelib.domain.event_types import KINDS, TYPES, UnknownKind, event_type
+from chalicelib.domain.offers import OfferTerms
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from chalicelib.events import envelope
 from tests.support.paths import ROOT
@@ -27,6 +28,8 @@ def _every_change():
     auto = lifecycle.request_cancellation(order(OrderStatus.UNPAID), BuyerReason.CHANGED_MIND, None, "C2", T0, POLICY)
     approved = lifecycle.approve(c, o, LATER)
     shipped = lifecycle.record_delivery(lifecycle.ship(order(), None, "TRK", LATER).order, LATER, "P")
+    offered = lifecycle.make_offer(c, o, OfferTerms(OfferKind.KEEP_ORDER, "Shipping today"), LATER, POLICY)
+    oc, oo = offered.cancellation, offered.order
     return {
         "order.recorded": lifecycle.record_order(order(OrderStatus.UNPAID), POLICY, "P"),
         "order.paid": lifecycle.record_payment(order(OrderStatus.UNPAID), LATER, "P"),
@@ -46,6 +49,11 @@ def _every_change():
                                                                  LATER, POLICY),
         "cancellation.acknowledged": lifecycle.acknowledge(auto.cancellation, auto.order, LATER),
         "cancellation.refunded": lifecycle.report_refund(approved.cancellation, approved.order, "PAY-1", LATER, "P"),
+        "cancellation.offer_made": offered,
+        "cancellation.offer_accepted": lifecycle.accept_offer(oc, oo, LATER),
+        "cancellation.offer_declined": lifecycle.decline_offer(oc, oo, LATER),
+        "cancellation.offer_expired": lifecycle.lapse_offer(oc, oo, LATER + POLICY.buyer_offer_window),
+        "cancellation.rejected (shipped over an open offer)": lifecycle.ship(oo, oc, "TRK", LATER),
     }
 
 

@@ -12,7 +12,7 @@ from chalicelib.config import VARIABLES, Settings
 from tests.support.paths import ROOT
 
 # The local runner's own variables: read by devtools only, never by the functions.
-LOCAL_ONLY = {"LOCAL_SCHEDULE_SECONDS", "PORT"}
+LOCAL_ONLY = {"LOCAL_SCHEDULE_SECONDS", "PORT", "LOCAL_DATA_DIR", "LOCAL_SAVE_SECONDS", "FRESH"}
 # Stage-provided values that have no safe default: empty in code means "not configured" (fail closed).
 STAGE_PROVIDED = {"AUTH_JWT_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET"}
 # Switches that open a door: off in code (fail closed), on in the dev stage only, off in prod explicitly.

@@ -57,8 +57,9 @@ export class Api {
     return parsed as T;
   }
 
-  reasons(): Promise<ReasonCatalogue> {
-    return this.call("GET", "cancellation-reasons");
+  /** The reason catalogue, each reason labelled in `language` (the API answers English for one it lacks). */
+  reasons(language: string): Promise<ReasonCatalogue> {
+    return this.call("GET", `cancellation-reasons?${new URLSearchParams({ locale: language })}`);
   }
 
   actionNeeded(): Promise<ActionNeeded> {

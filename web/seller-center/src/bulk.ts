@@ -1,4 +1,5 @@
 // Row selection and Approve selected (seller-tools.md, T1): pure.
+import { codeText } from "./messages";
 import type { Row } from "./rows";
 import type { BulkResult } from "./types";
 
@@ -51,7 +52,7 @@ export function rowResults(results: BulkResult[], rows: Row[]): RowResult[] {
       cancelId: result.cancel_id,
       orderId: orders.get(result.cancel_id) ?? result.cancellation?.order_id ?? result.cancel_id,
       approved,
-      message: approved ? null : (result.error?.message ?? `HTTP ${result.status}`),
+      message: approved ? null : codeText(result.error?.code, result.error?.message ?? `HTTP ${result.status}`),
     };
   });
 }

@@ -1,5 +1,6 @@
-// Money, times and countdowns: pure functions of their inputs (and the browser's locale and zone).
-import { messages } from "./messages";
+// Money, times and countdowns, written the way the page's language writes them (Intl, with its locale) and in
+// the market's time zone (from the page's configuration).
+import { languageOf, messages } from "./messages";
 import type { Money } from "./types";
 
 // ISO 4217 minor units where they are not 2. The API's amounts are in these units; Intl's own currency digits
@@ -15,13 +16,19 @@ export function minorUnitExponent(currency: string): number {
   return EXPONENTS[currency] ?? 2;
 }
 
+let marketTimeZone: string | undefined;
+
+/** The market's zone (`market_timezone` of the page's configuration): every time is shown in it. */
+export function setMarketTimeZone(zone: string | undefined): void {
+  marketTimeZone = zone || undefined;
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
-function currencyFormat(currency: string, locale?: string): Intl.NumberFormat {
-  const key = `${locale ?? ""}|${currency}`;
+function currencyFormat(currency: string, locale: string, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${digits}`;
   let format = formatters.get(key);
   if (!format) {
-    const digits = minorUnitExponent(currency);
     format = new Intl.NumberFormat(locale, {
       style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
     });
@@ -30,34 +37,48 @@ function currencyFormat(currency: string, locale?: string): Intl.NumberFormat {
   return format;
 }
 
-/** The API's integer minor units in the currency's format for the locale (Intl.NumberFormat). */
-export function formatMoney(money: Money, locale?: string): string {
-  const digits = minorUnitExponent(money.currency);
+/** The API's integer minor units in the currency's format for the language (Intl.NumberFormat): with the ISO 4217
+ * decimals, but in whole units for a currency the language writes so (Rp1.500) when no fraction is lost. */
+export function formatMoney(money: Money, locale: string = messages.locale): string {
+  const exponent = minorUnitExponent(money.currency);
   // Integer division keeps large amounts exact: no float step on the whole value.
-  const scale = 10 ** digits;
+  const scale = 10 ** exponent;
   const whole = Math.trunc(money.amount / scale);
   const fraction = Math.abs(money.amount % scale);
-  const text = digits === 0 ? String(money.amount) : `${whole}.${String(fraction).padStart(digits, "0")}`;
-  return currencyFormat(money.currency, locale).format(text as unknown as number);
+  const inWholeUnits = fraction === 0 && wholeUnits(locale).includes(money.currency);
+  const digits = inWholeUnits ? 0 : exponent;
+  const text = digits === 0 ? String(whole) : `${whole}.${String(fraction).padStart(digits, "0")}`;
+  const parts = currencyFormat(money.currency, locale, digits).formatToParts(text as unknown as number);
+  const spaced = spacesCurrency(locale);
+  // Some languages write the symbol against the number (Rp1.500) where Intl puts a space.
+  return parts.filter((part, i) => spaced || !(part.type === "literal" && /^\s+$/.test(part.value)
+    && (parts[i - 1]?.type === "currency" || parts[i + 1]?.type === "currency"))).map((part) => part.value).join("");
 }
 
-/** A UTC instant in the browser's zone (or `timeZone`), date and time. */
-export function formatLocalTime(iso: string, locale?: string, timeZone?: string): string {
+function wholeUnits(locale: string): readonly string[] {
+  return languageOf(locale)?.wholeUnitCurrencies ?? [];
+}
+
+function spacesCurrency(locale: string): boolean {
+  return languageOf(locale)?.currencySpace ?? true;
+}
+
+/** A UTC instant in the market's zone (or `timeZone`), date and time. */
+export function formatLocalTime(iso: string, locale: string = messages.locale, timeZone = marketTimeZone): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
 }
 
 /** The same instant as UTC, for the hover text. */
-export function formatUtc(iso: string, locale?: string): string {
-  const text = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "long", timeZone: "UTC" })
+export function formatUtc(iso: string, locale: string = messages.locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "long", timeZone: "UTC" })
     .format(new Date(iso));
-  return text;
 }
 
-export function formatDate(iso: string, locale?: string, timeZone?: string): string {
+export function formatDate(iso: string, locale: string = messages.locale, timeZone = marketTimeZone): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(iso));
 }
 
-export function formatPercent(rate: number, locale?: string): string {
+export function formatPercent(rate: number, locale: string = messages.locale): string {
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rate);
 }
 

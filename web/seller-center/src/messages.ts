@@ -1,240 +1,91 @@
-// Every string a seller reads, in one place: a second language is a second object of this shape.
-import type { Countdown } from "./format";
+// The language the page speaks: one catalogue per language in src/i18n/ (each file found at build time, so a new
+// language is a new file there and nothing else), chosen from what the seller picked, else the first of the
+// browser's languages the page has, else English. Components read `messages`, which follows the choice.
+import { ApiError } from "./api";
+import type { Catalogue } from "./i18n/en";
 
-const plural = new Intl.PluralRules("en");
-const n = (count: number, one: string, other: string) => `${count} ${plural.select(count) === "one" ? one : other}`;
+const found = import.meta.glob<Catalogue>("./i18n/*.ts", { eager: true, import: "default" });
 
-const orderStatus: Record<string, string> = {
-  UNPAID: "Unpaid",
-  AWAITING_SHIPMENT: "To ship",
-  AWAITING_COLLECTION: "Awaiting collection",
-  IN_TRANSIT: "In transit",
-  DELIVERED: "Delivered",
-  COMPLETED: "Completed",
-  CANCELLED: "Cancelled",
-};
+const DEFAULT = "en";
+const STORAGE_KEY = "seller-center.language";
 
-const cancellationStatus: Record<string, string> = {
-  REQUESTED: "Cancellation requested",
-  AUTO_APPROVED: "Auto-approved cancellation",
-  APPROVED: "Cancellation approved",
-  REJECTED: "Cancellation rejected",
-  WITHDRAWN: "Request withdrawn",
-  SELLER_CANCELLED: "Cancelled by you",
-};
+/** Every language the page has, English first, then by tag. */
+export const CATALOGUES: readonly Catalogue[] = Object.values(found)
+  .sort((a, b) => (a.locale === DEFAULT ? -1 : b.locale === DEFAULT ? 1 : a.locale.localeCompare(b.locale)));
 
-const reasons: Record<string, string> = {
-  CHANGED_MIND: "Buyer changed their mind",
-  ORDERED_BY_MISTAKE: "Ordered by mistake",
-  FOUND_BETTER_PRICE: "Found a better price",
-  NEED_TO_CHANGE_ADDRESS: "Needs to change the address",
-  DELIVERY_TOO_SLOW: "Delivery too slow",
-  PAYMENT_ISSUE: "Payment issue",
-  OTHER: "Other",
-  OUT_OF_STOCK: "Out of stock",
-  WRONG_PRICE: "Incorrect pricing",
-  BUYER_NOT_PAID_IN_TIME: "Buyer did not pay in time",
-  ADDRESS_NOT_DELIVERABLE: "Address cannot be delivered to",
-  PRODUCT_PACKED: "Product already packed",
-  DELIVERY_ON_SCHEDULE: "Delivery is on schedule",
-  AGREED_WITH_BUYER: "Agreed with the buyer to keep the order",
-  INVALID_REASON: "The buyer's reason is not valid",
-  ORDER_SHIPPED: "Order shipped",
-};
+function catalogue(tag: string): Catalogue {
+  const chosen = CATALOGUES.find((c) => c.locale === tag) ?? CATALOGUES.find((c) => c.locale === DEFAULT);
+  if (!chosen) throw new Error("the English catalogue is missing");
+  return chosen;
+}
 
-const causes: Record<string, string> = {
-  UNPAID_ORDER: "the order was not paid yet",
-  WITHIN_GRACE_PERIOD: "asked within the grace period after payment",
-  SELLER_RESPONSE_TIMEOUT: "no answer before the deadline",
-  SELLER_RULE: "one of your auto-approve rules matched",
-};
+/** The catalogue in use: an ES module live binding, so every importer reads the current language. */
+export let messages: Catalogue = catalogue(DEFAULT);
+export type Messages = Catalogue;
 
-const actors: Record<string, string> = {
-  BUYER: "the buyer",
-  SELLER: "you",
-  SYSTEM: "the platform",
-  PLATFORM: "the platform",
-};
+/** RFC 4647 lookup of one language tag among the page's languages: `id-ID` → `id`, `in` → `id`; null if none. */
+export function lookup(tag: string): string | null {
+  const subtags = tag.trim().replace(/_/g, "-").toLowerCase().split("-");
+  while (subtags.length > 0 && subtags[0]) {
+    const range = subtags.join("-");
+    const match = CATALOGUES.find((c) => c.locale.toLowerCase() === range
+      || c.aliases.some((alias) => alias.toLowerCase() === range));
+    if (match) return match.locale;
+    subtags.pop();
+  }
+  return null;
+}
 
-const standings: Record<string, string> = {
-  GOOD: "Good",
-  AT_RISK: "At risk",
-  RESTRICTED: "Restricted",
-  SUSPENDED: "Suspended",
-};
+/** The page's catalogue for a tag (`id-ID` → Indonesian), null for a language it does not have. */
+export function languageOf(tag: string): Catalogue | null {
+  const match = lookup(tag);
+  return match ? catalogue(match) : null;
+}
 
-const label = (table: Record<string, string>, code: string | null | undefined) =>
-  code ? (table[code] ?? code) : "";
+/** The language to start in: the one the seller picked before, else the first of the browser's it has. */
+export function pickLanguage(picked: string | null, browser: readonly string[]): string {
+  if (picked && lookup(picked)) return lookup(picked) ?? DEFAULT;
+  for (const tag of browser) {
+    const match = lookup(tag);
+    if (match) return match;
+  }
+  return DEFAULT;
+}
 
-export const messages = {
-  appName: "Seller Center",
-  heading: "Manage Orders",
+/** Speaks `tag` from now on; `<html lang>` follows. */
+export function applyLanguage(tag: string): void {
+  messages = catalogue(tag);
+  if (typeof document !== "undefined") document.documentElement.lang = messages.locale;
+}
 
-  // Sign-in
-  signInHeading: "Sign in to Seller Center",
-  accessToken: "Access token",
-  accessTokenHint: "Paste a seller access token.",
-  signIn: "Sign in",
-  signInWithProvider: "Sign in with your account",
-  signInAs: (seller: string) => `Sign in as ${seller}`,
-  demoSellers: "Demo sellers (local only)",
-  signOut: "Sign out",
-  signedInAs: (seller: string) => `Signed in as seller ${seller}`,
-  tokenEmpty: "Enter an access token.",
-  tokenUnreadable: "That is not an access token. Paste the whole token.",
-  tokenExpired: "Your session has expired. Sign in again.",
-  wrongRole: (role: string) =>
-    `This token is for a ${role || "non-seller"} account. Seller Center needs a seller token.`,
-  signInFailed: "Sign-in did not complete. Try again.",
-  loading: "Loading…",
+/** The language picked in this browser before, if any (localStorage; unreadable storage means none). */
+export function rememberedLanguage(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
 
-  // Tabs
-  tabsLabel: "Order tabs",
-  tabs: {
-    action_needed: "Action Needed",
-    all: "All",
-    unpaid: "Unpaid",
-    to_ship: "To Ship",
-    shipped: "Shipped",
-    completed: "Completed",
-    cancelled: "Cancelled",
-  } as Record<string, string>,
+/** Speaks `tag` and remembers it for the next visit. */
+export function chooseLanguage(tag: string): void {
+  applyLanguage(tag);
+  try {
+    localStorage.setItem(STORAGE_KEY, messages.locale);
+  } catch {
+    // Storage refused (a private window's quota): the choice lasts until the page is left.
+  }
+}
 
-  // Action Needed
-  cancellation: "Cancellation",
-  cancellationEntryHint: "Show these orders in the All tab",
-  autoApproved: "Auto-approved cancellation",
-  requested: "Cancellation requested",
-  view: "View",
-  viewAutoApproved: "View auto-approved cancellations",
-  viewRequested: "View cancellation requests",
-  respondInDays: (days: number) => `You have ${n(days, "calendar day", "calendar days")} to respond`,
-  respondInHours: (hours: number) => `You have ${n(hours, "hour", "hours")} to respond`,
-  dueSoon: "Auto-approving within 24 h",
-  requestsHeading: "Cancellation requests, most urgent first",
-  noRequests: "No cancellation request is waiting for you.",
+/** An error code's sentence in the seller's language; the API's own (English) message for a code the page does
+ * not know. */
+export function codeText(code: string | null | undefined, message: string): string {
+  const sentences: Record<string, string> = messages.errors;
+  return (code && sentences[code]) || message;
+}
 
-  // Filter and tables
-  filterGroup: "Filters",
-  filterHint: "Orders with a pending request or an auto-approved cancellation you have not seen",
-  ordersCaption: (tab: string, filtered: boolean) => `${tab} orders${filtered ? ", Cancellation filter on" : ""}`,
-  columns: {
-    order: "Order",
-    placed: "Placed",
-    buyer: "Buyer",
-    total: "Total",
-    status: "Status",
-    deadline: "Respond by",
-    actions: "Actions",
-    reason: "Reason",
-    requested: "Requested",
-  },
-  noOrders: "No orders here.",
-  remaining: (money: string) => `${money} after cancelled items`,
-  cancelledItems: "Cancelled items",
-  lineCount: (sku: string, quantity: number) => `${sku} × ${quantity}`,
-  loadMore: "Load more",
-  orderStatus: (code: string) => label(orderStatus, code),
-  cancellationStatus: (code: string) => label(cancellationStatus, code),
-  reason: (code: string | null) => label(reasons, code),
-  countdown: (left: Countdown) => {
-    if (left.overdue) return "Response time is over";
-    if (left.days > 0) return `Respond within ${n(left.days, "day", "days")} ${left.hours} h`;
-    if (left.hours > 0) return `Respond within ${left.hours} h ${left.minutes} min`;
-    return `Respond within ${Math.max(1, left.minutes)} min`;
-  },
-  pendingRequest: "Buyer asked to cancel",
-  statusDetails: (order: string) => `Cancellation details of order ${order}`,
-  cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
-  cancelledAt: "When",
-  reasonLabel: "Reason",
-  causeLabel: "Cause",
-  cause: (code: string | null, status: string) =>
-    code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
-  refundLabel: "Refund",
-  refund: (status: string, money: string | null) => {
-    if (status === "NOT_APPLICABLE" || money === null) return "None: the order was not paid";
-    if (status === "PENDING") return `${money}, waiting for the payment system`;
-    if (status === "REFUNDED") return `${money}, refunded`;
-    return "None";
-  },
-  refundReference: (reference: string) => `Reference ${reference}`,
-
-  // Actions
-  approve: "Approve",
-  reject: "Reject",
-  moreActions: "More Actions",
-  cancel: "Cancel",
-  actionsFor: (order: string) => `Actions for order ${order}`,
-  approveFor: (order: string) => `Approve cancellation of order ${order}`,
-  rejectFor: (order: string) => `Reject cancellation of order ${order}`,
-  moreActionsFor: (order: string) => `More Actions for order ${order}`,
-  markSeen: "Mark as seen",
-  markSeenFor: (order: string) => `Mark the auto-approved cancellation of order ${order} as seen`,
-  acknowledged: (order: string) => `Auto-approved cancellation of order ${order} marked as seen.`,
-  approved: (order: string) => `Cancellation of order ${order} approved: the order is cancelled.`,
-  rejected: (order: string) => `Cancellation request of order ${order} rejected: the order goes on.`,
-  cancelled: (order: string) => `Order ${order} cancelled.`,
-  itemsCancelled: (order: string, lines: string) => `Items of order ${order} cancelled: ${lines}.`,
-  conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
-
-  // Selection and Approve selected
-  selectRow: (order: string) => `Select order ${order}`,
-  selectAll: "Select all pending requests shown",
-  selectColumn: "Select",
-  bulkToolbar: "Selected requests",
-  selectedCount: (count: number) => `${n(count, "request", "requests")} selected`,
-  approveSelected: "Approve selected",
-  bulkResults: "Results of Approve selected",
-  bulkSummary: (approved: number, total: number) => `Approved ${approved} of ${n(total, "request", "requests")}.`,
-  bulkApproved: (order: string) => `Order ${order}: approved, the order is cancelled.`,
-  bulkRefused: (order: string, message: string) => `Order ${order}: not approved. ${message}`,
-  rowRefused: (message: string) => `Not approved: ${message}`,
-
-  // Dialogs
-  cancelDialog: "Cancel order",
-  cancelDialogOrder: (order: string) => `Order ${order}`,
-  cancellationReason: "Cancellation reason",
-  chooseReason: "Choose a reason",
-  rejectDialog: "Reject cancellation request",
-  rejectionReason: "Rejection reason",
-  comment: "Comment (optional)",
-  commentHint: (max: number) => `At most ${max} characters.`,
-  confirm: "Confirm",
-  close: "Close",
-  sfcrWarning:
-    "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
-  noReasons: "This order can no longer be cancelled.",
-  sfcrMove: (now: string, after: string) => `Your rate: ${now} now → ${after} after this cancellation.`,
-  sfcrUnchanged: (now: string) => `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
-  itemsToCancel: "Items to cancel",
-  itemsHint: "Out of stock: cancel only what you cannot ship. All remaining items cancel the whole order.",
-  quantityToCancel: (sku: string, remaining: number) => `${sku}: quantity to cancel, of ${remaining}`,
-  unitPrice: (money: string) => `${money} each`,
-  quantityProblem: (sku: string, max: number) => `Enter a whole number from 0 to ${max} for ${sku}.`,
-  nothingChosen: "Choose at least one item to cancel.",
-  refundPreview: (money: string) => `The buyer gets back ${money}.`,
-  wholeOrderNote: "This cancels the whole order.",
-
-  // SFCR panel
-  sfcrHeading: "Seller-fault cancellation rate (SFCR)",
-  sfcrRate: "Rate",
-  sfcrTarget: "Target",
-  sfcrStanding: "Standing",
-  sfcrCap: "Order volume cap",
-  sfcrWindow: "Window",
-  sfcrCounted: "Counted",
-  sfcrCounts: (faults: number, orders: number) =>
-    `${n(faults, "seller-fault cancellation", "seller-fault cancellations")} of ${n(orders, "order", "orders")}`,
-  standing: (code: string) => label(standings, code),
-  windowDates: (from: string, to: string) => `${from} – ${to}`,
-
-  // Errors
-  errorTitle: "Something went wrong",
-  networkError: "The service cannot be reached. Check your connection and try again.",
-  unexpected: "Unexpected answer from the service.",
-  dismiss: "Dismiss",
-  lastUpdated: (time: string) => `Updated ${time}`,
-};
-
-export type Messages = typeof messages;
+/** What to tell the seller about a failed call. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return codeText(error.code, error.message);
+  return error instanceof Error ? error.message : messages.unexpected;
+}

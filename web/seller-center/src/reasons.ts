@@ -27,3 +27,12 @@ export function allowsPartialCancel(catalogue: ReasonCatalogue, code: string): b
 export function countsTowardSfcr(catalogue: ReasonCatalogue, code: string): boolean {
   return catalogue.seller_cancel.some((reason) => reason.reason === code && reason.counts_toward_sfcr);
 }
+
+/** A reason's label as the API gave it, in the language the catalogue was asked in; the code itself when the
+ * catalogue is not there yet or does not hold the code (never a text of the page's own). */
+export function reasonLabel(catalogue: ReasonCatalogue | null, code: string | null): string {
+  if (!code) return "";
+  const found = catalogue && [...catalogue.buyer, ...catalogue.seller_cancel, ...catalogue.reject]
+    .find((reason) => reason.reason === code);
+  return found ? found.label : code;
+}

@@ -7,6 +7,7 @@ type Schemas = components["schemas"];
 export type OrderStatus = Schemas["OrderStatus"];
 export type CancellationStatus = Schemas["CancellationStatus"];
 export type Actor = Schemas["Actor"];
+export type AutoApproveCause = Schemas["AutoApproveCause"];
 export type Money = Schemas["Money"];
 export type RefundStatus = Schemas["RefundStatus"];
 

@@ -44,7 +44,7 @@ describe("row selection", () => {
 });
 
 describe("Approve selected's results", () => {
-  it("names each result's order, approved or with the API's own message", () => {
+  it("names each result's order, approved or with the page's sentence for the error's code", () => {
     const results = rowResults([
       { cancel_id: "c1", status: 200, cancellation: { ...request("c1", "O-1"), status: "APPROVED" } },
       { cancel_id: "c3", status: 409,
@@ -52,11 +52,19 @@ describe("Approve selected's results", () => {
     ], ROWS);
     expect(results).toEqual([
       { cancelId: "c1", orderId: "O-1", approved: true, message: null },
-      { cancelId: "c3", orderId: "O-3", approved: false, message: "The cancellation is no longer pending." },
+      { cancelId: "c3", orderId: "O-3", approved: false,
+        message: "This request is no longer waiting for your answer." },
     ]);
     expect(messages.bulkSummary(1, 2)).toBe("Approved 1 of 2 requests.");
-    expect(messages.bulkRefused("O-3", "The cancellation is no longer pending."))
-      .toBe("Order O-3: not approved. The cancellation is no longer pending.");
+    expect(messages.bulkRefused("O-3", "This request is no longer waiting for your answer."))
+      .toBe("Order O-3: not approved. This request is no longer waiting for your answer.");
+  });
+
+  it("keeps the API's own message for a code the page does not know", () => {
+    const [result] = rowResults([
+      { cancel_id: "c3", status: 409, error: { code: "SOMETHING_NEW", message: "A rule added after this page." } },
+    ], ROWS);
+    expect(result?.message).toBe("A rule added after this page.");
   });
 });
 

@@ -7,7 +7,8 @@ export function anOrder(fields: Partial<Order> & Pick<Order, "order_id">): Order
     total: { amount: 150000, currency: "IDR" }, remaining_total: { amount: 150000, currency: "IDR" },
     placed_at: "2026-11-27T02:00:00Z", paid_at: "2026-11-27T02:00:00Z", arranged_at: null, shipped_at: null,
     delivered_at: null, completed_at: null, cancelled_at: null, tracking_number: null, pending_cancel_id: null,
-    cancel_id: null, needs_attention: false, handover: { hand_over_to_logistics: true, warning: null },
+    cancel_id: null, needs_attention: false, promised_ship_by: null,
+    handover: { hand_over_to_logistics: true, warning: null },
     ...fields,
   };
 }

@@ -1,17 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { allowsPartialCancel, cancelReasonsFor, countsTowardSfcr, mayCancel, rejectReasons } from "../src/reasons";
+import {
+  allowsPartialCancel, cancelReasonsFor, countsTowardSfcr, mayCancel, reasonLabel, rejectReasons,
+} from "../src/reasons";
 import type { ReasonCatalogue, SellerCancelCode } from "../src/types";
 
 // The shape GET /cancellation-reasons answers (docs/api.md), trimmed.
 const CATALOGUE: ReasonCatalogue = {
   seller_cancel: [
-    { reason: "OUT_OF_STOCK", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+    { reason: "OUT_OF_STOCK", label: "Out of stock",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
       fault: "SELLER", counts_toward_sfcr: true, partial_allowed: true },
-    { reason: "WRONG_PRICE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
+    { reason: "WRONG_PRICE", label: "Wrong price",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT", "UNPAID"],
       fault: "SELLER", counts_toward_sfcr: true, partial_allowed: false },
-    { reason: "BUYER_NOT_PAID_IN_TIME", allowed_statuses: ["UNPAID"], fault: "BUYER", counts_toward_sfcr: false,
-      partial_allowed: false },
-    { reason: "ADDRESS_NOT_DELIVERABLE", allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
+    { reason: "BUYER_NOT_PAID_IN_TIME", label: "Buyer not paid in time", allowed_statuses: ["UNPAID"],
+      fault: "BUYER", counts_toward_sfcr: false, partial_allowed: false },
+    { reason: "ADDRESS_NOT_DELIVERABLE", label: "Address not deliverable",
+      allowed_statuses: ["AWAITING_COLLECTION", "AWAITING_SHIPMENT"],
       fault: "NONE", counts_toward_sfcr: false, partial_allowed: false },
   ],
   seller_cancel_by_status: {
@@ -20,9 +25,9 @@ const CATALOGUE: ReasonCatalogue = {
     AWAITING_COLLECTION: ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"],
   },
   reject: [
-    { reason: "PRODUCT_PACKED", seller_may_use: true, evidence_required: true },
-    { reason: "AGREED_WITH_BUYER", seller_may_use: true, evidence_required: true },
-    { reason: "ORDER_SHIPPED", seller_may_use: false, evidence_required: false },
+    { reason: "PRODUCT_PACKED", label: "Product packed", seller_may_use: true, evidence_required: true },
+    { reason: "AGREED_WITH_BUYER", label: "Agreed with buyer", seller_may_use: true, evidence_required: true },
+    { reason: "ORDER_SHIPPED", label: "Order shipped", seller_may_use: false, evidence_required: false },
   ],
   buyer: [],
   limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50,
@@ -74,5 +79,22 @@ describe("partial cancels", () => {
 describe("reject reasons", () => {
   it("leaves out the reason only the API may give", () => {
     expect(codes(rejectReasons(CATALOGUE))).toEqual(["PRODUCT_PACKED", "AGREED_WITH_BUYER"]);
+  });
+});
+
+describe("reason labels", () => {
+  it("are the API's, from the catalogue it answered in the page's language", () => {
+    expect(reasonLabel(CATALOGUE, "OUT_OF_STOCK")).toBe("Out of stock");
+    expect(reasonLabel(CATALOGUE, "PRODUCT_PACKED")).toBe("Product packed");
+    const indonesian: ReasonCatalogue = {
+      ...CATALOGUE, seller_cancel: CATALOGUE.seller_cancel.map((r) => ({ ...r, label: `id:${r.reason}` })),
+    };
+    expect(reasonLabel(indonesian, "OUT_OF_STOCK")).toBe("id:OUT_OF_STOCK");
+  });
+
+  it("fall back to the code itself before the catalogue arrives or for a code it lacks", () => {
+    expect(reasonLabel(null, "OUT_OF_STOCK")).toBe("OUT_OF_STOCK");
+    expect(reasonLabel(CATALOGUE, "CHANGED_MIND")).toBe("CHANGED_MIND");
+    expect(reasonLabel(CATALOGUE, null)).toBe("");
   });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState } from "preact/hooks";
 import { Api, ApiError } from "../api";
 import { apiRoot, type DemoSeller, type PageConfig } from "../config";
-import { messages } from "../messages";
+import { CATALOGUES, chooseLanguage, errorText, messages } from "../messages";
 import type { OidcSignIn } from "../oidc";
 import { checkToken, isExpired, restoreSession, saveSession, type Session } from "../session";
 import { ManageOrders } from "./ManageOrders";
@@ -30,6 +30,8 @@ export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initia
   const [session, setSession] = useState<Session | null>(start.session);
   const [message, setMessage] = useState<string | null>(initialMessage ?? start.message);
   const [busy, setBusy] = useState(false);
+  // The language in use: changing it re-renders every string (components read the live `messages`).
+  const [language, setLanguage] = useState(messages.locale);
   const root = apiRoot(config, pageUrl);
   const api = useMemo(() => new Api(root, () => session?.token ?? null, messages.networkError), [root, session]);
 
@@ -60,7 +62,7 @@ export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initia
       setSession(checked.session);
     } catch (error) {
       setMessage(error instanceof ApiError && error.status === 401 && error.code === "TOKEN_EXPIRED"
-        ? messages.tokenExpired : error instanceof Error ? error.message : messages.unexpected);
+        ? messages.tokenExpired : errorText(error));
     } finally {
       setBusy(false);
     }
@@ -77,6 +79,15 @@ export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initia
     <>
       <header class="bar">
         <span class="brand">{messages.appName}</span>
+        <span class="language">
+          <label for="language" class="visually-hidden">{messages.languageLabel}</label>
+          <select id="language" value={language} onChange={(event) => {
+            chooseLanguage((event.currentTarget as HTMLSelectElement).value);
+            setLanguage(messages.locale);
+          }}>
+            {CATALOGUES.map((c) => <option key={c.locale} value={c.locale} lang={c.locale}>{c.languageName}</option>)}
+          </select>
+        </span>
         {current && (
           <span class="who">
             <span>{messages.signedInAs(current.sellerId)}</span>
@@ -85,7 +96,7 @@ export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initia
         )}
       </header>
       {current ? (
-        <ManageOrders key={current.token} api={api} config={config} onSignedOut={signOut}
+        <ManageOrders key={current.token} api={api} config={config} language={language} onSignedOut={signOut}
           isExpired={() => isExpired(current, Date.now())} />
       ) : (
         <SignIn message={message} busy={busy} demoSellers={demoSellers} onToken={(token) => void signIn(token)}

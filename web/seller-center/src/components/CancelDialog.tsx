@@ -80,7 +80,7 @@ export function CancelDialog({ order, catalogue, error, busy, onConfirm, onClose
         >
           <option value="">{messages.chooseReason}</option>
           {choices.map((choice) => (
-            <option key={choice.reason} value={choice.reason}>{messages.reason(choice.reason)}</option>
+            <option key={choice.reason} value={choice.reason}>{choice.label}</option>
           ))}
         </select>
         {warn && <SfcrWarning preview={previewed} />}

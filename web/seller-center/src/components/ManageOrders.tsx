@@ -8,6 +8,7 @@ import { useRowActions } from "../hooks/useRowActions";
 import { useSellerData } from "../hooks/useSellerData";
 import { useView } from "../hooks/useView";
 import { selectableIds } from "../bulk";
+import { formatLocalTime } from "../format";
 import { messages } from "../messages";
 import type { CancelBody } from "../types";
 import { hashOf } from "../view";
@@ -21,16 +22,18 @@ import { PANEL_ID, Tabs, tabId, type TabKey } from "./Tabs";
 interface Props {
   api: Api;
   config: PageConfig;
+  /** The page's language: the reason labels are asked for in it. */
+  language: string;
   /** The session ended (401) or the token turned out not to be a seller's (403): back to sign-in with this. */
   onSignedOut: (message: string | null) => void;
   isExpired: () => boolean;
 }
 
 /** Manage Orders: the SFCR panel, the tabs and their lists, each row's actions and Approve selected. */
-export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
+export function ManageOrders({ api, config, language, onSignedOut, isExpired }: Props) {
   const [view, go] = useView();
   const feedback = useFeedback(onSignedOut);
-  const data = useSellerData(api, view, feedback.fail, isExpired, onSignedOut);
+  const data = useSellerData(api, view, language, feedback.fail, isExpired, onSignedOut);
   const { list, catalogue, refresh, startView } = data;
   const panel = useRef<HTMLDivElement>(null);
   const requestsHeading = useRef<HTMLHeadingElement>(null);
@@ -109,7 +112,7 @@ export function ManageOrders({ api, config, onSignedOut, isExpired }: Props) {
               : table(messages.ordersCaption(tabName, view.filter))}
           </>
         )}
-        {data.updated && <p class="updated">{messages.lastUpdated(data.updated)}</p>}
+        {data.updated && <p class="updated">{messages.lastUpdated(formatLocalTime(data.updated))}</p>}
       </div>
       <OrderDialogs state={rowActions} catalogue={catalogue} busy={busy} preview={preview} />
     </main>

@@ -2,7 +2,7 @@ import type { RowResult } from "../bulk";
 import { countdownText, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
-import { mayCancel } from "../reasons";
+import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
 import type { Cancellation, ReasonCatalogue } from "../types";
 import { MenuButton } from "./MenuButton";
@@ -97,10 +97,10 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
         )}
       </td>
       <td role="cell" data-label={c.status}>
-        <Status row={row} />
+        <Status row={row} catalogue={catalogue} />
         {request && (
           <p class="request">
-            <span>{messages.pendingRequest}: {messages.reason(request.reason)}</span>
+            <span>{messages.pendingRequest}: {reasonLabel(catalogue, request.reason)}</span>
             {request.respond_by && (
               <span class="countdown">
                 <time dateTime={request.respond_by} title={`${c.deadline} ${formatUtc(request.respond_by)}`}>
@@ -146,7 +146,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
 }
 
 /** The status; for a cancelled order, a focusable status whose tooltip says who cancelled, when, why and how. */
-function Status({ row }: { row: Row }) {
+function Status({ row, catalogue }: { row: Row; catalogue: ReasonCatalogue | null }) {
   const { order, cancellation } = row;
   const text = messages.orderStatus(order.status);
   if (!cancellation) return <span class="status">{text}</span>;
@@ -160,7 +160,7 @@ function Status({ row }: { row: Row }) {
           <dd>{messages.cancelledBy(cancellation.initiator)}</dd></div>
         <div><dt>{messages.cancelledAt}</dt>
           <dd><Time iso={cancellation.resolved_at ?? cancellation.requested_at} /></dd></div>
-        <div><dt>{messages.reasonLabel}</dt><dd>{messages.reason(cancellation.reason)}</dd></div>
+        <div><dt>{messages.reasonLabel}</dt><dd>{reasonLabel(catalogue, cancellation.reason)}</dd></div>
         <div><dt>{messages.causeLabel}</dt>
           <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
         <div><dt>{messages.refundLabel}</dt><dd><Refund cancellation={cancellation} /></dd></div>

@@ -1,6 +1,6 @@
 import { formatPercent } from "../format";
 import type { PreviewState } from "../hooks/useCancelPreview";
-import { messages } from "../messages";
+import { codeText, messages } from "../messages";
 
 /**
  * What the Cancel dialog says about a seller-fault reason: that it counts, then, from the cancel preview of this
@@ -15,7 +15,7 @@ export function SfcrWarning({ preview }: { preview: PreviewState }) {
     <div class="warning" id="sfcr-warning">
       <p><span class="warn-mark" aria-hidden="true">!</span> {messages.sfcrWarning}</p>
       <div aria-live="polite" aria-busy={pending} class="sfcr-preview">
-        {shown && !shown.allowed && shown.problem && <p>{shown.problem.message}</p>}
+        {shown && !shown.allowed && shown.problem && <p>{codeText(shown.problem.code, shown.problem.message)}</p>}
         {shown?.allowed && (
           <p class="sfcr-move">{shown.sfcr_now.rate === shown.sfcr_after.rate
             ? messages.sfcrUnchanged(now) : messages.sfcrMove(now, after)}</p>

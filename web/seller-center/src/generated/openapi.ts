@@ -44,6 +44,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/buyer/cancellations/{cancel_id}/offer/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the seller's open offer: the request ends WITHDRAWN and the order goes on
+         * @description Takes the seller's offer before its answer_by: the request ends WITHDRAWN with withdraw_cause OFFER_ACCEPTED and the order goes on. A PARTIAL_REFUND is then owed (refund = the amount, refund_status PENDING, reported through the platform's refund route); a SHIP_BY date becomes the order's promised_ship_by. No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
+         */
+        post: operations["accept_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/buyer/cancellations/{cancel_id}/offer/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the seller's open offer: the request waits for the seller again
+         * @description Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the seller again, respond_by = now + the time the seller had left (at least one hour). No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
+         */
+        post: operations["decline_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/buyer/cancellations/{cancel_id}/withdraw": {
         parameters: {
             query?: never;
@@ -232,8 +272,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reason catalogues: buyer, seller cancel by order status, reject; each with fault and SFCR flag
-         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault and whether it counts toward the seller-fault cancellation rate.
+         * Reason catalogues: buyer, seller cancel by status, reject; each with fault, SFCR flag and label
+         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault cancellation rate, and its label in the language asked for: `locale`, else the first language of Accept-Language the desk has, else English; the answer's Content-Language says which.
          */
         get: operations["cancellation_reasons"];
         put?: never;
@@ -378,6 +418,26 @@ export interface paths {
          * @description Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes on and the buyer may not ask again. evidence_ids attaches up to 6 uploaded files (POST /seller/evidence); PRODUCT_PACKED and AGREED_WITH_BUYER need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or another shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the problem. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409.
          */
         post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seller/cancellations/{cancel_id}/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the request's one offer: the seller's clock stops until the buyer answers
+         * @description Offers the buyer a reason to keep the order, once per pending request: PARTIAL_REFUND with amount (1 to the order's remaining total), SHIP_BY with ship_by (after now, at most 5 days ahead), or KEEP_ORDER with the message alone. The request stays REQUESTED with respond_by null and response_seconds_left holding what the seller had left; the buyer answers by offer.answer_by (BUYER_OFFER_WINDOW_SECONDS). A field of another kind or out of range is 400 INVALID_OFFER; a second offer 409 OFFER_ALREADY_MADE; after the deadline 409 RESPONSE_DEADLINE_PASSED; a request no longer pending 409 CANCELLATION_NOT_PENDING.
+         */
+        post: operations["make_offer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -842,6 +902,8 @@ export interface components {
             auto_approved: number;
             /** @description Pending requests whose respond_by is within DUE_SOON_SECONDS (default 24 h): they auto-approve unless answered */
             due_soon: number;
+            /** @description Requests with an open offer: nothing is asked of the seller until the buyer answers, so they count neither in cancellation_requested nor in total */
+            awaiting_buyer: number;
         };
         /** BulkApproveIn */
         BulkApproveIn: {
@@ -896,6 +958,11 @@ export interface components {
             refunded_at: string | null;
             refund_reference: string | null;
             evidence: components["schemas"]["EvidenceOut"][];
+            offer: components["schemas"]["OfferOut"] | null;
+            /** @description While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left */
+            response_seconds_left: number | null;
+            /** @description WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED) */
+            withdraw_cause: components["schemas"]["WithdrawCause"] | null;
         };
         /**
          * Actor
@@ -911,7 +978,7 @@ export interface components {
          * AutoApproveCause
          * @enum {unknown}
          */
-        AutoApproveCause: "SELLER_RESPONSE_TIMEOUT" | "SELLER_RULE" | "UNPAID_ORDER" | "WITHIN_GRACE_PERIOD";
+        AutoApproveCause: "PROMISE_MISSED" | "SELLER_RESPONSE_TIMEOUT" | "SELLER_RULE" | "UNPAID_ORDER" | "WITHIN_GRACE_PERIOD";
         /**
          * RejectReason
          * @enum {unknown}
@@ -954,6 +1021,42 @@ export interface components {
          */
         ContentType: "image/jpeg" | "image/png" | "image/webp";
         /**
+         * OfferOut
+         * @description The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY.
+         */
+        OfferOut: {
+            kind: components["schemas"]["OfferKind"];
+            message: string;
+            amount: components["schemas"]["Money"] | null;
+            ship_by: string | null;
+            status: components["schemas"]["OfferStatus"];
+            /**
+             * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
+             * @example 2026-11-27T07:00:00Z
+             */
+            made_at: string;
+            /** @description The buyer answers by then, or the offer lapses (EXPIRED) */
+            answer_by: string;
+            answered_at: string | null;
+        };
+        /**
+         * OfferKind
+         * @description What a seller offers the buyer to keep the order (docs/offers.md).
+         * @enum {unknown}
+         */
+        OfferKind: "KEEP_ORDER" | "PARTIAL_REFUND" | "SHIP_BY";
+        /**
+         * OfferStatus
+         * @enum {unknown}
+         */
+        OfferStatus: "ACCEPTED" | "DECLINED" | "EXPIRED" | "OPEN";
+        /**
+         * WithdrawCause
+         * @description Why a request ended WITHDRAWN: the buyer took it back, or accepted the seller's offer.
+         * @enum {unknown}
+         */
+        WithdrawCause: "BUYER" | "OFFER_ACCEPTED";
+        /**
          * ErrorBody
          * @description `details` is left out of an error answer that has none; a cancel preview's `problem` states it, null
          *     included.
@@ -995,6 +1098,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             cancellations: components["schemas"]["CancellationOut"][];
             may_request_cancellation: boolean;
         };
@@ -1133,7 +1238,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1180,6 +1285,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             handover: components["schemas"]["HandoverOut"];
         };
         /** HandoverOut */
@@ -1216,6 +1323,20 @@ export interface components {
         HealthOut: {
             status: string;
         };
+        /**
+         * OfferIn
+         * @description The seller's one offer (docs/offers.md): `amount` with PARTIAL_REFUND, `ship_by` with SHIP_BY, neither
+         *     with KEEP_ORDER.
+         */
+        OfferIn: {
+            kind: components["schemas"]["OfferKind"];
+            /** @description To the buyer, 1 to 500 characters */
+            message: string;
+            /** @default null */
+            amount?: number | null;
+            /** @default null */
+            ship_by?: string | null;
+        };
         /** OrderOut */
         OrderOut: {
             order_id: string;
@@ -1240,6 +1361,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
         };
         /** OrderPage */
         OrderPage: {
@@ -1273,6 +1396,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             handover: components["schemas"]["HandoverOut"];
         };
         /** ReasonCatalogueOut */
@@ -1297,6 +1422,8 @@ export interface components {
         /** BuyerReasonOut */
         BuyerReasonOut: {
             reason: components["schemas"]["BuyerReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             comment_required: boolean;
             fault: components["schemas"]["Fault"];
             counts_toward_sfcr: boolean;
@@ -1304,6 +1431,8 @@ export interface components {
         /** SellerCancelReasonOut */
         SellerCancelReasonOut: {
             reason: components["schemas"]["SellerCancelReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             allowed_statuses: components["schemas"]["OrderStatus"][];
             fault: components["schemas"]["Fault"];
             counts_toward_sfcr: boolean;
@@ -1318,6 +1447,8 @@ export interface components {
         /** RejectReasonOut */
         RejectReasonOut: {
             reason: components["schemas"]["RejectReason"];
+            /** @description The reason in the answer's language (Content-Language): for people, never to compare */
+            label: string;
             seller_may_use: boolean;
             /** @description Whether a reject with this reason needs at least one evidence file (EVIDENCE_REQUIRED) */
             evidence_required: boolean;
@@ -1439,6 +1570,8 @@ export interface components {
             pending_cancel_id: string | null;
             cancel_id: string | null;
             needs_attention: boolean;
+            /** @description The ship-by date of an accepted SHIP_BY offer: a buyer request after it is auto-approved (PROMISE_MISSED, seller fault) */
+            promised_ship_by: string | null;
             cancellations: components["schemas"]["CancellationOut"][];
             history: components["schemas"]["HistoryOut"][];
             handover: components["schemas"]["HandoverOut"];
@@ -1463,7 +1596,7 @@ export interface components {
          * @description What one history entry records; each yields its event type (event_types.KINDS).
          * @enum {unknown}
          */
-        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
+        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "OFFER_ACCEPTED" | "OFFER_DECLINED" | "OFFER_EXPIRED" | "OFFER_MADE" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
         /** ShipIn */
         ShipIn: {
             /** @description 1-64 characters: letters, digits, '_' and '-' */
@@ -1481,7 +1614,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1498,7 +1631,7 @@ export interface components {
             /** @description Absolute https URL, at most 2048 characters, no user info or fragment, not resolving to a private or reserved address */
             url: string;
             /** @description Types to receive, or ["*"] for all */
-            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
+            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
             /** @default null */
             description?: string | null;
         };
@@ -1644,6 +1777,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -1747,6 +1889,253 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    accept_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    decline_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1864,6 +2253,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -1956,6 +2354,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2064,6 +2471,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2181,6 +2597,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2284,6 +2709,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2401,6 +2835,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2511,6 +2954,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2582,8 +3034,14 @@ export interface operations {
     };
     cancellation_reasons: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description BCP 47 language tag of the labels; wins over Accept-Language. A language the desk does not have answers in English (en) */
+                locale?: string;
+            };
+            header?: {
+                /** @description The caller's languages (RFC 9110); read when `locale` is not given */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2592,6 +3050,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The language of the labels */
+                    "Content-Language"?: string;
+                    /** @description The labels depend on Accept-Language */
+                    Vary?: "Accept-Language";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2647,6 +3109,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2712,6 +3183,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2786,6 +3266,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -2842,6 +3331,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2909,6 +3407,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3026,6 +3533,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3129,6 +3645,134 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    make_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3246,6 +3890,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3349,6 +4002,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3466,6 +4128,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3576,6 +4247,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3625,6 +4305,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3688,6 +4377,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3794,6 +4492,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -3886,6 +4593,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4003,6 +4719,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4052,6 +4777,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4146,6 +4880,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4200,6 +4943,15 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4306,6 +5058,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4373,6 +5134,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4431,6 +5201,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4548,6 +5327,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4651,6 +5439,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4768,6 +5565,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -4833,6 +5639,15 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4944,6 +5759,15 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,7 +47,7 @@ export function useBulkApprove(api: Api, rows: Row[], catalogue: ReasonCatalogue
     feedback.start();
     const answers: BulkResult[] = [];
     try {
-      const size = (catalogue ?? await api.reasons()).limits.max_bulk_ids;
+      const size = (catalogue ?? await api.reasons(messages.locale)).limits.max_bulk_ids;
       for (const batch of batches(ids, size)) answers.push(...(await api.bulkApprove(batch)));
     } catch (error) {
       feedback.fail(error);

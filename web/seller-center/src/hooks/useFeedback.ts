@@ -1,6 +1,6 @@
 import { useCallback, useState } from "preact/hooks";
 import { ApiError } from "../api";
-import { messages } from "../messages";
+import { errorText, messages } from "../messages";
 
 /** What the page says happened (`role=status`), what went wrong (`role=alert`), and whether an action runs. */
 export interface Feedback {
@@ -25,9 +25,9 @@ export function useFeedback(onSignedOut: (message: string | null) => void): Feed
     if (error instanceof ApiError && error.status === 401) {
       onSignedOut(messages.tokenExpired);
     } else if (error instanceof ApiError && error.status === 403) {
-      onSignedOut(error.message);
+      onSignedOut(errorText(error));
     } else {
-      setAlert(error instanceof Error ? error.message : messages.unexpected);
+      setAlert(errorText(error));
     }
   }, [onSignedOut]);
 

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { type Api, ApiError } from "../api";
 import type { RowActions } from "../components/OrdersTable";
 import { describeLines, type LineToCancel } from "../items";
-import { messages } from "../messages";
+import { errorText, messages } from "../messages";
 import type { Row } from "../rows";
 import type { RejectCode, SellerCancelCode } from "../types";
 import type { Feedback } from "./useFeedback";
@@ -49,11 +49,11 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         setDialog(null);
-        feedback.setAlert(`${error.message} ${messages.conflict(row.order.order_id)}`);
+        feedback.setAlert(`${errorText(error)} ${messages.conflict(row.order.order_id)}`);
         await refresh();
         restoreFocus(opener);
       } else if (inDialog && error instanceof ApiError && error.status !== 401 && error.status !== 403) {
-        setDialogError(error.message);
+        setDialogError(errorText(error));
       } else {
         setDialog(null);
         feedback.fail(error);

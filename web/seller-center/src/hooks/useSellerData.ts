@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../api";
-import { formatLocalTime } from "../format";
 import { EMPTY_LIST, fetchList, fetchMore, type ListState } from "../list";
 import { messages } from "../messages";
 import type { ActionNeeded, ReasonCatalogue, Sfcr } from "../types";
@@ -14,6 +13,7 @@ export interface SellerData {
   list: ListState;
   /** When the rows were read: the countdowns count from it. */
   now: number;
+  /** When the rows were read (ISO 8601), shown in the page's language. */
   updated: string | null;
   /** Counts, SFCR and the list in view, as many pages as are shown; an older answer never overwrites a newer one. */
   refresh: (pages?: number) => Promise<void>;
@@ -23,8 +23,8 @@ export interface SellerData {
 }
 
 /** What Manage Orders shows, read from the API. */
-export function useSellerData(api: Api, view: View, fail: (error: unknown) => void, isExpired: () => boolean,
-  onSignedOut: (message: string | null) => void): SellerData {
+export function useSellerData(api: Api, view: View, language: string, fail: (error: unknown) => void,
+  isExpired: () => boolean, onSignedOut: (message: string | null) => void): SellerData {
   const [counts, setCounts] = useState<ActionNeeded | null>(null);
   const [sfcr, setSfcr] = useState<Sfcr | null>(null);
   const [catalogue, setCatalogue] = useState<ReasonCatalogue | null>(null);
@@ -53,7 +53,7 @@ export function useSellerData(api: Api, view: View, fail: (error: unknown) => vo
       setList(nextList);
       pagesRef.current = nextList.pages;
       setNow(Date.now());
-      setUpdated(formatLocalTime(new Date().toISOString()));
+      setUpdated(new Date().toISOString());
     } catch (error) {
       if (mine === generation.current) {
         setList((shown) => (shown.key === hashOf(current) ? shown : { ...EMPTY_LIST, key: hashOf(current) }));
@@ -62,9 +62,14 @@ export function useSellerData(api: Api, view: View, fail: (error: unknown) => vo
     }
   }, [api, fail, isExpired, onSignedOut]);
 
+  // Again in each language the seller switches to: the labels are the API's, in the language asked for.
   useEffect(() => {
-    api.reasons().then(setCatalogue, fail);
-  }, [api, fail]);
+    let current = true;  // an answer in the language left behind never replaces the one asked for since
+    api.reasons(language).then((labelled) => current && setCatalogue(labelled), fail);
+    return () => {
+      current = false;
+    };
+  }, [api, fail, language]);
 
   const startView = useCallback(() => {
     setList(EMPTY_LIST);

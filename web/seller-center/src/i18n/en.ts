@@ -1,0 +1,267 @@
+// The page in English: every string a seller reads. Its shape is every language's (`Catalogue`): a catalogue
+// missing a key here, or holding one more, fails the type check. A language is one more file like this one.
+import type { Countdown } from "../format";
+import type { Actor, AutoApproveCause, CancellationStatus, OrderStatus } from "../types";
+import { counter, pick } from "../wording";
+
+const n = counter("en");
+
+const orderStatus: Record<OrderStatus, string> = {
+  UNPAID: "Unpaid",
+  AWAITING_SHIPMENT: "To ship",
+  AWAITING_COLLECTION: "Awaiting collection",
+  IN_TRANSIT: "In transit",
+  DELIVERED: "Delivered",
+  COMPLETED: "Completed",
+  CANCELLED: "Cancelled",
+};
+
+const cancellationStatus: Record<CancellationStatus, string> = {
+  REQUESTED: "Cancellation requested",
+  AUTO_APPROVED: "Auto-approved cancellation",
+  APPROVED: "Cancellation approved",
+  REJECTED: "Cancellation rejected",
+  WITHDRAWN: "Request withdrawn",
+  SELLER_CANCELLED: "Cancelled by you",
+};
+
+const causes: Record<AutoApproveCause, string> = {
+  UNPAID_ORDER: "the order was not paid yet",
+  WITHIN_GRACE_PERIOD: "asked within the grace period after payment",
+  SELLER_RESPONSE_TIMEOUT: "no answer before the deadline",
+  SELLER_RULE: "one of your auto-approve rules matched",
+  PROMISE_MISSED: "you did not ship by the date you promised",
+};
+
+const actors: Record<Actor, string> = {
+  BUYER: "the buyer",
+  SELLER: "you",
+  SYSTEM: "the platform",
+  PLATFORM: "the platform",
+};
+
+const standings: Record<string, string> = {
+  GOOD: "Good",
+  AT_RISK: "At risk",
+  RESTRICTED: "Restricted",
+  SUSPENDED: "Suspended",
+};
+
+const label = pick;
+
+const en = {
+  /** The BCP 47 tag: `<html lang>`, Intl's locale, the API's `locale`. */
+  locale: "en",
+  /** Other tags a browser may send for this language (RFC 4647 lookup is tried first). */
+  aliases: [] as string[],
+  /** The language's own name, in the language switch. */
+  languageName: "English",
+  languageLabel: "Language",
+  /** Currencies written in whole units in this language (IDR in Indonesian); the others as Intl writes them. */
+  wholeUnitCurrencies: [] as string[],
+  /** Whether a space may stand between a currency's symbol and the number ("IDR 1,500.00"). */
+  currencySpace: true,
+
+  appName: "Seller Center",
+  heading: "Manage Orders",
+
+  // Sign-in
+  signInHeading: "Sign in to Seller Center",
+  accessToken: "Access token",
+  accessTokenHint: "Paste a seller access token.",
+  signIn: "Sign in",
+  signInWithProvider: "Sign in with your account",
+  signInAs: (seller: string) => `Sign in as ${seller}`,
+  demoSellers: "Demo sellers (local only)",
+  signOut: "Sign out",
+  signedInAs: (seller: string) => `Signed in as seller ${seller}`,
+  tokenEmpty: "Enter an access token.",
+  tokenUnreadable: "That is not an access token. Paste the whole token.",
+  tokenExpired: "Your session has expired. Sign in again.",
+  wrongRole: (role: string) =>
+    `This token is for a ${role || "non-seller"} account. Seller Center needs a seller token.`,
+  signInFailed: "Sign-in did not complete. Try again.",
+  loading: "Loading…",
+
+  // Tabs
+  tabsLabel: "Order tabs",
+  tabs: {
+    action_needed: "Action Needed",
+    all: "All",
+    unpaid: "Unpaid",
+    to_ship: "To Ship",
+    shipped: "Shipped",
+    completed: "Completed",
+    cancelled: "Cancelled",
+  } as Record<string, string>,
+
+  // Action Needed
+  cancellation: "Cancellation",
+  cancellationEntryHint: "Show these orders in the All tab",
+  autoApproved: "Auto-approved cancellation",
+  requested: "Cancellation requested",
+  view: "View",
+  viewAutoApproved: "View auto-approved cancellations",
+  viewRequested: "View cancellation requests",
+  respondInDays: (days: number) => `You have ${n(days, { one: "calendar day", other: "calendar days" })} to respond`,
+  respondInHours: (hours: number) => `You have ${n(hours, { one: "hour", other: "hours" })} to respond`,
+  dueSoon: "Auto-approving within 24 h",
+  requestsHeading: "Cancellation requests, most urgent first",
+  noRequests: "No cancellation request is waiting for you.",
+
+  // Filter and tables
+  filterGroup: "Filters",
+  filterHint: "Orders with a pending request or an auto-approved cancellation you have not seen",
+  ordersCaption: (tab: string, filtered: boolean) => `${tab} orders${filtered ? ", Cancellation filter on" : ""}`,
+  columns: {
+    order: "Order",
+    placed: "Placed",
+    buyer: "Buyer",
+    total: "Total",
+    status: "Status",
+    deadline: "Respond by",
+    actions: "Actions",
+    reason: "Reason",
+    requested: "Requested",
+  },
+  noOrders: "No orders here.",
+  remaining: (money: string) => `${money} after cancelled items`,
+  cancelledItems: "Cancelled items",
+  lineCount: (sku: string, quantity: number) => `${sku} × ${quantity}`,
+  loadMore: "Load more",
+  orderStatus: (code: string) => label(orderStatus, code),
+  cancellationStatus: (code: string) => label(cancellationStatus, code),
+  countdown: (left: Countdown) => {
+    if (left.overdue) return "Response time is over";
+    if (left.days > 0) return `Respond within ${n(left.days, { one: "day", other: "days" })} ${left.hours} h`;
+    if (left.hours > 0) return `Respond within ${left.hours} h ${left.minutes} min`;
+    return `Respond within ${Math.max(1, left.minutes)} min`;
+  },
+  pendingRequest: "Buyer asked to cancel",
+  statusDetails: (order: string) => `Cancellation details of order ${order}`,
+  cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
+  cancelledAt: "When",
+  reasonLabel: "Reason",
+  causeLabel: "Cause",
+  cause: (code: string | null, status: string) =>
+    code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
+  refundLabel: "Refund",
+  refund: (status: string, money: string | null) => {
+    if (status === "NOT_APPLICABLE" || money === null) return "None: the order was not paid";
+    if (status === "PENDING") return `${money}, waiting for the payment system`;
+    if (status === "REFUNDED") return `${money}, refunded`;
+    return "None";
+  },
+  refundReference: (reference: string) => `Reference ${reference}`,
+
+  // Actions
+  approve: "Approve",
+  reject: "Reject",
+  moreActions: "More Actions",
+  cancel: "Cancel",
+  actionsFor: (order: string) => `Actions for order ${order}`,
+  approveFor: (order: string) => `Approve cancellation of order ${order}`,
+  rejectFor: (order: string) => `Reject cancellation of order ${order}`,
+  moreActionsFor: (order: string) => `More Actions for order ${order}`,
+  markSeen: "Mark as seen",
+  markSeenFor: (order: string) => `Mark the auto-approved cancellation of order ${order} as seen`,
+  acknowledged: (order: string) => `Auto-approved cancellation of order ${order} marked as seen.`,
+  approved: (order: string) => `Cancellation of order ${order} approved: the order is cancelled.`,
+  rejected: (order: string) => `Cancellation request of order ${order} rejected: the order goes on.`,
+  cancelled: (order: string) => `Order ${order} cancelled.`,
+  itemsCancelled: (order: string, lines: string) => `Items of order ${order} cancelled: ${lines}.`,
+  conflict: (order: string) => `Someone else acted on order ${order} first; it now shows its current state.`,
+
+  // Selection and Approve selected
+  selectRow: (order: string) => `Select order ${order}`,
+  selectAll: "Select all pending requests shown",
+  selectColumn: "Select",
+  bulkToolbar: "Selected requests",
+  selectedCount: (count: number) => `${n(count, { one: "request", other: "requests" })} selected`,
+  approveSelected: "Approve selected",
+  bulkResults: "Results of Approve selected",
+  bulkSummary: (approved: number, total: number) =>
+    `Approved ${approved} of ${n(total, { one: "request", other: "requests" })}.`,
+  bulkApproved: (order: string) => `Order ${order}: approved, the order is cancelled.`,
+  bulkRefused: (order: string, message: string) => `Order ${order}: not approved. ${message}`,
+  rowRefused: (message: string) => `Not approved: ${message}`,
+
+  // Dialogs
+  cancelDialog: "Cancel order",
+  cancelDialogOrder: (order: string) => `Order ${order}`,
+  cancellationReason: "Cancellation reason",
+  chooseReason: "Choose a reason",
+  needsPhoto: " (needs a photo: reject with it through the API)",
+  rejectDialog: "Reject cancellation request",
+  rejectionReason: "Rejection reason",
+  comment: "Comment (optional)",
+  commentHint: (max: number) => `At most ${max} characters.`,
+  confirm: "Confirm",
+  close: "Close",
+  sfcrWarning:
+    "This is a seller-fault cancellation: it counts toward your seller-fault cancellation rate (SFCR).",
+  noReasons: "This order can no longer be cancelled.",
+  sfcrMove: (now: string, after: string) => `Your rate: ${now} now → ${after} after this cancellation.`,
+  sfcrUnchanged: (now: string) =>
+    `Your rate stays ${now}: this order already counts, or was placed outside the window.`,
+  itemsToCancel: "Items to cancel",
+  itemsHint: "Out of stock: cancel only what you cannot ship. All remaining items cancel the whole order.",
+  quantityToCancel: (sku: string, remaining: number) => `${sku}: quantity to cancel, of ${remaining}`,
+  unitPrice: (money: string) => `${money} each`,
+  quantityProblem: (sku: string, max: number) => `Enter a whole number from 0 to ${max} for ${sku}.`,
+  nothingChosen: "Choose at least one item to cancel.",
+  refundPreview: (money: string) => `The buyer gets back ${money}.`,
+  wholeOrderNote: "This cancels the whole order.",
+
+  // SFCR panel
+  sfcrHeading: "Seller-fault cancellation rate (SFCR)",
+  sfcrRate: "Rate",
+  sfcrTarget: "Target",
+  sfcrStanding: "Standing",
+  sfcrCap: "Order volume cap",
+  sfcrWindow: "Window",
+  sfcrCounted: "Counted",
+  sfcrCounts: (faults: number, orders: number) =>
+    `${n(faults, { one: "seller-fault cancellation", other: "seller-fault cancellations" })} of ${
+      n(orders, { one: "order", other: "orders" })}`,
+  standing: (code: string) => label(standings, code),
+  windowDates: (from: string, to: string) => `${from} – ${to}`,
+
+  // Errors: the page's sentence for each error code it knows; the API's English message for any other
+  errorTitle: "Something went wrong",
+  networkError: "The service cannot be reached. Check your connection and try again.",
+  unexpected: "Unexpected answer from the service.",
+  errors: {
+    NETWORK: "The service cannot be reached. Check your connection and try again.",
+    INVALID_FIELD: "Something in the request is not valid. Check what you entered and try again.",
+    INVALID_LINE_ITEMS: "The items to cancel are not valid for this order any more. Reload and choose again.",
+    PARTIAL_CANCEL_NOT_ALLOWED: "This reason cancels the whole order: some items alone cannot be cancelled for it.",
+    REASON_NOT_ALLOWED: "That reason cannot be used for this order in its current status.",
+    COMMENT_REQUIRED: "Add a comment for this reason.",
+    INVALID_CURSOR: "The list changed. Reload the page to see it from the start.",
+    TOKEN_MISSING: "You are not signed in. Sign in again.",
+    TOKEN_INVALID: "The service does not accept this access token. Sign in again.",
+    TOKEN_EXPIRED: "Your session has expired. Sign in again.",
+    AUTH_NOT_CONFIGURED: "Sign-in is not set up on this service. Contact the platform.",
+    ROLE_NOT_ALLOWED: "This account cannot use Seller Center. Sign in with a seller account.",
+    FORBIDDEN: "The service refused this request.",
+    ORDER_NOT_FOUND: "That order cannot be found in your shop.",
+    CANCELLATION_NOT_FOUND: "That cancellation cannot be found in your shop.",
+    ORDER_ALREADY_SHIPPED: "The order has shipped: it can no longer be cancelled.",
+    ORDER_ALREADY_CANCELLED: "The order is already cancelled.",
+    CANCELLATION_REQUEST_PENDING: "The buyer has asked to cancel this order: answer the request instead.",
+    CANCELLATION_NOT_PENDING: "This request is no longer waiting for your answer.",
+    CANCELLATION_NOT_AUTO_APPROVED: "This cancellation was not auto-approved.",
+    RESPONSE_DEADLINE_PASSED: "The time to respond is over: the request is approved automatically.",
+    CONCURRENT_UPDATE: "The order changed while you acted. Try again.",
+    TOO_MANY_REQUESTS: "Too many requests right now. Wait a moment and try again.",
+    RATE_LIMITED: "Too many requests from your shop right now. Wait a moment and try again.",
+    SERVICE_BUSY: "The service is busy. Wait a moment and try again.",
+    INTERNAL_ERROR: "Something went wrong on our side. Try again later.",
+  },
+  dismiss: "Dismiss",
+  lastUpdated: (time: string) => `Updated ${time}`,
+};
+
+export type Catalogue = typeof en;
+export default en;

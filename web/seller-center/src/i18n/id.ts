@@ -1,0 +1,264 @@
+// The page in Bahasa Indonesia. Typed as English's catalogue: a key missing or extra here fails the type check.
+import type { Countdown } from "../format";
+import type { Actor, AutoApproveCause, CancellationStatus, OrderStatus } from "../types";
+import { counter, pick } from "../wording";
+import type { Catalogue } from "./en";
+
+// Indonesian has one plural form ("1 hari", "2 hari"): the rules still decide, so the forms stay data.
+const n = counter("id");
+
+const orderStatus: Record<OrderStatus, string> = {
+  UNPAID: "Belum dibayar",
+  AWAITING_SHIPMENT: "Perlu dikirim",
+  AWAITING_COLLECTION: "Menunggu penjemputan",
+  IN_TRANSIT: "Dalam pengiriman",
+  DELIVERED: "Terkirim",
+  COMPLETED: "Selesai",
+  CANCELLED: "Dibatalkan",
+};
+
+const cancellationStatus: Record<CancellationStatus, string> = {
+  REQUESTED: "Pembatalan diajukan",
+  AUTO_APPROVED: "Pembatalan disetujui otomatis",
+  APPROVED: "Pembatalan disetujui",
+  REJECTED: "Pembatalan ditolak",
+  WITHDRAWN: "Pengajuan ditarik",
+  SELLER_CANCELLED: "Dibatalkan oleh Anda",
+};
+
+const causes: Record<AutoApproveCause, string> = {
+  UNPAID_ORDER: "pesanan belum dibayar",
+  WITHIN_GRACE_PERIOD: "diajukan dalam masa tenggang setelah pembayaran",
+  SELLER_RESPONSE_TIMEOUT: "tidak ada tanggapan sebelum batas waktu",
+  SELLER_RULE: "sesuai salah satu aturan persetujuan otomatis Anda",
+  PROMISE_MISSED: "Anda tidak mengirim sebelum tanggal yang Anda janjikan",
+};
+
+const actors: Record<Actor, string> = {
+  BUYER: "pembeli",
+  SELLER: "Anda",
+  SYSTEM: "platform",
+  PLATFORM: "platform",
+};
+
+const standings: Record<string, string> = {
+  GOOD: "Baik",
+  AT_RISK: "Berisiko",
+  RESTRICTED: "Dibatasi",
+  SUSPENDED: "Ditangguhkan",
+};
+
+const label = pick;
+
+const id: Catalogue = {
+  locale: "id",
+  // The retired ISO 639 code some systems still send for Indonesian.
+  aliases: ["in"],
+  languageName: "Bahasa Indonesia",
+  languageLabel: "Bahasa",
+  // Rupiah is written without sen: 150000 minor units is Rp1.500.
+  wholeUnitCurrencies: ["IDR"],
+  currencySpace: false,
+
+  appName: "Seller Center",
+  heading: "Kelola Pesanan",
+
+  // Sign-in
+  signInHeading: "Masuk ke Seller Center",
+  accessToken: "Token akses",
+  accessTokenHint: "Tempel token akses penjual.",
+  signIn: "Masuk",
+  signInWithProvider: "Masuk dengan akun Anda",
+  signInAs: (seller: string) => `Masuk sebagai ${seller}`,
+  demoSellers: "Penjual demo (hanya lokal)",
+  signOut: "Keluar",
+  signedInAs: (seller: string) => `Masuk sebagai penjual ${seller}`,
+  tokenEmpty: "Masukkan token akses.",
+  tokenUnreadable: "Itu bukan token akses. Tempel seluruh token.",
+  tokenExpired: "Sesi Anda telah berakhir. Silakan masuk lagi.",
+  wrongRole: (role: string) =>
+    `Token ini untuk akun ${role || "bukan penjual"}. Seller Center memerlukan token penjual.`,
+  signInFailed: "Proses masuk tidak selesai. Coba lagi.",
+  loading: "Memuat…",
+
+  // Tabs
+  tabsLabel: "Tab pesanan",
+  tabs: {
+    action_needed: "Perlu Tindakan",
+    all: "Semua",
+    unpaid: "Belum Dibayar",
+    to_ship: "Perlu Dikirim",
+    shipped: "Dikirim",
+    completed: "Selesai",
+    cancelled: "Dibatalkan",
+  },
+
+  // Action Needed
+  cancellation: "Pembatalan",
+  cancellationEntryHint: "Tampilkan pesanan ini di tab Semua",
+  autoApproved: "Pembatalan disetujui otomatis",
+  requested: "Pembatalan diajukan",
+  view: "Lihat",
+  viewAutoApproved: "Lihat pembatalan yang disetujui otomatis",
+  viewRequested: "Lihat pengajuan pembatalan",
+  respondInDays: (days: number) => `Anda punya waktu ${n(days, { other: "hari kalender" })} untuk menanggapi`,
+  respondInHours: (hours: number) => `Anda punya waktu ${n(hours, { other: "jam" })} untuk menanggapi`,
+  dueSoon: "Disetujui otomatis dalam 24 jam",
+  requestsHeading: "Pengajuan pembatalan, yang paling mendesak lebih dulu",
+  noRequests: "Tidak ada pengajuan pembatalan yang menunggu Anda.",
+
+  // Filter and tables
+  filterGroup: "Filter",
+  filterHint: "Pesanan dengan pengajuan yang menunggu atau pembatalan otomatis yang belum Anda lihat",
+  ordersCaption: (tab: string, filtered: boolean) => `Pesanan ${tab}${filtered ? ", filter Pembatalan aktif" : ""}`,
+  columns: {
+    order: "Pesanan",
+    placed: "Dibuat",
+    buyer: "Pembeli",
+    total: "Total",
+    status: "Status",
+    deadline: "Tanggapi sebelum",
+    actions: "Tindakan",
+    reason: "Alasan",
+    requested: "Diajukan",
+  },
+  noOrders: "Tidak ada pesanan di sini.",
+  remaining: (money: string) => `${money} setelah barang dibatalkan`,
+  cancelledItems: "Barang dibatalkan",
+  lineCount: (sku: string, quantity: number) => `${sku} × ${quantity}`,
+  loadMore: "Muat lebih banyak",
+  orderStatus: (code: string) => label(orderStatus, code),
+  cancellationStatus: (code: string) => label(cancellationStatus, code),
+  countdown: (left: Countdown) => {
+    if (left.overdue) return "Waktu tanggapan sudah habis";
+    if (left.days > 0) return `Tanggapi dalam ${n(left.days, { other: "hari" })} ${left.hours} jam`;
+    if (left.hours > 0) return `Tanggapi dalam ${left.hours} jam ${left.minutes} menit`;
+    return `Tanggapi dalam ${Math.max(1, left.minutes)} menit`;
+  },
+  pendingRequest: "Pembeli ingin membatalkan",
+  statusDetails: (order: string) => `Rincian pembatalan pesanan ${order}`,
+  cancelledBy: (actor: string | null) => `Dibatalkan oleh ${label(actors, actor)}`,
+  cancelledAt: "Waktu",
+  reasonLabel: "Alasan",
+  causeLabel: "Penyebab",
+  cause: (code: string | null, status: string) =>
+    code ? label(causes, code) : status === "SELLER_CANCELLED" ? "dibatalkan oleh Anda" : "disetujui oleh Anda",
+  refundLabel: "Pengembalian dana",
+  refund: (status: string, money: string | null) => {
+    if (status === "NOT_APPLICABLE" || money === null) return "Tidak ada: pesanan belum dibayar";
+    if (status === "PENDING") return `${money}, menunggu sistem pembayaran`;
+    if (status === "REFUNDED") return `${money}, sudah dikembalikan`;
+    return "Tidak ada";
+  },
+  refundReference: (reference: string) => `Referensi ${reference}`,
+
+  // Actions
+  approve: "Setujui",
+  reject: "Tolak",
+  moreActions: "Tindakan Lain",
+  cancel: "Batalkan",
+  actionsFor: (order: string) => `Tindakan untuk pesanan ${order}`,
+  approveFor: (order: string) => `Setujui pembatalan pesanan ${order}`,
+  rejectFor: (order: string) => `Tolak pembatalan pesanan ${order}`,
+  moreActionsFor: (order: string) => `Tindakan Lain untuk pesanan ${order}`,
+  markSeen: "Tandai sudah dilihat",
+  markSeenFor: (order: string) => `Tandai pembatalan otomatis pesanan ${order} sudah dilihat`,
+  acknowledged: (order: string) => `Pembatalan otomatis pesanan ${order} ditandai sudah dilihat.`,
+  approved: (order: string) => `Pembatalan pesanan ${order} disetujui: pesanan dibatalkan.`,
+  rejected: (order: string) => `Pengajuan pembatalan pesanan ${order} ditolak: pesanan dilanjutkan.`,
+  cancelled: (order: string) => `Pesanan ${order} dibatalkan.`,
+  itemsCancelled: (order: string, lines: string) => `Barang pesanan ${order} dibatalkan: ${lines}.`,
+  conflict: (order: string) =>
+    `Pihak lain sudah menindaklanjuti pesanan ${order} lebih dulu; kini ditampilkan keadaan terbarunya.`,
+
+  // Selection and Approve selected
+  selectRow: (order: string) => `Pilih pesanan ${order}`,
+  selectAll: "Pilih semua pengajuan yang ditampilkan",
+  selectColumn: "Pilih",
+  bulkToolbar: "Pengajuan terpilih",
+  selectedCount: (count: number) => `${n(count, { other: "pengajuan" })} dipilih`,
+  approveSelected: "Setujui yang dipilih",
+  bulkResults: "Hasil Setujui yang dipilih",
+  bulkSummary: (approved: number, total: number) => `${approved} dari ${n(total, { other: "pengajuan" })} disetujui.`,
+  bulkApproved: (order: string) => `Pesanan ${order}: disetujui, pesanan dibatalkan.`,
+  bulkRefused: (order: string, message: string) => `Pesanan ${order}: tidak disetujui. ${message}`,
+  rowRefused: (message: string) => `Tidak disetujui: ${message}`,
+
+  // Dialogs
+  cancelDialog: "Batalkan pesanan",
+  cancelDialogOrder: (order: string) => `Pesanan ${order}`,
+  cancellationReason: "Alasan pembatalan",
+  chooseReason: "Pilih alasan",
+  needsPhoto: " (perlu foto: tolak dengan alasan ini melalui API)",
+  rejectDialog: "Tolak pengajuan pembatalan",
+  rejectionReason: "Alasan penolakan",
+  comment: "Komentar (opsional)",
+  commentHint: (max: number) => `Paling banyak ${max} karakter.`,
+  confirm: "Konfirmasi",
+  close: "Tutup",
+  sfcrWarning:
+    "Ini pembatalan karena kesalahan penjual: dihitung dalam tingkat pembatalan oleh penjual (SFCR) Anda.",
+  noReasons: "Pesanan ini tidak dapat dibatalkan lagi.",
+  sfcrMove: (now: string, after: string) => `Tingkat Anda: ${now} sekarang → ${after} setelah pembatalan ini.`,
+  sfcrUnchanged: (now: string) =>
+    `Tingkat Anda tetap ${now}: pesanan ini sudah dihitung, atau dibuat di luar periode.`,
+  itemsToCancel: "Barang yang dibatalkan",
+  itemsHint:
+    "Stok habis: batalkan hanya yang tidak dapat Anda kirim. Semua barang tersisa membatalkan seluruh pesanan.",
+  quantityToCancel: (sku: string, remaining: number) => `${sku}: jumlah yang dibatalkan, dari ${remaining}`,
+  unitPrice: (money: string) => `${money} per barang`,
+  quantityProblem: (sku: string, max: number) => `Masukkan bilangan bulat dari 0 sampai ${max} untuk ${sku}.`,
+  nothingChosen: "Pilih setidaknya satu barang untuk dibatalkan.",
+  refundPreview: (money: string) => `Pembeli menerima kembali ${money}.`,
+  wholeOrderNote: "Ini membatalkan seluruh pesanan.",
+
+  // SFCR panel
+  sfcrHeading: "Tingkat pembatalan oleh penjual (SFCR)",
+  sfcrRate: "Tingkat",
+  sfcrTarget: "Target",
+  sfcrStanding: "Status akun",
+  sfcrCap: "Batas volume pesanan",
+  sfcrWindow: "Periode",
+  sfcrCounted: "Dihitung",
+  sfcrCounts: (faults: number, orders: number) =>
+    `${n(faults, { other: "pembatalan oleh penjual" })} dari ${n(orders, { other: "pesanan" })}`,
+  standing: (code: string) => label(standings, code),
+  windowDates: (from: string, to: string) => `${from} – ${to}`,
+
+  // Errors
+  errorTitle: "Terjadi kesalahan",
+  networkError: "Layanan tidak dapat dihubungi. Periksa koneksi Anda lalu coba lagi.",
+  unexpected: "Jawaban tak terduga dari layanan.",
+  errors: {
+    NETWORK: "Layanan tidak dapat dihubungi. Periksa koneksi Anda lalu coba lagi.",
+    INVALID_FIELD: "Ada isian yang tidak valid. Periksa yang Anda masukkan lalu coba lagi.",
+    INVALID_LINE_ITEMS: "Barang yang dibatalkan tidak lagi sesuai dengan pesanan ini. Muat ulang lalu pilih lagi.",
+    PARTIAL_CANCEL_NOT_ALLOWED: "Alasan ini membatalkan seluruh pesanan: tidak bisa hanya sebagian barang.",
+    REASON_NOT_ALLOWED: "Alasan itu tidak dapat dipakai untuk pesanan ini dalam statusnya sekarang.",
+    COMMENT_REQUIRED: "Tambahkan komentar untuk alasan ini.",
+    INVALID_CURSOR: "Daftar sudah berubah. Muat ulang halaman untuk melihatnya dari awal.",
+    TOKEN_MISSING: "Anda belum masuk. Silakan masuk lagi.",
+    TOKEN_INVALID: "Layanan tidak menerima token akses ini. Silakan masuk lagi.",
+    TOKEN_EXPIRED: "Sesi Anda telah berakhir. Silakan masuk lagi.",
+    AUTH_NOT_CONFIGURED: "Proses masuk belum disiapkan di layanan ini. Hubungi platform.",
+    ROLE_NOT_ALLOWED: "Akun ini tidak dapat memakai Seller Center. Masuk dengan akun penjual.",
+    FORBIDDEN: "Layanan menolak permintaan ini.",
+    ORDER_NOT_FOUND: "Pesanan itu tidak ditemukan di toko Anda.",
+    CANCELLATION_NOT_FOUND: "Pembatalan itu tidak ditemukan di toko Anda.",
+    ORDER_ALREADY_SHIPPED: "Pesanan sudah dikirim: tidak dapat dibatalkan lagi.",
+    ORDER_ALREADY_CANCELLED: "Pesanan sudah dibatalkan.",
+    CANCELLATION_REQUEST_PENDING: "Pembeli sudah mengajukan pembatalan pesanan ini: tanggapi pengajuannya.",
+    CANCELLATION_NOT_PENDING: "Pengajuan ini tidak lagi menunggu tanggapan Anda.",
+    CANCELLATION_NOT_AUTO_APPROVED: "Pembatalan ini tidak disetujui otomatis.",
+    RESPONSE_DEADLINE_PASSED: "Waktu tanggapan sudah habis: pengajuan disetujui otomatis.",
+    CONCURRENT_UPDATE: "Pesanan berubah saat Anda bertindak. Coba lagi.",
+    TOO_MANY_REQUESTS: "Terlalu banyak permintaan saat ini. Tunggu sebentar lalu coba lagi.",
+    RATE_LIMITED: "Terlalu banyak permintaan dari toko Anda saat ini. Tunggu sebentar lalu coba lagi.",
+    SERVICE_BUSY: "Layanan sedang sibuk. Tunggu sebentar lalu coba lagi.",
+    INTERNAL_ERROR: "Terjadi kesalahan di pihak kami. Coba lagi nanti.",
+  },
+  dismiss: "Tutup pesan",
+  lastUpdated: (time: string) => `Diperbarui ${time}`,
+};
+
+export default id;
