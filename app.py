@@ -5,6 +5,7 @@ from chalice.app import Chalice
 from chalicelib.api.auth import auth
 from chalicelib.api.buyer import buyer
 from chalicelib.api.docs_page import docs_page
+from chalicelib.api.evidence import evidence_routes
 from chalicelib.api.middleware import http
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
@@ -18,6 +19,6 @@ from chalicelib.webhooks.functions import webhook_functions
 
 app = Chalice(app_name="cancellation-desk")
 
-for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, seller_tools, webhooks,
-                  jobs, stream, webhook_functions):
+for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, evidence_routes,
+                  seller_tools, webhooks, jobs, stream, webhook_functions):
     app.register_blueprint(blueprint)

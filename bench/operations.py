@@ -143,7 +143,7 @@ def measure() -> list[Row]:
             run("withdraw", CHANGE, "POST", f"/buyer/cancellations/{waiting[1]}/withdraw", buyer)
             run("approve", CHANGE, "POST", f"/seller/cancellations/{waiting[2]}/approve", seller)
             run("reject", CHANGE, "POST", f"/seller/cancellations/{waiting[3]}/reject", seller,
-                {"reason": "PRODUCT_PACKED"})
+                {"reason": "DELIVERY_ON_SCHEDULE"})
             run("acknowledge", CHANGE, "POST", f"/seller/cancellations/{auto['cancel_id']}/acknowledge", seller)
             run("seller cancel", CHANGE, "POST", "/seller/orders/L20/cancel", seller, {"reason": "OUT_OF_STOCK"})
             run("arrange shipment", CHANGE, "POST", "/seller/orders/L21/arrange-shipment", seller)

@@ -41,6 +41,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     webhook_deliveries_table: str = "cancel-desk-webhook-deliveries"
     events_table: str = "cancel-desk-events"
     seller_settings_table: str = "cancel-desk-seller-settings"
+    evidence_table: str = "cancel-desk-evidence"
+    # Evidence files (docs/evidence.md): the bucket the uploads go to.
+    evidence_bucket: str = "cancel-desk-evidence"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
     auth_mode: str = "hs256"  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
     auth_jwt_secret: str = ""

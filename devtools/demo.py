@@ -41,6 +41,8 @@ TOKEN_VARIABLES = {"seller": "SELLER_TOKEN", "buyer": "BUYER_TOKEN", "platform":
                    "other_seller": "OTHER_SELLER_TOKEN"}
 CANCEL_ID = "CANCEL_ID"  # the shell variable a line keeps the cancel id of the request it made in
 # Reads the cancel id out of an answer; python3 because jq is often missing and `make run` needs Python anyway.
+# A tiny JPEG's first bytes and padding: what the attach check reads is its signature.
+DEMO_PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(500) + b"\xff\xd9"
 READ_CANCEL_ID = """python3 -c 'import json,sys; print(json.load(sys.stdin)["cancel_id"])'"""
 # A printed line may act on a demo request only if that request stays pending this long after the start.
 LASTING = timedelta(hours=1)
@@ -171,6 +173,18 @@ class _Loader:
                                         lines)
         return self.run(decide, at).cancel_id
 
+    def photo(self, at: datetime) -> str:
+        """An evidence file of the demo seller, declared and uploaded (as the client's POST would), not attached."""
+        from chalicelib.domain.evidence import STATE_TAG, UPLOADED, ContentType
+        from chalicelib.service import evidence
+        from chalicelib.store import evidence_objects
+
+        declared = evidence.declare(SELLER, ContentType.JPEG, len(DEMO_PHOTO), at)
+        key = declared.upload["fields"]["key"]
+        evidence_objects.client().put_object(Bucket=config.settings().evidence_bucket, Key=key, Body=DEMO_PHOTO,
+                                             ContentType=ContentType.JPEG.value, Tagging=f"{STATE_TAG}={UPLOADED}")
+        return declared.evidence_id
+
     def refunded(self, cancel_id: str, reference: str, at: datetime) -> None:
         self.run(commands.report_refund(PLATFORM, cancel_id, reference, at), at)
 
@@ -263,7 +277,7 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
     rejected = d.waiting_order("AWAITING_SHIPMENT, request rejected (PRODUCT_PACKED)", asked)
     cancel_id = d.request(rejected, asked)
     d.run(commands.reject(SELLER, cancel_id, RejectReason.PRODUCT_PACKED, "Packed and labelled already",
-                          d.answer(asked)), d.answer(asked))
+                          d.answer(asked), evidence_ids=[d.photo(d.answer(asked))]), d.answer(asked))
     asked = d.ago(hours=18)
     withdrawn = d.waiting_order("AWAITING_SHIPMENT, request withdrawn by the buyer", asked)
     cancel_id = d.request(withdrawn, asked, BuyerReason.NEED_TO_CHANGE_ADDRESS)
@@ -291,7 +305,7 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
                                    asked, items=THREE_ITEMS)
     cancel_id = d.request(refused_part, asked, lines=[LineRequest("SKU-MUG", 1)])
     d.run(commands.reject(SELLER, cancel_id, RejectReason.AGREED_WITH_BUYER, "Keeping both, as agreed",
-                          d.answer(asked)), d.answer(asked))
+                          d.answer(asked), evidence_ids=[d.photo(d.answer(asked))]), d.answer(asked))
     if grace >= timedelta(seconds=3):
         paid = d.ago(hours=9)
         dropped = d.paid_order("AWAITING_SHIPMENT, 3 items, SKU-MUG x 1 dropped by the buyer inside the grace "

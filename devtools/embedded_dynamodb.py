@@ -1,6 +1,6 @@
-"""moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues
-and stream, on the same endpoint); its tables' items copied out and back in, for the desk kept between runs
-(devtools/desk_data.py)."""
+"""moto served over HTTP on a free loopback port, in this process: the local stage's DynamoDB (and its bus, queues,
+stream and evidence bucket, on the same endpoint; browser uploads pass the S3 POST policy gate first); its tables'
+items copied out and back in, for the desk kept between runs (devtools/desk_data.py)."""
 
 import os
 import threading
@@ -12,6 +12,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devtools import events_local, moto_shortcuts
 from devtools.local_environment import HOST
+from devtools.s3_post_policy import S3PostGate
 from devtools.serving import shut_down
 
 
@@ -46,8 +47,10 @@ class QuietMotoRequestHandler(MotoRequestHandler):
 def _reset_dynamodb() -> None:
     # The backends are process-wide: a stage started after another must not see its tables.
     from moto.dynamodb.models import dynamodb_backends
+    from moto.s3.models import s3_backends
 
     dynamodb_backends.reset()
+    s3_backends.reset()
     events_local.reset_backends()
 
 
@@ -81,7 +84,7 @@ class EmbeddedDynamoDB:
         _reset_dynamodb()
         moto_shortcuts.install()
         self._dispatcher = SerializedDispatcher()
-        self._server = make_server(self.host, 0, self._dispatcher, threaded=True,
+        self._server = make_server(self.host, 0, S3PostGate(self._dispatcher, self._dispatcher.serial), threaded=True,
                                    request_handler=QuietMotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()

@@ -66,7 +66,7 @@ class LocalStage:
     # -- lifecycle
 
     def start(self) -> LocalStage:
-        from chalicelib.store import models, transactions
+        from chalicelib.store import evidence_objects, models, transactions
 
         self._saved_env = dict(os.environ)
         try:
@@ -98,9 +98,13 @@ class LocalStage:
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.start()
             for service in events_local.SERVICES:  # the bus, its queues and the stream: the same embedded moto
                 os.environ[f"AWS_ENDPOINT_URL_{service}"] = self.dynamodb.endpoint
+            # The evidence bucket too: presigned uploads and links point at it on loopback (docs/evidence.md).
+            os.environ["AWS_ENDPOINT_URL_S3"] = self.dynamodb.endpoint
             models.reset_connections()
             transactions.reset()
+            evidence_objects.reset()
             models.create_tables()
+            evidence_objects.create_bucket()
             self.restored = self.data.load() if self.data is not None and not self._fresh else None
             if self.restored is not None:
                 self.dynamodb.put_tables(self.restored.tables)
@@ -132,7 +136,7 @@ class LocalStage:
         return self
 
     def stop(self) -> None:
-        from chalicelib.store import models, transactions
+        from chalicelib.store import evidence_objects, models, transactions
 
         if self._frozen:
             gc.unfreeze()
@@ -159,6 +163,7 @@ class LocalStage:
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
+        evidence_objects.reset()
         if self._saved_env is not None:
             os.environ.clear()
             os.environ.update(self._saved_env)

@@ -6,7 +6,8 @@ and CloudFormation resolves them); the `dev` policies name the dev stage's table
 DynamoDB action (a wildcard, another table, `NotAction`) is refused: least privilege, checked.
 
 EventBridge and SQS grants read the same way, their resource named by the setting that names it:
-`("events:PutEvents", "EVENT_BUS_NAME", None)`. API Gateway's management API (the authorizer's usage keys) is
+`("events:PutEvents", "EVENT_BUS_NAME", None)`; S3 grants by the bucket's setting and the object prefix:
+`("s3:GetObject", "EVIDENCE_BUCKET", "evidence/*")`. API Gateway's management API (the authorizer's usage keys) is
 granted by HTTP method on a path of the region's API Gateway: `("apigateway:POST", "/usageplans/*/keys", None)`.
 Statements whose `Sid` is in `BY_LAMBDA` are what the Lambda service or runtime does with the function's role
 (read its stream, send a failed run to its destination, write trace segments), not calls of the code: they are
@@ -41,7 +42,13 @@ OTHER_RESOURCES = {
     "WEBHOOK_DELIVERY_QUEUE": ("WebhookDeliveryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-deliveries"),
     "WEBHOOK_RETRY_QUEUE": ("WebhookRetryQueue", "arn:aws:sqs:*:*:cancel-desk-webhook-retries"),
 }
-CODE_SERVICES = ("apigateway", "dynamodb", "events", "sqs")
+# S3 grants name the evidence bucket's object prefix, the only objects the code touches:
+# ("s3:GetObject", "EVIDENCE_BUCKET", "evidence/*").
+EVIDENCE_BUCKET = "EVIDENCE_BUCKET"
+EVIDENCE_OBJECTS = "evidence/*"
+_EVIDENCE_OBJECT_RESOURCES = {"prod": {"Fn::Sub": "${EvidenceBucket.Arn}/" + EVIDENCE_OBJECTS},
+                              "dev": "arn:aws:s3:::cancel-desk-evidence/" + EVIDENCE_OBJECTS}
+CODE_SERVICES = ("apigateway", "dynamodb", "events", "sqs", "s3")
 STAGES = ("dev", "prod")
 
 _APIGATEWAY = re.compile(r"^arn:(aws|\$\{AWS::Partition\}):apigateway:(\*|\$\{AWS::Region\})::(?P<path>/[a-z/*]+)$")
@@ -83,7 +90,9 @@ def _dev_tables() -> dict[str, str]:
 
 
 def _resource_of(stage: str, resource: Any) -> tuple[str, str | None]:
-    """(table variable, index) named by one policy resource."""
+    """(table variable, index) named by one policy resource; for S3, (bucket setting, object prefix)."""
+    if resource == _EVIDENCE_OBJECT_RESOURCES[stage]:
+        return EVIDENCE_BUCKET, EVIDENCE_OBJECTS
     arn = resource.get("Fn::Sub") if stage == "prod" and isinstance(resource, dict) else resource
     if isinstance(arn, str) and (path := _APIGATEWAY.match(arn)):
         return path["path"], None

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.api.errors import GATEWAY_ERRORS, GATEWAY_HEADERS, error_body
 
-from . import events_stack, monitoring, rate_limit_stack, webhooks_stack
+from . import events_stack, evidence_bucket, monitoring, rate_limit_stack, webhooks_stack
 from .tables import table_logical_ids, table_resources
 
 Json = dict[str, Any]
@@ -124,7 +124,8 @@ def api_environment() -> Json:
     # Resolved by CloudFormation at deploy time: the secret never appears in the template or parameters.
     return {"CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"},
             # Only the API serves the page, so only it needs the page's policy.
-            "SELLER_CENTER_CONNECT_ORIGINS": {"Ref": "SellerCenterConnectOrigins"}}
+            "SELLER_CENTER_CONNECT_ORIGINS": {"Ref": "SellerCenterConnectOrigins"},
+            **evidence_bucket.api_environment()}
 
 
 def gateway_responses() -> Json:
@@ -263,8 +264,8 @@ def merge_template() -> Json:
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),
                              events_stack.resources(_alarm), events_stack.function_overrides(),
                              webhooks_stack.resources(), webhooks_stack.function_overrides(),
-                             rate_limit_stack.resources(), monitoring.resources()),
-        "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs()},
+                             rate_limit_stack.resources(), monitoring.resources(), evidence_bucket.resources()),
+        "Outputs": {**outputs(), **events_stack.outputs(), **webhooks_stack.outputs(), **evidence_bucket.outputs()},
     }
 
 

@@ -28,11 +28,11 @@ TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold, as `chalice package` writes it
 FILE_MODE = 0o644
 # botocore's service models: the functions reach AWS through PynamoDB (DynamoDB), the stream function's
-# publisher (EventBridge, SQS), the webhook queues' client (SQS) and the authorizer's usage keys (API Gateway's
-# management API); a test checks that nothing else in chalicelib
-# makes a client. The files directly under botocore/data (endpoints, partitions, retry and default settings) are
-# read when any client is made and are kept.
-BOTOCORE_SERVICES = frozenset({"apigateway", "dynamodb", "events", "sqs"})
+# publisher (EventBridge, SQS), the webhook queues' client (SQS), the evidence files' client (S3) and the
+# authorizer's usage keys (API Gateway's management API); a test checks that nothing else in chalicelib makes a
+# client. The files directly under botocore/data (endpoints, partitions, retry and default settings) are read
+# when any client is made and are kept.
+BOTOCORE_SERVICES = frozenset({"apigateway", "dynamodb", "events", "sqs", "s3"})
 # What a `*.dist-info` keeps: METADATA (importlib.metadata reads it) and the licence texts.
 _DIST_INFO_KEPT = ("METADATA", "LICENSE", "LICENCE", "NOTICE", "COPYING", "AUTHORS")
 

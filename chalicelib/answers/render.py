@@ -1,10 +1,14 @@
 """Domain values rendered into the answers' shapes: the API answers them, and the events carry them."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from ..domain import lifecycle
 from ..domain.clock import iso
+from ..domain.evidence import object_key
 from ..domain.model import Cancellation, HistoryEntry, Offer, Order
 from ..domain.reasons import RejectReason
 from . import shapes as s
@@ -26,7 +30,11 @@ def _offer(o: Offer | None, currency: str) -> s.OfferOut | None:
                       answered_at=_iso(o.answered_at))
 
 
-def cancellation(c: Cancellation) -> s.CancellationOut:
+# An evidence file's link, from its object key: given only when answering those who may see the cancellation.
+Links = Callable[[str], str]
+
+
+def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationOut:
     return s.CancellationOut(
         cancel_id=c.cancel_id,
         order_id=c.order_id,
@@ -55,6 +63,9 @@ def cancellation(c: Cancellation) -> s.CancellationOut:
         refund_status=c.refund_status,
         refunded_at=_iso(c.refunded_at),
         refund_reference=c.refund_reference,
+        evidence=[s.EvidenceOut(evidence_id=e.evidence_id, content_type=e.content_type, size=e.size,
+                                url=links(object_key(c.seller_id, e.evidence_id)) if links else msgspec.UNSET)
+                  for e in c.evidence],
         offer=_offer(c.offer, c.currency),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause,
@@ -92,9 +103,9 @@ def order(o: Order) -> s.OrderOut:
     return s.OrderOut(**_order_fields(o))
 
 
-def buyer_order(o: Order, cancellations: list[Cancellation]) -> s.BuyerOrderOut:
+def buyer_order(o: Order, cancellations: list[Cancellation], links: Links | None = None) -> s.BuyerOrderOut:
     may_request = lifecycle.buyer_request_refusal(o) is None
-    return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c) for c in cancellations],
+    return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c, links) for c in cancellations],
                            may_request_cancellation=may_request)
 
 
@@ -115,10 +126,11 @@ def seller_listed_order(o: Order) -> s.SellerListedOrderOut:
     return s.SellerListedOrderOut(**_order_fields(o), handover=_handover(o))
 
 
-def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry]) -> s.SellerOrderOut:
+def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry],
+                 links: Links | None = None) -> s.SellerOrderOut:
     return s.SellerOrderOut(
         **_order_fields(o),
-        cancellations=[cancellation(c) for c in cancellations],
+        cancellations=[cancellation(c, links) for c in cancellations],
         history=[history(e) for e in entries],
         handover=_handover(o),
     )

@@ -18,6 +18,7 @@ from ..domain.enums import (
     WithdrawCause,
 )
 from ..domain.event_types import TYPES
+from ..domain.evidence import ContentType
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason, public_limits
 
 Instant = Annotated[str, msgspec.Meta(description="ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z",
@@ -44,6 +45,27 @@ class CancelledLineOut(Out):
     sku: str
     quantity: int
     amount: Money
+
+
+class EvidenceOut(Out):
+    evidence_id: str
+    content_type: ContentType
+    size: int
+    url: Annotated[str, msgspec.Meta(description="A presigned GET, valid 15 minutes; only in answers to those who "
+                                                 "may see the cancellation, never in events")] | msgspec.UnsetType = (
+        msgspec.UNSET)
+
+
+class UploadOut(Out):
+    url: Annotated[str, msgspec.Meta(description="Where to POST the file as multipart/form-data")]
+    fields: Annotated[dict[str, str], msgspec.Meta(
+        description="Form fields to send as they are, before the file's own field, `file`")]
+
+
+class EvidenceUploadOut(Out):
+    evidence_id: str
+    upload: UploadOut
+    expires_at: Annotated[Instant, msgspec.Meta(description="The upload is refused after this instant")]
 
 
 class OfferOut(Out):
@@ -85,6 +107,7 @@ class CancellationOut(Out):
     refund_status: RefundStatus
     refunded_at: Instant | None
     refund_reference: str | None
+    evidence: list[EvidenceOut]
     offer: OfferOut | None
     response_seconds_left: Annotated[int | None, msgspec.Meta(
         description="While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left")]
@@ -282,6 +305,8 @@ class RejectReasonOut(Out):
     label: Annotated[str, msgspec.Meta(
         description="The reason in the answer's language (Content-Language): for people, never to compare")]
     seller_may_use: bool
+    evidence_required: Annotated[bool, msgspec.Meta(
+        description="Whether a reject with this reason needs at least one evidence file (EVIDENCE_REQUIRED)")]
 
 
 # Derived from limits.py: a limit added there is in the catalogue's answer and in this schema with no other edit.

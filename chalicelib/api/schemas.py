@@ -6,7 +6,15 @@ import msgspec
 
 from ..domain import ids
 from ..domain.enums import OfferKind
-from ..domain.limits import MAX_AMOUNT, MAX_COMMENT_LENGTH, MAX_LINES, MAX_QUANTITY
+from ..domain.evidence import ContentType
+from ..domain.limits import (
+    MAX_AMOUNT,
+    MAX_COMMENT_LENGTH,
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+    MAX_LINES,
+    MAX_QUANTITY,
+)
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 
 END = ids.END
@@ -64,9 +72,24 @@ class BuyerRequestIn(_In):
     line_items: LinesToCancel | None = None
 
 
+EvidenceIds = Annotated[
+    list[Id],
+    msgspec.Meta(max_length=MAX_EVIDENCE_FILES,
+                 description=f"Uploaded evidence files to attach (POST /seller/evidence), at most "
+                             f"{MAX_EVIDENCE_FILES}"),
+]
+
+
 class RejectIn(_In):
     reason: RejectReason
     comment: Comment | None = None
+    evidence_ids: EvidenceIds | None = None
+
+
+class EvidenceIn(_In):
+    content_type: ContentType
+    size: Annotated[int, msgspec.Meta(ge=1, le=MAX_EVIDENCE_BYTES,
+                                      description="The file's size in bytes: the upload may be no larger")]
 
 
 class SellerCancelIn(_In):

@@ -11,7 +11,7 @@ from ..domain.clock import parse_iso
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
 from ..domain.model import Cancellation, Order
-from ..service import commands, views
+from ..service import commands, evidence, views
 from ..service.executor import Decision
 from ..service.single import Command
 from . import cursors, schemas
@@ -29,7 +29,7 @@ CANCELLATION_FILTER = "cancellation"
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return (201 if outcome.created else 200), render.cancellation(outcome.subject)
+    return (201 if outcome.created else 200), render.cancellation(outcome.subject, evidence.links)
 
 
 def _order_answer(outcome: Decision[Order]) -> tuple[int, shapes.OrderOut]:
@@ -87,7 +87,7 @@ def order_detail(ctx: Ctx[None], order_id: str) -> Response:
     """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
     hand the parcel to logistics, with the warning to show. Another shop's order is 404."""
     detail = views.seller_order(ctx.caller, order_id)
-    return ok(render.seller_order(detail.order, detail.cancellations, detail.history))
+    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, evidence.links))
 
 
 @endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=shapes.CancellationPage,
@@ -105,7 +105,7 @@ def list_cancellations(ctx: Ctx[None]) -> Response:
     query = f"cancellations|{status.value if status else ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
     page = views.cancellations(ctx.caller, status, limit, after)
-    return ok(shapes.CancellationPage(items=[render.cancellation(c) for c in page.items],
+    return ok(shapes.CancellationPage(items=[render.cancellation(c, evidence.links) for c in page.items],
                                        next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
@@ -113,7 +113,7 @@ def list_cancellations(ctx: Ctx[None]) -> Response:
           errors=(404,), tag="seller", summary="One cancellation")
 def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
     """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
-    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id)))
+    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id), evidence.links))
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,
@@ -130,10 +130,15 @@ def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
           summary="Reject a pending request with a reason; the order goes on")
 def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
     """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
-    on and the buyer may not ask again. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no
-    longer pending, or past respond_by, is 409."""
+    on and the buyer may not ask again. evidence_ids attaches up to 6 uploaded files (POST /seller/evidence);
+    PRODUCT_PACKED and AGREED_WITH_BUYER need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or
+    another shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the
+    problem. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past
+    respond_by, is 409."""
     body = ctx.body
-    return Command(decide=commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now), answer=_answer)
+    decide = commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now,
+                             evidence_ids=body.evidence_ids or ())
+    return Command(decide=decide, answer=_answer)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/offer", "POST", role=Role.SELLER, body=schemas.OfferIn,

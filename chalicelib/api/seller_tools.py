@@ -15,7 +15,7 @@ from ..domain.identity import Identity, Role
 from ..domain.lifecycle import ensure_seller_reject_reason
 from ..domain.limits import MAX_BULK_IDS
 from ..domain.model import Cancellation
-from ..service import access, commands, views
+from ..service import access, commands, evidence, views
 from ..service.executor import Decider, Decision
 from . import schemas
 from .errors import ApiError
@@ -76,7 +76,7 @@ def bulk_reject(ctx: Ctx["tool_schemas.BulkRejectIn"]) -> "Bulk":
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return 200, render.cancellation(outcome.subject)
+    return 200, render.cancellation(outcome.subject, evidence.links)
 
 
 def _bulk(identity: Identity, cancel_ids: list[str], decider: "DeciderFor") -> "Bulk":

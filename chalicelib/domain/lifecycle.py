@@ -28,6 +28,7 @@ from .enums import (
     WithdrawCause,
 )
 from .errors import Conflict, InvalidRequest, reason_not_allowed
+from .evidence import EvidenceFile, attached, evidence_required
 from .model import Cancellation, Change, CohortDelta, CounterDelta, HistoryEntry, Order
 from .money import LineRequest, cancel_lines, ensure_unique_skus, is_whole_order, lines_to_cancel, nothing_remains
 from .offers import OfferTerms, check_fields, check_terms, open_offer, restarted, seconds_left
@@ -315,16 +316,29 @@ def ensure_seller_reject_reason(reason: RejectReason) -> None:
 
 
 def reject(cancellation: Cancellation, order: Order, reason: RejectReason, comment: str | None,
-           now: datetime) -> Change:
-    ensure_seller_reject_reason(reason)
-    _ensure_pending(cancellation, order, now, "rejected")
+           now: datetime, files: Sequence[EvidenceFile] = ()) -> Change:
+    """`files`: the evidence to attach, already checked one by one (`evidence.problem`)."""
+    ensure_may_reject(cancellation, order, reason, now, len(files))
     done = replace(cancellation, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SELLER,
-                   reject_reason=reason.value, reject_comment=comment, version=cancellation.version + 1)
+                   reject_reason=reason.value, reject_comment=comment, evidence=attached(files),
+                   version=cancellation.version + 1)
     new = _close_request(order, buyer_may_request=False)
     entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.CANCELLATION_REJECTED, order, new.status,
                    cancellation.cancel_id, reason.value)
     return Change(order=new, order_was=order.version, history=entry, cancellation=done,
-                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1))
+                  cancellation_was=cancellation.version, counters=CounterDelta(requested=-1), attaches=tuple(files))
+
+
+def ensure_may_reject(cancellation: Cancellation, order: Order, reason: RejectReason, now: datetime,
+                      file_count: int) -> None:
+    """Every rule of a reject but the files' own checks, which need reads: a caller checks this first, so a
+    request no longer pending is 409 whatever its files. EVIDENCE_REQUIRED comes before anything about the
+    request, so a bulk rejection (which takes no files) refuses every item alike and changes nothing."""
+    ensure_seller_reject_reason(reason)
+    refusal = evidence_required(reason.value, file_count)
+    if refusal is not None:
+        raise refusal
+    _ensure_pending(cancellation, order, now, "rejected")
 
 
 def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Change | None:

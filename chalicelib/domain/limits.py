@@ -15,3 +15,9 @@ MAX_COMMENT_LENGTH = 500
 
 MAX_BULK_IDS = 50
 """Requests one bulk approve or reject answers."""
+
+MAX_EVIDENCE_FILES = 6
+"""Evidence files one reject (or appeal) attaches."""
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+"""Bytes of one evidence file (5 MiB)."""

@@ -18,6 +18,7 @@ from .enums import (
     RefundStatus,
     WithdrawCause,
 )
+from .evidence import Evidence, EvidenceFile
 
 
 class LineItem(msgspec.Struct, frozen=True):
@@ -140,6 +141,8 @@ class Cancellation(msgspec.Struct):
     refund_status: RefundStatus = RefundStatus.NONE
     refunded_at: datetime | None = None
     refund_reference: str | None = None
+    # The files the seller attached when rejecting (docs/evidence.md).
+    evidence: tuple[Evidence, ...] = ()
     offer: Offer | None = None
     # While an offer is open the seller's clock stops: `respond_by` is None and this holds what was left.
     response_seconds_left: int | None = None
@@ -212,3 +215,5 @@ class Change(msgspec.Struct, kw_only=True):
     cancellation_was: int | None = None
     counters: CounterDelta = msgspec.field(default_factory=CounterDelta)
     cohort: CohortDelta | None = None
+    # Evidence files this change attaches: each is marked used in the same transaction, on condition it was not.
+    attaches: tuple[EvidenceFile, ...] = ()

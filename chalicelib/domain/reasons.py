@@ -41,6 +41,8 @@ class RejectReason(StrEnum):
 # Reject reasons only the system gives (rule 6: shipping rejects a pending request).
 SYSTEM_REJECT_REASONS = frozenset({RejectReason.ORDER_SHIPPED})
 SELLER_REJECT_REASONS = tuple(r for r in RejectReason if r not in SYSTEM_REJECT_REASONS)
+# Reject reasons that need at least one evidence file: a photo of the packed parcel, the conversation.
+EVIDENCE_REQUIRED = frozenset({RejectReason.PRODUCT_PACKED, RejectReason.AGREED_WITH_BUYER})
 
 
 class SellerCancelRule(msgspec.Struct, frozen=True):
@@ -111,7 +113,8 @@ def catalogue(language: str = labels.DEFAULT) -> dict[str, Any]:
         },
         "reject": [
             {"reason": r.value, "label": labels.label(language, "reject", r.value),
-             "seller_may_use": r not in SYSTEM_REJECT_REASONS} for r in RejectReason
+             "seller_may_use": r not in SYSTEM_REJECT_REASONS, "evidence_required": r in EVIDENCE_REQUIRED}
+            for r in RejectReason
         ],
         "limits": public_limits(),
     }

@@ -4,6 +4,7 @@ Each returns a zero-argument function for `executor.execute`, which calls it aga
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..domain import lifecycle
@@ -15,7 +16,7 @@ from ..domain.offers import OfferTerms
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from ..store import reads, seller_settings
-from . import access
+from . import access, evidence
 from .executor import Decider, Decision
 
 
@@ -141,10 +142,15 @@ def approve(identity: Identity, cancel_id: str, now: datetime,
 
 
 def reject(identity: Identity, cancel_id: str, reason: RejectReason, comment: str | None,
-           now: datetime, load: access.Loader = access.cancellation_for) -> Decider[Cancellation]:
+           now: datetime, load: access.Loader = access.cancellation_for,
+           evidence_ids: Sequence[str] = ()) -> Decider[Cancellation]:
+    """`evidence_ids`: files to attach, checked only once the request may be rejected at all."""
     def decide() -> Decision[Cancellation]:
         cancellation, order = load(identity, cancel_id)
-        change = lifecycle.reject(cancellation, order, reason, comment, now)
+        lifecycle.ensure_may_reject(cancellation, order, reason, now, len(evidence_ids))
+        files = evidence.attachable(identity, evidence_ids)
+        change = lifecycle.reject(cancellation, order, reason, comment, now, files)
+        evidence.mark_attached(files)
         return _cancellation_outcome(change)
 
     return decide

@@ -18,8 +18,18 @@ from ..domain.enums import (
     RefundStatus,
     WithdrawCause,
 )
+from ..domain.evidence import ContentType, Evidence
 from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
-from .models import DUE_SHARDS, CancellationItem, CancelledLineMap, HistoryItem, LineItemMap, OfferMap, OrderItem
+from .models import (
+    DUE_SHARDS,
+    CancellationItem,
+    CancelledLineMap,
+    EvidenceMap,
+    HistoryItem,
+    LineItemMap,
+    OfferMap,
+    OrderItem,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -186,6 +196,8 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         refund_status=c.refund_status.value,
         refunded_at=_iso(c.refunded_at),
         refund_reference=c.refund_reference,
+        evidence=[EvidenceMap(evidence_id=e.evidence_id, content_type=e.content_type.value, size=e.size)
+                  for e in c.evidence] or None,
         offer=_offer_to_map(c.offer),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause.value if c.withdraw_cause else None,
@@ -231,6 +243,8 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         refund_status=RefundStatus(refund) if refund else RefundStatus.NONE,
         refunded_at=_at(raw, "refunded_at"),
         refund_reference=_s(raw, "refund_reference"),
+        evidence=tuple(Evidence(m["M"]["evidence_id"]["S"], ContentType(m["M"]["content_type"]["S"]),
+                                int(m["M"]["size"]["N"])) for m in raw.get("evidence", {}).get("L") or ()),
         offer=_offer_from_raw(raw),
         response_seconds_left=int(seconds_left["N"]) if seconds_left and "N" in seconds_left else None,
         withdraw_cause=WithdrawCause(cause_of_withdrawal) if cause_of_withdrawal else None,

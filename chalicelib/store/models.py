@@ -55,6 +55,12 @@ class CancelledLineMap(MapAttribute[str, object]):
     amount = NumberAttribute()
 
 
+class EvidenceMap(MapAttribute[str, object]):
+    evidence_id = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+
+
 class OfferMap(MapAttribute[str, object]):
     kind = UnicodeAttribute()
     message = UnicodeAttribute()
@@ -214,6 +220,7 @@ class CancellationItem(Model):
     refund_status = UnicodeAttribute(null=True)
     refunded_at = UnicodeAttribute(null=True)
     refund_reference = UnicodeAttribute(null=True)
+    evidence = ListAttribute(of=EvidenceMap, null=True)
     offer = OfferMap(null=True)
     response_seconds_left = NumberAttribute(null=True)
     withdraw_cause = UnicodeAttribute(null=True)
@@ -397,7 +404,8 @@ def reset_connections() -> None:
         model._connection = None
 
 
-# The webhooks' tables build on _Meta above; every table the stack declares is in MODELS.
+# The webhooks' and evidence tables build on _Meta above; every table the stack declares is in MODELS.
+from .evidence_models import EVIDENCE_MODELS  # noqa: E402
 from .webhook_models import WEBHOOK_MODELS  # noqa: E402
 
-MODELS = (*MODELS, *WEBHOOK_MODELS)
+MODELS = (*MODELS, *WEBHOOK_MODELS, *EVIDENCE_MODELS)

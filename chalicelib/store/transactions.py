@@ -17,8 +17,8 @@ from pynamodb.transactions import TransactWrite
 
 from .. import config
 from ..domain.model import Change
+from . import evidence, outbox
 from . import idempotency as stored_answers
-from . import outbox
 from .contention import CONDITION_FAILED, contention, failed_items
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from .mapping import cancellation_to_item, history_to_item, order_to_item
@@ -124,6 +124,11 @@ def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetim
         counter = SellerCounterItem(shard_key(order.seller_id, shard), ACTION_NEEDED_KEY, seller_id=order.seller_id)
         txn.update(counter, actions=actions)
         labels.append("counters")
+
+    if change.attaches:
+        assert change.cancellation is not None, "files attach to the cancellation the change writes"
+        evidence.stage_attach(txn, change.attaches, change.cancellation.cancel_id, now)
+        labels.extend("evidence" for _ in change.attaches)
 
     if change.cohort is not None:
         actions = []

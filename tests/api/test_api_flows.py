@@ -88,10 +88,10 @@ def test_an_approved_request_cancels_the_order_and_clears_the_count(shop, clock)
 def test_a_rejected_request_keeps_the_order_and_blocks_another_request(shop):
     shop.paid("O1")
     cancel_id = shop.request_cancellation("O1").json["cancel_id"]
-    rejected = shop.reject(cancel_id, "PRODUCT_PACKED", comment="Already packed, ships today")
+    rejected = shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE", comment="Already packed, ships today")
     assert rejected.status_code == 200
     assert (rejected.json["status"], rejected.json["reject_reason"], rejected.json["reject_comment"]) == (
-        "REJECTED", "PRODUCT_PACKED", "Already packed, ships today")
+        "REJECTED", "DELIVERY_ON_SCHEDULE", "Already packed, ships today")
     assert shop.detail("O1").json["status"] == "AWAITING_SHIPMENT"
     assert shop.detail("O1").json["handover"] == {"hand_over_to_logistics": True, "warning": None}
     again = shop.request_cancellation("O1")
@@ -117,7 +117,7 @@ def test_unanswered_request_is_auto_approved_by_the_job_after_the_deadline(shop,
     clock.shift(timedelta(hours=48) - timedelta(seconds=1))
     assert expiry.run(utc_now()).auto_approved == 0
     clock.shift(timedelta(seconds=1))
-    late = shop.reject(cancel_id, "PRODUCT_PACKED")
+    late = shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE")
     assert (late.status_code, late.json["error"]["code"]) == (409, "RESPONSE_DEADLINE_PASSED")
     report = expiry.run(utc_now())
     assert (report.due_seen, report.auto_approved) == (1, 1)

@@ -98,7 +98,7 @@ def test_seed_walkthrough_action_needed_to_cancelled_tab(shop, clock):
 
     requested = shop.cancellations("status=REQUESTED").json["items"]
     assert [c["order_id"] for c in requested] == ["R4"]
-    shop.reject(requested[0]["cancel_id"], "PRODUCT_PACKED")
+    shop.reject(requested[0]["cancel_id"], "DELIVERY_ON_SCHEDULE")
 
     cancelled = shop.orders("tab=cancelled").json["items"]
     assert sorted(o["order_id"] for o in cancelled) == ["R1", "R2", "R3", "U1"]
@@ -180,7 +180,8 @@ def test_reason_catalogue_carries_every_limit_of_the_contract(shop):
     catalogue = shop.reasons().json
     assert catalogue["limits"] == {"max_lines": limits.MAX_LINES, "max_quantity": limits.MAX_QUANTITY,
                                    "max_amount": limits.MAX_AMOUNT, "max_comment_length": limits.MAX_COMMENT_LENGTH,
-                                   "max_bulk_ids": limits.MAX_BULK_IDS}
+                                   "max_bulk_ids": limits.MAX_BULK_IDS, "max_evidence_files": limits.MAX_EVIDENCE_FILES,
+                                   "max_evidence_bytes": limits.MAX_EVIDENCE_BYTES}
     # Both the answer and its published schema are derived from limits.py: a limit added there is in each.
     schema = DOCUMENT.doc["components"]["schemas"]["ReasonCatalogueOut"]["properties"]["limits"]
     assert set(schema["properties"]) == set(schema["required"]) == set(catalogue["limits"])

@@ -43,14 +43,14 @@ def test_mixed_ids_get_what_each_would_get_alone_in_order(shop):
 def test_each_item_answers_as_the_single_route_would(shop):
     ids = [shop.pending()[1] for _ in range(3)]
     shop.approve(ids[1], expect=200)
-    single = shop.reject(ids[1], "AGREED_WITH_BUYER").json
-    results = shop.bulk_reject(ids, "AGREED_WITH_BUYER", comment="spoke to them", expect=200).json["results"]
+    single = shop.reject(ids[1], "INVALID_REASON").json
+    results = shop.bulk_reject(ids, "INVALID_REASON", comment="spoke to them", expect=200).json["results"]
     assert [r["status"] for r in results] == [200, 409, 200]
     assert results[1]["error"] == single["error"]
     for r in (results[0], results[2]):
         assert r["cancellation"] == shop.cancellation(r["cancel_id"]).json
         assert (r["cancellation"]["reject_reason"], r["cancellation"]["reject_comment"]) == (
-            "AGREED_WITH_BUYER", "spoke to them")
+            "INVALID_REASON", "spoke to them")
 
 
 def test_ten_requests_get_ten_results(shop):

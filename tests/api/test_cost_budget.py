@@ -6,6 +6,8 @@
 | one list page | 1 Query (+ at most 1 BatchGetItem) |
 | order detail | <= 3 reads |
 | any state change | <= 2 reads + exactly 1 TransactWriteItems |
+| a reject with files | + 1 BatchGetItem (the files' records); per file 1 HeadObject, 1 GetObject, 1 PutObjectTagging |
+| declaring a file | 1 PutItem, no S3 call |
 | SFCR | 1 BatchGetItem or 1 Query |
 | expiry job | reads grow with due requests only (Query on the sparse index), 1 TransactWriteItems per due
 |            | request, 0 calls for anything not due |
@@ -24,6 +26,7 @@ from chalicelib.domain.clock import utc_now
 from chalicelib.jobs import expiry
 from chalicelib.store.models import DUE_SHARDS, EVENT_SHARDS
 from devtools.dynamo_calls import READS, DynamoCalls
+from tests.support.iam_recorder import aws_operations
 from tests.support.shop import MULTI_ITEMS, Shop
 
 STATE_CHANGE_READS = 2
@@ -184,7 +187,7 @@ def _approve(shop: Shop, oid: str) -> Callable[[], object]:
 
 def _reject(shop: Shop, oid: str) -> Callable[[], object]:
     _, cancel_id = shop.pending(oid)
-    return lambda: shop.reject(cancel_id, "PRODUCT_PACKED")
+    return lambda: shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE")
 
 
 def _acknowledge(shop: Shop, oid: str) -> Callable[[], object]:
@@ -358,7 +361,7 @@ def test_an_idempotent_replay_of_a_recorded_order_is_two_reads_and_no_write(shop
 def test_a_key_reused_with_another_body_is_refused_after_three_reads(shop, calls):
     _, cancel_id = shop.pending("O1")
     headers = {"Idempotency-Key": "k-1"}
-    shop.reject(cancel_id, "PRODUCT_PACKED", headers=headers)
+    shop.reject(cancel_id, "DELIVERY_ON_SCHEDULE", headers=headers)
     response, counts = measured(calls, lambda: shop.reject(cancel_id, "INVALID_REASON", headers=headers))
     assert response.status_code == 422
     assert counts == {"GetItem": 3}
@@ -475,3 +478,55 @@ def test_the_rules_are_one_get_item_to_read_and_one_more_put_to_replace(shop, ca
     response, counts = measured(calls, lambda: shop.api.call("PUT", "/seller/auto-approve-rules",
                                                               shop.seller_token(), body=body))
     assert (response.json["version"], counts) == (1, {"GetItem": 1, "PutItem": 1})
+
+
+# --- evidence files (docs/evidence.md) ------------------------------------------------------------------------
+
+
+def _s3(operations: Counter[tuple[str, str]]) -> dict[str, int]:
+    return {operation: n for (service, operation), n in operations.items() if service == "s3"}
+
+
+def test_declaring_an_evidence_file_is_one_put_and_no_s3_call(shop, calls):
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: shop.declare_evidence("image/png", 2048))
+    assert response.status_code == 201
+    assert counts == {"PutItem": 1}
+    assert _s3(operations) == {}  # the upload is signed here, sent by the client
+
+
+@pytest.mark.parametrize("files", [1, 3])
+def test_a_reject_with_files_adds_one_batch_get_and_three_s3_calls_a_file(shop, calls, files):
+    """The reject's own two reads and one transaction, the files' records in one BatchGetItem (the one read over
+    the state-change budget, for files only), and per file a HeadObject, a ranged GetObject and the tag."""
+    _, cancel_id = shop.pending(f"EV{files}")
+    ids = [shop.photo() for _ in range(files)]
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=ids))
+    assert response.status_code == 200, response.json
+    assert counts == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
+    assert _s3(operations) == {"HeadObject": files, "GetObject": files, "PutObjectTagging": files}
+    [transaction] = calls.of("TransactWriteItems")
+    items = transaction.transact_items()  # order, cancellation, history, event, counters, and each file
+    assert len(items) == 5 + files
+    assert sum(body["TableName"] == "cancel-desk-evidence" for _, body in items) == files
+
+
+def test_a_refused_file_costs_its_reads_and_writes_nothing(shop, calls):
+    _, cancel_id = shop.pending("EVR")
+    wrong = shop.photo("image/png")  # JPEG bytes
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[wrong]))
+    assert response.status_code == 400
+    assert counts == {"GetItem": 2, "BatchGetItem": 1}
+    assert _s3(operations) == {"HeadObject": 1, "GetObject": 1}
+
+
+def test_reading_a_cancellation_with_files_costs_what_it_did(shop, calls):
+    order_id, cancel_id = shop.pending("EVG")
+    shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[shop.photo()], expect=200)
+    with aws_operations() as operations:
+        _, one = measured(calls, lambda: shop.cancellation(cancel_id))
+        _, detail = measured(calls, lambda: shop.detail(order_id))
+    assert (one, detail) == ({"GetItem": 1}, {"GetItem": 1, "Query": 2})
+    assert _s3(operations) == {}  # links are signed here

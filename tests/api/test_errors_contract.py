@@ -263,7 +263,7 @@ def test_answers_after_the_deadline_are_409_with_the_deadline(desk: Desk):
     respond_by = (utc_now() + timedelta(hours=48)).strftime("%Y-%m-%dT%H:%M:%SZ")
     desk.clock.shift(timedelta(hours=48))
     _conflict(desk.approve(cancel_id), "RESPONSE_DEADLINE_PASSED", {"status": "REQUESTED", "respond_by": respond_by})
-    _conflict(desk.reject(cancel_id, "PRODUCT_PACKED"), "RESPONSE_DEADLINE_PASSED",
+    _conflict(desk.reject(cancel_id, "DELIVERY_ON_SCHEDULE"), "RESPONSE_DEADLINE_PASSED",
               {"status": "REQUESTED", "respond_by": respond_by})
     _conflict(desk.withdraw(cancel_id), "RESPONSE_DEADLINE_PASSED", {"status": "REQUESTED"})
 

@@ -67,7 +67,7 @@ def _comment_routes(desk: Desk) -> dict[str, Callable[[str], Any]]:
     to_cancel = desk.order()
     return {
         "buyer request": lambda comment: desk.request_cancellation(order_id, "OTHER", comment=comment),
-        "reject": lambda comment: desk.reject(cancel_id, "AGREED_WITH_BUYER", comment=comment),
+        "reject": lambda comment: desk.reject(cancel_id, "INVALID_REASON", comment=comment),
         "seller cancel": lambda comment: desk.seller_cancel(to_cancel, "WRONG_PRICE", comment=comment),
     }
 

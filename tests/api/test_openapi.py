@@ -161,7 +161,7 @@ def test_answers_with_every_optional_part_filled_match_the_document(desk: Desk):
     seller = desk.seller_token("S1")
     order_id, cancel_id = desk.pending()
     desk.pending()
-    assert desk.reject(cancel_id, "PRODUCT_PACKED", comment="packed").status_code == 200
+    assert desk.reject(cancel_id, "DELIVERY_ON_SCHEDULE", comment="packed").status_code == 200
     _, auto_id = desk.auto_approved()
     desk.acknowledge(auto_id)
     for path in (f"/seller/orders/{order_id}", "/seller/orders?limit=1", "/seller/cancellations?limit=1",

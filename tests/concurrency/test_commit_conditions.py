@@ -2,12 +2,14 @@
 
 A commit is one TransactWriteItems whose items carry conditions: the order's version (or that it is new),
 the cancellation's version (or that it is new), that the next history entry and its event do not exist yet,
-and that no live answer holds the Idempotency-Key. In the product's flows they back each other up (a stale order usually
-means a taken history seq as well), so here each case is a hand-built `Change` that exactly one of them
-refuses: the commit must raise and write nothing at all, in any table.
+that no live answer holds the Idempotency-Key, and that each evidence file attached is the seller's and unused.
+In the product's flows they back each other up (a stale order usually means a taken history seq as well), so
+here each case is a hand-built `Change` that exactly one of them refuses: the commit must raise and write
+nothing at all, in any table.
 
 The stored state every case starts from: order O1 at version 3 (history entries 1-3), its pending request C1
-at version 2, the seller's counters, and an answer kept under the key HELD.
+at version 2, the seller's counters, an answer kept under the key HELD, and three evidence files: S1's unused,
+S1's attached elsewhere, S2's.
 """
 
 import json
@@ -20,6 +22,7 @@ import pytest
 from msgspec.structs import replace
 
 from chalicelib.domain.enums import Actor, CancellationStatus, Fault, HistoryAction, OrderStatus
+from chalicelib.domain.evidence import ContentType, EvidenceFile
 from chalicelib.domain.model import (
     Cancellation,
     Change,
@@ -31,7 +34,9 @@ from chalicelib.domain.model import (
 )
 from chalicelib.events import envelope
 from chalicelib.service.writes import commit
+from chalicelib.store import evidence as evidence_records
 from chalicelib.store import idempotency, models
+from chalicelib.store.evidence_models import EvidenceItem
 from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from chalicelib.store.transactions import StaleState
 from chalicelib.store.webhook_models import WEBHOOK_MODELS
@@ -80,13 +85,23 @@ def stored(tables_and_queues: None) -> None:
                   history=entry("SHIPMENT_ARRANGED", OrderStatus.AWAITING_SHIPMENT, OrderStatus.AWAITING_COLLECTION),
                   cancellation=cancellation(2, comment="please"), cancellation_was=1), now=NOW)
     idempotency.put(kept("HELD"), NOW)
+    for file in (photo("evd_free"), photo("evd_theirs", seller_id="S2")):
+        evidence_records.declare(file)
+    evidence_records.declare(photo("evd_used"))
+    EvidenceItem("evd_used").update(actions=[EvidenceItem.attached_to.set("C9")])
+
+
+def photo(evidence_id: str, seller_id: str = "S1") -> EvidenceFile:
+    return EvidenceFile(evidence_id=evidence_id, seller_id=seller_id, content_type=ContentType.JPEG, size=10,
+                        created_at=NOW)
 
 
 def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_was: int | None = 2,
-             key: str = "FRESH", event_taken: bool = False) -> tuple[Change, IdempotencyRecord]:
+             key: str = "FRESH", event_taken: bool = False,
+             attaches: tuple[EvidenceFile, ...] = (photo("evd_free"),)) -> tuple[Change, IdempotencyRecord]:
     """The seller approves C1, decided from the stored state; it writes every kind of item a change can
-    (order, cancellation, history, idempotency, action-needed counters, SFCR cohort), so "nothing at all" is
-    checked on each. The defaults satisfy every condition."""
+    (order, cancellation, history, idempotency, action-needed counters, SFCR cohort, an evidence file attached),
+    so "nothing at all" is checked on each. The defaults satisfy every condition."""
     change = Change(
         order=order(order_version, OrderStatus.CANCELLED, cancelled_at=NOW, cancel_id="C1", arranged_at=NOW),
         order_was=order_was,
@@ -96,6 +111,7 @@ def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_
         cancellation_was=cancellation_was,
         counters=CounterDelta(requested=-1),
         cohort=CohortDelta(DAY, seller_fault=1),
+        attaches=attaches,
     )
     if event_taken:
         taken = envelope.of_change(change, NOW)
@@ -115,12 +131,15 @@ CASES: dict[str, tuple[Callable[[], tuple[Change, IdempotencyRecord]], type[Exce
     # The change's event is already in the outbox (only a lost write could put it there without its history).
     "event: position taken": (lambda: approval(event_taken=True), StaleState),
     "idempotency: key held": (lambda: approval(key="HELD"), IdempotencyKeyTaken),
+    # A file attached by another change meanwhile, or another seller's: the attach's condition (E4).
+    "evidence: attached meanwhile": (lambda: approval(attaches=(photo("evd_used"),)), StaleState),
+    "evidence: another seller's": (lambda: approval(attaches=(photo("evd_theirs"),)), StaleState),
 }
 # The event is keyed by the same seq as the history entry: a taken seq is refused by both.
 FAILED_TOO = {"history: next entry exists": "event, history"}
 # The item each TransactWriteItems condition guards, by table.
 LABELS = {models.OrderItem: "order", models.CancellationItem: "cancellation", models.HistoryItem: "history",
-          models.IdempotencyItem: "idempotency", models.EventItem: "event"}
+          models.IdempotencyItem: "idempotency", models.EventItem: "event", EvidenceItem: "evidence"}
 
 
 def everything() -> dict[str, list[str]]:

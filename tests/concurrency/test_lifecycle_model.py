@@ -70,6 +70,8 @@ ACCEPTED = ("AUTO_APPROVED", "APPROVED", "SELLER_CANCELLED")
 BUYER_REASONS = ("CHANGED_MIND", "ORDERED_BY_MISTAKE", "FOUND_BETTER_PRICE", "NEED_TO_CHANGE_ADDRESS",
                  "DELIVERY_TOO_SLOW", "PAYMENT_ISSUE", "OTHER")
 REJECT_REASONS = ("PRODUCT_PACKED", "DELIVERY_ON_SCHEDULE", "AGREED_WITH_BUYER", "INVALID_REASON")
+# Reject reasons that need evidence files: without, 400 EVIDENCE_REQUIRED before anything about the request.
+NEEDS_EVIDENCE = ("PRODUCT_PACKED", "AGREED_WITH_BUYER")
 # seller cancel reason -> (statuses it is allowed in, counts toward SFCR)
 SELLER_REASONS = {
     "OUT_OF_STOCK": (UNSHIPPED, True),
@@ -578,7 +580,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             if ok:
                 m.close(c, "APPROVED", accepted=True)
         else:
-            expect = 400 if reason == "ORDER_SHIPPED" else 200 if ok else 409
+            expect = 400 if reason == "ORDER_SHIPPED" or reason in NEEDS_EVIDENCE else 200 if ok else 409
             self.counted(self.shop.reject(c.cancel_id, reason, token=self.token(c.seller), expect=expect))
             if expect == 200:
                 m.close(c, "REJECTED", reject_reason=reason)
@@ -609,7 +611,9 @@ class LifecycleMachine(RuleBasedStateMachine):
                 assert (result["status"], result["error"]["code"]) == (404, "CANCELLATION_NOT_FOUND"), result
                 continue
             m.touched.add(c.order_id)
-            if not m.answerable(c):
+            if answer == "reject" and reason in NEEDS_EVIDENCE:
+                assert (result["status"], result["error"]["code"]) == (400, "EVIDENCE_REQUIRED"), result
+            elif not m.answerable(c):
                 assert result["status"] == 409, result
             elif answer == "approve":
                 assert (result["status"], result["cancellation"]["status"]) == (200, "APPROVED"), result

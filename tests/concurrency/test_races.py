@@ -125,7 +125,7 @@ def approve(s: Scene) -> Any:
     return s.shop.approve(s.cancel_id)
 
 
-def reject(s: Scene, reason: str = "PRODUCT_PACKED") -> Any:
+def reject(s: Scene, reason: str = "INVALID_REASON") -> Any:
     return s.shop.reject(s.cancel_id, reason)
 
 

@@ -242,7 +242,7 @@ def test_the_package_leaves_out_what_no_function_loads(package: Path) -> None:
         names = archive.namelist()
         size = sum(i.file_size for i in archive.infolist())
     models = {PurePosixPath(n).parts[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 2}
-    assert models == {"apigateway", "dynamodb", "events", "sqs"}
+    assert models == {"apigateway", "dynamodb", "events", "sqs", "s3"}
     for kept in ("botocore/data/endpoints.json", "botocore/data/partitions.json", "botocore/data/_retry.json",
                  "botocore/data/dynamodb/2012-08-10/service-2.json.gz", "botocore/cacert.pem",
                  "botocore/data/apigateway/2015-07-09/service-2.json.gz",
@@ -254,26 +254,29 @@ def test_the_package_leaves_out_what_no_function_loads(package: Path) -> None:
 
 
 def test_the_app_reaches_aws_only_through_pynamodb_and_its_three_clients() -> None:
-    """The package keeps botocore's DynamoDB, EventBridge, SQS and API Gateway models alone (scripts/lambda_zip.py):
-    a client for any other service would fail in Lambda only. So no module of the app imports boto3 (the package has
-    none), and only the stream function's publisher (EventBridge, SQS), the webhook queues' module (SQS) and the
-    authorizer's usage keys (API Gateway) import botocore."""
+    """The package keeps botocore's DynamoDB, EventBridge, SQS, S3 and API Gateway models alone
+    (scripts/lambda_zip.py): a client for any other service would fail in Lambda only. So no module of the app
+    imports boto3 (the package has none), and only the stream function's publisher (EventBridge, SQS), the webhook
+    queues' module (SQS), the evidence objects' module (S3) and the authorizer's usage keys (API Gateway) import
+    botocore."""
     publisher = ROOT / "chalicelib" / "events" / "publisher.py"
     queues = ROOT / "chalicelib" / "webhooks" / "queues.py"
+    objects = ROOT / "chalicelib" / "store" / "evidence_objects.py"
     usage_keys = ROOT / "chalicelib" / "auth" / "usage_keys.py"
     for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.split(".")[0] == "boto3"], path
-            if path not in (publisher, queues, usage_keys):
+            if path not in (publisher, queues, objects, usage_keys):
                 assert not [n for n in names if n.split(".")[0] == "botocore"], path
     services = set(re.findall(r'_client\("([a-z]+)"\)', publisher.read_text()))
     assert set(re.findall(r'create_client\("([a-z]+)"\)', queues.read_text())) == {"sqs"}
     assert set(re.findall(r'create_client\("([a-z]+)"\)', usage_keys.read_text())) == {"apigateway"}
     kept = re.search(r"BOTOCORE_SERVICES = frozenset\(\{(.*)\}\)", (ROOT / "scripts" / "lambda_zip.py").read_text())
+    assert set(re.findall(r'create_client\(\s*"([a-z0-9]+)"', objects.read_text())) == {"s3"}
     assert services == {"events", "sqs"}
-    assert services | {"dynamodb", "apigateway"} == set(re.findall(r'"([a-z]+)"', kept.group(1)))
+    assert services | {"dynamodb", "s3", "apigateway"} == set(re.findall(r'"([a-z0-9]+)"', kept.group(1)))
 
 
 def test_rewriting_the_package_again_changes_no_byte(package: Path, tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_no_statement_reaches_beyond_the_project():
     logical_ids = set(table_logical_ids().values())
     others = {logical for logical, _ in policies.OTHER_RESOURCES.values()}
     webhook_queues = {"WEBHOOK_EVENTS_QUEUE", "WEBHOOK_DELIVERY_QUEUE", "WEBHOOK_RETRY_QUEUE"}
-    reaching = {policies.PUBLISHER: {"EVENT_BUS_NAME", "EVENTS_DLQ_URL"}, policies.API_HANDLER: webhook_queues,
+    reaching = {policies.PUBLISHER: {"EVENT_BUS_NAME", "EVENTS_DLQ_URL"},
+                policies.API_HANDLER: webhook_queues | {policies.EVIDENCE_BUCKET},
                 policies.WEBHOOK_FAN_OUT: webhook_queues, policies.WEBHOOK_DELIVERY: webhook_queues,
                 policies.AUTHORIZER: {grant.table for grant in USAGE_KEY_GRANTS}}
     for stage in policies.STAGES:
@@ -72,7 +73,10 @@ def test_no_statement_reaches_beyond_the_project():
             assert reached <= reaching.get(function, set())
             for statement in policies.policy_document(stage, function)["Statement"]:
                 services = {action.split(":")[0] for action in statement["Action"]}
-                assert services <= {"dynamodb", "logs", "sqs", "events", "xray", "apigateway"}
+                assert services <= {"dynamodb", "logs", "sqs", "events", "xray", "s3", "apigateway"}
+                if "s3" in services:  # the evidence objects, and only the calls E1-E7 make (docs/evidence.md)
+                    assert (function, statement["Sid"]) == (policies.API_HANDLER, "EvidenceObjects")
+                    assert statement["Action"] == ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
                 if "apigateway" in services:
                     assert function == policies.AUTHORIZER
                 for resource in statement["Resource"]:
@@ -134,6 +138,15 @@ def test_a_transaction_needs_the_action_of_each_item():
         Grant("dynamodb:Query", "ORDERS_TABLE", "by_seller")]
     assert grants_of("BatchGetItem", {"RequestItems": {orders: {}}}) == [
         Grant("dynamodb:BatchGetItem", "ORDERS_TABLE", None)]
+
+
+def test_s3_calls_need_the_evidence_objects_grant():
+    assert grants_of("HeadObject", {"Bucket": "cancel-desk-evidence", "Key": "evidence/S1/evd_1"}, "s3") == [
+        Grant("s3:GetObject", "EVIDENCE_BUCKET", "evidence/*")]
+    assert grants_of("PutObjectTagging", {"Bucket": "cancel-desk-evidence", "Key": "evidence/S1/evd_1"}, "s3") == [
+        Grant("s3:PutObjectTagging", "EVIDENCE_BUCKET", "evidence/*")]
+    assert grants_of("GetObject", {"Bucket": "elsewhere", "Key": "x"}, "s3") == [
+        Grant("s3:GetObject", "<bucket elsewhere>", "<key x>")]
 
 
 def test_the_check_reports_both_directions():
@@ -235,6 +248,12 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
     assert [item["status"] for item in bulk.json["results"]] == [409, 404], bulk.json
     # The seller's auto-approve rules: read and replaced whole; a request that would wait reads them.
     shop.put_rules([{"name": "any", "buyer_reasons": ["OTHER"]}], expect=200)
+    # Evidence: a file declared (its upload presigned), uploaded, checked and attached to a reject, then shown
+    # with a presigned link.
+    shop.paid("IAM-3")
+    evidence_cancel = shop.request_cancellation("IAM-3", expect=201).json["cancel_id"]
+    shop.reject(evidence_cancel, "PRODUCT_PACKED", evidence_ids=[shop.photo()], expect=200)
+    assert shop.cancellation(evidence_cancel).json["evidence"][0]["url"]
     # The authorizer in the stack: a caller's usage key, found in no plan yet, made and put in the callers' plan.
     monkeypatch.setenv("RATE_LIMIT_USAGE_PLAN", "iam-callers")
     monkeypatch.setenv("RATE_LIMIT_KEY_PREFIX", "iam-stack-rate-limit-")

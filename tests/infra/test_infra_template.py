@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
 STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET",
-                   "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE", "RATE_LIMIT_USAGE_PLAN", "RATE_LIMIT_KEY_PREFIX"}
+                   "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE", "RATE_LIMIT_USAGE_PLAN", "RATE_LIMIT_KEY_PREFIX",
+                   "EVIDENCE_BUCKET"}
 
 
 def test_every_function_gets_the_table_names_from_the_stack():

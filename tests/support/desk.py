@@ -378,7 +378,7 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "list_cancellations": lambda d, s, b: ("/seller/cancellations?status=REQUESTED&limit=5", None),
     "get_cancellation": _pending_path("/seller/cancellations/", ""),
     "approve": _pending_path("/seller/cancellations/", "/approve"),
-    "reject": _with_body(_pending_path("/seller/cancellations/", "/reject"), {"reason": "PRODUCT_PACKED"}),
+    "reject": _with_body(_pending_path("/seller/cancellations/", "/reject"), {"reason": "DELIVERY_ON_SCHEDULE"}),
     "acknowledge": lambda d, s, b: (
         f"/seller/cancellations/{d.auto_approved(seller_id=s, buyer_id=b)[1]}/acknowledge", None),
     "seller_cancel": _with_body(_order_path("/cancel"), {"reason": "OUT_OF_STOCK", "comment": "last one broke"}),
@@ -407,14 +407,16 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
         "/seller/cancellations/bulk-approve", {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]]}),
     "bulk_reject": lambda d, s, b: (
         "/seller/cancellations/bulk-reject",
-        {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "PRODUCT_PACKED"}),
+        {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "DELIVERY_ON_SCHEDULE"}),
+    "declare_evidence": lambda d, s, b: ("/seller/evidence", {"content_type": "image/jpeg", "size": 1024}),
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),
 }
 # The DynamoDB writes a route's prepared request makes, where it is not one TransactWriteItems for a POST and
 # none for a read: the test ping and a retry by hand only queue a message; a delete is a transaction.
-WRITES: dict[str, list[str]] = {"test_webhook": [], "retry_delivery": [], "delete_webhook": ["TransactWriteItems"]}
+WRITES: dict[str, list[str]] = {"test_webhook": [], "retry_delivery": [], "delete_webhook": ["TransactWriteItems"],
+                                "declare_evidence": ["PutItem"]}
 
 
 def expected_writes(spec: RouteSpec) -> list[str]:
@@ -425,9 +427,11 @@ def expected_writes(spec: RouteSpec) -> list[str]:
     return WRITES.get(spec.name, ["TransactWriteItems"] if spec.method == "POST" else [])
 
 
-# The POST routes of an order or a cancellation; the webhook routes' own suite is tests/api/test_webhooks.py.
-ORDER_POST_ROUTES: list[RouteSpec] = [spec for spec in POST_ROUTES if spec.tag != "webhooks"]
-ORDER_CHANGE_ROUTES: list[RouteSpec] = [spec for spec in CHANGE_ROUTES if spec.tag != "webhooks"]
+# The POST routes of an order or a cancellation; the webhook routes' own suite is tests/api/test_webhooks.py, the
+# evidence upload's tests/api/test_evidence.py.
+_OWN_SUITES = ("webhooks", "evidence")
+ORDER_POST_ROUTES: list[RouteSpec] = [spec for spec in POST_ROUTES if spec.tag not in _OWN_SUITES]
+ORDER_CHANGE_ROUTES: list[RouteSpec] = [spec for spec in CHANGE_ROUTES if spec.tag not in _OWN_SUITES]
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from moto.core.base_backend import BackendDict
 from moto.core.model_instances import reset_model_data
 
 from chalicelib.events import publisher
-from chalicelib.store import models, transactions
+from chalicelib.store import evidence_objects, models, transactions
 from chalicelib.webhooks import queues
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -35,11 +35,12 @@ def _clients() -> dict[str, tuple[Any, ...]]:
     return {"models": tuple(model._connection for model in models.MODELS),
             "transactions": (transactions._connection,),
             "queues": (queues._client,),
-            "publisher": (publisher._events_client, publisher._sqs_client)}
+            "publisher": (publisher._events_client, publisher._sqs_client),
+            "evidence": (evidence_objects._client,)}
 
 
 _RESETS = {"models": models.reset_connections, "transactions": transactions.reset, "queues": queues.reset,
-           "publisher": publisher.reset}
+           "publisher": publisher.reset, "evidence": evidence_objects.reset}
 
 
 class FreshAws:
@@ -83,12 +84,14 @@ class FreshAws:
         else:
             dynamodb_backends[ACCOUNT][region].tables = copy.deepcopy(self._tables)
         queues.create_queues()
+        evidence_objects.create_bucket()
         # Built inside the mock, so the test's calls find them warm; each is reused until a test replaces it.
         for model in models.MODELS:
             model._get_connection().connection.client  # noqa: B018
         transactions.connection()
         publisher.events_client()
         publisher.sqs_client()
+        evidence_objects.client()
 
 
 AWS = FreshAws()

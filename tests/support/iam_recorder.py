@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any, NamedTuple
 
 import pytest
+from botocore import signers
 from botocore.client import BaseClient
 
 from infra import policies
@@ -46,7 +47,7 @@ _BULK = str(ROOT / "chalicelib" / "service" / "bulk.py")
 _APP = str(ROOT / "app.py")
 _VENV = str(ROOT / ".venv") + "/"
 # What only tests and the local runner call: the stack declares the tables and queues, and names queues by URL.
-SETUP_FUNCTIONS = {"create_tables", "create_queues", "resolve_name"}
+SETUP_FUNCTIONS = {"create_tables", "create_queues", "resolve_name", "create_bucket"}
 
 # Operations whose IAM action is checked per item of the request.
 _TRANSACT_WRITE = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -143,6 +144,21 @@ def _named_by_settings(service: str, operation: str, params: dict[str, Any]) -> 
     return [Grant(f"{service}:{operation}", "*", None)]
 
 
+# S3 operations whose IAM action has another name.
+_S3_ACTIONS = {"HeadObject": "GetObject"}
+
+
+def _s3(operation: str, params: dict[str, Any]) -> list[Grant]:
+    """An S3 call's grant: the evidence bucket's objects under their prefix, or what else it named."""
+    from chalicelib import config
+
+    bucket, key = params.get("Bucket"), str(params.get("Key", ""))
+    prefix = policies.EVIDENCE_OBJECTS.rstrip("*")
+    named = policies.EVIDENCE_BUCKET if bucket == config.settings().evidence_bucket else f"<bucket {bucket}>"
+    return [Grant("s3:" + _S3_ACTIONS.get(operation, operation), named,
+                  policies.EVIDENCE_OBJECTS if key.startswith(prefix) else f"<key {key}>")]
+
+
 @functools.cache
 def _apigateway_grant(operation: str) -> Grant:
     """API Gateway's management API is granted by HTTP method and path: `{id}` segments become `*`."""
@@ -155,6 +171,8 @@ def _apigateway_grant(operation: str) -> Grant:
 
 def grants_of(operation: str, params: dict[str, Any], service: str = "dynamodb") -> list[Grant]:
     """The IAM action(s), with the table and index each one is checked against, of one API call."""
+    if service == "s3":
+        return _s3(operation, params)
     if service == "apigateway":
         return [_apigateway_grant(operation)]
     if service != "dynamodb":
@@ -208,6 +226,26 @@ def aws_operations() -> Iterator[Counter[tuple[str, str]]]:
 
 
 BaseClient._make_api_call = _recording_make_api_call
+
+
+def _recording_presigner(operation: str, sign: Any) -> Any:
+    """A presigned request is made later by someone else with the role's signature: it needs the grant of the
+    operation it signs (PutObject for a POST upload, GetObject for a link), recorded when it is signed."""
+    def presign(self: BaseClient, *args: Any, **kwargs: Any) -> Any:
+        product, function = _caller(sys._getframe(1))
+        if product:
+            client_method = kwargs.get("ClientMethod", args[0] if args else operation)
+            params = kwargs.get("Params") or {"Bucket": kwargs.get("Bucket"), "Key": kwargs.get("Key")}
+            RECORDER.add([Call(function, grant) for grant in _s3(_PRESIGNED.get(client_method, client_method),
+                                                                  params)])
+        return sign(self, *args, **kwargs)
+
+    return presign
+
+
+_PRESIGNED = {"get_object": "GetObject", "post": "PutObject"}
+signers.generate_presigned_post = _recording_presigner("post", signers.generate_presigned_post)
+signers.generate_presigned_url = _recording_presigner("get_object", signers.generate_presigned_url)
 
 
 @pytest.fixture

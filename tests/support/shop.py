@@ -24,6 +24,10 @@ from tests.support.api import Api, Tokens
 # for the seller, without moving the clock.
 PAST_GRACE = timedelta(hours=3)
 # Two lines, for partial cancellations: 2 x 75,000 + 1 x 20,000 = 170,000 minor units.
+# The first bytes of each type, and a little more: what the attach check reads.
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 60
+WEBP = b"RIFF\x38\x00\x00\x00WEBPVP8 " + b"\x00" * 52
 MULTI_ITEMS = [{"sku": "SKU-1", "quantity": 2, "unit_price": 75000},
                {"sku": "SKU-2", "quantity": 1, "unit_price": 20000}]
 
@@ -125,17 +129,39 @@ class Shop:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/approve", token or self.seller_token(), None,
                           headers, expect)
 
-    def reject(self, cancel_id: str, reason: str = "PRODUCT_PACKED", *, token: str | None = None,
+    def reject(self, cancel_id: str, reason: str = "DELIVERY_ON_SCHEDULE", *, token: str | None = None,
                headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
         return self._send("POST", f"/seller/cancellations/{cancel_id}/reject", token or self.seller_token(),
                           {"reason": reason, **fields}, headers, expect)
+
+    def declare_evidence(self, content_type: str = "image/jpeg", size: int = 1024, *, token: str | None = None,
+                         expect: int | None = None, **fields: Any) -> Any:
+        return self._send("POST", "/seller/evidence", token or self.seller_token(),
+                          {"content_type": content_type, "size": size, **fields}, None, expect)
+
+    def upload(self, declared: dict[str, Any], data: bytes) -> Any:
+        """The client's upload: the presigned POST's fields, then the file, as multipart/form-data."""
+        import requests
+
+        post = declared["upload"]
+        return requests.post(post["url"], data=post["fields"], files={"file": ("photo", data)}, timeout=10)
+
+    def photo(self, content_type: str = "image/jpeg", data: bytes | None = None, *,
+              seller_id: str = "S1") -> str:
+        """A file uploaded and ready to attach; its id."""
+        data = JPEG if data is None else data
+        declared = self.declare_evidence(content_type, max(len(data), 1), token=self.seller_token(seller_id),
+                                         expect=201).json
+        assert self.upload(declared, data).status_code in (200, 201, 204)
+        evidence_id: str = declared["evidence_id"]
+        return evidence_id
 
     def bulk_approve(self, cancel_ids: list[str], *, token: str | None = None, headers: dict[str, str] | None = None,
                      expect: int | None = None, **fields: Any) -> Any:
         return self._send("POST", "/seller/cancellations/bulk-approve", token or self.seller_token(),
                           {"cancel_ids": cancel_ids, **fields}, headers, expect)
 
-    def bulk_reject(self, cancel_ids: list[str], reason: str = "PRODUCT_PACKED", *, token: str | None = None,
+    def bulk_reject(self, cancel_ids: list[str], reason: str = "DELIVERY_ON_SCHEDULE", *, token: str | None = None,
                     headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
         return self._send("POST", "/seller/cancellations/bulk-reject", token or self.seller_token(),
                           {"cancel_ids": cancel_ids, "reason": reason, **fields}, headers, expect)

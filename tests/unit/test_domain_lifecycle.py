@@ -95,7 +95,7 @@ def test_one_pending_request_per_order():
 
 def test_after_a_rejection_the_buyer_cannot_ask_again_but_after_a_withdrawal_it_can():
     cancellation, waiting = pending()
-    rejected = lifecycle.reject(cancellation, waiting, RejectReason.PRODUCT_PACKED, None, T0 + timedelta(hours=3))
+    rejected = lifecycle.reject(cancellation, waiting, RejectReason.DELIVERY_ON_SCHEDULE, None, T0 + timedelta(hours=3))
     with pytest.raises(Conflict) as error:
         lifecycle.request_cancellation(rejected.order, BuyerReason.CHANGED_MIND, None, "C2", T0 + timedelta(hours=4),
                                        POLICY)
@@ -140,7 +140,7 @@ def test_answers_at_or_after_the_deadline_are_refused_even_before_the_job_runs(a
         if answer == "approve":
             lifecycle.approve(cancellation, waiting, at_deadline)
         elif answer == "reject":
-            lifecycle.reject(cancellation, waiting, RejectReason.PRODUCT_PACKED, None, at_deadline)
+            lifecycle.reject(cancellation, waiting, RejectReason.DELIVERY_ON_SCHEDULE, None, at_deadline)
         else:
             lifecycle.withdraw(cancellation, waiting, at_deadline)
     assert error.value.code == "RESPONSE_DEADLINE_PASSED"

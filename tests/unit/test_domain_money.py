@@ -229,7 +229,7 @@ def test_a_rejected_or_withdrawn_partial_request_owes_nothing():
     assert withdrawn.cancellation.refund_amount == 1500  # what it would have returned; nothing is owed
     again = lifecycle.request_cancellation(withdrawn.order, BuyerReason.CHANGED_MIND, None, "C2", LATER, POLICY,
                                            lines(("SKU-A", 1)))
-    rejected = lifecycle.reject(again.cancellation, again.order, RejectReason.PRODUCT_PACKED, None, LATER)
+    rejected = lifecycle.reject(again.cancellation, again.order, RejectReason.DELIVERY_ON_SCHEDULE, None, LATER)
     assert rejected.cancellation.refund_status is RefundStatus.NONE and not rejected.order.buyer_may_request
 
 

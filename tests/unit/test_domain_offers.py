@@ -103,7 +103,7 @@ def test_the_edges_of_the_ranges_are_taken():
 def test_the_seller_cannot_answer_while_the_offer_is_open():
     c, o, _ = offered()
     for answer in (lambda: lifecycle.approve(c, o, NOW),
-                   lambda: lifecycle.reject(c, o, RejectReason.PRODUCT_PACKED, None, NOW)):
+                   lambda: lifecycle.reject(c, o, RejectReason.DELIVERY_ON_SCHEDULE, None, NOW)):
         with pytest.raises(Conflict) as error:
             answer()
         assert error.value.code == "OFFER_OPEN"

@@ -43,7 +43,7 @@ def _every_change():
         "cancellation.auto_approved": auto,
         "cancellation.auto_approved (timeout)": lifecycle.expire(c, o, T0 + timedelta(days=3)),
         "cancellation.approved": lifecycle.approve(c, o, LATER),
-        "cancellation.rejected": lifecycle.reject(c, o, RejectReason.PRODUCT_PACKED, None, LATER),
+        "cancellation.rejected": lifecycle.reject(c, o, RejectReason.DELIVERY_ON_SCHEDULE, None, LATER),
         "cancellation.withdrawn": lifecycle.withdraw(c, o, LATER),
         "cancellation.seller_cancelled": lifecycle.seller_cancel(order(), SellerCancelReason.OUT_OF_STOCK, None, "C4",
                                                                  LATER, POLICY),

@@ -25,12 +25,13 @@ const CATALOGUE: ReasonCatalogue = {
     AWAITING_COLLECTION: ["OUT_OF_STOCK", "WRONG_PRICE", "ADDRESS_NOT_DELIVERABLE"],
   },
   reject: [
-    { reason: "PRODUCT_PACKED", label: "Product packed", seller_may_use: true },
-    { reason: "AGREED_WITH_BUYER", label: "Agreed with buyer", seller_may_use: true },
-    { reason: "ORDER_SHIPPED", label: "Order shipped", seller_may_use: false },
+    { reason: "PRODUCT_PACKED", label: "Product packed", seller_may_use: true, evidence_required: true },
+    { reason: "AGREED_WITH_BUYER", label: "Agreed with buyer", seller_may_use: true, evidence_required: true },
+    { reason: "ORDER_SHIPPED", label: "Order shipped", seller_may_use: false, evidence_required: false },
   ],
   buyer: [],
-  limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50 },
+  limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50,
+            max_evidence_files: 6, max_evidence_bytes: 5242880 },
 };
 
 const codes = (list: { reason: string }[]) => list.map((r) => r.reason);

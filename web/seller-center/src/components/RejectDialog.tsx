@@ -43,7 +43,10 @@ export function RejectDialog({ order, catalogue, error, busy, onConfirm, onClose
         >
           <option value="">{messages.chooseReason}</option>
           {rejectReasons(catalogue).map((choice) => (
-            <option key={choice.reason} value={choice.reason}>{choice.label}</option>
+            // The page sends no files yet: a reason that needs one is shown, but cannot be chosen here.
+            <option key={choice.reason} value={choice.reason} disabled={choice.evidence_required}>
+              {choice.label}{choice.evidence_required ? messages.needsPhoto : ""}
+            </option>
           ))}
         </select>
         <label for="reject-comment">{messages.comment}</label>

@@ -104,6 +104,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/seller/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare an evidence file and get a presigned upload for it (valid 15 minutes)
+         * @description Declares one image (image/jpeg, image/png or image/webp, at most 5 MiB) and answers 201 with its evidence_id and a presigned POST: send upload.fields, then the file as the field `file`, as multipart/form-data to upload.url before expires_at. The upload is refused if it is larger than the declared size or of another content type. Attach it with evidence_ids when rejecting; a file never attached is deleted after a day.
+         */
+        post: operations["declare_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/orders": {
         parameters: {
             query?: never;
@@ -395,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a pending request with a reason; the order goes on
-         * @description Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes on and the buyer may not ask again. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409.
+         * @description Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes on and the buyer may not ask again. evidence_ids attaches up to 6 uploaded files (POST /seller/evidence); PRODUCT_PACKED and AGREED_WITH_BUYER need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or another shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the problem. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409.
          */
         post: operations["reject"];
         delete?: never;
@@ -937,6 +957,7 @@ export interface components {
             refund_status: components["schemas"]["RefundStatus"];
             refunded_at: string | null;
             refund_reference: string | null;
+            evidence: components["schemas"]["EvidenceOut"][];
             offer: components["schemas"]["OfferOut"] | null;
             /** @description While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left */
             response_seconds_left: number | null;
@@ -986,6 +1007,19 @@ export interface components {
          * @enum {unknown}
          */
         RefundStatus: "NONE" | "NOT_APPLICABLE" | "PENDING" | "REFUNDED";
+        /** EvidenceOut */
+        EvidenceOut: {
+            evidence_id: string;
+            content_type: components["schemas"]["ContentType"];
+            size: number;
+            /** @description A presigned GET, valid 15 minutes; only in answers to those who may see the cancellation, never in events */
+            url?: string;
+        };
+        /**
+         * ContentType
+         * @enum {unknown}
+         */
+        ContentType: "image/jpeg" | "image/png" | "image/webp";
         /**
          * OfferOut
          * @description The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY.
@@ -1260,6 +1294,31 @@ export interface components {
             hand_over_to_logistics: boolean;
             warning: string | null;
         };
+        /** EvidenceIn */
+        EvidenceIn: {
+            content_type: components["schemas"]["ContentType"];
+            /** @description The file's size in bytes: the upload may be no larger */
+            size: number;
+        };
+        /** EvidenceUploadOut */
+        EvidenceUploadOut: {
+            evidence_id: string;
+            upload: components["schemas"]["UploadOut"];
+            /**
+             * @description The upload is refused after this instant
+             * @example 2026-11-27T07:00:00Z
+             */
+            expires_at: string;
+        };
+        /** UploadOut */
+        UploadOut: {
+            /** @description Where to POST the file as multipart/form-data */
+            url: string;
+            /** @description Form fields to send as they are, before the file's own field, `file` */
+            fields: {
+                [key: string]: string;
+            };
+        };
         /** HealthOut */
         HealthOut: {
             status: string;
@@ -1354,6 +1413,8 @@ export interface components {
                 max_amount: number;
                 max_bulk_ids: number;
                 max_comment_length: number;
+                max_evidence_bytes: number;
+                max_evidence_files: number;
                 max_lines: number;
                 max_quantity: number;
             };
@@ -1389,6 +1450,8 @@ export interface components {
             /** @description The reason in the answer's language (Content-Language): for people, never to compare */
             label: string;
             seller_may_use: boolean;
+            /** @description Whether a reject with this reason needs at least one evidence file (EVIDENCE_REQUIRED) */
+            evidence_required: boolean;
         };
         /** RecordOrderIn */
         RecordOrderIn: {
@@ -1426,6 +1489,8 @@ export interface components {
             reason: components["schemas"]["RejectReason"];
             /** @default null */
             comment?: string | null;
+            /** @default null */
+            evidence_ids?: string[] | null;
         };
         /** RulesIn */
         RulesIn: {
@@ -2145,6 +2210,114 @@ export interface operations {
             };
             /** @description Not found, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    declare_evidence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceUploadOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -226,6 +226,7 @@ const en = {
   cancelDialogOrder: (order: string) => `Order ${order}`,
   cancellationReason: "Cancellation reason",
   chooseReason: "Choose a reason",
+  needsPhoto: " (needs a photo: reject with it through the API)",
   rejectDialog: "Reject cancellation request",
   rejectionReason: "Rejection reason",
   comment: "Comment (optional)",

@@ -224,6 +224,7 @@ const id: Catalogue = {
   cancelDialogOrder: (order: string) => `Pesanan ${order}`,
   cancellationReason: "Alasan pembatalan",
   chooseReason: "Pilih alasan",
+  needsPhoto: " (perlu foto: tolak dengan alasan ini melalui API)",
   rejectDialog: "Tolak pengajuan pembatalan",
   rejectionReason: "Alasan penolakan",
   comment: "Komentar (opsional)",
