@@ -115,15 +115,18 @@ def history(entry: HistoryEntry) -> s.HistoryOut:
                         note=entry.note)
 
 
-def _handover(o: Order) -> s.HandoverOut:
+def handover(o: Order) -> s.HandoverOut:
     from ..domain.handover import handover  # on first use: only the seller's order answers need it
 
     h = handover(o)
-    return s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning)
+    return s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning,
+                         warning_code=h.warning_code,
+                         cancelled_items=[s.CountedLineOut(sku=line.sku, quantity=line.quantity)
+                                          for line in h.cancelled_items])
 
 
 def seller_listed_order(o: Order) -> s.SellerListedOrderOut:
-    return s.SellerListedOrderOut(**_order_fields(o), handover=_handover(o))
+    return s.SellerListedOrderOut(**_order_fields(o), handover=handover(o))
 
 
 def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry],
@@ -132,7 +135,7 @@ def seller_order(o: Order, cancellations: list[Cancellation], entries: list[Hist
         **_order_fields(o),
         cancellations=[cancellation(c, links) for c in cancellations],
         history=[history(e) for e in entries],
-        handover=_handover(o),
+        handover=handover(o),
     )
 
 

@@ -10,6 +10,7 @@ from ..domain.enums import (
     AutoApproveCause,
     CancellationStatus,
     Fault,
+    HandoverWarning,
     HistoryAction,
     OfferKind,
     OfferStatus,
@@ -155,9 +156,21 @@ class HistoryOut(Out):
     note: str | None
 
 
+class CountedLineOut(Out):
+    sku: str
+    quantity: int
+
+
 class HandoverOut(Out):
     hand_over_to_logistics: bool
-    warning: str | None
+    warning: Annotated[str | None, msgspec.Meta(
+        description="The warning in English, for developers and clients that show it as it is")]
+    warning_code: Annotated[HandoverWarning | None, msgspec.Meta(
+        description="The warning's stable code, for a client that words it in its own language: NO_HANDOVER, "
+                    "PENDING_REQUEST or PARTLY_CANCELLED (with cancelled_items); null without a warning")]
+    cancelled_items: Annotated[list[CountedLineOut], msgspec.Meta(
+        description="PARTLY_CANCELLED: each line with items cancelled and how many, which the seller must not "
+                    "pack; empty otherwise")]
 
 
 class SellerOrderOut(OrderOut):

@@ -92,8 +92,8 @@ def cancel_preview(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Response:
     """Takes the body of the cancel and changes nothing. `allowed` with `problem` null, or the error the cancel would
     answer (REASON_NOT_ALLOWED, ORDER_ALREADY_SHIPPED, ...); the reason's `fault` and `counts_toward_sfcr`; the
     `refund` of a paid order; the seller-fault cancellation rate now and after, with the fields of
-    /seller/metrics/sfcr; and a `warning` sentence when the standing or the volume cap would get worse. Decided by
-    the same rules as the cancel itself. Another shop's order is 404."""
+    /seller/metrics/sfcr; and a `warning` sentence with its `warning_code` when the standing or the volume cap
+    would get worse. Decided by the same rules as the cancel itself. Another shop's order is 404."""
     body = ctx.body
     result = views.cancel_preview(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy(),
                                   line_requests(body.line_items))
@@ -114,6 +114,7 @@ def _preview(result: "Preview") -> "tool_schemas.CancelPreviewOut":
         sfcr_now=render.sfcr(result.sfcr_now),
         sfcr_after=render.sfcr(result.sfcr_after),
         warning=result.warning,
+        warning_code=result.warning_code,
     )
 
 

@@ -7,7 +7,7 @@ import msgspec
 
 from ..answers.shapes import ErrorBody, Money, Out, SfcrOut
 from ..domain.auto_approve import DEFAULT_STATUSES, MAX_NAME, MAX_RULES, RULE_STATUSES
-from ..domain.enums import Fault
+from ..domain.enums import Fault, PreviewWarning
 from ..domain.limits import MAX_BULK_IDS
 from ..domain.reasons import BuyerReason, RejectReason
 from .schemas import Amount, Comment, Currency, Id, _In
@@ -34,7 +34,12 @@ class CancelPreviewOut(Out):
     refund: Money | None
     sfcr_now: SfcrOut
     sfcr_after: SfcrOut
-    warning: str | None
+    warning: Annotated[str | None, msgspec.Meta(
+        description="The warning in English, for developers and clients that show it as it is")]
+    warning_code: Annotated[PreviewWarning | None, msgspec.Meta(
+        description="SFCR_BAND_WORSENS when the cancel would move the seller into a worse band (a worse standing, "
+                    "or a lower order volume cap); its figures are sfcr_now's and sfcr_after's rate, standing and "
+                    "order_volume_cap. Null without a warning")]
 
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import msgspec
 
 from . import lifecycle, sfcr
+from .enums import PreviewWarning
 from .errors import DomainError
 from .model import Change, Order
 from .money import LineRequest
@@ -34,7 +35,9 @@ class Preview(msgspec.Struct, frozen=True, kw_only=True):
     currency: str
     sfcr_now: sfcr.Sfcr  # the rate as it stands
     sfcr_after: sfcr.Sfcr  # the rate once the cancel counted
-    warning: str | None
+    warning: str | None  # the English sentence; `warning_code` for a client that words it itself
+    # Its data is in sfcr_now and sfcr_after: the rates, standings and caps before and after.
+    warning_code: PreviewWarning | None
 
     @property
     def allowed(self) -> bool:
@@ -63,6 +66,7 @@ def preview(order: Order, reason: SellerCancelReason, comment: str | None, now: 
         problem=problem, fault=rule.fault.value, counts_toward_sfcr=rule.counts_toward_sfcr,
         refund=change.cancellation.refund_amount if change and change.cancellation else None,
         currency=order.currency, sfcr_now=current, sfcr_after=after, warning=warning(current, after, policy),
+        warning_code=PreviewWarning.SFCR_BAND_WORSENS if band_worsens(current, after, policy) else None,
     )
 
 
@@ -70,12 +74,18 @@ def _inside(day: str, win: sfcr.Window) -> bool:
     return win.first_day <= date.fromisoformat(day) <= win.last_day
 
 
-def warning(current: sfcr.Sfcr, after: sfcr.Sfcr, policy: Policy) -> str | None:
-    """A sentence when the cancellation would move the seller into a worse band (F3): a worse standing, or the
-    same standing with a lower order volume cap."""
+def band_worsens(current: sfcr.Sfcr, after: sfcr.Sfcr, policy: Policy) -> bool:
+    """Whether the cancellation would move the seller into a worse band (F3): a worse standing, or the same
+    standing with a lower order volume cap."""
     was, will = policy.band_for(current.rate), policy.band_for(after.rate)
-    if policy.sfcr_bands.index(will) <= policy.sfcr_bands.index(was):
+    return policy.sfcr_bands.index(will) > policy.sfcr_bands.index(was)
+
+
+def warning(current: sfcr.Sfcr, after: sfcr.Sfcr, policy: Policy) -> str | None:
+    """The English sentence when the band worsens."""
+    if not band_worsens(current, after, policy):
         return None
+    was, will = policy.band_for(current.rate), policy.band_for(after.rate)
     sentence = (f"This cancellation would raise your seller-fault cancellation rate from {current.rate:.1%} to "
                 f"{after.rate:.1%}: ")
     if will.standing != was.standing:

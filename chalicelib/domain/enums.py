@@ -44,6 +44,20 @@ class RefundStatus(StrEnum):
     REFUNDED = "REFUNDED"
 
 
+class HandoverWarning(StrEnum):
+    """Why the seller is warned about handing a parcel to logistics: a client words each in its own language."""
+
+    NO_HANDOVER = "NO_HANDOVER"
+    PENDING_REQUEST = "PENDING_REQUEST"
+    PARTLY_CANCELLED = "PARTLY_CANCELLED"
+
+
+class PreviewWarning(StrEnum):
+    """Why the cancel preview warns: the seller would fall into a worse SFCR band (F3)."""
+
+    SFCR_BAND_WORSENS = "SFCR_BAND_WORSENS"
+
+
 class Actor(StrEnum):
     BUYER = "BUYER"
     SELLER = "SELLER"

@@ -103,12 +103,21 @@ def nothing_remains(items: Sequence[LineItem]) -> bool:
     return all(item.remaining == 0 for item in items)
 
 
+class CountedLine(msgspec.Struct, frozen=True):
+    """Some quantity of one SKU: what accepted cancellations took off an order's line."""
+
+    sku: str
+    quantity: int
+
+
+def cancelled_counts(lines: Sequence[CancelledLine] | Sequence[LineItem]) -> tuple[CountedLine, ...]:
+    """Each line with something cancelled, and how many: the handover warning's items."""
+    counted = (CountedLine(line.sku, line.cancelled_quantity if isinstance(line, LineItem) else line.quantity)
+               for line in lines)
+    return tuple(line for line in counted if line.quantity)
+
+
 def describe(lines: Sequence[CancelledLine] | Sequence[LineItem]) -> str:
     """`SKU-A \N{MULTIPLICATION SIGN} 1, SKU-B \N{MULTIPLICATION SIGN} 2`: what is cancelled, for people (the
     handover warning)."""
-    parts = []
-    for line in lines:
-        quantity = line.cancelled_quantity if isinstance(line, LineItem) else line.quantity
-        if quantity:
-            parts.append(f"{line.sku} {TIMES} {quantity}")
-    return ", ".join(parts)
+    return ", ".join(f"{line.sku} {TIMES} {line.quantity}" for line in cancelled_counts(lines))

@@ -33,11 +33,7 @@ def event_id(*parts: str) -> str:
 
 
 def _order(order: Order) -> s.EventOrderOut:
-    from ..domain.handover import handover
-
-    h = handover(order)
-    return s.EventOrderOut(**asdict(render.order(order)),
-                           handover=s.HandoverOut(hand_over_to_logistics=h.hand_over_to_logistics, warning=h.warning))
+    return s.EventOrderOut(**asdict(render.order(order)), handover=render.handover(order))
 
 
 def _position(occurred_at: datetime, order: Order, suffix: str = "") -> str:

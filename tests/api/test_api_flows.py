@@ -77,7 +77,8 @@ def test_an_approved_request_cancels_the_order_and_clears_the_count(shop, clock)
     order = shop.detail("O1").json
     assert order["status"] == "CANCELLED"
     assert order["handover"] == {"hand_over_to_logistics": False,
-                                 "warning": "You don't need to hand over this order to logistics."}
+                                 "warning": "You don't need to hand over this order to logistics.",
+                                 "warning_code": "NO_HANDOVER", "cancelled_items": []}
     assert [h["action"] for h in order["history"]] == ["ORDER_RECORDED", "CANCELLATION_REQUESTED",
                                                         "CANCELLATION_APPROVED"]
     again = shop.approve(body["cancel_id"])
@@ -93,7 +94,8 @@ def test_a_rejected_request_keeps_the_order_and_blocks_another_request(shop):
     assert (rejected.json["status"], rejected.json["reject_reason"], rejected.json["reject_comment"]) == (
         "REJECTED", "DELIVERY_ON_SCHEDULE", "Already packed, ships today")
     assert shop.detail("O1").json["status"] == "AWAITING_SHIPMENT"
-    assert shop.detail("O1").json["handover"] == {"hand_over_to_logistics": True, "warning": None}
+    assert shop.detail("O1").json["handover"] == {"hand_over_to_logistics": True, "warning": None,
+                                                  "warning_code": None, "cancelled_items": []}
     again = shop.request_cancellation("O1")
     assert (again.status_code, again.json["error"]["code"]) == (409, "CANCELLATION_REJECTED_BEFORE")
     buyer_view = shop.buyer_order("O1").json

@@ -153,6 +153,12 @@ def test_each_listed_order_carries_the_handover_its_detail_answers(shop):
     listed = {o["order_id"]: o["handover"] for o in shop.orders().json["items"]}
     assert listed == {order_id: shop.detail(order_id).json["handover"] for order_id in listed}
     assert len({(h["hand_over_to_logistics"], h["warning"]) for h in listed.values()}) == 5  # every case differs
+    # Each sentence beside its code, and the partly cancelled order's items as data for a page to word.
+    assert {order_id: (h["warning_code"], h["cancelled_items"]) for order_id, h in listed.items()} == {
+        "PLAIN": (None, []), "ASKED": ("PENDING_REQUEST", []),
+        "SOME": ("PARTLY_CANCELLED", [{"sku": "SKU-2", "quantity": 1}]), "GONE": ("NO_HANDOVER", []),
+        "SENT": (None, []),
+    }
 
 
 def test_sfcr_with_no_orders_is_zero(shop):

@@ -29,6 +29,8 @@ def test_previewing_an_out_of_stock_cancel_shows_the_rate_move_and_the_cancel_th
     assert preview["warning"] == ("This cancellation would raise your seller-fault cancellation rate from 0.0% to "
                                   "25.0%: your standing goes from GOOD to RESTRICTED, and your order volume cap "
                                   "drops from 100% to 75%.")
+    # The code a page words in its own language; the sentence's figures are sfcr_now's and sfcr_after's.
+    assert preview["warning_code"] == "SFCR_BAND_WORSENS"
     assert shop.detail(order_id).json["status"] == "AWAITING_SHIPMENT"
 
     shop.seller_cancel(order_id, "OUT_OF_STOCK", expect=201)
@@ -46,6 +48,7 @@ def test_the_problem_is_the_error_the_cancel_would_give(shop):
         assert cancel.status_code in (400, 409)
         assert (preview["allowed"], preview["problem"]) == (False, cancel.json["error"]), order_id
         assert preview["sfcr_after"] == preview["sfcr_now"] and preview["warning"] is None
+        assert preview["warning_code"] is None
 
 
 def test_an_unpaid_order_has_no_refund_and_a_reason_that_does_not_count_leaves_the_rate(shop):
@@ -53,6 +56,7 @@ def test_an_unpaid_order_has_no_refund_and_a_reason_that_does_not_count_leaves_t
     preview = shop.cancel_preview(unpaid, "BUYER_NOT_PAID_IN_TIME", expect=200).json
     assert (preview["allowed"], preview["refund"], preview["fault"]) == (True, None, "BUYER")
     assert preview["sfcr_after"] == preview["sfcr_now"] and preview["warning"] is None
+    assert preview["warning_code"] is None
 
 
 def test_another_shops_order_is_404_like_a_missing_one_and_nothing_is_read_of_its_rate(shop, calls):

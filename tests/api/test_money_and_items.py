@@ -42,7 +42,9 @@ def test_a_new_users_walk_through_partial_cancellations_and_refunds(shop: Shop, 
     assert cancelled(detail) == {"SKU-A": 0, "SKU-B": 2, "SKU-C": 0}
     assert detail["remaining_total"] == idr(70000) and detail["total"] == idr(130000)
     assert detail["handover"] == {"hand_over_to_logistics": True,
-                                  "warning": f"Don't pack the cancelled items: SKU-B {X} 2."}
+                                  "warning": f"Don't pack the cancelled items: SKU-B {X} 2.",
+                                  "warning_code": "PARTLY_CANCELLED",
+                                  "cancelled_items": [{"sku": "SKU-B", "quantity": 2}]}
     assert shop.sfcr(expect=200).json["seller_fault_cancellations"] == 1
 
     # The buyer drops SKU-C inside the grace period: approved at once.

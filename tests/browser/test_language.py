@@ -102,6 +102,9 @@ def test_action_needed_in_indonesian(center: SellerCenter, seller: Seller, scree
     row = center.row(first)
     expect(row).to_contain_text(re.compile(r"Tanggapi dalam 1 hari 2[23] jam"))
     expect(row).to_contain_text("Pembeli ingin membatalkan: Pembeli berubah pikiran")
+    # The handover warning, worded from the API's PENDING_REQUEST code.
+    expect(row).to_contain_text("Pembeli mengajukan pembatalan pesanan ini: tanggapi pengajuannya sebelum menyerahkan "
+                                "pesanan ke logistik.")
     expect(row).to_contain_text("Rp1.500")  # 2 x 75,000 minor units of IDR, without sen
     expect(row.get_by_role("button", name="Setujui")).to_be_visible()
     expect(row.get_by_role("button", name="Tolak")).to_be_visible()
@@ -150,6 +153,10 @@ def test_cancel_and_reject_in_indonesian_list_the_apis_labels(center: SellerCent
     reasons.select_option(label="Harga salah")
     expect(dialog).to_contain_text("dihitung dalam tingkat pembatalan oleh penjual (SFCR) Anda")
     expect(dialog).to_contain_text(re.compile(r"Tingkat Anda: 0% sekarang → [\d,]+% setelah pembatalan ini\."))
+    # The preview's SFCR_BAND_WORSENS in Indonesian: its rates in Indonesian digits, the standings by name.
+    expect(dialog).to_contain_text(re.compile(r"Pembatalan ini akan menaikkan tingkat pembatalan oleh penjual Anda "
+                                              r"dari 0,0% menjadi \d+,\d%: status akun Anda berubah dari Baik menjadi "
+                                              r"(Berisiko|Dibatasi|Ditangguhkan)"))
     center.axe(f"cancel dialog in Indonesian ({screen})")
     center.screenshot(f"seller-center-cancel-dialog-{screen}-id")
     dialog.get_by_role("button", name="Konfirmasi").click()

@@ -273,13 +273,18 @@ class Model:
         """Whether the parcel goes to logistics: once paid and before it ships, unless a request waits for the
         seller's answer; a cancelled order says it must not go."""
         if order.status == "CANCELLED":
-            return {"hand_over_to_logistics": False, "warning": NO_HANDOVER}
+            return {"hand_over_to_logistics": False, "warning": NO_HANDOVER, "warning_code": "NO_HANDOVER",
+                    "cancelled_items": []}
         if order.status in PAID_UNSHIPPED:
             if order.pending:
-                return {"hand_over_to_logistics": False, "warning": ANSWER_FIRST}
-            gone = [f"{sku} \N{MULTIPLICATION SIGN} {c}" for sku, (_, _, c) in order.lines.items() if c]
-            return {"hand_over_to_logistics": True, "warning": DONT_PACK.format(", ".join(gone)) if gone else None}
-        return {"hand_over_to_logistics": False, "warning": None}  # not paid yet, or already shipped
+                return {"hand_over_to_logistics": False, "warning": ANSWER_FIRST, "warning_code": "PENDING_REQUEST",
+                        "cancelled_items": []}
+            gone = [{"sku": sku, "quantity": c} for sku, (_, _, c) in order.lines.items() if c]
+            words = ", ".join(f"{line['sku']} \N{MULTIPLICATION SIGN} {line['quantity']}" for line in gone)
+            return {"hand_over_to_logistics": True, "warning": DONT_PACK.format(words) if gone else None,
+                    "warning_code": "PARTLY_CANCELLED" if gone else None, "cancelled_items": gone}
+        # not paid yet, or already shipped
+        return {"hand_over_to_logistics": False, "warning": None, "warning_code": None, "cancelled_items": []}
 
     def action_needed(self, seller: str) -> tuple[int, int, int]:
         """(requests waiting for the seller, unacknowledged auto-approvals, open offers waiting for the buyer)."""

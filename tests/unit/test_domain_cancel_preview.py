@@ -49,7 +49,7 @@ def test_one_more_seller_fault_cancellation_onto_each_boundary_warns(orders, fau
     assert result.sfcr_after.rate == (faults + 1) / orders
     assert (result.sfcr_now.standing, result.sfcr_now.order_volume_cap) == before
     assert (result.sfcr_after.standing, result.sfcr_after.order_volume_cap) == after
-    assert result.warning is not None
+    assert result.warning is not None and result.warning_code == "SFCR_BAND_WORSENS"
     stays = f"your standing stays {after[0]}"
     assert (stays if before[0] == after[0] else f"from {before[0]} to {after[0]}") in result.warning
     assert (f"cap drops from {before[1]:.0%} to {after[1]:.0%}" in result.warning) == (after[1] < before[1])
@@ -65,14 +65,14 @@ def test_one_more_just_below_a_boundary_moves_the_rate_but_does_not_warn(orders,
     assert result.sfcr_after.rate == (faults + 1) / orders > result.sfcr_now.rate
     assert POLICY.band_for(result.sfcr_after.rate) == POLICY.band_for(result.sfcr_now.rate)
     assert result.sfcr_after.standing == standing
-    assert result.warning is None
+    assert result.warning is None and result.warning_code is None
 
 
 def test_a_reason_that_does_not_count_leaves_the_rate_and_never_warns():
     result = cancel_preview.preview(order(), SellerCancelReason.ADDRESS_NOT_DELIVERABLE, None, NOW, POLICY, 40, 0)
     assert result.allowed
     assert (result.fault, result.counts_toward_sfcr) == ("NONE", False)
-    assert result.sfcr_after == result.sfcr_now and result.warning is None
+    assert result.sfcr_after == result.sfcr_now and result.warning is None and result.warning_code is None
 
 
 def test_an_order_placed_before_the_window_leaves_the_rate():

@@ -28,13 +28,13 @@ ALREADY_SHIPPED = {OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.CO
 CANCELLED = {OrderStatus.CANCELLED}
 
 
-def expected(status: OrderStatus, pending: bool) -> tuple[bool, str | None]:
+def expected(status: OrderStatus, pending: bool) -> tuple[bool, str | None, str | None]:
     if status in CANCELLED:
-        return False, NO_HANDOVER
+        return False, NO_HANDOVER, "NO_HANDOVER"
     if status in TO_LOGISTICS:
-        return (False, ANSWER_FIRST) if pending else (True, None)
+        return (False, ANSWER_FIRST, "PENDING_REQUEST") if pending else (True, None, None)
     assert status in NOT_YET_PAID | ALREADY_SHIPPED, status
-    return False, None  # nothing to hand over yet, or already handed over
+    return False, None, None  # nothing to hand over yet, or already handed over
 
 
 def order(status: OrderStatus, pending: bool) -> Order:
@@ -52,4 +52,15 @@ def test_every_status_is_classified():
                          ("pending" if value else "none"))
 def test_handover_for_every_status_with_and_without_a_pending_request(status: OrderStatus, pending: bool):
     got = handover(order(status, pending))
-    assert (got.hand_over_to_logistics, got.warning) == expected(status, pending)
+    assert (got.hand_over_to_logistics, got.warning, got.warning_code) == expected(status, pending)
+    assert got.cancelled_items == ()
+
+
+@pytest.mark.parametrize("status", sorted(TO_LOGISTICS))
+def test_a_partly_cancelled_order_names_the_items_to_leave_out_in_words_and_as_data(status: OrderStatus):
+    items = (LineItem("SKU-A", 2, 500), LineItem("SKU-B", 3, 700, cancelled_quantity=2),
+             LineItem("SKU-C", 1, 900, cancelled_quantity=1))
+    got = handover(replace(order(status, False), items=items))
+    assert (got.hand_over_to_logistics, got.warning_code) == (True, "PARTLY_CANCELLED")
+    assert got.warning == "Don't pack the cancelled items: SKU-B \u00d7 2, SKU-C \u00d7 1."
+    assert [(line.sku, line.quantity) for line in got.cancelled_items] == [("SKU-B", 2), ("SKU-C", 1)]

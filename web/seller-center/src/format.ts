@@ -87,6 +87,12 @@ export function formatPercent(rate: number, locale: string = messages.locale): s
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rate);
 }
 
+/** A rate with exactly `digits` decimals ("25.0%", "25,0%"). */
+export function formatPercentTo(rate: number, digits: number, locale: string = messages.locale): string {
+  return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .format(rate);
+}
+
 export interface Countdown {
   overdue: boolean;
   days: number;

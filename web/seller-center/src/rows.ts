@@ -1,6 +1,7 @@
 // A table row: an order with the cancellation it shows (a pending request, or the one that cancelled it).
 import type { Api } from "./api";
 import type { Cancellation, Order } from "./types";
+import { handoverText } from "./warnings";
 
 export interface Row {
   order: Order;
@@ -43,7 +44,7 @@ export async function rowsForRequests(api: Api, requests: Cancellation[]): Promi
   }));
 }
 
-/** The server's warning when the parcel must not go to logistics (V6), as the order's `handover` says it. */
+/** The warning when the parcel must not go to logistics (V6), as the order's `handover` codes it. */
 export function noHandoverWarning(order: Order): string | null {
-  return order.handover.hand_over_to_logistics ? null : order.handover.warning;
+  return order.handover.hand_over_to_logistics ? null : handoverText(order.handover);
 }

@@ -16,6 +16,8 @@ export type LineItem = Schemas["LineItemOut"];
 
 /** An order as the seller's lists show it, with the server's handover verdict and warning. */
 export type Order = Schemas["SellerListedOrderOut"];
+/** Whether the parcel goes to logistics, and the warning's code with the data its sentence needs (V6). */
+export type Handover = Schemas["HandoverOut"];
 /** The order detail: its cancellations and history too. */
 export type SellerOrder = Schemas["SellerOrderOut"];
 export type Cancellation = Schemas["CancellationOut"];

@@ -8,7 +8,7 @@ export function anOrder(fields: Partial<Order> & Pick<Order, "order_id">): Order
     placed_at: "2026-11-27T02:00:00Z", paid_at: "2026-11-27T02:00:00Z", arranged_at: null, shipped_at: null,
     delivered_at: null, completed_at: null, cancelled_at: null, tracking_number: null, pending_cancel_id: null,
     cancel_id: null, needs_attention: false, promised_ship_by: null,
-    handover: { hand_over_to_logistics: true, warning: null },
+    handover: { hand_over_to_logistics: true, warning: null, warning_code: null, cancelled_items: [] },
     ...fields,
   };
 }

@@ -3,15 +3,17 @@ import { noHandoverWarning } from "../src/rows";
 import { anOrder } from "./orders";
 
 describe("the handover warning", () => {
-  it("is the server's own sentence whenever it says the parcel must not go to logistics", () => {
+  it("is the page's sentence for the code whenever the server says the parcel must not go to logistics", () => {
     const asked = "The buyer asked to cancel this order: answer the request before handing it to logistics.";
     expect(noHandoverWarning(anOrder({ order_id: "O-1",
-      handover: { hand_over_to_logistics: false, warning: asked } }))).toBe(asked);
+      handover: { hand_over_to_logistics: false, warning: "(the API's)", warning_code: "PENDING_REQUEST",
+        cancelled_items: [] } }))).toBe(asked);
   });
 
   it("is none when the parcel goes out, even with a warning about what to leave out", () => {
     expect(noHandoverWarning(anOrder({ order_id: "O-2",
-      handover: { hand_over_to_logistics: true, warning: "Don't pack the cancelled items: SKU-1 × 1." } }))).toBeNull();
+      handover: { hand_over_to_logistics: true, warning: "Don't pack the cancelled items: SKU-1 × 1.",
+        warning_code: "PARTLY_CANCELLED", cancelled_items: [{ sku: "SKU-1", quantity: 1 }] } }))).toBeNull();
     expect(noHandoverWarning(anOrder({ order_id: "O-3" }))).toBeNull();
   });
 });

@@ -615,7 +615,7 @@ export interface paths {
         put?: never;
         /**
          * What cancelling would do, changing nothing: allowed or the problem, refund, SFCR now and after
-         * @description Takes the body of the cancel and changes nothing. `allowed` with `problem` null, or the error the cancel would answer (REASON_NOT_ALLOWED, ORDER_ALREADY_SHIPPED, ...); the reason's `fault` and `counts_toward_sfcr`; the `refund` of a paid order; the seller-fault cancellation rate now and after, with the fields of /seller/metrics/sfcr; and a `warning` sentence when the standing or the volume cap would get worse. Decided by the same rules as the cancel itself. Another shop's order is 404.
+         * @description Takes the body of the cancel and changes nothing. `allowed` with `problem` null, or the error the cancel would answer (REASON_NOT_ALLOWED, ORDER_ALREADY_SHIPPED, ...); the reason's `fault` and `counts_toward_sfcr`; the `refund` of a paid order; the seller-fault cancellation rate now and after, with the fields of /seller/metrics/sfcr; and a `warning` sentence with its `warning_code` when the standing or the volume cap would get worse. Decided by the same rules as the cancel itself. Another shop's order is 404.
          */
         post: operations["cancel_preview"];
         delete?: never;
@@ -1144,7 +1144,10 @@ export interface components {
             refund: components["schemas"]["Money"] | null;
             sfcr_now: components["schemas"]["SfcrOut"];
             sfcr_after: components["schemas"]["SfcrOut"];
+            /** @description The warning in English, for developers and clients that show it as it is */
             warning: string | null;
+            /** @description SFCR_BAND_WORSENS when the cancel would move the seller into a worse band (a worse standing, or a lower order volume cap); its figures are sfcr_now's and sfcr_after's rate, standing and order_volume_cap. Null without a warning */
+            warning_code: components["schemas"]["PreviewWarning"] | null;
         };
         /** SfcrOut */
         SfcrOut: {
@@ -1169,6 +1172,12 @@ export interface components {
              */
             to: string;
         };
+        /**
+         * PreviewWarning
+         * @description Why the cancel preview warns: the seller would fall into a worse SFCR band (F3).
+         * @enum {unknown}
+         */
+        PreviewWarning: "SFCR_BAND_WORSENS";
         /** CancellationPage */
         CancellationPage: {
             items: components["schemas"]["CancellationOut"][];
@@ -1292,7 +1301,23 @@ export interface components {
         /** HandoverOut */
         HandoverOut: {
             hand_over_to_logistics: boolean;
+            /** @description The warning in English, for developers and clients that show it as it is */
             warning: string | null;
+            /** @description The warning's stable code, for a client that words it in its own language: NO_HANDOVER, PENDING_REQUEST or PARTLY_CANCELLED (with cancelled_items); null without a warning */
+            warning_code: components["schemas"]["HandoverWarning"] | null;
+            /** @description PARTLY_CANCELLED: each line with items cancelled and how many, which the seller must not pack; empty otherwise */
+            cancelled_items: components["schemas"]["CountedLineOut"][];
+        };
+        /**
+         * HandoverWarning
+         * @description Why the seller is warned about handing a parcel to logistics: a client words each in its own language.
+         * @enum {unknown}
+         */
+        HandoverWarning: "NO_HANDOVER" | "PARTLY_CANCELLED" | "PENDING_REQUEST";
+        /** CountedLineOut */
+        CountedLineOut: {
+            sku: string;
+            quantity: number;
         };
         /** EvidenceIn */
         EvidenceIn: {

@@ -2,6 +2,7 @@
 // missing a key here, or holding one more, fails the type check. A language is one more file like this one.
 import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
+import type { BandMove } from "../warnings";
 import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 
@@ -266,6 +267,23 @@ const en = {
   },
   invalidOffer: (field: string | null) =>
     `The offer was refused: check ${field ? label(offerFields, field) : "what you entered"} and try again.`,
+
+  // The API's warnings, worded here from their codes (its English `warning` is for developers)
+  handoverWarnings: {
+    NO_HANDOVER: () => "You don't need to hand over this order to logistics.",
+    PENDING_REQUEST: () =>
+      "The buyer asked to cancel this order: answer the request before handing it to logistics.",
+    PARTLY_CANCELLED: (lines: string) => `Don't pack the cancelled items: ${lines}.`,
+  },
+  previewWarnings: {
+    // The standings as the API names them: the English sentence the page showed before it had codes.
+    SFCR_BAND_WORSENS: (move: BandMove) =>
+      `This cancellation would raise your seller-fault cancellation rate from ${move.rateNow} to ${move.rateAfter}: ${
+        move.standingNow === move.standingAfter
+          ? `your standing stays ${move.standingAfter}`
+          : `your standing goes from ${move.standingNow} to ${move.standingAfter}`}${
+        move.capDrops ? `, and your order volume cap drops from ${move.capNow} to ${move.capAfter}` : ""}.`,
+  },
 
   // SFCR panel
   sfcrHeading: "Seller-fault cancellation rate (SFCR)",

@@ -1,6 +1,7 @@
 // The page in Bahasa Indonesia. Typed as English's catalogue: a key missing or extra here fails the type check.
 import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
+import type { BandMove } from "../warnings";
 import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 import type { Catalogue } from "./en";
@@ -265,6 +266,24 @@ const id: Catalogue = {
   },
   invalidOffer: (field: string | null) =>
     `Penawaran ditolak: periksa ${field ? label(offerFields, field) : "isian Anda"} lalu coba lagi.`,
+
+  // The API's warnings, worded from their codes
+  handoverWarnings: {
+    NO_HANDOVER: () => "Anda tidak perlu menyerahkan pesanan ini ke logistik.",
+    PENDING_REQUEST: () =>
+      "Pembeli mengajukan pembatalan pesanan ini: tanggapi pengajuannya sebelum menyerahkan pesanan ke logistik.",
+    PARTLY_CANCELLED: (lines: string) => `Jangan kemas barang yang dibatalkan: ${lines}.`,
+  },
+  previewWarnings: {
+    SFCR_BAND_WORSENS: (move: BandMove) =>
+      `Pembatalan ini akan menaikkan tingkat pembatalan oleh penjual Anda dari ${move.rateNow} menjadi ${
+        move.rateAfter}: ${
+        move.standingNow === move.standingAfter
+          ? `status akun Anda tetap ${label(standings, move.standingAfter)}`
+          : `status akun Anda berubah dari ${label(standings, move.standingNow)} menjadi ${
+            label(standings, move.standingAfter)}`}${
+        move.capDrops ? `, dan batas volume pesanan Anda turun dari ${move.capNow} menjadi ${move.capAfter}` : ""}.`,
+  },
 
   // SFCR panel
   sfcrHeading: "Tingkat pembatalan oleh penjual (SFCR)",
