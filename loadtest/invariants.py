@@ -203,7 +203,9 @@ def action_needed_recount(due_before: datetime | None = None) -> dict[str, dict[
     `due_before`, `due_soon` too (the pending requests due before it)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for c in CancellationItem.scan():
-        if c.status == CancellationStatus.REQUESTED:
+        if c.status == CancellationStatus.REQUESTED and c.offer is not None and c.offer.status == "OPEN":
+            counts[c.seller_id]["awaiting_buyer"] += 1  # the buyer has the word: nothing is asked of the seller
+        elif c.status == CancellationStatus.REQUESTED:
             counts[c.seller_id]["cancellation_requested"] += 1
             if due_before is not None and c.respond_by and parse_iso(c.respond_by) <= due_before:
                 counts[c.seller_id]["due_soon"] += 1
@@ -211,5 +213,6 @@ def action_needed_recount(due_before: datetime | None = None) -> dict[str, dict[
             counts[c.seller_id]["auto_approved"] += 1
     return {seller: {"total": n["cancellation_requested"] + n["auto_approved"],
                      "cancellation_requested": n["cancellation_requested"], "auto_approved": n["auto_approved"],
+                     "awaiting_buyer": n["awaiting_buyer"],
                      **({"due_soon": n["due_soon"]} if due_before is not None else {})}
             for seller, n in counts.items()}

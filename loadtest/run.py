@@ -516,7 +516,7 @@ def _api_action_needed_mismatches(stack: LocalStage, actors: Actors) -> list[str
     soon = timedelta(seconds=config.settings().due_soon_seconds)
     # due_soon depends on when the API answers: it lies between the recounts before and after the calls.
     low = invariants.action_needed_recount(utc_now() + soon)
-    zero = {"total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0}
+    zero = {"total": 0, "cancellation_requested": 0, "auto_approved": 0, "awaiting_buyer": 0, "due_soon": 0}
     conn = http.client.HTTPConnection(HOST, stack.port, timeout=30)
     seen: dict[str, dict[str, int]] = {}
     try:
