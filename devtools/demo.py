@@ -35,10 +35,11 @@ from chalicelib.store import reads
 
 SELLER_ID = "S1"
 OTHER_SELLER_ID = "S2"
+OPERATOR_ID = "OP1"  # the demo support agent
 BUYER_ID = "B1"
 OTHER_BUYER_ID = "B2"
 TOKEN_VARIABLES = {"seller": "SELLER_TOKEN", "buyer": "BUYER_TOKEN", "platform": "PLATFORM_TOKEN",
-                   "other_seller": "OTHER_SELLER_TOKEN"}
+                   "other_seller": "OTHER_SELLER_TOKEN", "operator": "OPERATOR_TOKEN"}
 CANCEL_ID = "CANCEL_ID"  # the shell variable a line keeps the cancel id of the request it made in
 # Reads the cancel id out of an answer; python3 because jq is often missing and `make run` needs Python anyway.
 # A tiny JPEG's first bytes and padding: what the attach check reads is its signature.

@@ -13,6 +13,7 @@ def demo_tokens() -> dict[str, str]:
         "buyer": tokens.mint("buyer", "demo-buyer-user", buyer_id=demo.BUYER_ID, ttl_seconds=ttl),
         "platform": tokens.mint("platform", "demo-order-source", ttl_seconds=ttl),
         "other_seller": tokens.mint("seller", "other-seller-user", seller_id=demo.OTHER_SELLER_ID, ttl_seconds=ttl),
+        "operator": tokens.mint("operator", "demo-support-agent", operator_id=demo.OPERATOR_ID, ttl_seconds=ttl),
     }
 
 

@@ -115,7 +115,7 @@ def _identity(claims: dict[str, Any]) -> Identity:
     sub = claims["sub"]
     if not isinstance(sub, str) or not sub:
         raise AuthFailure("TOKEN_INVALID", "The token has no subject.")
-    seller_id = buyer_id = None
+    seller_id = buyer_id = operator_id = None
     if role is Role.SELLER:
         seller_id = claims.get("seller_id")
         if not is_id(seller_id):
@@ -124,7 +124,11 @@ def _identity(claims: dict[str, Any]) -> Identity:
         buyer_id = claims.get("buyer_id")
         if not is_id(buyer_id):
             raise AuthFailure("TOKEN_INVALID", "A buyer token needs a valid buyer_id claim.")
-    return Identity(sub=sub, role=role, seller_id=seller_id, buyer_id=buyer_id)
+    elif role is Role.OPERATOR:
+        operator_id = claims.get("operator_id")
+        if not is_id(operator_id):
+            raise AuthFailure("TOKEN_INVALID", "An operator token needs a valid operator_id claim.")
+    return Identity(sub=sub, role=role, seller_id=seller_id, buyer_id=buyer_id, operator_id=operator_id)
 
 
 def to_context(verified: Verified) -> dict[str, str]:
@@ -136,6 +140,7 @@ def to_context(verified: Verified) -> dict[str, str]:
         "role": identity.role.value,
         "seller_id": identity.seller_id or "",
         "buyer_id": identity.buyer_id or "",
+        "operator_id": identity.operator_id or "",
         "expires_at": str(verified.expires_at),
     }
 
@@ -156,4 +161,4 @@ def from_context(context: dict[str, str], now: float | None = None) -> Identity:
     if (time.time() if now is None else now) > expires_at + CLOCK_SKEW_SECONDS:
         raise AuthFailure("TOKEN_EXPIRED", "The token has expired.")
     return Identity(sub=sub, role=parsed, seller_id=context.get("seller_id") or None,
-                    buyer_id=context.get("buyer_id") or None)
+                    buyer_id=context.get("buyer_id") or None, operator_id=context.get("operator_id") or None)

@@ -18,7 +18,8 @@ BUYER_SLOTS = 64
 
 def caller_of(identity: Identity | None) -> str:
     """The caller a request counts against: a seller's shop (all its users share one limit), a slot of buyers,
-    the platform, or, for a token that failed, every such caller together."""
+    the platform (its services and its support operators, the marketplace's own), or, for a token that failed,
+    every such caller together."""
     if identity is None:
         return ANONYMOUS
     if identity.role is Role.SELLER:

@@ -211,3 +211,16 @@ def test_a_cached_answer_never_outlives_the_token(jwks, signing_key):
 def test_the_authorizer_cache_is_short():
     assert 0 < api_auth.CACHE_SECONDS <= 60
     assert api_auth.jwt_authorizer.config.ttl_seconds == api_auth.CACHE_SECONDS
+
+
+def test_an_operator_token_carries_its_operator_id_through_the_authorizer(jwks, signing_key):
+    verified = verify_token(f"Bearer {rs256(signing_key, role='operator', seller_id=None, operator_id='OP1')}")
+    assert (verified.identity.role, verified.identity.operator_id) == ("operator", "OP1")
+    assert from_context(to_context(verified)) == verified.identity
+    assert verified.identity.may_see("any-seller", "any-buyer")
+
+
+@pytest.mark.parametrize("operator_id", [None, "", "has space", 7])
+def test_an_operator_token_without_a_valid_operator_id_is_refused(jwks, signing_key, operator_id):
+    token = rs256(signing_key, role="operator", seller_id=None, operator_id=operator_id)
+    assert refused(token).code == "TOKEN_INVALID"
