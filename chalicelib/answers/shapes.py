@@ -7,6 +7,7 @@ import msgspec
 
 from ..domain.enums import (
     Actor,
+    AppealStatus,
     AutoApproveCause,
     CancellationStatus,
     Fault,
@@ -82,6 +83,44 @@ class OfferOut(Out):
     answered_at: Instant | None
 
 
+class AppealRefOut(Out):
+    """The cancellation's one appeal (docs/appeals.md): read it at GET /seller/appeals/{appeal_id}."""
+
+    appeal_id: str
+    status: AppealStatus
+
+
+class AppealOut(Out):
+    """A seller's appeal of a seller-fault cancellation (docs/appeals.md)."""
+
+    appeal_id: str
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    status: AppealStatus
+    statement: str
+    evidence: list[EvidenceOut]
+    opened_at: Instant
+    decide_by: Annotated[str, msgspec.Meta(description="Operators decide by then (opened_at + APPEAL_REVIEW_SECONDS)")]
+    decided_at: Instant | None
+    decided_by: Annotated[str | None, msgspec.Meta(description="The operator_id of who decided it")]
+    decision_note: str | None
+
+
+class QueuedAppealOut(AppealOut):
+    overdue: Annotated[bool, msgspec.Meta(description="Still open at or after decide_by")]
+
+
+class AppealPage(Out):
+    items: list[AppealOut]
+    next_cursor: str | None
+
+
+class AppealQueuePage(Out):
+    items: list[QueuedAppealOut]
+    next_cursor: str | None
+
+
 class CancellationOut(Out):
     cancel_id: str
     order_id: str
@@ -114,6 +153,7 @@ class CancellationOut(Out):
         description="While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left")]
     withdraw_cause: Annotated[WithdrawCause | None, msgspec.Meta(
         description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
+    appeal: AppealRefOut | None
 
 
 class OrderOut(Out):
@@ -224,6 +264,7 @@ class EventData(msgspec.Struct, kw_only=True, omit_defaults=True):
     order: EventOrderOut
     cancellation: CancellationOut | None = None  # absent for order-only changes
     lead_seconds: int | None = None  # reminders only: how long before respond_by
+    appeal: AppealOut | None = None  # appeal events only, its files without links
 
 
 EventType = Annotated[str, msgspec.Meta(description="The change (docs/events.md), e.g. cancellation.requested",
@@ -260,6 +301,10 @@ class SfcrOut(Out):
     target: float
     standing: str
     order_volume_cap: float
+
+
+class SellerSfcrOut(SfcrOut):
+    appeals_open: Annotated[int, msgspec.Meta(description="The seller's appeals waiting for an operator")]
 
 
 class HealthOut(Out):

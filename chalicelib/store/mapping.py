@@ -8,6 +8,7 @@ from ..domain.clock import iso, parse_iso
 from ..domain.enums import (
     TAB_OF_STATUS,
     Actor,
+    AppealStatus,
     AutoApproveCause,
     CancellationStatus,
     Fault,
@@ -19,9 +20,10 @@ from ..domain.enums import (
     WithdrawCause,
 )
 from ..domain.evidence import ContentType, Evidence
-from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
+from ..domain.model import AppealRef, Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
 from .models import (
     DUE_SHARDS,
+    AppealRefMap,
     CancellationItem,
     CancelledLineMap,
     EvidenceMap,
@@ -66,6 +68,7 @@ def order_to_item(order: Order) -> OrderItem:
         awaiting_acknowledgement=order.awaiting_acknowledgement,
         unacknowledged=order.unacknowledged,
         seller_fault=order.seller_fault,
+        seller_fault_cancellations=order.seller_fault_cancellations,
         buyer_may_request=order.buyer_may_request,
         promised_ship_by=_iso(order.promised_ship_by),
         fingerprint=order.fingerprint,
@@ -124,6 +127,7 @@ def order_from_raw(raw: Raw) -> Order:
         cancel_id=_s(raw, "cancel_id"),
         unacknowledged=_n(raw, "unacknowledged", int(_flag(raw, "awaiting_acknowledgement", False))),
         seller_fault=_flag(raw, "seller_fault", False),
+        seller_fault_cancellations=_n(raw, "seller_fault_cancellations", int(_flag(raw, "seller_fault", False))),
         buyer_may_request=_flag(raw, "buyer_may_request", True),
         promised_ship_by=_at(raw, "promised_ship_by"),
         fingerprint=raw["fingerprint"]["S"],
@@ -165,6 +169,13 @@ def _offer_from_raw(raw: Raw) -> Offer | None:
                  answered_at=_at(m, "answered_at"))
 
 
+def _appeal_ref_from_raw(raw: Raw) -> AppealRef | None:
+    value = raw.get("appeal")
+    if not value or "M" not in value:
+        return None
+    return AppealRef(value["M"]["appeal_id"]["S"], AppealStatus(value["M"]["status"]["S"]))
+
+
 def cancellation_to_item(c: Cancellation) -> CancellationItem:
     listed = f"{iso(c.listed_at)}#{c.cancel_id}"
     due = due_at(c)
@@ -201,6 +212,7 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         offer=_offer_to_map(c.offer),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause.value if c.withdraw_cause else None,
+        appeal=AppealRefMap(appeal_id=c.appeal.appeal_id, status=c.appeal.status.value) if c.appeal else None,
         version=c.version,
         listed_key=listed,
         seller_status=f"{c.seller_id}#{c.status.value}",
@@ -248,6 +260,7 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         offer=_offer_from_raw(raw),
         response_seconds_left=int(seconds_left["N"]) if seconds_left and "N" in seconds_left else None,
         withdraw_cause=WithdrawCause(cause_of_withdrawal) if cause_of_withdrawal else None,
+        appeal=_appeal_ref_from_raw(raw),
         version=int(raw["version"]["N"]),
     )
 

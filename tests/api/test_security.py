@@ -33,14 +33,15 @@ from tests.support.desk import (
 )
 
 OPEN = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/cancellation-reasons")}
-ROLES = ("platform", "seller", "buyer")
+ROLES = ("platform", "seller", "buyer", "operator")
 # Fields the server decides; a body that names one is refused whole.
 SERVER_FIELDS = ("status", "seller_id", "buyer_id", "fault", "respond_by", "initiator", "counts_toward_sfcr",
                  "auto_approve_cause", "resolved_by", "resolved_at", "acknowledged_at", "cancel_id", "order_id",
                  "version", "requested_at", "paid_at", "reject_reason")
 # Names a caller might use to claim to be someone else, in a query or a body.
 IDENTITY_NAMES = ("seller_id", "buyer_id", "sub", "role", "user_id", "shop_id")
-OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value != "platform"]
+# Objects of a party: the platform and operators see every one (an operator's routes have their own suites).
+OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value not in ("platform", "operator")]
 
 
 _prepared: dict[str, Prepared] = {}
@@ -62,7 +63,8 @@ def ids(specs: list) -> list[str]:
 
 
 def _claims(role: str) -> dict:
-    return {"seller": {"seller_id": "S1"}, "buyer": {"buyer_id": "B1"}}.get(role, {})
+    return {"seller": {"seller_id": "S1"}, "buyer": {"buyer_id": "B1"},
+            "operator": {"operator_id": "OP1"}}.get(role, {})
 
 
 def _mint(kind: str, /, **overrides) -> str:
@@ -166,7 +168,8 @@ def test_token_expired_within_the_clock_skew_is_accepted(desk: Desk, spec):
     """Proves each route's request is valid for its owner, so the refusals above are the token's doing."""
     prepared = desk.prepare(spec.name)
     seller_or_buyer = {"seller_id": prepared.seller} if spec.role.value == "seller" else (
-        {"buyer_id": prepared.buyer} if spec.role.value == "buyer" else {})
+        {"buyer_id": prepared.buyer} if spec.role.value == "buyer" else (
+            {"operator_id": "OP1"} if spec.role.value == "operator" else {}))
     now = int(utc_now().timestamp())
     token = tokens.mint(spec.role.value, "user-late", ttl_seconds=3600, now=now - 3600 - 30, **seller_or_buyer)
     with desk.writes() as writes:
@@ -227,7 +230,7 @@ def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk:
     with desk.writes() as writes:
         foreign = desk.send(prepared, _other_party(desk, prepared))
     error = assert_error(foreign, 404)
-    assert error["code"] in {"ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND", "WEBHOOK_NOT_FOUND"}
+    assert error["code"] in {"ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND", "WEBHOOK_NOT_FOUND", "APPEAL_NOT_FOUND"}
     assert (writes, desk.stored(order_id)) == ([], before)
     assert "S1" not in foreign.body.decode() and "B1" not in foreign.body.decode()
 
