@@ -16,8 +16,7 @@ from ..service.single import Command
 from . import cursors
 from .errors import ApiError
 from .parsing import enum_param, limit_param
-from .routing import Ctx, QueryParam, endpoint, ok
-from .seller import PAGE_PARAMS
+from .routing import PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
 
 if TYPE_CHECKING:
     from ..domain.model import Appeal

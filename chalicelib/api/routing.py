@@ -34,6 +34,13 @@ class QueryParam(msgspec.Struct, frozen=True):
     description: str
 
 
+# Every list's paging parameters (api.md, Pagination).
+PAGE_PARAMS = (
+    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+    QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
+)
+
+
 # A route's body or answer type, or "module:Name" naming it: a route family used by few requests names its
 # schemas so that their module loads on the first request that needs one, not at cold start.
 Schema = type | str

@@ -17,14 +17,10 @@ from ..service.single import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
 from .parsing import enum_param, instant, limit_param, line_requests
-from .routing import Ctx, QueryParam, endpoint, ok
+from .routing import PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
 
-PAGE_PARAMS = (
-    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
-    QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
-)
 CANCELLATION_FILTER = "cancellation"
 
 

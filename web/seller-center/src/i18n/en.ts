@@ -40,6 +40,7 @@ const actors: Record<Actor, string> = {
   SELLER: "you",
   SYSTEM: "the platform",
   PLATFORM: "the platform",
+  OPERATOR: "the support desk",
 };
 
 const standings: Record<string, string> = {

@@ -41,6 +41,7 @@ const actors: Record<Actor, string> = {
   SELLER: "Anda",
   SYSTEM: "platform",
   PLATFORM: "platform",
+  OPERATOR: "tim dukungan",
 };
 
 const standings: Record<string, string> = {
