@@ -140,7 +140,8 @@ def test_the_banner_prints_working_tokens_and_curl_lines(stack):
     for example in stack.shop.examples:
         assert example.curl(stack.base_url) in banner
     titles = " | ".join(example.title for example in stack.shop.examples).lower()
-    for needed in ("action needed", "most urgent first", "approve", "buyer asks", "cancels", "ships", "acknowledge"):
+    for needed in ("action needed", "most urgent first", "approve", "buyer asks", "cancels", "ships", "acknowledge",
+                   "appeals", "overturns"):
         assert needed in titles
 
 
@@ -232,6 +233,11 @@ def test_the_printed_lines_work_as_printed_with_any_window(window, past_every_de
         assert (shipped_request["status"], shipped_request["reject_reason"]) == ("REJECTED", "ORDER_SHIPPED")
         assert answer_to(answers, "POST", "/ship")["status"] == "IN_TRANSIT"
         assert answer_to(answers, "POST", "/acknowledge")["acknowledged_at"] is not None
+        # The appeal opened as S1, in the queue, then overturned with $OPERATOR_TOKEN (docs/appeals.md).
+        assert answer_to(answers, "GET", f"/seller/appeals/${demo.APPEAL_ID}")["status"] == "OPEN"
+        assert [a["status"] for a in answer_to(answers, "GET", "/operator/appeals")["items"]] == ["OPEN"]
+        decided = answer_to(answers, "POST", "/decide")
+        assert (decided["status"], decided["decided_by"]) == ("OVERTURNED", demo.OPERATOR_ID)
         asked = answer_to(answers, "POST", "/cancellation-requests")
         assert asked["status"] == "REQUESTED"
         assert datetime.fromisoformat(asked["respond_by"]) - datetime.fromisoformat(asked["requested_at"]) == \
