@@ -52,3 +52,8 @@ export type Offer = Schemas["OfferOut"];
 export type OfferKind = Schemas["OfferKind"];
 export type OfferStatus = Schemas["OfferStatus"];
 export type OfferBody = Schemas["OfferIn"];
+
+/** A seller's appeal of a seller-fault cancellation (appeals.md, A1–A9), its status and the body that opens it. */
+export type Appeal = Schemas["AppealOut"];
+export type AppealStatus = Schemas["AppealStatus"];
+export type AppealBody = Schemas["AppealIn"];
