@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 appeals = Blueprint(__name__)
 TAG = "appeals"
+OPERATOR_TAG = "operator"  # the support desk's routes, under one tag of their own
 
 
 def _schema(name: str) -> str:
@@ -97,7 +98,7 @@ def get_appeal(ctx: Ctx[None], appeal_id: str) -> Response:
 
 
 @endpoint(appeals, "/operator/appeals", "GET", role=Role.OPERATOR, response=shapes.AppealQueuePage, errors=(400,),
-          tag=TAG, summary="Every seller's open appeals, soonest decide_by first",
+          tag=OPERATOR_TAG, summary="Every seller's open appeals, soonest decide_by first",
           query=(QueryParam("status", {"type": "string", "enum": ["OPEN"], "default": "OPEN"},
                             "OPEN: the queue"), *PAGE_PARAMS))
 def appeal_queue(ctx: Ctx[None]) -> Response:
@@ -121,7 +122,7 @@ def appeal_queue(ctx: Ctx[None]) -> Response:
 
 
 @endpoint(appeals, "/operator/appeals/{appeal_id}/decide", "POST", role=Role.OPERATOR,
-          body=_schema("DecideAppealIn"), response=shapes.AppealOut, errors=(400, 404, 409), tag=TAG,
+          body=_schema("DecideAppealIn"), response=shapes.AppealOut, errors=(400, 404, 409), tag=OPERATOR_TAG,
           summary="Decide an open appeal: UPHOLD keeps the fault, OVERTURN lifts it from the SFCR")
 def decide_appeal(ctx: Ctx["schemas.DecideAppealIn"], appeal_id: str) -> Command["Appeal"]:
     """Decides an open appeal, once: UPHOLD leaves the cancellation as it is; OVERTURN makes its fault NONE and
