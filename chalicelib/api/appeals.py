@@ -1,8 +1,8 @@
 """Appeals of seller-fault cancellations (docs/appeals.md): the seller opens, lists and reads its appeals;
 operators read the queue of every seller's open appeals and decide them.
 
-Only the declarations load at cold start (Chalice registers routes at import): the appeals' service and store
-load with the first appeal request, and the bodies are named by "module:Name"."""
+Only the declarations load at cold start (Chalice registers routes at import): the appeals' service and rules load
+with the first appeal request, and the bodies are named by "module:Name"."""
 
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from chalice.app import Blueprint, Response
 
 from .. import config
 from ..answers import render, shapes
+from ..domain.enums import AppealStatus
 from ..domain.identity import Role
 from ..service.executor import Decision
 from ..service.single import Command
@@ -45,10 +46,7 @@ def _caller(ctx: Ctx[None]) -> str:
     return f"{ctx.caller.sub}|{ctx.caller.role.value}|{ctx.caller.seller_id or ctx.caller.operator_id}"
 
 
-def _status_param() -> QueryParam:
-    from ..domain.enums import AppealStatus
-
-    return QueryParam("status", {"type": "string", "enum": [s.value for s in AppealStatus]}, "Status")
+STATUS_PARAM = QueryParam("status", {"type": "string", "enum": [s.value for s in AppealStatus]}, "Status")
 
 
 @endpoint(appeals, "/seller/cancellations/{cancel_id}/appeal", "POST", role=Role.SELLER, body=_schema("AppealIn"),
@@ -70,11 +68,10 @@ def open_appeal(ctx: Ctx["schemas.AppealIn"], cancel_id: str) -> Command["Appeal
 
 
 @endpoint(appeals, "/seller/appeals", "GET", role=Role.SELLER, response=shapes.AppealPage, errors=(400,), tag=TAG,
-          summary="The seller's appeals, newest first", query=(_status_param(), *PAGE_PARAMS))
+          summary="The seller's appeals, newest first", query=(STATUS_PARAM, *PAGE_PARAMS))
 def list_appeals(ctx: Ctx[None]) -> Response:
     """The seller's appeals, optionally of one status (OPEN, UPHELD, OVERTURNED), newest first, a page at a time
     (pass next_cursor back as cursor), each file with a link valid 15 minutes."""
-    from ..domain.enums import AppealStatus
     from ..service import appeals as service
 
     status = enum_param(ctx.query, "status", AppealStatus)
@@ -104,7 +101,6 @@ def get_appeal(ctx: Ctx[None], appeal_id: str) -> Response:
 def appeal_queue(ctx: Ctx[None]) -> Response:
     """The operators' queue: every seller's open appeals, soonest decide_by first, each with overdue (still open at
     or after decide_by), a page at a time (pass next_cursor back as cursor)."""
-    from ..domain.enums import AppealStatus
     from ..service import appeals as service
 
     status = ctx.query.get("status", AppealStatus.OPEN.value)

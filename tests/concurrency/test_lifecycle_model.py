@@ -740,7 +740,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # --- appeals (appeals.md) ---
 
-    @action(4, lambda self: any(c.counts_sfcr for c in self.model.cancels.values()), j=PICK, aim=AIM)
+    @action(6, lambda self: any(c.counts_sfcr for c in self.model.cancels.values()), j=PICK, aim=AIM)
     def open_appeal(self, j: int, aim: bool):
         """The seller appeals a cancellation: once, only one that counts toward the SFCR, within 30 days
         (A1-A3); otherwise the 409 of the first rule it breaks, and nothing changes."""
@@ -757,7 +757,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         RUNS["appeals"] += 1
         m.change(m.orders[c.order_id])
 
-    @action(4, lambda self: any(c.appeal is not None for c in self.model.cancels.values()), j=PICK, aim=AIM,
+    @action(6, lambda self: any(c.appeal is not None for c in self.model.cancels.values()), j=PICK, aim=AIM,
             decision=st.sampled_from(["OVERTURN", "UPHOLD"]))
     def decide_appeal(self, j: int, aim: bool, decision: str):
         """An operator decides an appeal once (A6, A7): an overturn lifts the fault, and the order leaves the SFCR
