@@ -61,6 +61,7 @@ class LocalStage:
         self._http_thread: threading.Thread | None = None
         self._saved_env: dict[str, str] | None = None
         self._frozen = False
+        self.stopping = ""  # the step a stop is on, named if it overruns its grace
         self._receiver_port: int | None = None  # set once the stage is up: what a save may be taken of
 
     # -- lifecycle
@@ -146,20 +147,27 @@ class LocalStage:
         # The API first: requests still arriving would keep the one-at-a-time moto busy while the pumps and the
         # schedule finish what they hold.
         if self.server is not None:
+            self.stopping = "the API's requests in flight"
             shut_down(self.server.server, self._http_thread)
         if self.webhooks is not None:
             if self.events is not None:
+                self.stopping = "the event pump's batch"
                 self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
+            self.stopping = "the webhook pumps' batches"
             self.webhooks.stop()
             self.webhooks = None
         if self.scheduler is not None:
+            self.stopping = "the schedule's run"
             self.scheduler.stop()
         if self.events is not None:
+            self.stopping = "the event pump's batch"
             self.events.stop()
         if self.data is not None and self._receiver_port is not None:
+            self.stopping = "saving the desk"
             self.data.stop()
             self.data.save(self._snapshot())  # nothing runs now: the tables as the run left them
             self._receiver_port = None
+        self.stopping = "the embedded DynamoDB"
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
@@ -168,6 +176,7 @@ class LocalStage:
             os.environ.clear()
             os.environ.update(self._saved_env)
         self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
+        self.stopping = ""
 
     def _snapshot(self) -> desk_data.Saved:
         return desk_data.Saved(saved_at=utc_now(), tables=self.dynamodb.copy_tables(), shop=self.shop,
