@@ -1,6 +1,6 @@
 """The support desk's routes (role operator, docs/support-desk.md): read any order, cancel on a party's behalf.
 
-There is deliberately no route that answers a seller's pending request: that decision is the seller's (S6)."""
+There is deliberately no route that answers a seller's pending request: that decision is the seller's (SD6)."""
 
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOu
 def operator_order(ctx: Ctx[None], order_id: str) -> Response:
     """Any order, as its seller sees it: its cancellations (with their actor), its history (an operator's entries
     with their ticket and the party acted for) and the handover warning. An unknown order is 404."""
-    detail = views.seller_order(ctx.caller, order_id)  # operators may see every order (S1)
+    detail = views.seller_order(ctx.caller, order_id)  # operators may see every order (SD1)
     return ok(render.seller_order(detail.order, detail.cancellations, detail.history, evidence.links))
 
 

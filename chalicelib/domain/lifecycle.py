@@ -66,7 +66,7 @@ def _entry(now: datetime, actor: Actor, actor_id: str, action: HistoryAction, wa
 
 def _party_entry(now: datetime, party: Actor, party_id: str, support: SupportAct | None, action: HistoryAction,
                  was: Order, now_status: OrderStatus, cancel_id: str, note: str | None) -> HistoryEntry:
-    """The entry of a change a party made, or an operator made on its behalf (S4)."""
+    """The entry of a change a party made, or an operator made on its behalf (SD4)."""
     return HistoryEntry(at=now, action=action, from_status=was.status, to_status=now_status, cancel_id=cancel_id,
                         note=note, **entry_fields(party, party_id, support))
 
@@ -204,7 +204,7 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
                          rules: Sequence[Rule] = (), support: SupportAct | None = None) -> Change:
     """A buyer's request for the whole order, or for `line_items` of it: every rule applies to both (M2).
     `rules`: the seller's auto-approve rules, for a request that would wait for the seller (T6, T7).
-    `support`: an operator asking on the buyer's behalf, under the same rules (S2)."""
+    `support`: an operator asking on the buyer's behalf, under the same rules (SD2)."""
     if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
         raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
     refusal = buyer_request_refusal(order)

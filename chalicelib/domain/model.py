@@ -154,7 +154,7 @@ class Cancellation(msgspec.Struct):
 
     @property
     def acted_by(self) -> ActedBy:
-        """The stored actor, or for an older item the one its initiator implies (S5)."""
+        """The stored actor, or for an older item the one its initiator implies (SD5)."""
         return self.actor or derived(self.initiator, self.seller_id, self.buyer_id)
 
     @property
@@ -189,7 +189,7 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     to_status: OrderStatus
     cancel_id: str | None = None
     note: str | None = None
-    # An operator's entry (actor OPERATOR): its support ticket, the party it acted for, its note (S4).
+    # An operator's entry (actor OPERATOR): its support ticket, the party it acted for, its note (SD4).
     ticket: str | None = None
     on_behalf_of: Initiator | None = None
     operator_note: str | None = None

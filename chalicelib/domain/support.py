@@ -1,7 +1,7 @@
 """The support desk (docs/support-desk.md): who pressed the button, and an operator acting for a party.
 
-An operator's cancel is the party's own cancel with the party's rules, reasons and fault (S2, S3); only the
-record of who acted differs (S4, S5).
+An operator's cancel is the party's own cancel with the party's rules, reasons and fault (SD2, SD3); only the
+record of who acted differs (SD4, SD5).
 """
 
 from typing import Any
@@ -14,7 +14,7 @@ from .reasons import BuyerReason, SellerCancelReason
 
 
 class ActedBy(msgspec.Struct, frozen=True):
-    """Who pressed the button that made a cancellation: `ticket` only for an operator (S5)."""
+    """Who pressed the button that made a cancellation: `ticket` only for an operator (SD5)."""
 
     role: ActorRole
     id: str
@@ -22,7 +22,7 @@ class ActedBy(msgspec.Struct, frozen=True):
 
 
 class SupportAct(msgspec.Struct, frozen=True):
-    """An operator acting on a party's behalf under a support ticket, with an optional note (S2)."""
+    """An operator acting on a party's behalf under a support ticket, with an optional note (SD2)."""
 
     operator_id: str
     ticket: str
@@ -37,7 +37,7 @@ _PARTY_ROLES = {Actor.BUYER: ActorRole.BUYER, Actor.SELLER: ActorRole.SELLER}
 
 
 def acted_by(party: Actor, party_id: str, support: SupportAct | None) -> ActedBy:
-    """The actor a new cancellation stores: the operator when one acted, else the party itself (S5)."""
+    """The actor a new cancellation stores: the operator when one acted, else the party itself (SD5)."""
     if support is not None:
         return support.acted_by
     return ActedBy(_PARTY_ROLES.get(party, ActorRole.SYSTEM), party_id)
@@ -45,7 +45,7 @@ def acted_by(party: Actor, party_id: str, support: SupportAct | None) -> ActedBy
 
 def derived(initiator: Actor, seller_id: str, buyer_id: str) -> ActedBy:
     """The actor of a cancellation stored before actors were: operators did not act then, so the party that
-    initiated it pressed the button; a cancellation of the system's own is the system's (S5)."""
+    initiated it pressed the button; a cancellation of the system's own is the system's (SD5)."""
     if initiator is Actor.BUYER:
         return ActedBy(ActorRole.BUYER, buyer_id)
     if initiator is Actor.SELLER:
@@ -55,7 +55,7 @@ def derived(initiator: Actor, seller_id: str, buyer_id: str) -> ActedBy:
 
 def entry_fields(party: Actor, party_id: str, support: SupportAct | None) -> dict[str, Any]:
     """A history entry's actor fields: the party's own, or the operator's with its ticket, the party acted for
-    and its note (S4)."""
+    and its note (SD4)."""
     if support is None:
         return {"actor": party, "actor_id": party_id}
     return {"actor": Actor.OPERATOR, "actor_id": support.operator_id, "ticket": support.ticket,
@@ -63,7 +63,7 @@ def entry_fields(party: Actor, party_id: str, support: SupportAct | None) -> dic
 
 
 def seller_reason(reason: str) -> SellerCancelReason:
-    """The reason as the seller's cancel takes it: a buyer's reason (or any other) is the seller's refusal (S3)."""
+    """The reason as the seller's cancel takes it: a buyer's reason (or any other) is the seller's refusal (SD3)."""
     try:
         return SellerCancelReason(reason)
     except ValueError:
@@ -72,7 +72,7 @@ def seller_reason(reason: str) -> SellerCancelReason:
 
 
 def buyer_reason(reason: str) -> BuyerReason:
-    """The reason as the buyer's request takes it (S3)."""
+    """The reason as the buyer's request takes it (SD3)."""
     try:
         return BuyerReason(reason)
     except ValueError:

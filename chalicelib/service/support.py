@@ -16,7 +16,7 @@ def cancel_on_behalf(identity: Identity, order_id: str, party: Actor, reason: st
                      act: support.SupportAct, now: datetime, policy: Policy,
                      line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
     """The seller's cancel or the buyer's request, decided by the same code with the same rules, reasons and
-    fault (S2, S3): the operator may see every order, so the order's own party is the one acted for."""
+    fault (SD2, SD3): the operator may see every order, so the order's own party is the one acted for."""
     if party is Actor.SELLER:
         return commands.seller_cancel(identity, order_id, support.seller_reason(reason), comment, now, policy,
                                       line_items, support=act)

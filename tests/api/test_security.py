@@ -355,7 +355,9 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
     as the token says. Tried both ways: a stranger naming the owner, the owner naming the stranger."""
     role = spec.role.value
     prepared, owner, stranger = parties(desk, spec, fresh=spec.method == "POST")
-    stranger_token = desk.token_for(role, *stranger) if role not in SEE_EVERY_ORDER else None
+    # Operators see every order: their stranger is another operator; the platform has none.
+    stranger_token = (desk.token_for(role, *stranger) if role not in SEE_EVERY_ORDER
+                      else desk.operator_token("OP2") if role == "operator" else None)
     if spec.method == "GET":
         declared = {param.name for param in spec.query}
         for token, named in ((stranger_token, owner), (prepared.token, stranger)):

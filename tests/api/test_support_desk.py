@@ -291,7 +291,8 @@ def test_events_carry_the_actor(shop: Shop, clock):
     created = shop.operator_cancel(order_id, expect=201).json
     buyer_side = shop.operator_cancel(shop.paid(), "buyer", "CHANGED_MIND", ticket="T-7", expect=201).json
     clock.shift(timedelta(minutes=10))
-    items = shop.events("types=cancellation.seller_cancelled,cancellation.requested&limit=100", expect=200).json["items"]
+    types = "cancellation.seller_cancelled,cancellation.requested"
+    items = shop.events(f"types={types}&limit=100", expect=200).json["items"]
     actors = {item["data"]["cancellation"]["cancel_id"]: item["data"]["cancellation"]["actor"] for item in items}
     assert actors == {created["cancel_id"]: OPERATOR,
                       buyer_side["cancel_id"]: {"role": "OPERATOR", "id": "OP1", "ticket": "T-7"}}
