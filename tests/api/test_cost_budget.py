@@ -8,6 +8,7 @@
 | any state change | <= 2 reads + exactly 1 TransactWriteItems |
 | a reject with files | + 1 BatchGetItem (the files' records); per file 1 HeadObject, 1 GetObject, 1 PutObjectTagging |
 | declaring a file | 1 PutItem, no S3 call |
+| the support desk | an operator's order read and cancels cost the seller's read and the party's own change |
 | SFCR | 1 BatchGetItem or 1 Query |
 | expiry job | reads grow with due requests only (Query on the sparse index), 1 TransactWriteItems per due
 |            | request, 0 calls for anything not due |
