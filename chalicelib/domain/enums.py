@@ -63,6 +63,17 @@ class Actor(StrEnum):
     SELLER = "SELLER"
     SYSTEM = "SYSTEM"
     PLATFORM = "PLATFORM"
+    OPERATOR = "OPERATOR"  # a support agent acting on a party's behalf (docs/support-desk.md)
+
+
+class ActorRole(StrEnum):
+    """Who pressed the button that made a cancellation (docs/support-desk.md): a party, a support operator, or
+    the system (a job, the platform)."""
+
+    BUYER = "BUYER"
+    SELLER = "SELLER"
+    OPERATOR = "OPERATOR"
+    SYSTEM = "SYSTEM"
 
 
 class Fault(StrEnum):

@@ -33,14 +33,16 @@ from tests.support.desk import (
 )
 
 OPEN = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/cancellation-reasons")}
-ROLES = ("platform", "seller", "buyer")
+ROLES = ("platform", "seller", "buyer", "operator")
+# Roles that see every order: another party's object is not theirs to be refused.
+SEE_EVERY_ORDER = ("platform", "operator")
 # Fields the server decides; a body that names one is refused whole.
 SERVER_FIELDS = ("status", "seller_id", "buyer_id", "fault", "respond_by", "initiator", "counts_toward_sfcr",
                  "auto_approve_cause", "resolved_by", "resolved_at", "acknowledged_at", "cancel_id", "order_id",
                  "version", "requested_at", "paid_at", "reject_reason")
 # Names a caller might use to claim to be someone else, in a query or a body.
 IDENTITY_NAMES = ("seller_id", "buyer_id", "sub", "role", "user_id", "shop_id")
-OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value != "platform"]
+OWNED_ROUTES = [spec for spec in ROLE_ROUTES if "{" in spec.path and spec.role.value not in SEE_EVERY_ORDER]
 
 
 _prepared: dict[str, Prepared] = {}
@@ -166,7 +168,8 @@ def test_token_expired_within_the_clock_skew_is_accepted(desk: Desk, spec):
     """Proves each route's request is valid for its owner, so the refusals above are the token's doing."""
     prepared = desk.prepare(spec.name)
     seller_or_buyer = {"seller_id": prepared.seller} if spec.role.value == "seller" else (
-        {"buyer_id": prepared.buyer} if spec.role.value == "buyer" else {})
+        {"buyer_id": prepared.buyer} if spec.role.value == "buyer" else (
+            {"operator_id": "OP1"} if spec.role.value == "operator" else {}))
     now = int(utc_now().timestamp())
     token = tokens.mint(spec.role.value, "user-late", ttl_seconds=3600, now=now - 3600 - 30, **seller_or_buyer)
     with desk.writes() as writes:
@@ -352,7 +355,9 @@ def test_identity_in_the_query_is_refused_or_changes_nothing(desk: Desk, spec: R
     as the token says. Tried both ways: a stranger naming the owner, the owner naming the stranger."""
     role = spec.role.value
     prepared, owner, stranger = parties(desk, spec, fresh=spec.method == "POST")
-    stranger_token = desk.token_for(role, *stranger) if role != "platform" else None
+    # Operators see every order: their stranger is another operator; the platform has none.
+    stranger_token = (desk.token_for(role, *stranger) if role not in SEE_EVERY_ORDER
+                      else desk.operator_token("OP2") if role == "operator" else None)
     if spec.method == "GET":
         declared = {param.name for param in spec.query}
         for token, named in ((stranger_token, owner), (prepared.token, stranger)):

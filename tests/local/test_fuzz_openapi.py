@@ -37,8 +37,9 @@ CHECKS = (
     "unsupported_method",
     "ignored_auth",
 )
-# The OpenAPI tag of each role's routes, and whose token they take: the seller's webhook routes have their own.
-TAGS = {"seller": "seller", "buyer": "buyer", "platform": "platform", "webhooks": "seller"}
+# The OpenAPI tag of each role's routes, and whose token they take: the seller's webhook routes have their own,
+# the support desk's routes (tag operator) the operator's.
+TAGS = {"seller": "seller", "buyer": "buyer", "platform": "platform", "webhooks": "seller", "operator": "operator"}
 
 
 @pytest.fixture(scope="module")

@@ -409,6 +409,10 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
         "/seller/cancellations/bulk-reject",
         {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "DELIVERY_ON_SCHEDULE"}),
     "declare_evidence": lambda d, s, b: ("/seller/evidence", {"content_type": "image/jpeg", "size": 1024}),
+    "operator_order": lambda d, s, b: (f"/operator/orders/{d.order(seller_id=s, buyer_id=b)}", None),
+    "operator_cancel": lambda d, s, b: (
+        f"/operator/orders/{d.order(seller_id=s, buyer_id=b)}/cancel",
+        {"on_behalf_of": "seller", "reason": "OUT_OF_STOCK", "ticket": "T-1", "note": "called in"}),
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),

@@ -5,6 +5,7 @@ import { messages } from "../messages";
 import { mayOffer, offerOpen } from "../offers";
 import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
+import { supportNote } from "../support";
 import type { Cancellation, ReasonCatalogue } from "../types";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
@@ -116,6 +117,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
           </p>
         )}
         {accepted && !request && <p class="request"><OfferState cancellation={accepted} /></p>}
+        {supportNote(request ?? cancellation) && <p class="by-support">{supportNote(request ?? cancellation)}</p>}
         {order.promised_ship_by && order.status !== "CANCELLED" && (
           <p class="offer">{messages.promisedShipBy(formatLocalTime(order.promised_ship_by))}</p>
         )}
@@ -173,7 +175,7 @@ function Status({ row, catalogue }: { row: Row; catalogue: ReasonCatalogue | nul
       <p class="tip-title">{messages.statusDetails(order.order_id)}</p>
       <dl>
         <div><dt>{messages.cancellationStatus(cancellation.status)}</dt>
-          <dd>{messages.cancelledBy(cancellation.initiator)}</dd></div>
+          <dd>{supportNote(cancellation) ?? messages.cancelledBy(cancellation.initiator)}</dd></div>
         <div><dt>{messages.cancelledAt}</dt>
           <dd><Time iso={cancellation.resolved_at ?? cancellation.requested_at} /></dd></div>
         <div><dt>{messages.reasonLabel}</dt><dd>{reasonLabel(catalogue, cancellation.reason)}</dd></div>

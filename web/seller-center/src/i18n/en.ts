@@ -39,6 +39,7 @@ const actors: Record<Actor, string> = {
   BUYER: "the buyer",
   SELLER: "you",
   SYSTEM: "the platform",
+  OPERATOR: "support",
   PLATFORM: "the platform",
 };
 
@@ -156,6 +157,10 @@ const en = {
   pendingRequest: "Buyer asked to cancel",
   statusDetails: (order: string) => `Cancellation details of order ${order}`,
   cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
+  // SD8: an operator made the cancellation, on the seller's behalf or on the buyer's
+  bySupport: (initiator: string, ticket: string) => initiator === "SELLER"
+    ? `Cancelled by support on your behalf (ticket ${ticket})`
+    : `Requested by support on the buyer's behalf (ticket ${ticket})`,
   cancelledAt: "When",
   reasonLabel: "Reason",
   causeLabel: "Cause",

@@ -41,6 +41,7 @@ const actors: Record<Actor, string> = {
   SELLER: "Anda",
   SYSTEM: "platform",
   PLATFORM: "platform",
+  OPERATOR: "tim dukungan",
 };
 
 const standings: Record<string, string> = {
@@ -154,6 +155,9 @@ const id: Catalogue = {
   pendingRequest: "Pembeli ingin membatalkan",
   statusDetails: (order: string) => `Rincian pembatalan pesanan ${order}`,
   cancelledBy: (actor: string | null) => `Dibatalkan oleh ${label(actors, actor)}`,
+  bySupport: (initiator: string, ticket: string) => initiator === "SELLER"
+    ? `Dibatalkan oleh tim dukungan atas nama Anda (tiket ${ticket})`
+    : `Diajukan oleh tim dukungan atas nama pembeli (tiket ${ticket})`,
   cancelledAt: "Waktu",
   reasonLabel: "Alasan",
   causeLabel: "Penyebab",
