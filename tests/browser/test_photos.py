@@ -1,0 +1,186 @@
+"""Reject with photos (docs/evidence.md, docs/seller-center.md): a photo chosen through the labelled button or dropped
+on the zone, its preview, its upload straight to the local S3 (the runner's POST-policy gate, with the bucket's CORS
+rules, from the page's own origin), then the reject with its id; the files the page refuses at once, the one the API
+refuses on attach, and the whole thing by keyboard alone, at both sizes and axe-clean."""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from devtools.demo import DEMO_PHOTO
+from tests.browser.conftest import Seller
+from tests.support.seller_center import SellerCenter
+
+PACKED = "Product already packed (needs a photo)"
+MAX_BYTES = 5 * 1024 * 1024
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def photo(name: str, data: bytes = DEMO_PHOTO, mime: str = "image/jpeg") -> dict[str, Any]:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def open_reject(center: SellerCenter, order_id: str) -> Locator:
+    center.row(order_id).get_by_role("button", name="Reject").click()
+    dialog = center.dialog("Reject cancellation request")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def choose(page: Page, dialog: Locator, *files: dict[str, Any]) -> None:
+    """Through the file chooser the labelled button opens, as a seller would."""
+    with page.expect_file_chooser() as chooser:
+        dialog.get_by_role("button", name="Choose photos").click()
+    assert chooser.value.is_multiple()
+    chooser.value.set_files(list(files))
+
+
+def chosen(dialog: Locator) -> Locator:
+    return dialog.get_by_role("list", name="Chosen photos").get_by_role("listitem")
+
+
+def still_pending(seller: Seller, cancel_id: str) -> None:
+    answer = seller.shop.cancellation(cancel_id, token=seller.token).json
+    assert (answer["status"], answer["evidence"]) == ("REQUESTED", []), answer
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_a_photo_chosen_is_previewed_uploaded_and_attached_to_the_reject(center: SellerCenter, seller: Seller,
+                                                                         screen: str) -> None:
+    order_id, cancel_id = seller.pending()
+    center.sign_in(seller.token)
+    dialog = open_reject(center, order_id)
+    dialog.get_by_label("Rejection reason").select_option(label=PACKED)
+    expect(dialog.get_by_text("This reason needs at least one photo: choose one to reject.")).to_be_visible()
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_role("alert")).to_have_text("This reason needs at least one photo: choose one to reject.")
+    still_pending(seller, cancel_id)
+
+    chooser = dialog.get_by_role("button", name="Choose photos")
+    expect(chooser).to_have_accessible_description("JPEG, PNG or WebP: up to 6 photos, each at most 5 MB.")
+    choose(center.page, dialog, photo("parcel.jpg"))
+    expect(chosen(dialog)).to_have_count(1)
+    preview = chosen(dialog).get_by_role("img", name="parcel.jpg")
+    expect(preview).to_have_attribute("src", lambda_blob())
+    expect(dialog.get_by_text("This reason needs at least one photo")).to_have_count(0)
+    expect(dialog.get_by_role("button", name="Remove parcel.jpg")).to_be_visible()
+    center.axe(f"reject dialog with a photo ({screen})")
+
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    expect(center.status()).to_have_text(f"Cancellation request of order {order_id} rejected: the order goes on.")
+    rejected = seller.shop.cancellation(cancel_id, token=seller.token).json
+    assert (rejected["status"], rejected["reject_reason"]) == ("REJECTED", "PRODUCT_PACKED")
+    [evidence] = rejected["evidence"]
+    assert (evidence["content_type"], evidence["size"]) == ("image/jpeg", len(DEMO_PHOTO))
+
+
+def lambda_blob() -> Any:
+    import re
+
+    return re.compile(r"^blob:http://127\.0\.0\.1:\d+/")
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_files_the_page_cannot_send_are_refused_at_once_naming_each(center: SellerCenter, seller: Seller,
+                                                                    screen: str) -> None:
+    order_id, cancel_id = seller.pending()
+    center.sign_in(seller.token)
+    dialog = open_reject(center, order_id)
+    choose(center.page, dialog, photo("huge.jpg", bytes(MAX_BYTES + 1)), photo("notes.pdf", b"%PDF-1.7", "application/pdf"),
+           photo("parcel.jpg"))
+    alert = dialog.get_by_role("alert")
+    expect(alert).to_contain_text("huge.jpg is larger than 5 MB.")
+    expect(alert).to_contain_text("notes.pdf is not a JPEG, PNG or WebP image.")
+    expect(chosen(dialog)).to_have_count(1)
+    center.axe(f"reject dialog refusing files ({screen})")
+
+    # Six at most, counting the one already chosen: the seventh is named and left out.
+    choose(center.page, dialog, *(photo(f"side-{n}.jpg") for n in range(1, 7)))
+    expect(alert).to_have_text("side-6.jpg was not added: at most 6 photos.")
+    expect(chosen(dialog)).to_have_count(6)
+    expect(dialog.get_by_role("button", name="Choose photos")).to_be_disabled()
+    for n in range(1, 6):
+        dialog.get_by_role("button", name=f"Remove side-{n}.jpg").click()
+    expect(chosen(dialog)).to_have_count(1)
+
+    # Dropped on the zone: the same checks.
+    dropped = center.page.evaluate_handle(
+        """([good, bad]) => { const data = new DataTransfer();
+             data.items.add(new File([new Uint8Array(good)], "dropped.jpg", { type: "image/jpeg" }));
+             data.items.add(new File([new Uint8Array(bad)], "dropped.gif", { type: "image/gif" }));
+             return data; }""", [list(DEMO_PHOTO), [71, 73, 70]])
+    dialog.get_by_role("button", name="Choose photos").dispatch_event("drop", {"dataTransfer": dropped})
+    expect(alert).to_have_text("dropped.gif is not a JPEG, PNG or WebP image.")
+    expect(chosen(dialog).get_by_role("img", name="dropped.jpg")).to_be_visible()
+    still_pending(seller, cancel_id)
+
+
+def test_a_file_the_api_refuses_is_named_and_nothing_is_rejected(center: SellerCenter, seller: Seller) -> None:
+    order_id, cancel_id = seller.pending()
+    center.sign_in(seller.token)
+    dialog = open_reject(center, order_id)
+    dialog.get_by_label("Rejection reason").select_option(label=PACKED)
+    # A PNG under a JPEG's name: the page takes the browser's word for the type, the API reads the first bytes (E3).
+    choose(center.page, dialog, photo("parcel.jpg"), photo("label.jpg", PNG))
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "label.jpg is not the image its type says: remove it and choose a JPEG, PNG or WebP photo.")
+    # Each file went up, its progress told: the upload itself is not what was refused.
+    for name in ("parcel.jpg", "label.jpg"):
+        expect(dialog.get_by_role("progressbar", name=f"Uploading {name}")).to_have_attribute("value", "1")
+    still_pending(seller, cancel_id)
+
+    dialog.get_by_role("button", name="Remove label.jpg").press("Delete")
+    expect(chosen(dialog)).to_have_count(1)
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    rejected = seller.shop.cancellation(cancel_id, token=seller.token).json
+    assert rejected["status"] == "REJECTED" and len(rejected["evidence"]) == 1
+
+
+def test_keyboard_only_reject_with_a_photo(center: SellerCenter, seller: Seller) -> None:
+    order_id, cancel_id = seller.pending()
+    # A listener makes Playwright take over the file chooser; taken over now, well before a key opens one (a single
+    # key press is quicker than the take-over a waiter starts, which a click's own steps hide).
+    center.page.on("filechooser", lambda chooser: None)
+    center.sign_in(seller.token)
+    keys = center.page.keyboard
+    center.tab_to(center.row(order_id).get_by_role("button", name="Reject"))
+    keys.press("Enter")
+    dialog = center.dialog("Reject cancellation request")
+    reasons = dialog.get_by_label("Rejection reason")
+    expect(reasons).to_be_focused()
+    keys.press("ArrowDown")
+    expect(reasons).to_have_value("PRODUCT_PACKED")
+    keys.press("Tab")
+    chooser = dialog.get_by_role("button", name="Choose photos")
+    expect(chooser).to_be_focused()
+    with center.page.expect_file_chooser() as opened:
+        keys.press("Enter")
+    opened.value.set_files([photo("first.jpg"), photo("second.jpg")])
+    expect(chosen(dialog)).to_have_count(2)
+    expect(chooser).to_be_focused()
+    with center.page.expect_file_chooser() as opened:
+        keys.press("Space")
+    opened.value.set_files([photo("third.jpg")])
+    expect(chosen(dialog)).to_have_count(3)
+
+    keys.press("Tab")
+    expect(dialog.get_by_role("button", name="Remove first.jpg")).to_be_focused()
+    keys.press("Delete")
+    expect(dialog.get_by_role("button", name="Remove second.jpg")).to_be_focused()
+    keys.press("Backspace")
+    # The focus stays on the list: on the next photo's Remove.
+    expect(dialog.get_by_role("button", name="Remove third.jpg")).to_be_focused()
+    keys.press("Tab")
+    expect(dialog.get_by_label("Comment (optional)")).to_be_focused()
+    keys.type("Packed before the request came.")
+    keys.press("Tab")
+    expect(dialog.get_by_role("button", name="Confirm")).to_be_focused()
+    keys.press("Enter")
+    expect(center.status()).to_have_text(f"Cancellation request of order {order_id} rejected: the order goes on.")
+    rejected = seller.shop.cancellation(cancel_id, token=seller.token).json
+    assert (rejected["reject_reason"], rejected["reject_comment"], len(rejected["evidence"])) == (
+        "PRODUCT_PACKED", "Packed before the request came.", 1)
