@@ -3,12 +3,15 @@ on the zone, its preview, its upload straight to the local S3 (the runner's POST
 rules, from the page's own origin), then the reject with its id; the files the page refuses at once, the one the API
 refuses on attach, and the whole thing by keyboard alone, at both sizes and axe-clean."""
 
+import re
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import Locator, Page, expect
 
 from devtools.demo import DEMO_PHOTO
+from devtools.local_stage import LocalStage
 from tests.browser.conftest import Seller
 from tests.support.seller_center import SellerCenter
 
@@ -47,7 +50,7 @@ def still_pending(seller: Seller, cancel_id: str) -> None:
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_a_photo_chosen_is_previewed_uploaded_and_attached_to_the_reject(center: SellerCenter, seller: Seller,
-                                                                         screen: str) -> None:
+                                                                         stack: LocalStage, screen: str) -> None:
     order_id, cancel_id = seller.pending()
     center.sign_in(seller.token)
     dialog = open_reject(center, order_id)
@@ -62,7 +65,7 @@ def test_a_photo_chosen_is_previewed_uploaded_and_attached_to_the_reject(center:
     choose(center.page, dialog, photo("parcel.jpg"))
     expect(chosen(dialog)).to_have_count(1)
     preview = chosen(dialog).get_by_role("img", name="parcel.jpg")
-    expect(preview).to_have_attribute("src", lambda_blob())
+    expect(preview).to_have_attribute("src", re.compile(r"^blob:http://127\.0\.0\.1:\d+/"))
     expect(dialog.get_by_text("This reason needs at least one photo")).to_have_count(0)
     expect(dialog.get_by_role("button", name="Remove parcel.jpg")).to_be_visible()
     center.axe(f"reject dialog with a photo ({screen})")
@@ -75,11 +78,16 @@ def test_a_photo_chosen_is_previewed_uploaded_and_attached_to_the_reject(center:
     [evidence] = rejected["evidence"]
     assert (evidence["content_type"], evidence["size"]) == ("image/jpeg", len(DEMO_PHOTO))
 
-
-def lambda_blob() -> Any:
-    import re
-
-    return re.compile(r"^blob:http://127\.0\.0\.1:\d+/")
+    # The order's row tells of the rejected request, its photo a thumbnail of its link, which the page may load.
+    center.open_tab("All")
+    row = center.row(order_id)
+    expect(row).to_contain_text("Cancellation rejected: Product already packed")
+    thumbnail = row.get_by_role("list", name="Photos").get_by_role("img", name="Photo 1 of 1")
+    link = thumbnail.get_attribute("src") or ""
+    assert link.startswith(stack.dynamodb.endpoint + "/cancel-desk-evidence/evidence/"), link
+    center.page.wait_for_function("(url) => performance.getEntriesByName(url).length > 0", arg=link)
+    assert requests.get(link, timeout=10).content == DEMO_PHOTO
+    center.axe(f"a rejected request's photo in its row ({screen})")
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
@@ -88,8 +96,8 @@ def test_files_the_page_cannot_send_are_refused_at_once_naming_each(center: Sell
     order_id, cancel_id = seller.pending()
     center.sign_in(seller.token)
     dialog = open_reject(center, order_id)
-    choose(center.page, dialog, photo("huge.jpg", bytes(MAX_BYTES + 1)), photo("notes.pdf", b"%PDF-1.7", "application/pdf"),
-           photo("parcel.jpg"))
+    choose(center.page, dialog, photo("huge.jpg", bytes(MAX_BYTES + 1)),
+           photo("notes.pdf", b"%PDF-1.7", "application/pdf"), photo("parcel.jpg"))
     alert = dialog.get_by_role("alert")
     expect(alert).to_contain_text("huge.jpg is larger than 5 MB.")
     expect(alert).to_contain_text("notes.pdf is not a JPEG, PNG or WebP image.")
