@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from devtools.demo import DEMO_PHOTO
 from devtools.local_stage import LocalStage
 from tests.browser.conftest import Seller
+from tests.browser.test_language import sign_in_indonesian
 from tests.support.seller_center import SellerCenter
 
 PACKED = "Product already packed (needs a photo)"
@@ -192,3 +193,61 @@ def test_keyboard_only_reject_with_a_photo(center: SellerCenter, seller: Seller)
     rejected = seller.shop.cancellation(cancel_id, token=seller.token).json
     assert (rejected["reject_reason"], rejected["reject_comment"], len(rejected["evidence"])) == (
         "PRODUCT_PACKED", "Packed before the request came.", 1)
+
+
+# A parcel drawn by the browser itself and encoded as a real JPEG (the page's previews and the row's thumbnail
+# show it): the same bytes on every run of one chromium.
+PARCEL_JPEG = """() => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 160; canvas.height = 120;
+  const ink = canvas.getContext("2d");
+  ink.fillStyle = "#e9eef2"; ink.fillRect(0, 0, 160, 120);
+  ink.fillStyle = "#b7844f"; ink.fillRect(30, 30, 100, 70);
+  ink.fillStyle = "#d9b27c"; ink.fillRect(30, 30, 100, 14);
+  ink.fillStyle = "#f4e9c8"; ink.fillRect(72, 30, 16, 70);
+  ink.fillStyle = "#ffffff"; ink.fillRect(95, 62, 28, 18);
+  return Array.from(atob(canvas.toDataURL("image/jpeg", 0.9).split(",")[1]), (c) => c.charCodeAt(0));
+}"""
+
+
+@pytest.mark.pictured
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_the_reject_dialog_with_a_photo_and_the_rejected_row_pictured(center: SellerCenter, seller: Seller,
+                                                                     screen: str) -> None:
+    order_id, cancel_id = seller.pending()
+    center.sign_in(seller.token, "#all")
+    parcel = bytes(center.page.evaluate(PARCEL_JPEG))
+    assert parcel.startswith(b"\xff\xd8\xff")
+    dialog = open_reject(center, order_id)
+    dialog.get_by_label("Rejection reason").select_option(label=PACKED)
+    choose(center.page, dialog, photo("packed-parcel.jpg", parcel))
+    expect(chosen(dialog).get_by_role("img", name="packed-parcel.jpg")).to_have_js_property("complete", True)
+    dialog.get_by_label("Comment (optional)").fill("Packed and labelled before the request came.")
+    center.axe(f"reject dialog with a photo, pictured ({screen})")
+    center.screenshot(f"seller-center-reject-photos-{screen}")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    thumbnail = center.row(order_id).get_by_role("img", name="Photo 1 of 1")
+    expect(thumbnail).to_have_js_property("complete", True)
+    assert thumbnail.evaluate("(img) => img.naturalWidth") == 160
+    assert seller.shop.cancellation(cancel_id, token=seller.token).json["evidence"][0]["size"] == len(parcel)
+    center.screenshot(f"seller-center-rejected-photo-{screen}")
+
+
+@pytest.mark.parametrize("browser_locale", ["id-ID"])
+def test_refusals_are_told_in_indonesian(center: SellerCenter, seller: Seller, browser_locale: str) -> None:
+    order_id, cancel_id = seller.pending()
+    sign_in_indonesian(center, seller.token)
+    center.row(order_id).get_by_role("button", name="Tolak").click()
+    dialog = center.dialog("Tolak pengajuan pembatalan")
+    dialog.get_by_label("Alasan penolakan").select_option(label="Produk sudah dikemas (perlu foto)")
+    expect(dialog.get_by_text("Alasan ini memerlukan setidaknya satu foto: pilih foto untuk menolak.")).to_be_visible()
+    with center.page.expect_file_chooser() as chooser:
+        dialog.get_by_role("button", name="Pilih foto").click()
+    chooser.value.set_files([photo("besar.jpg", bytes(MAX_BYTES + 1)), photo("label.jpg", PNG)])
+    expect(dialog.get_by_role("alert")).to_have_text("besar.jpg lebih besar dari 5 MB.")
+    dialog.get_by_role("button", name="Konfirmasi").click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "label.jpg bukan gambar sesuai jenisnya: hapus, lalu pilih foto JPEG, PNG, atau WebP.")
+    center.axe("reject dialog refusing a photo in Indonesian")
+    still_pending(seller, cancel_id)

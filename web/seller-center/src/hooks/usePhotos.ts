@@ -68,6 +68,7 @@ export function usePhotos(limits: PhotoLimits): Photos {
 
   const upload = async (declare: Declare): Promise<Uploaded> => {
     setUploading(true);
+    setRefusals([]); // told when the files were chosen; what Confirm meets is told instead
     const names = new Map<string, string>();
     try {
       for (const photo of current.current) {
