@@ -251,3 +251,26 @@ def test_refusals_are_told_in_indonesian(center: SellerCenter, seller: Seller, b
         "label.jpg bukan gambar sesuai jenisnya: hapus, lalu pilih foto JPEG, PNG, atau WebP.")
     center.axe("reject dialog refusing a photo in Indonesian")
     still_pending(seller, cancel_id)
+
+
+def test_an_upload_s3_refuses_is_named_with_s3s_code_and_nothing_is_rejected(center: SellerCenter,
+                                                                             seller: Seller) -> None:
+    """The declaration's answer is changed on its way (another key than the policy pins): the local S3 refuses the
+    POST as S3 would, and its answer, readable across origins thanks to the bucket's CORS rule, names the code."""
+    order_id, cancel_id = seller.pending()
+
+    def elsewhere(route: Any) -> None:
+        answer = route.fetch()
+        declared = answer.json()
+        declared["upload"]["fields"]["key"] += "-elsewhere"
+        route.fulfill(response=answer, json=declared)
+
+    center.page.route("**/seller/evidence", elsewhere)
+    center.sign_in(seller.token)
+    dialog = open_reject(center, order_id)
+    dialog.get_by_label("Rejection reason").select_option(label=PACKED)
+    choose(center.page, dialog, photo("parcel.jpg"))
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_role("alert")).to_have_text("The upload of parcel.jpg was refused (AccessDenied): try again.")
+    expect(dialog.get_by_role("progressbar")).to_have_count(0)
+    still_pending(seller, cancel_id)
