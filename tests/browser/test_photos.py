@@ -274,3 +274,37 @@ def test_an_upload_s3_refuses_is_named_with_s3s_code_and_nothing_is_rejected(cen
     expect(dialog.get_by_role("alert")).to_have_text("The upload of parcel.jpg was refused (AccessDenied): try again.")
     expect(dialog.get_by_role("progressbar")).to_have_count(0)
     still_pending(seller, cancel_id)
+
+
+def test_a_progress_per_file_while_it_uploads_and_escape_calls_the_reject_off(center: SellerCenter, seller: Seller,
+                                                                             stack: LocalStage) -> None:
+    """The upload to S3 is held on its way: its progress shows, labelled with the file's name; Escape then closes
+    the dialog, and once the upload ends no reject is sent."""
+    order_id, cancel_id = seller.pending()
+    held: list[Any] = []
+    sent: list[str] = []
+    center.page.route(f"{stack.dynamodb.endpoint}/cancel-desk-evidence", lambda route: held.append(route))
+    center.page.on("request", lambda request: sent.append(request.url))
+    center.sign_in(seller.token)
+    opener = center.row(order_id).get_by_role("button", name="Reject")
+    opener.click()
+    dialog = center.dialog("Reject cancellation request")
+    dialog.get_by_label("Rejection reason").select_option(label=PACKED)
+    choose(center.page, dialog, photo("parcel.jpg"))
+    dialog.get_by_role("button", name="Confirm").click()
+    progress = dialog.get_by_role("progressbar", name="Uploading parcel.jpg")
+    expect(progress).to_have_attribute("value", "0")
+    expect(dialog.get_by_role("button", name="Confirm")).to_be_disabled()
+    expect(dialog.get_by_role("button", name="Remove parcel.jpg")).to_be_disabled()
+    center.axe("reject dialog while a photo uploads")
+
+    center.page.keyboard.press("Escape")
+    expect(center.page.get_by_role("dialog")).to_have_count(0)
+    expect(opener).to_be_focused()
+    with center.page.expect_response(f"{stack.dynamodb.endpoint}/cancel-desk-evidence") as uploaded:
+        held[0].continue_()
+    assert uploaded.value.status == 204
+    # What would follow the upload runs before the next frame: by then no reject has gone.
+    center.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert not [url for url in sent if url.endswith("/reject")], sent
+    still_pending(seller, cancel_id)

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type Declare, usePhotos } from "../hooks/usePhotos";
 import { messages } from "../messages";
 import { needsPhoto } from "../photos";
@@ -31,12 +31,18 @@ export function RejectDialog({ order, catalogue, error, busy, declare, onConfirm
   const shown = problem ?? error;
   // A photo chosen or removed answers the last refusal: it goes until the next Confirm.
   useEffect(() => setProblem(null), [photos.list.length]);
+  // Closed (Escape, ×) while the photos were uploading: the seller called it off, so no reject follows.
+  const open = useRef(true);
+  useEffect(() => () => {
+    open.current = false;
+  }, []);
 
   const submit = async () => {
     if (!reason) return setProblem(messages.chooseReason);
     if (needed) return setProblem(messages.photoNeeded);
     setProblem(null);
     const uploaded = await photos.upload(declare);
+    if (!open.current) return;
     if (!uploaded.ok) return setProblem(uploaded.error);
     onConfirm(reason, comment.trim() || null, uploaded.ids, uploaded.names);
   };

@@ -9,6 +9,8 @@ import { UploadError, uploadPhoto } from "../upload";
 export interface Photo {
   key: number;
   file: File;
+  /** The file's type, one of the three the page takes (checked when it was chosen). */
+  contentType: ContentType;
   url: string;
   progress: number | null;
   evidenceId: string | null;
@@ -54,9 +56,10 @@ export function usePhotos(limits: PhotoLimits): Photos {
     const { accepted, refused } = choosePhotos(current.current.length, files, limits);
     setRefusals(refused.map(({ name, problem }) => messages.photoRefused(name, problem, limits.max_evidence_files,
       megabytes(limits.max_evidence_bytes))));
-    commit([...current.current, ...accepted.map((file) => ({
-      key: nextKey++, file, url: URL.createObjectURL(file), progress: null, evidenceId: null, error: null,
-    }))]);
+    commit([...current.current, ...accepted.flatMap((file) => (isPhotoType(file.type) ? [{
+      key: nextKey++, file, contentType: file.type, url: URL.createObjectURL(file), progress: null,
+      evidenceId: null, error: null,
+    }] : []))]);
   };
 
   const remove = (key: number) => {
@@ -74,10 +77,9 @@ export function usePhotos(limits: PhotoLimits): Photos {
       for (const photo of current.current) {
         const { file } = photo;
         if (photo.evidenceId === null) {
-          if (!isPhotoType(file.type)) throw new Error(file.name); // refused when chosen: never here
           change(photo.key, { progress: 0, error: null });
           try {
-            const declared = await declare(file.type, file.size);
+            const declared = await declare(photo.contentType, file.size);
             await uploadPhoto(declared.upload, file, (fraction) => change(photo.key, { progress: fraction }));
             change(photo.key, { evidenceId: declared.evidence_id, progress: 1 });
             names.set(declared.evidence_id, file.name);
