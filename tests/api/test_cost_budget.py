@@ -9,6 +9,7 @@
 | a reject with files | + 1 BatchGetItem (the files' records); per file 1 HeadObject, 1 GetObject, 1 PutObjectTagging |
 | declaring a file | 1 PutItem, no S3 call |
 | the support desk | an operator's order read and cancels cost the seller's read and the party's own change |
+| the Seller Center page | no call: the evidence bucket's origin, for its Content-Security-Policy, is signed here |
 | SFCR | 1 BatchGetItem or 1 Query |
 | expiry job | reads grow with due requests only (Query on the sparse index), 1 TransactWriteItems per due
 |            | request, 0 calls for anything not due |
@@ -566,3 +567,13 @@ def test_reading_a_cancellation_with_files_costs_what_it_did(shop, calls):
         _, detail = measured(calls, lambda: shop.detail(order_id))
     assert (one, detail) == ({"GetItem": 1}, {"GetItem": 1, "Query": 2})
     assert _s3(operations) == {}  # links are signed here
+
+
+def test_serving_the_seller_center_page_calls_nothing(api, calls):
+    """The page's policy names the evidence bucket's origin (the photos' uploads and links): from URLs signed here."""
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: api.client.http.get("/app"))
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "s3.amazonaws.com" in response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
+    assert counts == {}
+    assert _s3(operations) == {}

@@ -96,3 +96,30 @@ def test_the_local_s3_refuses_what_the_policy_does_not_allow(stack, change, stat
     attach = http(stack.base_url, "POST", f"/seller/cancellations/{cancel_id}/reject", stack.tokens["seller"],
                   {"reason": "PRODUCT_PACKED", "evidence_ids": [declared["evidence_id"]]})
     assert attach.status == 400 and attach.json["error"]["details"]["problem"] == "NOT_UPLOADED", attach.json
+
+
+PAGE_ORIGIN = "http://127.0.0.1:8000"
+
+
+def test_a_page_on_another_origin_may_post_and_read_s3s_answer_as_the_buckets_cors_rules_say(stack):
+    """The Seller Center posts from the API's origin with an upload progress listener, so the browser asks first
+    (a preflight); the answer, a refusal too, carries the CORS headers so the page can read S3's code."""
+    declared = _declare(stack)
+    url = declared["upload"]["url"]
+    preflight = requests.options(url, headers={"Origin": PAGE_ORIGIN, "Access-Control-Request-Method": "POST"},
+                                 timeout=10)
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    refused = requests.options(url, headers={"Origin": PAGE_ORIGIN, "Access-Control-Request-Method": "DELETE"},
+                               timeout=10)
+    assert refused.status_code == 403 and "Access-Control-Allow-Origin" not in refused.headers
+
+    post = declared["upload"]
+    stored = requests.post(url, data=post["fields"], files={"file": ("photo.jpg", JPEG)},
+                           headers={"Origin": PAGE_ORIGIN}, timeout=10)
+    assert stored.status_code == 204 and stored.headers["Access-Control-Allow-Origin"] == "*"
+    too_large = requests.post(url, data=_declare(stack, size=10)["upload"]["fields"],
+                              files={"file": ("photo.jpg", JPEG)}, headers={"Origin": PAGE_ORIGIN}, timeout=10)
+    assert too_large.status_code == 400 and "<Code>EntityTooLarge</Code>" in too_large.text
+    assert too_large.headers["Access-Control-Allow-Origin"] == "*"

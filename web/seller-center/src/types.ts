@@ -52,3 +52,10 @@ export type Offer = Schemas["OfferOut"];
 export type OfferKind = Schemas["OfferKind"];
 export type OfferStatus = Schemas["OfferStatus"];
 export type OfferBody = Schemas["OfferIn"];
+
+/** An evidence file on a cancellation (E6): `url`, a presigned GET valid 15 minutes, in the seller's answers. */
+export type Evidence = Schemas["EvidenceOut"];
+export type ContentType = Schemas["ContentType"];
+/** POST /seller/evidence: the file's id and the presigned POST to upload it with (E1). */
+export type EvidenceUpload = Schemas["EvidenceUploadOut"];
+export type RejectBody = Schemas["RejectIn"];

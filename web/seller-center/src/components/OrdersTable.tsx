@@ -7,6 +7,7 @@ import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
 import { supportNote } from "../support";
 import type { Cancellation, ReasonCatalogue } from "../types";
+import { RejectedRequest } from "./Evidence";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
 import { Tooltip } from "./Tooltip";
@@ -71,7 +72,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
   row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
   selection: Selection; selectColumn: boolean;
 }) {
-  const { order, request, cancellation, accepted } = row;
+  const { order, request, cancellation, accepted, rejected } = row;
   // While the offer waits for the buyer, the API refuses approve and reject (OF3): they are not offered.
   const answerable = request !== null && !offerOpen(request);
   const result = selection.results.get(order.order_id);
@@ -118,6 +119,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
         )}
         {accepted && !request && <p class="request"><OfferState cancellation={accepted} /></p>}
         {supportNote(request ?? cancellation) && <p class="by-support">{supportNote(request ?? cancellation)}</p>}
+        {rejected && !request && <RejectedRequest cancellation={rejected} catalogue={catalogue} />}
         {order.promised_ship_by && order.status !== "CANCELLED" && (
           <p class="offer">{messages.promisedShipBy(formatLocalTime(order.promised_ship_by))}</p>
         )}
