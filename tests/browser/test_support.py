@@ -44,6 +44,8 @@ def test_a_cancellation_by_support_says_so_with_its_ticket(center: SellerCenter,
     status = row.get_by_role("button", name="Cancelled")
     center.tab_to(status)
     expect(center.tooltip()).to_contain_text("Cancelled by support on your behalf (ticket T-123)")
+    expect(center.tooltip()).to_contain_text("cancelled by support on your behalf")  # the cause, not "by you"
+    expect(center.tooltip()).not_to_contain_text("cancelled by you")
     center.axe(f"rows cancelled and asked by support ({screen})")
     center.page.keyboard.press("Escape")
     expect(center.tooltip()).to_be_hidden()

@@ -8,3 +8,10 @@ export function supportNote(cancellation: Cancellation | null): string | null {
   if (!cancellation || actor?.role !== "OPERATOR") return null;
   return messages.bySupport(cancellation.initiator, actor.ticket ?? "");
 }
+
+/** The status details' cause: an operator's cancel on the seller's behalf is not "cancelled by you". */
+export function causeOf(cancellation: Cancellation): string {
+  const { auto_approve_cause: code, actor, initiator, status } = cancellation;
+  if (!code && actor?.role === "OPERATOR" && initiator === "SELLER") return messages.causeBySupport;
+  return messages.cause(code, status);
+}

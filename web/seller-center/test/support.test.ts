@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { applyLanguage } from "../src/messages";
-import { supportNote } from "../src/support";
+import { causeOf, supportNote } from "../src/support";
 import type { Cancellation } from "../src/types";
 
 afterEach(() => applyLanguage("en"));
@@ -27,5 +27,21 @@ describe("the support desk's note (SD8)", () => {
     expect(supportNote(made("SELLER", { role: "SELLER", id: "S1", ticket: null }))).toBeNull();
     expect(supportNote(made("BUYER", { role: "BUYER", id: "B1", ticket: null }))).toBeNull();
     expect(supportNote(null)).toBeNull();
+  });
+});
+
+describe("the status details' cause", () => {
+  it("names support, not the seller, for an operator's cancel on the seller's behalf", () => {
+    const byOperator = { ...made("SELLER", { role: "OPERATOR", id: "OP1", ticket: "T-1" }),
+      status: "SELLER_CANCELLED", auto_approve_cause: null } as Cancellation;
+    expect(causeOf(byOperator)).toBe("cancelled by support on your behalf");
+    applyLanguage("id");
+    expect(causeOf(byOperator)).toBe("dibatalkan oleh tim dukungan atas nama Anda");
+  });
+
+  it("keeps the seller's own cancel and the job's causes as they were", () => {
+    const own = { ...made("SELLER", { role: "SELLER", id: "S1", ticket: null }),
+      status: "SELLER_CANCELLED", auto_approve_cause: null } as Cancellation;
+    expect(causeOf(own)).toBe("cancelled by you");
   });
 });

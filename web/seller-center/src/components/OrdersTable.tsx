@@ -5,7 +5,7 @@ import { messages } from "../messages";
 import { mayOffer, offerOpen } from "../offers";
 import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
-import { supportNote } from "../support";
+import { causeOf, supportNote } from "../support";
 import type { Cancellation, ReasonCatalogue } from "../types";
 import { RejectedRequest } from "./Evidence";
 import { MenuButton } from "./MenuButton";
@@ -182,7 +182,7 @@ function Status({ row, catalogue }: { row: Row; catalogue: ReasonCatalogue | nul
           <dd><Time iso={cancellation.resolved_at ?? cancellation.requested_at} /></dd></div>
         <div><dt>{messages.reasonLabel}</dt><dd>{reasonLabel(catalogue, cancellation.reason)}</dd></div>
         <div><dt>{messages.causeLabel}</dt>
-          <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
+          <dd>{causeOf(cancellation)}</dd></div>
         <div><dt>{messages.refundLabel}</dt><dd><Refund cancellation={cancellation} /></dd></div>
       </dl>
     </Tooltip>

@@ -167,6 +167,7 @@ const en = {
   causeLabel: "Cause",
   cause: (code: string | null, status: string) =>
     code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
+  causeBySupport: "cancelled by support on your behalf",
   refundLabel: "Refund",
   refund: (status: string, money: string | null) => {
     if (status === "NOT_APPLICABLE" || money === null) return "None: the order was not paid";

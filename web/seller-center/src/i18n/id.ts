@@ -164,6 +164,7 @@ const id: Catalogue = {
   causeLabel: "Penyebab",
   cause: (code: string | null, status: string) =>
     code ? label(causes, code) : status === "SELLER_CANCELLED" ? "dibatalkan oleh Anda" : "disetujui oleh Anda",
+  causeBySupport: "dibatalkan oleh tim dukungan atas nama Anda",
   refundLabel: "Pengembalian dana",
   refund: (status: string, money: string | null) => {
     if (status === "NOT_APPLICABLE" || money === null) return "Tidak ada: pesanan belum dibayar";
