@@ -15,7 +15,7 @@ from chalice.local import LocalDevServer
 from chalicelib.domain.clock import utc_now
 from devtools import banner, demo, desk_data, events_local, local_settings, webhooks_local
 from devtools.demo_tokens import demo_tokens
-from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.embedded_dynamodb import EmbeddedDynamoDB, StoredObject
 from devtools.local_api import CallerLimit, chalice_config, handler_for, local_app
 from devtools.local_environment import HOST, prepare_environment
 from devtools.local_schedule import Scheduler
@@ -109,6 +109,7 @@ class LocalStage:
             self.restored = self.data.load() if self.data is not None and not self._fresh else None
             if self.restored is not None:
                 self.dynamodb.put_tables(self.restored.tables)
+                _put_objects(self.restored.objects)
                 self.shop = self.restored.shop
             elif self._load_demo:
                 self.shop = demo.load()
@@ -179,7 +180,10 @@ class LocalStage:
         self.stopping = ""
 
     def _snapshot(self) -> desk_data.Saved:
-        return desk_data.Saved(saved_at=utc_now(), tables=self.dynamodb.copy_tables(), shop=self.shop,
+        from chalicelib import config
+
+        tables, objects = self.dynamodb.copy_desk(config.settings().evidence_bucket)
+        return desk_data.Saved(saved_at=utc_now(), tables=tables, objects=objects, shop=self.shop,
                                receiver_port=self._receiver_port)
 
     def __enter__(self) -> LocalStage:
@@ -202,3 +206,17 @@ class LocalStage:
 
     def banner(self) -> str:
         return banner.text(self)
+
+
+def _put_objects(objects: list[StoredObject]) -> None:
+    """The saved evidence files back into the bucket, with their type and state tag (before the API serves)."""
+    from urllib.parse import urlencode
+
+    from chalicelib import config
+    from chalicelib.store import evidence_objects
+
+    bucket = config.settings().evidence_bucket
+    for saved in objects:
+        evidence_objects.client().put_object(Bucket=bucket, Key=saved.key, Body=saved.body,
+                                             ContentType=saved.content_type or "application/octet-stream",
+                                             Tagging=urlencode(saved.tags))
