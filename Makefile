@@ -70,7 +70,7 @@ run: $(VENV)/.installed docs page
 # (tests/conftest.py), so module fixtures, the browser layer's stack and chromium start once.
 WORKERS ?= 2
 PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
-# Stopping the runner within its 3 s is the test: it runs alone, after the rest, with both cores free.
+# A clean stop of the runner under load is the test: it runs alone, after the rest, with both cores free.
 SERIAL_TESTS := tests/local/test_runner_stops.py
 
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in

@@ -8,6 +8,7 @@ from chalicelib.api.buyer import buyer
 from chalicelib.api.docs_page import docs_page
 from chalicelib.api.evidence import evidence_routes
 from chalicelib.api.middleware import http
+from chalicelib.api.operator import operator
 from chalicelib.api.platform import platform
 from chalicelib.api.public import public
 from chalicelib.api.seller import seller
@@ -21,5 +22,5 @@ from chalicelib.webhooks.functions import webhook_functions
 app = Chalice(app_name="cancellation-desk")
 
 for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, evidence_routes,
-                  appeals, seller_tools, webhooks, jobs, stream, webhook_functions):
+                  appeals, seller_tools, operator, webhooks, jobs, stream, webhook_functions):
     app.register_blueprint(blueprint)

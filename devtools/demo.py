@@ -29,6 +29,7 @@ from chalicelib.domain.model import Cancellation, LineItem, Order
 from chalicelib.domain.money import LineRequest
 from chalicelib.domain.policy import Policy
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from chalicelib.domain.support import SupportAct
 from chalicelib.service import commands
 from chalicelib.service.executor import Decider, S, execute
 from chalicelib.store import reads
@@ -54,6 +55,7 @@ SELLER = Identity("demo-seller-user", Role.SELLER, seller_id=SELLER_ID)
 OTHER_SELLER = Identity("other-seller-user", Role.SELLER, seller_id=OTHER_SELLER_ID)
 BUYER = Identity("demo-buyer-user", Role.BUYER, buyer_id=BUYER_ID)
 OTHER_BUYER = Identity("other-buyer-user", Role.BUYER, buyer_id=OTHER_BUYER_ID)
+OPERATOR = Identity("demo-support-agent", Role.OPERATOR, operator_id=OPERATOR_ID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +328,15 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
     other = d.waiting_order("", asked, seller=OTHER_SELLER_ID, buyer=OTHER_BUYER_ID)
     d.request(other, asked, buyer=OTHER_BUYER)
 
+    # The support desk (docs/support-desk.md), after every other S1 order so that their numbers stay as they were:
+    # an order support cancelled for the seller, and one for the banner's operator line to cancel.
+    by_support = d.paid_order("CANCELLED by support on the seller's behalf (ticket T-100, WRONG_PRICE)",
+                              d.ago(hours=8))
+    d.run(commands.seller_cancel(OPERATOR, by_support, SellerCancelReason.WRONG_PRICE, None, d.ago(hours=7), policy,
+                                 support=SupportAct(OPERATOR_ID, "T-100", "The seller phoned: the price was a typo")),
+          d.ago(hours=7))
+    support_target = d.paid_order("AWAITING_SHIPMENT (try: support cancels it for the seller)", d.ago(hours=2))
+
     ask = Example("", "POST", f"/buyer/orders/{approve_target}/cancellation-requests", "buyer",
                   {"reason": "CHANGED_MIND"}, 201)
     if latest_due - at >= LASTING:
@@ -379,5 +390,9 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
                 f"/operator/appeals/${APPEAL_ID}/decide", "operator",
                 {"decision": "OVERTURN", "note": "The chat shows the buyer asked to cancel"}),
         Example("Another seller's order is not found", "GET", f"/seller/orders/{other}", "seller", expect=404),
+        Example("Support cancels an order on the seller's behalf under a ticket (the fault is the reason's: "
+                "OUT_OF_STOCK counts toward the seller's SFCR)", "POST", f"/operator/orders/{support_target}/cancel",
+                "operator", {"on_behalf_of": "seller", "reason": "OUT_OF_STOCK", "ticket": "T-123",
+                             "note": "The seller phoned: sold out"}, 201),
     ]
     return d.shop

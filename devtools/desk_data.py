@@ -1,5 +1,5 @@
-"""The local desk kept between runs: the embedded tables saved to one file under the data directory (on stop and
-every `LOCAL_SAVE_SECONDS`), and put back before the pumps start on the next run.
+"""The local desk kept between runs: the embedded tables and the evidence bucket's files saved to one file under the
+data directory (on stop and every `LOCAL_SAVE_SECONDS`), and put back before the pumps start on the next run.
 
 The file is written whole to a temporary name and renamed over the last one, so a crash mid-save leaves the
 previous save: at most the last interval is lost. What was in flight at the stop (a webhook retry waiting in its
@@ -21,7 +21,7 @@ from pathlib import Path
 import msgspec
 
 from devtools.demo import DemoShop
-from devtools.embedded_dynamodb import Tables
+from devtools.embedded_dynamodb import StoredObject, Tables
 from devtools.local_settings import InvalidSetting
 from devtools.stage import ROOT
 
@@ -37,6 +37,7 @@ class Saved(msgspec.Struct, kw_only=True):
     format: int = FORMAT
     saved_at: datetime
     tables: Tables
+    objects: list[StoredObject] = msgspec.field(default_factory=list)  # the evidence bucket's files
     shop: DemoShop | None = None  # the demo as loaded, for the banner's stories and lines
     receiver_port: int | None = None  # where the restored webhooks to the local receiver point
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import msgspec
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -58,6 +59,22 @@ def _reset_dynamodb() -> None:
 Tables = dict[str, list[dict[str, Any]]]
 
 
+class StoredObject(msgspec.Struct, kw_only=True):
+    """One object of a bucket on the embedded S3, as the desk keeps it between runs (bytes base64 in JSON)."""
+
+    key: str
+    body: bytes
+    content_type: str | None = None
+    tags: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+def _s3_backend() -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+
+
 def _backend() -> Any:
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
@@ -90,12 +107,20 @@ class EmbeddedDynamoDB:
         self._thread.start()
         return self.endpoint
 
-    def copy_tables(self) -> Tables:
-        """Every table's items, between two requests: one consistent moment, as no request runs meanwhile."""
+    def copy_desk(self, bucket: str) -> tuple[Tables, list[StoredObject]]:
+        """Every table's items and the bucket's objects, between two requests: one consistent moment, as no
+        request runs meanwhile (an evidence file's record and its upload are kept together)."""
         assert self._dispatcher is not None, "start() first"
         with self._dispatcher.serial:
-            return {name: [item.to_json()["Attributes"] for item in table.all_items()]
-                    for name, table in _backend().tables.items()}
+            tables = {name: [item.to_json()["Attributes"] for item in table.all_items()]
+                      for name, table in _backend().tables.items()}
+            s3 = _s3_backend()
+            found = s3.buckets.get(bucket)
+            objects = [] if found is None else [
+                StoredObject(key=key.name, body=key.value, content_type=key.metadata.get("content-type"),
+                             tags={tag["Key"]: tag["Value"] for tag in s3.get_object_tagging(key)["Tags"]})
+                for key in found.keys.values()]
+            return tables, objects
 
     def put_tables(self, tables: Tables) -> int:
         """Puts the items into the tables (made already); the number put. Their stream records are written too:

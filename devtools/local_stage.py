@@ -15,7 +15,7 @@ from chalice.local import LocalDevServer
 from chalicelib.domain.clock import utc_now
 from devtools import banner, demo, desk_data, events_local, local_settings, webhooks_local
 from devtools.demo_tokens import demo_tokens
-from devtools.embedded_dynamodb import EmbeddedDynamoDB
+from devtools.embedded_dynamodb import EmbeddedDynamoDB, StoredObject
 from devtools.local_api import CallerLimit, chalice_config, handler_for, local_app
 from devtools.local_environment import HOST, prepare_environment
 from devtools.local_schedule import Scheduler
@@ -61,6 +61,7 @@ class LocalStage:
         self._http_thread: threading.Thread | None = None
         self._saved_env: dict[str, str] | None = None
         self._frozen = False
+        self.stopping = ""  # the step a stop is on, named if it overruns its grace
         self._receiver_port: int | None = None  # set once the stage is up: what a save may be taken of
 
     # -- lifecycle
@@ -108,6 +109,7 @@ class LocalStage:
             self.restored = self.data.load() if self.data is not None and not self._fresh else None
             if self.restored is not None:
                 self.dynamodb.put_tables(self.restored.tables)
+                _put_objects(self.restored.objects)
                 self.shop = self.restored.shop
             elif self._load_demo:
                 self.shop = demo.load()
@@ -146,20 +148,27 @@ class LocalStage:
         # The API first: requests still arriving would keep the one-at-a-time moto busy while the pumps and the
         # schedule finish what they hold.
         if self.server is not None:
+            self.stopping = "the API's requests in flight"
             shut_down(self.server.server, self._http_thread)
         if self.webhooks is not None:
             if self.events is not None:
+                self.stopping = "the event pump's batch"
                 self.events.stop()  # nothing more onto the bus while the webhook pumps finish their batches
+            self.stopping = "the webhook pumps' batches"
             self.webhooks.stop()
             self.webhooks = None
         if self.scheduler is not None:
+            self.stopping = "the schedule's run"
             self.scheduler.stop()
         if self.events is not None:
+            self.stopping = "the event pump's batch"
             self.events.stop()
         if self.data is not None and self._receiver_port is not None:
+            self.stopping = "saving the desk"
             self.data.stop()
             self.data.save(self._snapshot())  # nothing runs now: the tables as the run left them
             self._receiver_port = None
+        self.stopping = "the embedded DynamoDB"
         self.dynamodb.stop()
         models.reset_connections()
         transactions.reset()
@@ -168,9 +177,13 @@ class LocalStage:
             os.environ.clear()
             os.environ.update(self._saved_env)
         self.server = self.scheduler = self.events = self._http_thread = self._saved_env = None
+        self.stopping = ""
 
     def _snapshot(self) -> desk_data.Saved:
-        return desk_data.Saved(saved_at=utc_now(), tables=self.dynamodb.copy_tables(), shop=self.shop,
+        from chalicelib import config
+
+        tables, objects = self.dynamodb.copy_desk(config.settings().evidence_bucket)
+        return desk_data.Saved(saved_at=utc_now(), tables=tables, objects=objects, shop=self.shop,
                                receiver_port=self._receiver_port)
 
     def __enter__(self) -> LocalStage:
@@ -193,3 +206,17 @@ class LocalStage:
 
     def banner(self) -> str:
         return banner.text(self)
+
+
+def _put_objects(objects: list[StoredObject]) -> None:
+    """The saved evidence files back into the bucket, with their type and state tag (before the API serves)."""
+    from urllib.parse import urlencode
+
+    from chalicelib import config
+    from chalicelib.store import evidence_objects
+
+    bucket = config.settings().evidence_bucket
+    for saved in objects:
+        evidence_objects.client().put_object(Bucket=bucket, Key=saved.key, Body=saved.body,
+                                             ContentType=saved.content_type or "application/octet-stream",
+                                             Tagging=urlencode(saved.tags))

@@ -38,7 +38,7 @@ def main() -> int:
     holding = threads_holding_the_exit()
     if not clean or holding:
         log.warning("did not stop cleanly within %gs (%s); exiting anyway", STOP_GRACE_SECONDS,
-                    ", ".join(holding) or "stop() still running")
+                    ", ".join(holding) or f"still stopping {stage.stopping or 'the stage'}")
         hard_exit(1)
     signals.close()
     # Not a normal interpreter exit: that joins, without a bound, thread pools and request threads a stop

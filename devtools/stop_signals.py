@@ -12,7 +12,10 @@ import time
 from collections.abc import Callable
 from typing import NoReturn
 
-STOP_GRACE_SECONDS = 3.0  # after the signal: this long for a clean stop, then a hard exit
+# After the signal: this long for a clean stop, then a hard exit. A guard against a hang, not a target: a stop
+# under load takes 1 to 2 s on two idle cores (the batches in flight finish, the desk is saved and synced), and a
+# busy machine or a slow disk can stretch that several times over.
+STOP_GRACE_SECONDS = 10.0
 WAKE_SECONDS = 0.5  # the main thread looks for a signal at least this often
 
 

@@ -4,6 +4,7 @@ infra/template.py's merge template. The API's grants on it are in .chalice/polic
 from typing import Any
 
 from chalicelib.domain import evidence
+from chalicelib.store.evidence_objects import CORS_RULES
 
 Json = dict[str, Any]
 
@@ -34,10 +35,9 @@ def resources() -> Json:
                      "ExpirationInDays": evidence.RETENTION_DAYS,
                      "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
                 ]},
-                # Browsers post the file straight to the bucket; the presigned policy, not the origin, is the
-                # gate, and links are plain GETs.
-                "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
-                                                     "AllowedHeaders": ["*"], "MaxAge": 3000}]},
+                # The Seller Center page posts each file straight to the bucket from the API's origin: the rules
+                # the local bucket has too (evidence_objects.CORS_RULES), in CloudFormation's spelling.
+                "CorsConfiguration": {"CorsRules": [cors_rule(rule) for rule in CORS_RULES]},
             },
         },
         BUCKET_POLICY: {
@@ -55,6 +55,11 @@ def resources() -> Json:
             },
         },
     }
+
+
+def cors_rule(rule: Json) -> Json:
+    """An S3 CORS rule as CloudFormation spells it (`MaxAge` for `MaxAgeSeconds`)."""
+    return {("MaxAge" if key == "MaxAgeSeconds" else key): value for key, value in rule.items()}
 
 
 def api_environment() -> Json:

@@ -68,8 +68,14 @@ def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationO
         offer=_offer(c.offer, c.currency),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause,
+        actor=_actor(c),
         appeal=s.AppealRefOut(appeal_id=c.appeal.appeal_id, status=c.appeal.status) if c.appeal else None,
     )
+
+
+def _actor(c: Cancellation) -> s.ActorOut:
+    acted = c.acted_by
+    return s.ActorOut(role=acted.role, id=acted.id, ticket=acted.ticket)
 
 
 def _evidence(seller_id: str, files: tuple[Evidence, ...], links: Links | None) -> list[s.EvidenceOut]:
@@ -136,7 +142,8 @@ def buyer_order(o: Order, cancellations: list[Cancellation], links: Links | None
 def history(entry: HistoryEntry) -> s.HistoryOut:
     return s.HistoryOut(at=iso(entry.at), actor=entry.actor, actor_id=entry.actor_id, action=entry.action,
                         from_status=entry.from_status, to_status=entry.to_status, cancel_id=entry.cancel_id,
-                        note=entry.note)
+                        note=entry.note, ticket=entry.ticket, on_behalf_of=entry.on_behalf_of,
+                        operator_note=entry.operator_note)
 
 
 def handover(o: Order) -> s.HandoverOut:

@@ -7,6 +7,7 @@ import msgspec
 
 from ..domain.enums import (
     Actor,
+    ActorRole,
     AppealStatus,
     AutoApproveCause,
     CancellationStatus,
@@ -83,6 +84,13 @@ class OfferOut(Out):
     answered_at: Instant | None
 
 
+class ActorOut(Out):
+    """Who pressed the button that made the cancellation (docs/support-desk.md); `initiator` is the party it was
+    made for."""
+
+    role: ActorRole
+    id: Annotated[str, msgspec.Meta(description="The buyer's, seller's or operator's id; the job's name for SYSTEM")]
+    ticket: Annotated[str | None, msgspec.Meta(description="OPERATOR only: the support ticket it acted under")]
 class AppealRefOut(Out):
     """The cancellation's one appeal (docs/appeals.md): read it at GET /seller/appeals/{appeal_id}."""
 
@@ -153,6 +161,7 @@ class CancellationOut(Out):
         description="While an offer is open the seller's clock is stopped (respond_by null): the seconds it had left")]
     withdraw_cause: Annotated[WithdrawCause | None, msgspec.Meta(
         description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
+    actor: ActorOut
     appeal: AppealRefOut | None
 
 
@@ -194,6 +203,10 @@ class HistoryOut(Out):
     to_status: OrderStatus
     cancel_id: str | None
     note: str | None
+    ticket: Annotated[str | None, msgspec.Meta(description="actor OPERATOR only: the support ticket")]
+    on_behalf_of: Annotated[Actor | None, msgspec.Meta(
+        description="actor OPERATOR only: the party it acted for (BUYER or SELLER)")]
+    operator_note: Annotated[str | None, msgspec.Meta(description="actor OPERATOR only: the operator's note")]
 
 
 class CountedLineOut(Out):

@@ -7,7 +7,7 @@ from chalice.app import Response
 
 from ..answers.shapes import ErrorBody, ErrorOut
 from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound, Unprocessable
-from ..store.contention import is_busy
+from ..store.contention import is_busy, is_s3_unavailable
 
 JSON = {"Content-Type": "application/json"}
 
@@ -49,8 +49,8 @@ def from_api(error: ApiError) -> Response:
     return error_response(error.status, error.code, error.message, error.details, error.headers)
 
 
-# DynamoDB is momentarily over capacity or busy on the same items: the client may simply retry, so the
-# answer is a 503 with Retry-After, not a 500.
+# DynamoDB is momentarily over capacity or busy on the same items, or S3 is slowing down, failing on its side or
+# out of reach: the client may simply retry, so the answer is a 503 with Retry-After, not a 500.
 RETRY_AFTER_SECONDS = 1
 
 
@@ -58,7 +58,7 @@ BUSY_MESSAGE = "The service is busy; retry shortly."
 
 
 def busy_response(error: Exception) -> Response | None:
-    if not is_busy(error):
+    if not (is_busy(error) or is_s3_unavailable(error)):
         return None
     return error_response(503, "SERVICE_BUSY", BUSY_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 

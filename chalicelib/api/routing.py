@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 from chalice.app import Blueprint, Request, Response
 from pynamodb.exceptions import PynamoDBException
 
@@ -138,7 +139,7 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                 return from_api(error)
             except DomainError as error:
                 return from_domain(error)
-            except (Contention, PynamoDBException) as error:
+            except (Contention, PynamoDBException, BotoCoreError, ClientError) as error:
                 busy = busy_response(error)
                 if busy is None:
                     raise

@@ -2,7 +2,8 @@
 
 The files are built into chalicelib/static/seller-center by `make page` and ship in the Lambda package with the
 rest of chalicelib/; they are read on first request only, so the API's cold start does not pay for them. The page
-talks to the API on the same origin (no CORS). `GET /app/config.json` is its runtime configuration: where the
+talks to the API on the same origin (no CORS), and to the evidence bucket for photos (the bucket's CORS rules).
+`GET /app/config.json` is its runtime configuration: where the
 API is, the response window, and in the cloud (`AUTH_MODE=jwks`) the identity provider the page signs in
 through (authorization code with PKCE; the issuer is the authority and the audience the client id, which is
 what the API checks in an ID token). The asset route looks its name up in the built files' own list and never
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from chalice.app import Blueprint, Response
 
 from .. import config
+from ..store import evidence_objects
 from .errors import FRAMEWORK_ERRORS, error_response
 
 seller_center = Blueprint(__name__)
@@ -60,7 +62,9 @@ def page_config() -> dict[str, object]:
 
 
 def content_security_policy() -> str:
-    """Everything from the app itself; the API (if configured elsewhere) and the provider's endpoints for fetches."""
+    """Everything from the app itself; the API (if configured elsewhere) and the provider's endpoints for fetches;
+    the evidence bucket for the photos' uploads and links (docs/evidence.md), and the previews of the photos chosen
+    (`blob:`, object URLs of files that never left the browser)."""
     current = config.settings()
     connect = ["'self'"]
     extra = [current.seller_center_api_base_url]
@@ -68,8 +72,10 @@ def content_security_policy() -> str:
         extra.append(current.auth_issuer)
     connect += [origin for url in extra if url and (origin := _origin(url))]
     connect += [origin for url in current.seller_center_connect_origins.split() if (origin := _origin(url))]
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            f"connect-src {' '.join(dict.fromkeys(connect))}; base-uri 'none'; form-action 'none'; "
+    bucket = [origin for url in evidence_objects.browser_urls() if (origin := _origin(url))]
+    images = " ".join(dict.fromkeys(["'self'", "blob:", *bucket]))
+    return (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; "
+            f"connect-src {' '.join(dict.fromkeys(connect + bucket))}; base-uri 'none'; form-action 'none'; "
             "frame-ancestors 'none'")
 
 

@@ -63,7 +63,17 @@ class Actor(StrEnum):
     SELLER = "SELLER"
     SYSTEM = "SYSTEM"
     PLATFORM = "PLATFORM"
-    OPERATOR = "OPERATOR"  # the marketplace's support desk: decides appeals (docs/appeals.md)
+    OPERATOR = "OPERATOR"  # a support agent: acts for a party (docs/support-desk.md), decides appeals (docs/appeals.md)
+
+
+class ActorRole(StrEnum):
+    """Who pressed the button that made a cancellation (docs/support-desk.md): a party, a support operator, or
+    the system (a job, the platform)."""
+
+    BUYER = "BUYER"
+    SELLER = "SELLER"
+    OPERATOR = "OPERATOR"
+    SYSTEM = "SYSTEM"
 
 
 class Fault(StrEnum):

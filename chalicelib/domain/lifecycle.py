@@ -44,6 +44,7 @@ from .reasons import (
     SellerCancelReason,
     seller_reasons_for,
 )
+from .support import SupportAct, acted_by, entry_fields
 
 
 def _order_conflict(order: Order, message: str, code: str) -> Conflict:
@@ -61,6 +62,13 @@ def _next(order: Order, **changes: Any) -> Order:
 def _entry(now: datetime, actor: Actor, actor_id: str, action: HistoryAction, was: Order, now_status: OrderStatus,
            cancel_id: str | None = None, note: str | None = None) -> HistoryEntry:
     return HistoryEntry(now, actor, actor_id, action, was.status, now_status, cancel_id, note)
+
+
+def _party_entry(now: datetime, party: Actor, party_id: str, support: SupportAct | None, action: HistoryAction,
+                 was: Order, now_status: OrderStatus, cancel_id: str, note: str | None) -> HistoryEntry:
+    """The entry of a change a party made, or an operator made on its behalf (SD4)."""
+    return HistoryEntry(at=now, action=action, from_status=was.status, to_status=now_status, cancel_id=cancel_id,
+                        note=note, **entry_fields(party, party_id, support))
 
 
 def _refund_status(order: Order) -> RefundStatus:
@@ -193,9 +201,10 @@ def request_waits_for_seller(order: Order, now: datetime, policy: Policy) -> boo
 
 def request_cancellation(order: Order, reason: BuyerReason, comment: str | None, cancel_id: str,
                          now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None,
-                         rules: Sequence[Rule] = ()) -> Change:
+                         rules: Sequence[Rule] = (), support: SupportAct | None = None) -> Change:
     """A buyer's request for the whole order, or for `line_items` of it: every rule applies to both (M2).
-    `rules`: the seller's auto-approve rules, for a request that would wait for the seller (T6, T7)."""
+    `rules`: the seller's auto-approve rules, for a request that would wait for the seller (T6, T7).
+    `support`: an operator asking on the buyer's behalf, under the same rules (SD2)."""
     if reason in COMMENT_REQUIRED and not (comment and comment.strip()):
         raise InvalidRequest(f"Reason {reason.value} needs a comment.", code="COMMENT_REQUIRED")
     refusal = buyer_request_refusal(order)
@@ -205,6 +214,7 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
     cancellation = _new_cancellation(
         order, line_items, cancel_id=cancel_id, initiator=Actor.BUYER, status=CancellationStatus.REQUESTED,
         reason=reason.value, comment=comment, requested_at=now, fault=BUYER_FAULT, counts_toward_sfcr=False,
+        actor=acted_by(Actor.BUYER, order.buyer_id, support),
     )
     cause = platform_cause(order, now, policy)
     rule = matching_rule(rules, order, cancellation) if cause is None else None
@@ -222,8 +232,8 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1,
                         seller_fault=order.seller_fault or broken,
                         seller_fault_cancellations=order.seller_fault_cancellations + int(broken))
-        entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_AUTO_APPROVED, order, new.status,
-                       cancel_id, cause.value)
+        entry = _party_entry(now, Actor.BUYER, order.buyer_id, support, HistoryAction.CANCELLATION_AUTO_APPROVED,
+                             order, new.status, cancel_id, cause.value)
         cohort = None
         if broken and not order.seller_fault:  # an order counts once as seller-fault (M4)
             cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)
@@ -233,8 +243,8 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
     respond_by = now + policy.response_window
     cancellation = replace(cancellation, respond_by=respond_by)
     new = _next(order, pending_cancel_id=cancel_id, pending_respond_by=respond_by)
-    entry = _entry(now, Actor.BUYER, order.buyer_id, HistoryAction.CANCELLATION_REQUESTED, order, new.status, cancel_id,
-                   f"respond by {iso(respond_by)}")
+    entry = _party_entry(now, Actor.BUYER, order.buyer_id, support, HistoryAction.CANCELLATION_REQUESTED, order,
+                         new.status, cancel_id, f"respond by {iso(respond_by)}")
     return Change(order=new, order_was=order.version, history=entry, cancellation=cancellation,
                   counters=CounterDelta(requested=1))
 
@@ -359,8 +369,10 @@ def acknowledge(cancellation: Cancellation, order: Order, now: datetime) -> Chan
 
 
 def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None, cancel_id: str,
-                  now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None) -> Change:
-    """The seller cancels the whole order, or (out of stock only) some of its items (S1-S3, M2)."""
+                  now: datetime, policy: Policy, line_items: Sequence[LineRequest] | None = None,
+                  support: SupportAct | None = None) -> Change:
+    """The seller cancels the whole order, or (out of stock only) some of its items (S1-S3, M2). `support`: an
+    operator cancelling on the seller's behalf, with the same rules and the reason's fault (docs/support-desk.md)."""
     _ensure_not_shipped(order)
     _ensure_no_overdue_request(order, now)
     if order.pending_cancel_id:
@@ -378,6 +390,7 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
         order, line_items, cancel_id=cancel_id, initiator=Actor.SELLER, status=CancellationStatus.SELLER_CANCELLED,
         reason=reason.value, comment=comment, requested_at=now, resolved_at=now, resolved_by=Actor.SELLER,
         fault=rule.fault, counts_toward_sfcr=rule.counts_toward_sfcr,
+        actor=acted_by(Actor.SELLER, order.seller_id, support),
     )
     if not cancellation.whole_order and reason not in PARTIAL_CANCEL_REASONS:
         allowed = sorted(r.value for r in PARTIAL_CANCEL_REASONS)
@@ -389,8 +402,8 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
     first_fault = rule.counts_toward_sfcr and not order.seller_fault
     new = _take_off(order, cancellation, now, seller_fault=order.seller_fault or rule.counts_toward_sfcr,
                     seller_fault_cancellations=order.seller_fault_cancellations + int(rule.counts_toward_sfcr))
-    entry = _entry(now, Actor.SELLER, order.seller_id, HistoryAction.SELLER_CANCELLED, order, new.status, cancel_id,
-                   reason.value)
+    entry = _party_entry(now, Actor.SELLER, order.seller_id, support, HistoryAction.SELLER_CANCELLED, order,
+                         new.status, cancel_id, reason.value)
     cohort = None
     if first_fault:
         cohort = CohortDelta(market_day(order.placed_at, policy.market_timezone).isoformat(), seller_fault=1)

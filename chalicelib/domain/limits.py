@@ -24,3 +24,6 @@ MAX_EVIDENCE_FILES = 6
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 """Bytes of one evidence file (5 MiB)."""
+
+MAX_TICKET_LENGTH = 64
+"""Characters of a support ticket's reference."""

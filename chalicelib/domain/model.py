@@ -20,6 +20,7 @@ from .enums import (
     WithdrawCause,
 )
 from .evidence import Evidence, EvidenceFile
+from .support import ActedBy, derived
 
 
 class LineItem(msgspec.Struct, frozen=True):
@@ -158,8 +159,15 @@ class Cancellation(msgspec.Struct):
     # While an offer is open the seller's clock stops: `respond_by` is None and this holds what was left.
     response_seconds_left: int | None = None
     withdraw_cause: WithdrawCause | None = None
+    # Who pressed the button that made it (docs/support-desk.md); None on an item stored before actors were.
+    actor: ActedBy | None = None
     appeal: AppealRef | None = None
     version: int = 1
+
+    @property
+    def acted_by(self) -> ActedBy:
+        """The stored actor, or for an older item the one its initiator implies (SD5)."""
+        return self.actor or derived(self.initiator, self.seller_id, self.buyer_id)
 
     @property
     def refund_amount(self) -> int | None:
@@ -214,6 +222,10 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     to_status: OrderStatus
     cancel_id: str | None = None
     note: str | None = None
+    # An operator's entry (actor OPERATOR): its support ticket, the party it acted for, its note (SD4).
+    ticket: str | None = None
+    on_behalf_of: Initiator | None = None
+    operator_note: str | None = None
 
 
 class CounterDelta(msgspec.Struct, frozen=True):

@@ -15,6 +15,7 @@ from ..domain.money import LineRequest
 from ..domain.offers import OfferTerms
 from ..domain.policy import Policy
 from ..domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from ..domain.support import SupportAct
 from ..store import reads, seller_settings
 from . import access, evidence
 from .executor import Decider, Decision
@@ -87,8 +88,9 @@ def report_refund(identity: Identity, cancel_id: str, reference: str, now: datet
 
 
 def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason, comment: str | None,
-                         now: datetime, policy: Policy,
-                         line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
+                         now: datetime, policy: Policy, line_items: list[LineRequest] | None = None,
+                         support: SupportAct | None = None) -> Decider[Cancellation]:
+    """`support`: an operator asking on the order's buyer's behalf (docs/support-desk.md)."""
     cancel_id = new_cancel_id()
 
     def decide() -> Decision[Cancellation]:
@@ -98,7 +100,7 @@ def request_cancellation(identity: Identity, order_id: str, reason: BuyerReason,
         waits = lifecycle.request_waits_for_seller(order, now, policy)
         rules = seller_settings.get_rules(order.seller_id).rules if waits else ()
         change = lifecycle.request_cancellation(order, reason, comment, cancel_id, now, policy, line_items,
-                                                rules=rules)
+                                                rules=rules, support=support)
         return _cancellation_outcome(change, created=True)
 
     return decide
@@ -176,12 +178,14 @@ def acknowledge(identity: Identity, cancel_id: str, now: datetime) -> Decider[Ca
 
 
 def seller_cancel(identity: Identity, order_id: str, reason: SellerCancelReason, comment: str | None,
-                  now: datetime, policy: Policy, line_items: list[LineRequest] | None = None) -> Decider[Cancellation]:
+                  now: datetime, policy: Policy, line_items: list[LineRequest] | None = None,
+                  support: SupportAct | None = None) -> Decider[Cancellation]:
+    """`support`: an operator cancelling on the order's seller's behalf (docs/support-desk.md)."""
     cancel_id = new_cancel_id()
 
     def decide() -> Decision[Cancellation]:
         order = access.order_for(identity, order_id)
-        change = lifecycle.seller_cancel(order, reason, comment, cancel_id, now, policy, line_items)
+        change = lifecycle.seller_cancel(order, reason, comment, cancel_id, now, policy, line_items, support)
         return _cancellation_outcome(change, created=True)
 
     return decide

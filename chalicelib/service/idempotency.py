@@ -53,7 +53,10 @@ class Idempotency(msgspec.Struct, frozen=True):
         """The stored key is the client's key within the caller, the method and the path. The caller is the
         whole identity the token states: one account (`sub`) may hold tokens for two shops, and an answer kept
         for one shop must never be replayed to the other (it would show its objects)."""
-        caller = (identity.sub, identity.role.value, identity.seller_id or "", identity.buyer_id or "")
+        caller: tuple[str, ...] = (identity.sub, identity.role.value, identity.seller_id or "",
+                                   identity.buyer_id or "")
+        if identity.operator_id:  # only operators' keys grow a part: everyone else's stored keys stay valid
+            caller = (*caller, identity.operator_id)
         key = _sha256(*(part.encode() for part in caller), method.encode(), path.encode(), client_key.encode())
         return cls(key=key, body_hash=_sha256(body), now=now)
 

@@ -14,6 +14,13 @@ from ..domain.limits import MAX_EVIDENCE_BYTES
 
 _client: Any = None
 
+# The bucket's CORS rules (S3's shape), the stack's and the local bucket's alike: the page posts each file straight
+# to the bucket from its own origin, and reads the answer. Any origin: the presigned policy, not the origin, is the
+# gate (E2); links are plain GETs. The stack cannot name the API's origin here: the API's function names the bucket.
+CORS_RULES: tuple[dict[str, Any], ...] = (
+    {"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000},
+)
+
 
 def client() -> Any:
     global _client
@@ -88,8 +95,16 @@ def mark_attached(key: str) -> None:
                                 Tagging={"TagSet": [{"Key": evidence.STATE_TAG, "Value": evidence.ATTACHED}]})
 
 
+def browser_urls() -> list[str]:
+    """Where a browser reaches the bucket: a presigned POST's URL and a link's (both signed here, no call to S3).
+    The page's Content-Security-Policy allows their origins."""
+    post: dict[str, Any] = client().generate_presigned_post(Bucket=_bucket(), Key=evidence.KEY_PREFIX)
+    return [str(post["url"]), link(evidence.KEY_PREFIX)]
+
+
 def create_bucket() -> None:
-    """Creates the bucket if missing (tests and the local runner; the cloud stack declares its own)."""
+    """Creates the bucket if missing, with its CORS rules (tests and the local runner; the cloud stack declares
+    its own from the same rules)."""
     from botocore.exceptions import ClientError
 
     try:
@@ -97,3 +112,4 @@ def create_bucket() -> None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
+    client().put_bucket_cors(Bucket=_bucket(), CORSConfiguration={"CORSRules": [dict(r) for r in CORS_RULES]})

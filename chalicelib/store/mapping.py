@@ -8,6 +8,7 @@ from ..domain.clock import iso, parse_iso
 from ..domain.enums import (
     TAB_OF_STATUS,
     Actor,
+    ActorRole,
     AppealStatus,
     AutoApproveCause,
     CancellationStatus,
@@ -21,8 +22,10 @@ from ..domain.enums import (
 )
 from ..domain.evidence import ContentType, Evidence
 from ..domain.model import AppealRef, Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
+from ..domain.support import ActedBy
 from .models import (
     DUE_SHARDS,
+    ActorMap,
     AppealRefMap,
     CancellationItem,
     CancelledLineMap,
@@ -169,6 +172,18 @@ def _offer_from_raw(raw: Raw) -> Offer | None:
                  answered_at=_at(m, "answered_at"))
 
 
+def _actor_to_map(actor: ActedBy | None) -> ActorMap | None:
+    if actor is None:
+        return None
+    return ActorMap(role=actor.role.value, id=actor.id, ticket=actor.ticket)
+
+
+def _actor_from_raw(raw: Raw) -> ActedBy | None:
+    value = raw.get("actor")
+    if not value or "M" not in value:
+        return None  # stored before actors were: Cancellation.acted_by derives it
+    m: Raw = value["M"]
+    return ActedBy(ActorRole(m["role"]["S"]), m["id"]["S"], _s(m, "ticket"))
 def _appeal_ref_from_raw(raw: Raw) -> AppealRef | None:
     value = raw.get("appeal")
     if not value or "M" not in value:
@@ -212,6 +227,7 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         offer=_offer_to_map(c.offer),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause.value if c.withdraw_cause else None,
+        actor=_actor_to_map(c.actor),
         appeal=AppealRefMap(appeal_id=c.appeal.appeal_id, status=c.appeal.status.value) if c.appeal else None,
         version=c.version,
         listed_key=listed,
@@ -260,6 +276,7 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         offer=_offer_from_raw(raw),
         response_seconds_left=int(seconds_left["N"]) if seconds_left and "N" in seconds_left else None,
         withdraw_cause=WithdrawCause(cause_of_withdrawal) if cause_of_withdrawal else None,
+        actor=_actor_from_raw(raw),
         appeal=_appeal_ref_from_raw(raw),
         version=int(raw["version"]["N"]),
     )
@@ -281,6 +298,9 @@ def history_to_item(order_id: str, seq: int, entry: HistoryEntry) -> HistoryItem
         to_status=entry.to_status.value,
         cancel_id=entry.cancel_id,
         note=entry.note,
+        ticket=entry.ticket,
+        on_behalf_of=entry.on_behalf_of.value if entry.on_behalf_of else None,
+        operator_note=entry.operator_note,
     )
 
 
@@ -294,4 +314,7 @@ def history_from_item(item: HistoryItem) -> HistoryEntry:
         to_status=OrderStatus(item.to_status),
         cancel_id=item.cancel_id,
         note=item.note,
+        ticket=item.ticket,
+        on_behalf_of=Actor(item.on_behalf_of) if item.on_behalf_of else None,
+        operator_note=item.operator_note,
     )

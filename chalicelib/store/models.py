@@ -61,6 +61,12 @@ class EvidenceMap(MapAttribute[str, object]):
     size = NumberAttribute()
 
 
+class ActorMap(MapAttribute[str, object]):
+    """Who pressed the button that made a cancellation (docs/support-desk.md)."""
+
+    role = UnicodeAttribute()
+    id = UnicodeAttribute()
+    ticket = UnicodeAttribute(null=True)
 class AppealRefMap(MapAttribute[str, object]):
     appeal_id = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -230,6 +236,7 @@ class CancellationItem(Model):
     offer = OfferMap(null=True)
     response_seconds_left = NumberAttribute(null=True)
     withdraw_cause = UnicodeAttribute(null=True)
+    actor = ActorMap(null=True)  # absent on items stored before actors were: read as the initiator's
     appeal = AppealRefMap(null=True)
     version = NumberAttribute()
     # index keys
@@ -318,6 +325,10 @@ class HistoryItem(Model):
     to_status = UnicodeAttribute()
     cancel_id = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    # An operator's entry only (docs/support-desk.md).
+    ticket = UnicodeAttribute(null=True)
+    on_behalf_of = UnicodeAttribute(null=True)
+    operator_note = UnicodeAttribute(null=True)
 
 
 # --- seller settings ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 | any state change | <= 2 reads + exactly 1 TransactWriteItems |
 | a reject with files | + 1 BatchGetItem (the files' records); per file 1 HeadObject, 1 GetObject, 1 PutObjectTagging |
 | declaring a file | 1 PutItem, no S3 call |
+| the support desk | an operator's order read and cancels cost the seller's read and the party's own change |
+| the Seller Center page | no call: the evidence bucket's origin, for its Content-Security-Policy, is signed here |
 | SFCR | 1 BatchGetItem or 1 Query; + 1 Query for appeals_open |
 | open an appeal | a state change's; with files as a reject's |
 | decide an appeal | 3 GetItem (the appeal, its cancellation, its order) + 1 TransactWriteItems |
@@ -124,6 +126,20 @@ def test_order_detail_is_three_reads(shop, calls):
     assert len(response.json["history"]) == 2
     assert counts == {"GetItem": 1, "Query": 2}  # the order, its cancellations, its history
     assert sum(counts.values()) <= 3
+
+
+def test_the_operators_order_detail_is_three_reads_like_the_sellers(shop, calls):
+    shop.pending("O1")
+    response, counts = measured(calls, lambda: shop.operator_order("O1"))
+    assert len(response.json["history"]) == 2
+    assert counts == {"GetItem": 1, "Query": 2}  # the order, its cancellations, its history
+
+
+def test_an_operator_cancel_refused_for_its_reason_makes_no_call(shop, calls):
+    shop.order("O1")
+    response, counts = measured(calls, lambda: shop.operator_cancel("O1", "seller", "CHANGED_MIND"))
+    assert response.status_code == 400
+    assert counts == {}  # the reason is the wrong party's: refused before the order is read
 
 
 def test_the_buyers_order_is_two_reads_and_one_cancellation_is_one_get_item(shop, calls):
@@ -261,6 +277,21 @@ def _ship_with_an_open_offer(shop: Shop, oid: str) -> Callable[[], object]:
     return lambda: shop.ship(oid, "T-1")
 
 
+def _operator_seller_cancel(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    return lambda: shop.operator_cancel(oid, "seller", "OUT_OF_STOCK", note="the seller phoned")
+
+
+def _operator_request_waiting(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.paid(oid)
+    return lambda: shop.operator_cancel(oid, "buyer", "CHANGED_MIND")
+
+
+def _operator_request_auto_approved(shop: Shop, oid: str) -> Callable[[], object]:
+    shop.order(oid)
+    return lambda: shop.operator_cancel(oid, "buyer", "CHANGED_MIND")
+
+
 # Every state change route: its setup and the exact calls it makes.
 STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "record order": (_record, {"GetItem": 1, "TransactWriteItems": 1}),
@@ -286,6 +317,12 @@ STATE_CHANGES: dict[str, tuple[Setup, dict[str, int]]] = {
     "decline an offer": (_decline_offer, {"GetItem": 2, "TransactWriteItems": 1}),
     "withdraw with an open offer": (_withdraw_with_an_open_offer, {"GetItem": 2, "TransactWriteItems": 1}),
     "ship with an open offer": (_ship_with_an_open_offer, {"GetItem": 2, "TransactWriteItems": 1}),
+    # The support desk (docs/support-desk.md): exactly the party's own change, so exactly its calls.
+    "operator cancel for the seller": (_operator_seller_cancel, {"GetItem": 1, "TransactWriteItems": 1}),
+    "operator request for the buyer (waits for the seller)": (
+        _operator_request_waiting, {"GetItem": 2, "TransactWriteItems": 1}),
+    "operator request for the buyer (auto-approved)": (
+        _operator_request_auto_approved, {"GetItem": 1, "TransactWriteItems": 1}),
 }
 
 
@@ -537,6 +574,14 @@ def test_reading_a_cancellation_with_files_costs_what_it_did(shop, calls):
     assert _s3(operations) == {}  # links are signed here
 
 
+def test_serving_the_seller_center_page_calls_nothing(api, calls):
+    """The page's policy names the evidence bucket's origin (the photos' uploads and links): from URLs signed here."""
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: api.client.http.get("/app"))
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "s3.amazonaws.com" in response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
+    assert counts == {}
+    assert _s3(operations) == {}
 # --- appeals (docs/appeals.md) --------------------------------------------------------------------------------
 
 

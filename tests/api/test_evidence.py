@@ -204,6 +204,50 @@ def test_a_file_attached_while_the_reject_was_decided_fails_it_whole(shop, monke
     assert shop.cancellation(cancel_id).json["evidence"] == []
 
 
+@pytest.mark.parametrize("failure", ["SlowDown", "InternalError", "unreachable"])
+def test_s3_busy_or_out_of_reach_is_a_503_and_changes_nothing(shop, monkeypatch, failure):
+    """S3 after the SDK's retries: the client may try again, as with DynamoDB's throttling; never a 500."""
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    _, cancel_id = shop.pending()
+    evidence_id = shop.photo()
+    real = evidence_objects.client()
+
+    class Failing:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def head_object(self, **_):
+            if failure == "unreachable":
+                raise EndpointConnectionError(endpoint_url="https://s3.example")
+            raise ClientError({"Error": {"Code": failure, "Message": "try later"}}, "HeadObject")
+
+    monkeypatch.setattr(evidence_objects, "client", lambda: Failing())
+    response = shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[evidence_id])
+    assert response.status_code == 503, response.json
+    assert response.json["error"]["code"] == "SERVICE_BUSY" and response.headers["Retry-After"] == "1"
+    monkeypatch.undo()
+    assert shop.cancellation(cancel_id).json["status"] == "REQUESTED"
+    shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[evidence_id], expect=200)  # the file still free
+
+
+def test_an_s3_refusal_that_is_not_busy_stays_an_internal_error(shop, monkeypatch):
+    """AccessDenied is the stack's fault, not a moment's: it is not told to the client as worth a retry."""
+    from botocore.exceptions import ClientError
+
+    _, cancel_id = shop.pending()
+    evidence_id = shop.photo()
+
+    def denied(**_):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "HeadObject")
+
+    monkeypatch.setattr(evidence_objects.client(), "head_object", denied)
+    response = shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[evidence_id])
+    assert response.status_code == 500 and response.json["error"]["code"] == "INTERNAL_ERROR"
+    monkeypatch.undo()
+    assert shop.cancellation(cancel_id).json["status"] == "REQUESTED"
+
+
 def test_bulk_reject_with_a_reason_that_needs_files_changes_nothing(shop):
     ids = [shop.pending()[1] for _ in range(2)]
     results = shop.bulk_reject(ids, "PRODUCT_PACKED", expect=200).json["results"]
@@ -217,7 +261,7 @@ def test_bulk_reject_with_a_reason_that_needs_files_changes_nothing(shop):
 def test_events_carry_the_files_without_links(shop, clock):
     _, cancel_id = shop.pending()
     evidence_id = shop.photo()
-    shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[evidence_id], expect=200)
+    shop.reject(cancel_id, "PRODUCT_PACKED", evidence_ids=[evidence_id], expect=200)  # the file still free
     [event] = whole_feed(shop.api, shop.seller_token(), clock, "types=cancellation.rejected")
     assert event["data"]["cancellation"]["evidence"] == [
         {"evidence_id": evidence_id, "content_type": "image/jpeg", "size": len(JPEG)}]

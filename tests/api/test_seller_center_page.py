@@ -22,6 +22,8 @@ ORIGIN = "http://127.0.0.1:8000"
 STAGE_ORIGIN = "https://abc123.execute-api.us-east-1.amazonaws.com/api"
 TYPES = seller_center.TYPES
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example"
+# Where the page posts photos and loads their links (docs/evidence.md): the evidence bucket, as S3 names it.
+BUCKET_ORIGIN = "https://cancel-desk-evidence.s3.amazonaws.com"
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +64,14 @@ def test_nothing_runs_or_is_styled_inline_so_the_strict_policy_holds(page: Answe
     assert parsed(page).inline == []
 
 
-def test_locally_the_policy_allows_only_the_pages_own_origin(page: Answer) -> None:
+def test_locally_the_policy_allows_only_the_pages_own_origin_and_the_evidence_bucket(page: Answer) -> None:
     found = directives(page)
     assert found["default-src"] == ["'none'"]
     assert found["script-src"] == ["'self'"] and found["style-src"] == ["'self'"]
-    assert found["connect-src"] == ["'self'"]  # the API is on the same origin: no CORS
+    # The API is on the same origin (no CORS); the photos go to the bucket and come back from it as links.
+    assert found["connect-src"] == ["'self'", BUCKET_ORIGIN]
+    # blob: the previews of photos chosen, which never left the browser.
+    assert found["img-src"] == ["'self'", "blob:", BUCKET_ORIGIN]
     assert found["frame-ancestors"] == ["'none'"] and found["form-action"] == ["'none'"]
     assert header(page, "Cache-Control") == "no-cache"
     assert header(page, "X-Content-Type-Options") == "nosniff"
@@ -81,7 +86,7 @@ def test_in_the_cloud_the_policy_adds_the_identity_providers_origins_and_nothing
     monkeypatch.setenv("SELLER_CENTER_CONNECT_ORIGINS", "https://desk.auth.eu-west-1.amazoncognito.com/oauth2 junk")
     found = directives(viewer.get("/app"))
     assert found["connect-src"] == ["'self'", "https://cognito-idp.eu-west-1.amazonaws.com",
-                                    "https://desk.auth.eu-west-1.amazoncognito.com"]
+                                    "https://desk.auth.eu-west-1.amazoncognito.com", BUCKET_ORIGIN]
     assert found["script-src"] == ["'self'"]
 
 

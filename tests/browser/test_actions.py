@@ -43,12 +43,12 @@ def test_reject_asks_for_a_reason_and_a_comment_then_the_order_goes_on(center: S
     expect(dialog).to_be_visible()
     reasons = dialog.get_by_label("Rejection reason")
     expect(reasons).to_be_focused()
-    needs_photo = " (needs a photo: reject with it through the API)"
+    needs_photo = " (needs a photo)"
     assert reasons.locator("option").all_inner_texts()[1:] == [
         "Product already packed" + needs_photo, "Delivery is on schedule",
         "Agreed with the buyer to keep the order" + needs_photo, "The buyer's reason is not valid"]  # ORDER_SHIPPED
-    # is the API's own; the two that need a photo (docs/evidence.md) cannot be chosen until the page attaches one
-    assert reasons.locator("option:disabled").count() == 2
+    # is the API's own; the two that need a photo (docs/evidence.md) take one in the dialog (test_photos.py)
+    assert reasons.locator("option:disabled").count() == 0
     dialog.get_by_role("button", name="Confirm").click()
     expect(dialog.get_by_role("alert")).to_have_text("Choose a reason")
     reasons.select_option(label="Delivery is on schedule")
@@ -119,7 +119,10 @@ def test_keyboard_only_reject(center: SellerCenter, seller: Seller) -> None:
     keys.press("Enter")
     dialog = center.dialog("Reject cancellation request")
     expect(dialog.get_by_label("Rejection reason")).to_be_focused()
-    keys.press("ArrowDown")  # past the reasons that need a photo, which the page cannot send yet
+    keys.press("ArrowDown")
+    keys.press("ArrowDown")  # past "Product already packed", which needs a photo (test_photos.py)
+    keys.press("Tab")
+    expect(dialog.get_by_role("button", name="Choose photos")).to_be_focused()
     keys.press("Tab")
     expect(dialog.get_by_label("Comment (optional)")).to_be_focused()
     keys.type("On its way already.")

@@ -135,7 +135,7 @@ def test_cancel_and_reject_in_indonesian_list_the_apis_labels(center: SellerCent
     dialog = center.dialog("Tolak pengajuan pembatalan")
     reasons = dialog.get_by_label("Alasan penolakan")
     expect(reasons).to_be_focused()
-    needs_photo = " (perlu foto: tolak dengan alasan ini melalui API)"
+    needs_photo = " (perlu foto)"
     assert reasons.locator("option").all_inner_texts()[1:] == [
         "Produk sudah dikemas" + needs_photo, "Pengiriman sesuai jadwal",
         "Sudah sepakat dengan pembeli untuk melanjutkan pesanan" + needs_photo, "Alasan pembeli tidak valid"]

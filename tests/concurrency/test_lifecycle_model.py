@@ -97,6 +97,10 @@ APPEAL_REVIEW = timedelta(seconds=int(os.environ.get("APPEAL_REVIEW_SECONDS", "2
 # Partial cancellations: only OUT_OF_STOCK cancels some items for the seller (M2).
 PARTIAL_REASONS = ("OUT_OF_STOCK",)
 SELLERS = {"S1": "seller", "S2": "other_seller"}
+# Who presses the button of a request or a seller cancel: the party, or a support operator on its behalf
+# (support-desk.md), under the party's rules, reasons and fault.
+BY = ("party", "operator")
+TICKET = "T-42"
 BUYERS = {"B1": "buyer", "B2": "other_buyer"}
 NO_HANDOVER = "You don't need to hand over this order to logistics."
 ANSWER_FIRST = "The buyer asked to cancel this order: answer the request before handing it to logistics."
@@ -147,6 +151,7 @@ class MCancel:
     withdraw_cause: str | None = None
     resolved_at: datetime | None = None  # when it took effect, for the appeal window (appeals.md, A3)
     appeal: "MAppeal | None" = None
+    actor: tuple[str, str, str | None] = ("", "", None)  # (role, id, ticket): who pressed the button
 
     @property
     def offer_open(self) -> bool:
@@ -364,7 +369,7 @@ OrderSpec = tuple[str, str, str, timedelta, bool, tuple[tuple[str, int, int], ..
 PICK = st.integers(0, 7)
 AIM = st.sampled_from([True, False])
 RUNS = {"examples": 0, "steps": 0, "calls": 0, "rule_approvals": 0, "bulk_items": 0, "offers": 0,
-        "offers_accepted": 0, "promises_missed": 0, "appeals": 0, "overturned": 0}
+        "offers_accepted": 0, "promises_missed": 0, "operator_cancels": 0, "appeals": 0, "overturned": 0}
 
 
 @dataclass(frozen=True)
@@ -472,6 +477,19 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.model.cancels[c.cancel_id] = c
         return c
 
+    def actor(self, by: str, party: str, party_id: str) -> tuple[str, str, str | None]:
+        """Who the new cancellation says pressed the button."""
+        return ("OPERATOR", "OP1", TICKET) if by == "operator" else (party, party_id, None)
+
+    def by_party_or_operator(self, by: str, party: str, order: MOrder, reason: str, expect: int,
+                             as_party: Callable[[], Any], **fields: Any) -> Any:
+        """The party's own call, or the operator's cancel on its behalf with the same reason and fields."""
+        if by == "party":
+            return self.counted(as_party())
+        RUNS["operator_cancels"] += expect == 201
+        return self.counted(self.shop.operator_cancel(order.order_id, party, reason, TICKET, expect=expect,
+                                                      **fields))
+
     def part(self, order: MOrder, part: str | None,
              i: int) -> tuple[list[dict[str, Any]] | None, dict[str, int] | None]:
         """The `line_items` to send for `part`, and what they cancel (None: a line the order cannot give)."""
@@ -556,17 +574,21 @@ class LifecycleMachine(RuleBasedStateMachine):
     # --- buyer ---
 
     @action(5, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM, reason=st.sampled_from(BUYER_REASONS),
-            comment=st.booleans(), part=st.sampled_from(PARTS))
-    def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool, part: str | None):
-        """A request for the whole order or some of its items (M2): every buyer rule holds for both."""
+            comment=st.booleans(), part=st.sampled_from(PARTS), by=st.sampled_from(BY))
+    def request_cancellation(self, i: int, aim: bool, reason: str, comment: bool, part: str | None,
+                             by: str = "party"):
+        """A request for the whole order or some of its items (M2): every buyer rule holds for both, and for an
+        operator asking on the buyer's behalf."""
         m = self.model
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending and o.may_request)
         line_items, lines = self.part(order, part, i)
+        fields = {**({"comment": "please"} if comment else {}),
+                  **({"line_items": line_items} if line_items is not None else {})}
+        actor = self.actor(by, "BUYER", order.buyer)
+
         def ask(expect: int) -> Any:
-            return self.counted(self.shop.request_cancellation(
-                order.order_id, reason, token=self.token(order.buyer), expect=expect,
-                **({"comment": "please"} if comment else {}),
-                **({"line_items": line_items} if line_items is not None else {})))
+            return self.by_party_or_operator(by, "buyer", order, reason, expect, lambda: self.shop.request_cancellation(
+                order.order_id, reason, token=self.token(order.buyer), expect=expect, **fields), **fields)
 
         if reason == "OTHER" and not comment:
             ask(400)
@@ -576,23 +598,24 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert ask(400).json["error"]["code"] == "INVALID_LINE_ITEMS"
         elif order.status == "UNPAID" or m.now < order.paid_at + GRACE:
             cause = "UNPAID_ORDER" if order.status == "UNPAID" else "WITHIN_GRACE_PERIOD"
-            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause=cause)
+            c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause=cause, actor=actor)
             m.change(order, m.take_off(order, c))
         elif order.promised_ship_by is not None and m.now >= order.promised_ship_by:
             # OF7: the seller promised to ship by then and did not: approved at once, the seller's fault
             c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause="PROMISE_MISSED",
-                                      counts_sfcr=True)
+                                      counts_sfcr=True, actor=actor)
             order.seller_fault = True
             RUNS["promises_missed"] += 1
             m.change(order, m.take_off(order, c))
         elif rule := next((r for r in m.rules[order.seller] if r.matches(order, reason, lines)), None):
             # T6-T9: the seller's first matching rule approves at once what would have waited for it
             c = self.new_cancellation(order, ask(201), "AUTO_APPROVED", lines, cause="SELLER_RULE",
-                                      rule_id=rule.rule_id)
+                                      rule_id=rule.rule_id, actor=actor)
             RUNS["rule_approvals"] += 1
             m.change(order, m.take_off(order, c))
         else:
-            c = self.new_cancellation(order, ask(201), "REQUESTED", lines, respond_by=m.now + WINDOW)
+            c = self.new_cancellation(order, ask(201), "REQUESTED", lines, respond_by=m.now + WINDOW,
+                                      actor=actor)
             order.pending = c.cancel_id
             m.change(order)
 
@@ -708,17 +731,19 @@ class LifecycleMachine(RuleBasedStateMachine):
                 self.model.change(self.model.orders[c.order_id])
 
     @action(3, lambda self: self.some_order(*UNSHIPPED), i=PICK, aim=AIM,
-            reason=st.sampled_from(sorted(SELLER_REASONS)), part=st.sampled_from(PARTS))
-    def seller_cancel(self, i: int, aim: bool, reason: str, part: str | None):
-        """The whole order with any reason its status allows, some of its items only out of stock (M2)."""
+            reason=st.sampled_from(sorted(SELLER_REASONS)), part=st.sampled_from(PARTS), by=st.sampled_from(BY))
+    def seller_cancel(self, i: int, aim: bool, reason: str, part: str | None, by: str = "party"):
+        """The whole order with any reason its status allows, some of its items only out of stock (M2); the same
+        for an operator on the seller's behalf, whose seller-fault reasons count in the seller's SFCR."""
         m = self.model
         allowed, counts = SELLER_REASONS[reason]
         order = self.order(i, aim, lambda o: o.status in UNSHIPPED and not o.pending)
         line_items, lines = self.part(order, part, i)
+        fields = {"line_items": line_items} if line_items is not None else {}
+
         def cancel(expect: int) -> Any:
-            return self.counted(self.shop.seller_cancel(
-                order.order_id, reason, token=self.token(order.seller), expect=expect,
-                **({"line_items": line_items} if line_items is not None else {})))
+            return self.by_party_or_operator(by, "seller", order, reason, expect, lambda: self.shop.seller_cancel(
+                order.order_id, reason, token=self.token(order.seller), expect=expect, **fields), **fields)
 
         if order.status not in UNSHIPPED or order.pending:
             cancel(409)
@@ -733,7 +758,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert cancel(400).json["error"]["code"] == "PARTIAL_CANCEL_NOT_ALLOWED"
         else:
             response = cancel(201)
-            c = self.new_cancellation(order, response, "SELLER_CANCELLED", lines, counts_sfcr=counts)
+            c = self.new_cancellation(order, response, "SELLER_CANCELLED", lines, counts_sfcr=counts,
+                                      actor=self.actor(by, "SELLER", order.seller))
             assert response.json["counts_toward_sfcr"] is counts
             order.seller_fault = order.seller_fault or counts
             m.change(order, m.take_off(order, c))
@@ -1002,6 +1028,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert got["respond_by"] == (iso(c.respond_by) if c.respond_by else None)
         assert got["response_seconds_left"] == c.seconds_left, (c, got)
         assert got["withdraw_cause"] == c.withdraw_cause, (c, got)
+        assert (got["actor"]["role"], got["actor"]["id"], got["actor"]["ticket"]) == c.actor, (c, got)
         if c.offer is None:
             assert got["offer"] is None, got
         else:
@@ -1144,7 +1171,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
     RUNS.update(examples=0, steps=0, calls=0, rule_approvals=0, bulk_items=0, offers=0, offers_accepted=0,
-                promises_missed=0, appeals=0, overturned=0)
+                promises_missed=0, operator_cancels=0, appeals=0, overturned=0)
     started = perf_counter()
     run_state_machine_as_test(LifecycleMachine, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, print_blob=True,
@@ -1156,8 +1183,9 @@ def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
         print(f"\nlifecycle model: {RUNS['examples']} examples, {steps} steps, {RUNS['calls']} state-changing "
               f"calls and job runs ({RUNS['rule_approvals']} requests approved by a seller's rule, "
               f"{RUNS['bulk_items']} bulk items, {RUNS['offers']} offers made, {RUNS['offers_accepted']} accepted, "
-              f"{RUNS['promises_missed']} promises missed, {RUNS['appeals']} appeals, {RUNS['overturned']} "
-              f"overturned), invariants checked after every step, {seconds:.1f}s")
+              f"{RUNS['promises_missed']} promises missed, {RUNS['operator_cancels']} operator cancels, "
+              f"{RUNS['appeals']} appeals, {RUNS['overturned']} overturned), invariants checked after every step, "
+              f"{seconds:.1f}s")
     assert RUNS["examples"] >= EXAMPLES
     assert steps >= EXAMPLES * 5
 
@@ -1251,5 +1279,40 @@ def test_appeals_through_the_model():
                    for c in m.cancels.values()}
         assert sorted(outcome.values()) == [("O1", "OVERTURNED", False), ("O1", "OVERTURNED", False),
                                             ("O2", "UPHELD", True), ("O3", None, False), ("O4", None, True)], outcome
+    finally:
+        machine.teardown()
+
+
+def test_operator_cancels_on_behalf_of_both_parties_through_the_model():
+    """One scripted walk of the same machine over the support desk (support-desk.md): an operator cancels on the
+    seller's behalf (a seller-fault reason counts once in the SFCR, some items then the rest; a reason of no fault;
+    a reason of the wrong status refused) and asks on the buyer's behalf (inside the grace period, and waiting for
+    the seller, then approved); every counter checked after every step, the stored items recounted at the end."""
+    machine = LifecycleMachine()
+    paid = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
+    fresh = ("S1", "B2", "AWAITING_SHIPMENT", timedelta(0), False, ONE_LINE)
+
+    def then(action: str, **arguments: Any) -> None:
+        getattr(machine, action)(**arguments)
+        machine.the_service_matches_the_model()
+
+    try:
+        machine.first_orders([paid, paid, paid], None)
+        then("record_order", spec=fresh, resend=None)  # O4: paid now, inside the grace period
+        then("seller_cancel", i=0, aim=True, reason="OUT_OF_STOCK", part="one", by="operator")  # O1: some items
+        then("seller_cancel", i=0, aim=True, reason="WRONG_PRICE", part=None, by="operator")  # O1: the rest
+        then("seller_cancel", i=0, aim=True, reason="BUYER_NOT_PAID_IN_TIME", part=None, by="operator")  # 400
+        then("seller_cancel", i=0, aim=True, reason="ADDRESS_NOT_DELIVERABLE", part=None, by="operator")  # O2
+        then("request_cancellation", i=3, aim=True, reason="ORDERED_BY_MISTAKE", comment=False, part=None,
+             by="operator")  # O4: auto-approved at once
+        then("request_cancellation", i=0, aim=True, reason="OTHER", comment=False, part=None, by="operator")  # 400
+        then("request_cancellation", i=0, aim=True, reason="OTHER", comment=True, part=None, by="operator")  # O3
+        then("seller_cancel", i=0, aim=True, reason="OUT_OF_STOCK", part=None, by="operator")  # 409: a request
+        then("answer_request", j=0, aim=True, answer="approve", reason="PRODUCT_PACKED")
+        m = machine.model
+        actors = {c.order_id: (c.status, c.actor[0], c.counts_sfcr) for c in m.cancels.values()}
+        assert actors == {"O1": ("SELLER_CANCELLED", "OPERATOR", True), "O2": ("SELLER_CANCELLED", "OPERATOR", False),
+                          "O3": ("APPROVED", "OPERATOR", False), "O4": ("AUTO_APPROVED", "OPERATOR", False)}, actors
+        assert m.sfcr("S1")["seller_fault_cancellations"] == 1 and m.action_needed("S1") == (0, 1, 0)
     finally:
         machine.teardown()

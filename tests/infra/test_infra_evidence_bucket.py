@@ -26,6 +26,10 @@ def test_the_bucket_is_private_encrypted_tls_only_with_its_lifecycle():
     assert rules["KeepEvidence"]["ExpirationInDays"] == 400
     assert {rule["Prefix"] for rule in rules.values()} == {"evidence/"}
     assert {rule["Status"] for rule in rules.values()} == {"Enabled"}
+    # The Seller Center page posts from the API's origin and reads the answer: the local bucket's rules, in
+    # CloudFormation's spelling.
+    assert properties["CorsConfiguration"] == {"CorsRules": [
+        {"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAge": 3000}]}
 
     [statement] = _resources()["EvidenceBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert (statement["Effect"], statement["Principal"], statement["Action"]) == ("Deny", "*", "s3:*")

@@ -96,3 +96,64 @@ def test_the_local_s3_refuses_what_the_policy_does_not_allow(stack, change, stat
     attach = http(stack.base_url, "POST", f"/seller/cancellations/{cancel_id}/reject", stack.tokens["seller"],
                   {"reason": "PRODUCT_PACKED", "evidence_ids": [declared["evidence_id"]]})
     assert attach.status == 400 and attach.json["error"]["details"]["problem"] == "NOT_UPLOADED", attach.json
+
+
+PAGE_ORIGIN = "http://127.0.0.1:8000"
+
+
+def test_a_page_on_another_origin_may_post_and_read_s3s_answer_as_the_buckets_cors_rules_say(stack):
+    """The Seller Center posts from the API's origin with an upload progress listener, so the browser asks first
+    (a preflight); the answer, a refusal too, carries the CORS headers so the page can read S3's code."""
+    declared = _declare(stack)
+    url = declared["upload"]["url"]
+    preflight = requests.options(url, headers={"Origin": PAGE_ORIGIN, "Access-Control-Request-Method": "POST"},
+                                 timeout=10)
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    refused = requests.options(url, headers={"Origin": PAGE_ORIGIN, "Access-Control-Request-Method": "DELETE"},
+                               timeout=10)
+    assert refused.status_code == 403 and "Access-Control-Allow-Origin" not in refused.headers
+
+    post = declared["upload"]
+    stored = requests.post(url, data=post["fields"], files={"file": ("photo.jpg", JPEG)},
+                           headers={"Origin": PAGE_ORIGIN}, timeout=10)
+    assert stored.status_code == 204 and stored.headers["Access-Control-Allow-Origin"] == "*"
+    too_large = requests.post(url, data=_declare(stack, size=10)["upload"]["fields"],
+                              files={"file": ("photo.jpg", JPEG)}, headers={"Origin": PAGE_ORIGIN}, timeout=10)
+    assert too_large.status_code == 400 and "<Code>EntityTooLarge</Code>" in too_large.text
+    assert too_large.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_kept_desk_keeps_its_files_uploaded_and_attached(tmp_path):
+    """The desk kept between runs (devtools/desk_data.py) keeps the evidence bucket with the tables: a file uploaded
+    before the restart attaches after it, and one attached before it still opens from its link."""
+    options: dict[str, Any] = {"port": 0, "schedule_seconds": 3600, "load_demo": False, "data_dir": tmp_path,
+                               "announce": lambda line: None}
+    with LocalStage(**options) as first:
+        attached_before, waiting = _pending(first, "KEEP-1"), _pending(first, "KEEP-2")
+        before, after = _declare(first), _declare(first)
+        assert _post(before, JPEG).status_code == 204 and _post(after, JPEG).status_code == 204
+        rejected = http(first.base_url, "POST", f"/seller/cancellations/{attached_before}/reject",
+                        first.tokens["seller"], {"reason": "PRODUCT_PACKED", "evidence_ids": [before["evidence_id"]]})
+        assert rejected.status == 200, rejected.json
+        tags_before = [_tags(first, declared) for declared in (before, after)]
+        assert tags_before == [{"evidence-state": "attached"}, {"evidence-state": "uploaded"}]
+
+    with LocalStage(**options) as second:
+        assert second.restored is not None and len(second.restored.objects) == 2
+        assert [_tags(second, declared) for declared in (before, after)] == tags_before  # attached, uploaded
+        seller = second.tokens["seller"]
+        answer = http(second.base_url, "POST", f"/seller/cancellations/{waiting}/reject", seller,
+                      {"reason": "PRODUCT_PACKED", "evidence_ids": [after["evidence_id"]]})
+        assert answer.status == 200, answer.json  # uploaded, its type's bytes, still free: the checks all read it
+        kept = http(second.base_url, "GET", f"/seller/cancellations/{attached_before}", seller).json
+        assert requests.get(kept["evidence"][0]["url"], timeout=10).content == JPEG
+
+
+def _tags(stack: LocalStage, declared: dict[str, Any]) -> dict[str, str]:
+    from chalicelib import config
+
+    key = declared["upload"]["fields"]["key"]
+    tags = _objects(stack).get_object_tagging(Bucket=config.settings().evidence_bucket, Key=key)["TagSet"]
+    return {tag["Key"]: tag["Value"] for tag in tags}

@@ -238,6 +238,10 @@ def test_the_printed_lines_work_as_printed_with_any_window(window, past_every_de
         assert [a["status"] for a in answer_to(answers, "GET", "/operator/appeals")["items"]] == ["OPEN"]
         decided = answer_to(answers, "POST", "/decide")
         assert (decided["status"], decided["decided_by"]) == ("OVERTURNED", demo.OPERATOR_ID)
+        (by_support,) = [payload for example, payload in answers if example.role == "operator"]
+        assert (by_support["status"], by_support["initiator"], by_support["counts_toward_sfcr"]) == (
+            "SELLER_CANCELLED", "SELLER", True)
+        assert by_support["actor"] == {"role": "OPERATOR", "id": demo.OPERATOR_ID, "ticket": "T-123"}
         asked = answer_to(answers, "POST", "/cancellation-requests")
         assert asked["status"] == "REQUESTED"
         assert datetime.fromisoformat(asked["respond_by"]) - datetime.fromisoformat(asked["requested_at"]) == \

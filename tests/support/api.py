@@ -47,6 +47,11 @@ class Tokens:
         self.other_seller = self.seller_token("S2")
         self.buyer = self.buyer_token("B1")
         self.other_buyer = self.buyer_token("B2")
+        self.operator = self.operator_token("OP1")
+
+    def operator_token(self, operator_id: str = "OP1", sub: str | None = None, **claims: Any) -> str:
+        return tokens.mint("operator", sub or f"agent-{operator_id}", operator_id=operator_id, ttl_seconds=LONG_TTL,
+                           **claims)
 
     def seller_token(self, seller_id: str = "S1", sub: str | None = None, **claims: Any) -> str:
         return tokens.mint("seller", sub or f"user-{seller_id}", seller_id=seller_id, ttl_seconds=LONG_TTL, **claims)
@@ -54,12 +59,6 @@ class Tokens:
     def buyer_token(self, buyer_id: str = "B1", sub: str | None = None, **claims: Any) -> str:
         return tokens.mint("buyer", sub or f"user-{buyer_id}", buyer_id=buyer_id, ttl_seconds=LONG_TTL, **claims)
 
-    def operator_token(self, operator_id: str = "OP1", sub: str | None = None, **claims: Any) -> str:
-        return tokens.mint("operator", sub or f"agent-{operator_id}", operator_id=operator_id, ttl_seconds=LONG_TTL,
-                           **claims)
-
     def token_for(self, role: str, seller_id: str = "S1", buyer_id: str = "B1") -> str:
-        if role == "operator":  # operators act for no shop: the desk's one support agent
-            return self.operator_token()
-        return {"platform": self.platform, "seller": self.seller_token(seller_id),
+        return {"platform": self.platform, "operator": self.operator, "seller": self.seller_token(seller_id),
                 "buyer": self.buyer_token(buyer_id)}[role]

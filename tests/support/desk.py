@@ -416,6 +416,10 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
         "/seller/cancellations/bulk-reject",
         {"cancel_ids": [d.pending(seller_id=s, buyer_id=b)[1]], "reason": "DELIVERY_ON_SCHEDULE"}),
     "declare_evidence": lambda d, s, b: ("/seller/evidence", {"content_type": "image/jpeg", "size": 1024}),
+    "operator_order": lambda d, s, b: (f"/operator/orders/{d.order(seller_id=s, buyer_id=b)}", None),
+    "operator_cancel": lambda d, s, b: (
+        f"/operator/orders/{d.order(seller_id=s, buyer_id=b)}/cancel",
+        {"on_behalf_of": "seller", "reason": "OUT_OF_STOCK", "ticket": "T-1", "note": "called in"}),
     "open_appeal": lambda d, s, b: (
         f"/seller/cancellations/{d.seller_fault(seller_id=s, buyer_id=b)[1]}/appeal", {"statement": "Not my fault"}),
     "list_appeals": lambda d, s, b: (d.appealed(seller_id=s, buyer_id=b) and "/seller/appeals?status=OPEN&limit=5",

@@ -125,6 +125,21 @@ class Shop:
     def buyer_order(self, order_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
         return self._send("GET", f"/buyer/orders/{order_id}", token or self.buyer_token(), None, None, expect)
 
+    # --- the support desk ---------------------------------------------------------------------------------------
+
+    def operator_order(self, order_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/operator/orders/{order_id}", token or self.tokens.operator, None, None, expect)
+
+    def operator_cancel(self, order_id: str, on_behalf_of: str = "seller", reason: str = "OUT_OF_STOCK",
+                        ticket: str | None = "T-123", *, token: str | None = None,
+                        headers: dict[str, str] | None = None, expect: int | None = None, **fields: Any) -> Any:
+        """An operator cancels on the seller's behalf, or asks on the buyer's; `ticket=None` leaves it out."""
+        body = {"on_behalf_of": on_behalf_of, "reason": reason, **fields}
+        if ticket is not None:
+            body["ticket"] = ticket
+        return self._send("POST", f"/operator/orders/{order_id}/cancel", token or self.tokens.operator, body,
+                          headers, expect)
+
     # --- the seller ------------------------------------------------------------------------------------------
 
     def approve(self, cancel_id: str, *, token: str | None = None, headers: dict[str, str] | None = None,

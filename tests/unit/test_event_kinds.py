@@ -107,12 +107,12 @@ def test_every_kind_the_domain_writes_has_a_row_and_every_row_is_written():
 
 
 def _actions(tree: ast.Module) -> set[str]:
-    """`HistoryAction.X` arguments in the `action` place of `_entry(...)` and `HistoryEntry(...)` calls; a bare
-    string there fails the test."""
+    """`HistoryAction.X` arguments in the `action` place of `_entry(...)`, `_party_entry(...)` (a party's change,
+    or an operator's on its behalf) and `HistoryEntry(...)` calls; a bare string there fails the test."""
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            place = {"_entry": 3, "HistoryEntry": 3}.get(node.func.id)
+            place = {"_entry": 3, "_party_entry": 4, "HistoryEntry": 3}.get(node.func.id)
             if place is not None and len(node.args) > place:
                 arg = node.args[place]
                 if isinstance(arg, ast.Name) and arg.id == "action":

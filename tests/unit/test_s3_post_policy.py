@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.evidence import ContentType
-from devtools.s3_post_policy import check, refusal, tags_of
+from devtools.s3_post_policy import check, cors_headers, refusal, tags_of
 
 SECRET = "local"
 
@@ -51,3 +51,28 @@ def test_what_s3_would_refuse_is_refused(presigned, change, size, bucket, later,
 def test_another_secret_does_not_sign(presigned):
     refused = refusal(presigned, 100, "cancel-desk-evidence", utc_now(), "not-the-secret")
     assert refused is not None and (refused.status, refused.code) == (403, "SignatureDoesNotMatch")
+
+
+RULES = [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]
+PAGE = "http://127.0.0.1:8000"
+
+
+def test_the_buckets_cors_rule_lets_any_page_post_and_read_the_answer():
+    headers = cors_headers(RULES, PAGE, "POST")
+    assert headers is not None
+    assert (headers["Access-Control-Allow-Origin"], headers["Access-Control-Allow-Methods"],
+            headers["Access-Control-Max-Age"]) == ("*", "POST, GET", "3000")
+    preflight = cors_headers(RULES, PAGE, "POST", ["content-type", " x-requested-with"])
+    assert preflight is not None and preflight["Access-Control-Allow-Headers"] == "content-type, x-requested-with"
+
+
+def test_no_cors_headers_for_a_method_origin_or_header_no_rule_allows():
+    named = [{"AllowedMethods": ["POST"], "AllowedOrigins": ["https://*.example.com"],
+              "AllowedHeaders": ["content-type"]}]
+    allowed = cors_headers(named, "https://desk.example.com", "POST")
+    assert allowed is not None and allowed["Access-Control-Allow-Origin"] == "https://desk.example.com"
+    assert cors_headers(named, "https://example.org", "POST") is None
+    assert cors_headers(named, "https://desk.example.com", "DELETE") is None
+    assert cors_headers(named, "https://desk.example.com", "POST", ["x-amz-acl"]) is None
+    assert cors_headers(RULES, None, "POST") is None
+    assert cors_headers([], PAGE, "POST") is None

@@ -1,8 +1,9 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
 import type { LineToCancel } from "./items";
 import type {
-  ActionNeeded, ApiErrorBody, Appeal, AppealBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview, OrderPage,
-  OfferBody, ReasonCatalogue, RejectCode, SellerCancelCode, SellerOrder, Sfcr,
+  ActionNeeded, ApiErrorBody, Appeal, AppealBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview,
+  ContentType, EvidenceUpload, OrderPage, OfferBody, ReasonCatalogue, RejectBody, RejectCode, SellerCancelCode, SellerOrder,
+  Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -96,9 +97,18 @@ export class Api {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/approve`);
   }
 
-  reject(cancelId: string, reason: RejectCode, comment: string | null): Promise<Cancellation> {
-    return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/reject`,
-      comment ? { reason, comment } : { reason });
+  /** `evidenceIds`: uploaded files to attach (E3, E4); a reason that needs one refuses an empty list (E5). */
+  reject(cancelId: string, reason: RejectCode, comment: string | null,
+    evidenceIds: readonly string[] = []): Promise<Cancellation> {
+    const body: RejectBody = { reason };
+    if (comment) body.comment = comment;
+    if (evidenceIds.length > 0) body.evidence_ids = [...evidenceIds];
+    return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/reject`, body);
+  }
+
+  /** Declares a file before its upload (E1): its id and the presigned POST that uploads it. */
+  declareEvidence(contentType: ContentType, size: number): Promise<EvidenceUpload> {
+    return this.call("POST", "seller/evidence", { content_type: contentType, size });
   }
 
   /** The request's one offer (OF1, OF2). The dialog's key makes a resend after a lost answer the same offer. */

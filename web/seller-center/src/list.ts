@@ -1,6 +1,6 @@
 // The rows a view shows, fetched from the API a page at a time: orders of a tab, or the pending requests.
 import type { Api } from "./api";
-import { acceptedOffers, type Row, rowsForOrders, rowsForRequests } from "./rows";
+import { acceptedOffers, latestByOrder, type Row, rowsForOrders, rowsForRequests } from "./rows";
 import { apiTab, hashOf, type View } from "./view";
 
 export interface ListState {
@@ -19,9 +19,10 @@ async function fetchPage(api: Api, view: View, cursor: string | null): Promise<{
     const page = await api.cancellations("REQUESTED", cursor);
     return { rows: await rowsForRequests(api, page.items), cursor: page.next_cursor };
   }
-  const [page, withdrawn] = await Promise.all([api.orders(tab, view.filter, cursor),
-    api.cancellations("WITHDRAWN", null)]);
-  return { rows: await rowsForOrders(api, page.items, acceptedOffers(withdrawn.items)), cursor: page.next_cursor };
+  const [page, withdrawn, rejected] = await Promise.all([api.orders(tab, view.filter, cursor),
+    api.cancellations("WITHDRAWN", null), api.cancellations("REJECTED", null)]);
+  return { rows: await rowsForOrders(api, page.items, acceptedOffers(withdrawn.items), latestByOrder(rejected.items)),
+    cursor: page.next_cursor };
 }
 
 /** The view's first `pages` pages (as many as were shown, so a refresh keeps what Load more added). */

@@ -84,11 +84,17 @@ export function codeText(code: string | null | undefined, message: string): stri
   return (code && sentences[code]) || message;
 }
 
-/** What to tell the seller about a failed call. */
-export function errorText(error: unknown): string {
+/** What to tell the seller about a failed call; `files`: the names of the photos sent, by evidence id, so a refused
+ * one (E3) is named as the seller knows it. */
+export function errorText(error: unknown, files: ReadonlyMap<string, string> = new Map()): string {
   // An offer's refusal names its field (OF2): the sentence names it too.
   if (error instanceof ApiError && error.code === "INVALID_OFFER" && typeof error.details?.field === "string") {
     return messages.invalidOffer(error.details.field);
+  }
+  if (error instanceof ApiError && error.code === "INVALID_EVIDENCE" && typeof error.details?.evidence_id === "string"
+    && typeof error.details.problem === "string") {
+    const id = error.details.evidence_id;
+    return messages.invalidEvidence(files.get(id) ?? id, error.details.problem);
   }
   if (error instanceof ApiError) return codeText(error.code, error.message);
   return error instanceof Error ? error.message : messages.unexpected;

@@ -53,6 +53,12 @@ export type OfferKind = Schemas["OfferKind"];
 export type OfferStatus = Schemas["OfferStatus"];
 export type OfferBody = Schemas["OfferIn"];
 
+/** An evidence file on a cancellation (E6): `url`, a presigned GET valid 15 minutes, in the seller's answers. */
+export type Evidence = Schemas["EvidenceOut"];
+export type ContentType = Schemas["ContentType"];
+/** POST /seller/evidence: the file's id and the presigned POST to upload it with (E1). */
+export type EvidenceUpload = Schemas["EvidenceUploadOut"];
+export type RejectBody = Schemas["RejectIn"];
 /** A seller's appeal of a seller-fault cancellation (appeals.md, A1–A9), its status and the body that opens it. */
 export type Appeal = Schemas["AppealOut"];
 export type AppealStatus = Schemas["AppealStatus"];

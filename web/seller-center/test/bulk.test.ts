@@ -8,8 +8,8 @@ import { anOrder } from "./orders";
 const order = (id: string): Order => anOrder({ order_id: id, needs_attention: true });
 const request = (id: string, orderId: string) => ({ cancel_id: id, order_id: orderId, status: "REQUESTED" }) as Cancellation;
 const pending = (orderId: string, cancelId: string): Row =>
-  ({ order: order(orderId), request: request(cancelId, orderId), cancellation: null, accepted: null });
-const quiet = (orderId: string): Row => ({ order: order(orderId), request: null, cancellation: null, accepted: null });
+  ({ order: order(orderId), request: request(cancelId, orderId), cancellation: null, accepted: null, rejected: null });
+const quiet = (orderId: string): Row => ({ order: order(orderId), request: null, cancellation: null, accepted: null, rejected: null });
 
 const ROWS = [pending("O-1", "c1"), quiet("O-2"), pending("O-3", "c3")];
 

@@ -117,9 +117,9 @@ describe("the Make an offer action", () => {
   it("leaves a request whose offer is open out of the selection, which the API would refuse (OF3)", () => {
     const rows = [
       { order: anOrder({ order_id: "O-1" }), request: request({ offer: offer("OPEN"), respond_by: null }),
-        cancellation: null, accepted: null },
+        cancellation: null, accepted: null, rejected: null },
       { order: anOrder({ order_id: "O-2" }), request: request({ cancel_id: "c2", offer: offer("EXPIRED") }),
-        cancellation: null, accepted: null },
+        cancellation: null, accepted: null, rejected: null },
     ];
     expect(selectableIds(rows)).toEqual(["c2"]);
   });

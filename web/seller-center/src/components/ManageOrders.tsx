@@ -10,7 +10,7 @@ import { useView } from "../hooks/useView";
 import { selectableIds } from "../bulk";
 import { formatLocalTime } from "../format";
 import { messages } from "../messages";
-import type { CancelBody } from "../types";
+import type { CancelBody, ContentType } from "../types";
 import { hashOf } from "../view";
 import { CancellationEntry } from "./ActionNeeded";
 import { BulkToolbar } from "./BulkToolbar";
@@ -51,6 +51,7 @@ export function ManageOrders({ api, config, language, onSignedOut, isExpired }: 
   usePolling(useCallback(() => void refresh(), [refresh]));
 
   const preview = useCallback((orderId: string, body: CancelBody) => api.cancelPreview(orderId, body), [api]);
+  const declare = useCallback((type: ContentType, size: number) => api.declareEvidence(type, size), [api]);
 
   const { alert, notice, busy } = feedback;
   const loading = list.key !== hashOf(view);
@@ -114,7 +115,7 @@ export function ManageOrders({ api, config, language, onSignedOut, isExpired }: 
         )}
         {data.updated && <p class="updated">{messages.lastUpdated(formatLocalTime(data.updated))}</p>}
       </div>
-      <OrderDialogs state={rowActions} catalogue={catalogue} busy={busy} preview={preview} />
+      <OrderDialogs state={rowActions} catalogue={catalogue} busy={busy} preview={preview} declare={declare} />
     </main>
   );
 }

@@ -1,5 +1,6 @@
 import type { RowActionState } from "../hooks/useRowActions";
 import type { Previewer } from "../hooks/useCancelPreview";
+import type { Declare } from "../hooks/usePhotos";
 import type { ReasonCatalogue } from "../types";
 import { AppealDialog } from "./AppealDialog";
 import { CancelDialog } from "./CancelDialog";
@@ -11,10 +12,11 @@ interface Props {
   catalogue: ReasonCatalogue | null;
   busy: boolean;
   preview: Previewer;
+  declare: Declare;
 }
 
 /** The dialog a row's action opened, if any: Cancel order, Reject cancellation request, Make an offer or Appeal. */
-export function OrderDialogs({ state, catalogue, busy, preview }: Props) {
+export function OrderDialogs({ state, catalogue, busy, preview, declare }: Props) {
   const { dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer, confirmAppeal } = state;
   if (!dialog || !catalogue) return null;
   if (dialog.kind === "appeal") {
@@ -38,6 +40,6 @@ export function OrderDialogs({ state, catalogue, busy, preview }: Props) {
   }
   return (
     <RejectDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
-      onClose={closeDialog} onConfirm={confirmReject} />
+      declare={declare} onClose={closeDialog} onConfirm={confirmReject} />
   );
 }

@@ -6,7 +6,9 @@ import { messages } from "../messages";
 import { mayOffer, offerOpen } from "../offers";
 import { mayCancel, reasonLabel } from "../reasons";
 import { noHandoverWarning, type Row } from "../rows";
+import { causeOf, supportNote } from "../support";
 import type { Cancellation, ReasonCatalogue } from "../types";
+import { RejectedRequest } from "./Evidence";
 import { MenuButton } from "./MenuButton";
 import { Time } from "./Time";
 import { Tooltip } from "./Tooltip";
@@ -72,7 +74,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
   row: Row; now: number; catalogue: ReasonCatalogue | null; actions: RowActions; busy: boolean;
   selection: Selection; selectColumn: boolean;
 }) {
-  const { order, request, cancellation, accepted } = row;
+  const { order, request, cancellation, accepted, rejected } = row;
   // While the offer waits for the buyer, the API refuses approve and reject (OF3): they are not offered.
   const answerable = request !== null && !offerOpen(request);
   const result = selection.results.get(order.order_id);
@@ -118,6 +120,8 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
           </p>
         )}
         {accepted && !request && <p class="request"><OfferState cancellation={accepted} /></p>}
+        {supportNote(request ?? cancellation) && <p class="by-support">{supportNote(request ?? cancellation)}</p>}
+        {rejected && !request && <RejectedRequest cancellation={rejected} catalogue={catalogue} />}
         {order.promised_ship_by && order.status !== "CANCELLED" && (
           <p class="offer">{messages.promisedShipBy(formatLocalTime(order.promised_ship_by))}</p>
         )}
@@ -187,12 +191,12 @@ function Status({ row, catalogue }: { row: Row; catalogue: ReasonCatalogue | nul
       <p class="tip-title">{messages.statusDetails(order.order_id)}</p>
       <dl>
         <div><dt>{messages.cancellationStatus(cancellation.status)}</dt>
-          <dd>{messages.cancelledBy(cancellation.initiator)}</dd></div>
+          <dd>{supportNote(cancellation) ?? messages.cancelledBy(cancellation.initiator)}</dd></div>
         <div><dt>{messages.cancelledAt}</dt>
           <dd><Time iso={cancellation.resolved_at ?? cancellation.requested_at} /></dd></div>
         <div><dt>{messages.reasonLabel}</dt><dd>{reasonLabel(catalogue, cancellation.reason)}</dd></div>
         <div><dt>{messages.causeLabel}</dt>
-          <dd>{messages.cause(cancellation.auto_approve_cause, cancellation.status)}</dd></div>
+          <dd>{causeOf(cancellation)}</dd></div>
         <div><dt>{messages.refundLabel}</dt><dd><Refund cancellation={cancellation} /></dd></div>
       </dl>
     </Tooltip>

@@ -224,6 +224,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operator/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any order, with its cancellations, history and handover warning
+         * @description Any order, as its seller sees it: its cancellations (with their actor), its history (an operator's entries with their ticket and the party acted for) and the handover warning. An unknown order is 404.
+         */
+        get: operations["operator_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operator/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel on the seller's behalf, or ask to cancel on the buyer's, under a support ticket
+         * @description Exactly the seller's cancel (on_behalf_of seller) or the buyer's request (on_behalf_of buyer, the order's buyer), with that party's rules, reasons and comment: the fault is the reason's, as if the party had acted, so a seller-fault reason counts toward the seller's SFCR. A reason of the other party is 400 REASON_NOT_ALLOWED; OTHER on the buyer's behalf needs a comment (400 COMMENT_REQUIRED); every refusal of the party's route applies (409s, line items). The cancellation's actor is the operator with the ticket; the history entry has actor OPERATOR, the ticket, on_behalf_of and the note. An unknown order is 404.
+         */
+        post: operations["operator_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/orders": {
         parameters: {
             query?: never;
@@ -1146,6 +1186,7 @@ export interface components {
             response_seconds_left: number | null;
             /** @description WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED) */
             withdraw_cause: components["schemas"]["WithdrawCause"] | null;
+            actor: components["schemas"]["ActorOut"];
             appeal: components["schemas"]["AppealRefOut"] | null;
         };
         /**
@@ -1227,6 +1268,25 @@ export interface components {
          * @enum {unknown}
          */
         WithdrawCause: "BUYER" | "OFFER_ACCEPTED";
+        /**
+         * ActorOut
+         * @description Who pressed the button that made the cancellation (docs/support-desk.md); `initiator` is the party it was
+         *     made for.
+         */
+        ActorOut: {
+            role: components["schemas"]["ActorRole"];
+            /** @description The buyer's, seller's or operator's id; the job's name for SYSTEM */
+            id: string;
+            /** @description OPERATOR only: the support ticket it acted under */
+            ticket: string | null;
+        };
+        /**
+         * ActorRole
+         * @description Who pressed the button that made a cancellation (docs/support-desk.md): a party, a support operator, or
+         *     the system (a job, the platform).
+         * @enum {unknown}
+         */
+        ActorRole: "BUYER" | "OPERATOR" | "SELLER" | "SYSTEM";
         /**
          * AppealRefOut
          * @description The cancellation's one appeal (docs/appeals.md): read it at GET /seller/appeals/{appeal_id}.
@@ -1555,6 +1615,24 @@ export interface components {
             /** @default null */
             ship_by?: string | null;
         };
+        /** OperatorCancelIn */
+        OperatorCancelIn: {
+            /** @enum {unknown} */
+            on_behalf_of: "buyer" | "seller";
+            /**
+             * @description A reason of the party acted for: a buyer's request reason or a seller's cancel reason
+             * @enum {string}
+             */
+            reason: "ADDRESS_NOT_DELIVERABLE" | "BUYER_NOT_PAID_IN_TIME" | "CHANGED_MIND" | "DELIVERY_TOO_SLOW" | "FOUND_BETTER_PRICE" | "NEED_TO_CHANGE_ADDRESS" | "ORDERED_BY_MISTAKE" | "OTHER" | "OUT_OF_STOCK" | "PAYMENT_ISSUE" | "WRONG_PRICE";
+            /** @description The support ticket: 1-64 visible ASCII characters, e.g. T-123 */
+            ticket: string;
+            /** @default null */
+            note?: string | null;
+            /** @default null */
+            comment?: string | null;
+            /** @default null */
+            line_items?: components["schemas"]["LineToCancelIn"][] | null;
+        };
         /** OrderOut */
         OrderOut: {
             order_id: string;
@@ -1636,6 +1714,7 @@ export interface components {
                 max_evidence_files: number;
                 max_lines: number;
                 max_quantity: number;
+                max_ticket_length: number;
             };
         };
         /** BuyerReasonOut */
@@ -1809,6 +1888,12 @@ export interface components {
             to_status: components["schemas"]["OrderStatus"];
             cancel_id: string | null;
             note: string | null;
+            /** @description actor OPERATOR only: the support ticket */
+            ticket: string | null;
+            /** @description actor OPERATOR only: the party it acted for (BUYER or SELLER) */
+            on_behalf_of: components["schemas"]["Actor"] | null;
+            /** @description actor OPERATOR only: the operator's note */
+            operator_note: string | null;
         };
         /**
          * HistoryAction
@@ -3007,6 +3092,201 @@ export interface operations {
             };
             /** @description The token's role may not use this route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    operator_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerOrderOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    operator_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorCancelIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancellationOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

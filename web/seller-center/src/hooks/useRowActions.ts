@@ -18,7 +18,8 @@ export interface RowActionState {
   dialogError: string | null;
   closeDialog: () => void;
   confirmCancel: (reason: SellerCancelCode, lineItems: LineToCancel[] | null) => void;
-  confirmReject: (reason: RejectCode, comment: string | null) => void;
+  confirmReject: (reason: RejectCode, comment: string | null, evidenceIds: string[],
+    files: ReadonlyMap<string, string>) => void;
   confirmOffer: (body: OfferBody) => void;
   confirmAppeal: (statement: string) => void;
 }
@@ -41,7 +42,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
   };
 
   const act = async (row: Row, run: () => Promise<unknown>, done: string, opener: HTMLElement | null,
-    inDialog: boolean) => {
+    inDialog: boolean, files: ReadonlyMap<string, string> = new Map()) => {
     feedback.start();
     setDialogError(null);
     try {
@@ -57,7 +58,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
         await refresh();
         restoreFocus(opener);
       } else if (inDialog && error instanceof ApiError && error.status !== 401 && error.status !== 403) {
-        setDialogError(errorText(error));
+        setDialogError(errorText(error, files));
       } else {
         setDialog(null);
         feedback.fail(error);
@@ -103,10 +104,11 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
       dialog.opener, true);
   };
 
-  const confirmReject = (reason: RejectCode, comment: string | null) => {
+  const confirmReject = (reason: RejectCode, comment: string | null, evidenceIds: string[],
+    files: ReadonlyMap<string, string>) => {
     const request = dialog?.kind === "reject" ? dialog.row.request : null;
-    if (dialog && request) void act(dialog.row, () => api.reject(request.cancel_id, reason, comment),
-      messages.rejected(dialog.row.order.order_id), dialog.opener, true);
+    if (dialog && request) void act(dialog.row, () => api.reject(request.cancel_id, reason, comment, evidenceIds),
+      messages.rejected(dialog.row.order.order_id), dialog.opener, true, files);
   };
 
   const confirmOffer = (body: OfferBody) => {

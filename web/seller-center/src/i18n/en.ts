@@ -2,6 +2,7 @@
 // missing a key here, or holding one more, fails the type check. A language is one more file like this one.
 import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
+import type { PhotoProblem } from "../photos";
 import type { BandMove } from "../warnings";
 import type { Actor, AppealStatus, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
@@ -39,8 +40,8 @@ const actors: Record<Actor, string> = {
   BUYER: "the buyer",
   SELLER: "you",
   SYSTEM: "the platform",
+  OPERATOR: "support",
   PLATFORM: "the platform",
-  OPERATOR: "the support desk",
 };
 
 const standings: Record<string, string> = {
@@ -163,11 +164,16 @@ const en = {
   pendingRequest: "Buyer asked to cancel",
   statusDetails: (order: string) => `Cancellation details of order ${order}`,
   cancelledBy: (actor: string | null) => `Cancelled by ${label(actors, actor)}`,
+  // SD8: an operator made the cancellation, on the seller's behalf or on the buyer's
+  bySupport: (initiator: string, ticket: string) => initiator === "SELLER"
+    ? `Cancelled by support on your behalf (ticket ${ticket})`
+    : `Requested by support on the buyer's behalf (ticket ${ticket})`,
   cancelledAt: "When",
   reasonLabel: "Reason",
   causeLabel: "Cause",
   cause: (code: string | null, status: string) =>
     code ? label(causes, code) : status === "SELLER_CANCELLED" ? "cancelled by you" : "approved by you",
+  causeBySupport: "cancelled by support on your behalf",
   refundLabel: "Refund",
   refund: (status: string, money: string | null) => {
     if (status === "NOT_APPLICABLE" || money === null) return "None: the order was not paid";
@@ -234,7 +240,36 @@ const en = {
   cancelDialogOrder: (order: string) => `Order ${order}`,
   cancellationReason: "Cancellation reason",
   chooseReason: "Choose a reason",
-  needsPhoto: " (needs a photo: reject with it through the API)",
+  needsPhoto: " (needs a photo)",
+  // Photos on a reject (E1, E3, E5)
+  photos: "Photos",
+  choosePhotos: "Choose photos",
+  dropPhotos: "or drop them here",
+  photosHint: (max: number, megabytes: number) =>
+    `JPEG, PNG or WebP: up to ${n(max, { one: "photo", other: "photos" })}, each at most ${megabytes} MB.`,
+  photoNeeded: "This reason needs at least one photo: choose one to reject.",
+  chosenPhotos: "Chosen photos",
+  removePhoto: (name: string) => `Remove ${name}`,
+  uploadingPhoto: (name: string) => `Uploading ${name}`,
+  photoUploaded: "Uploaded",
+  photoRefused: (name: string, problem: PhotoProblem, max: number, megabytes: number) => {
+    if (problem === "wrong_type") return `${name} is not a JPEG, PNG or WebP image.`;
+    if (problem === "empty") return `${name} is empty.`;
+    if (problem === "too_large") return `${name} is larger than ${megabytes} MB.`;
+    return `${name} was not added: at most ${n(max, { one: "photo", other: "photos" })}.`;
+  },
+  uploadRefused: (name: string, code: string) => {
+    if (code === "NETWORK") return `${name} could not be uploaded: check your connection and try again.`;
+    if (code === "EntityTooLarge") return `${name} changed since it was chosen: remove it and choose it again.`;
+    return `The upload of ${name} was refused (${code}): try again.`;
+  },
+  invalidEvidence: (name: string, problem: string) => {
+    if (problem === "TOO_LARGE") return `${name} is too large to attach: remove it and choose a smaller photo.`;
+    if (problem === "WRONG_TYPE") return `${name} is not the image its type says: remove it and choose a JPEG, PNG or WebP photo.`;
+    if (problem === "ALREADY_USED") return `${name} is already attached elsewhere: remove it and choose it again.`;
+    return `${name} did not arrive: remove it and choose it again.`;
+  },
+  photoOf: (index: number, total: number) => `Photo ${index} of ${total}`,
   rejectDialog: "Reject cancellation request",
   rejectionReason: "Rejection reason",
   comment: "Comment (optional)",
@@ -351,6 +386,8 @@ const en = {
     OFFER_OPEN: "Your offer is waiting for the buyer: you can answer the request once the buyer declines it or the time to answer passes.",
     OFFER_NOT_OPEN: "The offer is no longer waiting for the buyer.",
     INVALID_OFFER: "The offer was refused: check what you entered and try again.",
+    INVALID_EVIDENCE: "A photo cannot be attached: remove it and choose it again.",
+    EVIDENCE_REQUIRED: "This reason needs at least one photo: choose one to reject.",
     CONCURRENT_UPDATE: "The order changed while you acted. Try again.",
     TOO_MANY_REQUESTS: "Too many requests right now. Wait a moment and try again.",
     RATE_LIMITED: "Too many requests from your shop right now. Wait a moment and try again.",

@@ -1,6 +1,7 @@
 // The page in Bahasa Indonesia. Typed as English's catalogue: a key missing or extra here fails the type check.
 import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
+import type { PhotoProblem } from "../photos";
 import type { BandMove } from "../warnings";
 import type { Actor, AppealStatus, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
@@ -161,11 +162,15 @@ const id: Catalogue = {
   pendingRequest: "Pembeli ingin membatalkan",
   statusDetails: (order: string) => `Rincian pembatalan pesanan ${order}`,
   cancelledBy: (actor: string | null) => `Dibatalkan oleh ${label(actors, actor)}`,
+  bySupport: (initiator: string, ticket: string) => initiator === "SELLER"
+    ? `Dibatalkan oleh tim dukungan atas nama Anda (tiket ${ticket})`
+    : `Diajukan oleh tim dukungan atas nama pembeli (tiket ${ticket})`,
   cancelledAt: "Waktu",
   reasonLabel: "Alasan",
   causeLabel: "Penyebab",
   cause: (code: string | null, status: string) =>
     code ? label(causes, code) : status === "SELLER_CANCELLED" ? "dibatalkan oleh Anda" : "disetujui oleh Anda",
+  causeBySupport: "dibatalkan oleh tim dukungan atas nama Anda",
   refundLabel: "Pengembalian dana",
   refund: (status: string, money: string | null) => {
     if (status === "NOT_APPLICABLE" || money === null) return "Tidak ada: pesanan belum dibayar";
@@ -232,7 +237,37 @@ const id: Catalogue = {
   cancelDialogOrder: (order: string) => `Pesanan ${order}`,
   cancellationReason: "Alasan pembatalan",
   chooseReason: "Pilih alasan",
-  needsPhoto: " (perlu foto: tolak dengan alasan ini melalui API)",
+  needsPhoto: " (perlu foto)",
+  // Foto pada penolakan (E1, E3, E5)
+  photos: "Foto",
+  choosePhotos: "Pilih foto",
+  dropPhotos: "atau letakkan di sini",
+  photosHint: (max: number, megabytes: number) =>
+    `JPEG, PNG, atau WebP: paling banyak ${n(max, { other: "foto" })}, masing-masing paling besar ${
+      new Intl.NumberFormat("id").format(megabytes)} MB.`,
+  photoNeeded: "Alasan ini memerlukan setidaknya satu foto: pilih foto untuk menolak.",
+  chosenPhotos: "Foto yang dipilih",
+  removePhoto: (name: string) => `Hapus ${name}`,
+  uploadingPhoto: (name: string) => `Mengunggah ${name}`,
+  photoUploaded: "Terunggah",
+  photoRefused: (name: string, problem: PhotoProblem, max: number, megabytes: number) => {
+    if (problem === "wrong_type") return `${name} bukan gambar JPEG, PNG, atau WebP.`;
+    if (problem === "empty") return `${name} kosong.`;
+    if (problem === "too_large") return `${name} lebih besar dari ${new Intl.NumberFormat("id").format(megabytes)} MB.`;
+    return `${name} tidak ditambahkan: paling banyak ${n(max, { other: "foto" })}.`;
+  },
+  uploadRefused: (name: string, code: string) => {
+    if (code === "NETWORK") return `${name} tidak dapat diunggah: periksa koneksi Anda, lalu coba lagi.`;
+    if (code === "EntityTooLarge") return `${name} berubah sejak dipilih: hapus, lalu pilih lagi.`;
+    return `Unggahan ${name} ditolak (${code}): coba lagi.`;
+  },
+  invalidEvidence: (name: string, problem: string) => {
+    if (problem === "TOO_LARGE") return `${name} terlalu besar untuk dilampirkan: hapus, lalu pilih foto yang lebih kecil.`;
+    if (problem === "WRONG_TYPE") return `${name} bukan gambar sesuai jenisnya: hapus, lalu pilih foto JPEG, PNG, atau WebP.`;
+    if (problem === "ALREADY_USED") return `${name} sudah dilampirkan di tempat lain: hapus, lalu pilih lagi.`;
+    return `${name} tidak sampai: hapus, lalu pilih lagi.`;
+  },
+  photoOf: (index: number, total: number) => `Foto ${index} dari ${total}`,
   rejectDialog: "Tolak pengajuan pembatalan",
   rejectionReason: "Alasan penolakan",
   comment: "Komentar (opsional)",
@@ -351,6 +386,8 @@ const id: Catalogue = {
       "Penawaran Anda sedang menunggu pembeli: Anda dapat menanggapi pengajuan setelah pembeli menolaknya atau waktunya habis.",
     OFFER_NOT_OPEN: "Penawaran ini tidak lagi menunggu pembeli.",
     INVALID_OFFER: "Penawaran ditolak: periksa isian Anda lalu coba lagi.",
+    INVALID_EVIDENCE: "Sebuah foto tidak dapat dilampirkan: hapus, lalu pilih lagi.",
+    EVIDENCE_REQUIRED: "Alasan ini memerlukan setidaknya satu foto: pilih foto untuk menolak.",
     CONCURRENT_UPDATE: "Pesanan berubah saat Anda bertindak. Coba lagi.",
     TOO_MANY_REQUESTS: "Terlalu banyak permintaan saat ini. Tunggu sebentar lalu coba lagi.",
     RATE_LIMITED: "Terlalu banyak permintaan dari toko Anda saat ini. Tunggu sebentar lalu coba lagi.",
