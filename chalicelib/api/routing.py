@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
-from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 from chalice.app import Blueprint, Request, Response
 from pynamodb.exceptions import PynamoDBException
 
@@ -19,7 +18,7 @@ from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
 from ..service.idempotency import Answer
 from ..service.single import Command, run
-from ..store.contention import Contention
+from ..store.contention import Contention, Unavailable
 from . import idempotency, parsing
 from .auth import jwt_authorizer
 from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
@@ -139,7 +138,7 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                 return from_api(error)
             except DomainError as error:
                 return from_domain(error)
-            except (Contention, PynamoDBException, BotoCoreError, ClientError) as error:
+            except (Contention, Unavailable, PynamoDBException) as error:
                 busy = busy_response(error)
                 if busy is None:
                     raise
