@@ -2,6 +2,7 @@
 
 from chalice.app import Chalice
 
+from chalicelib.api.appeals import appeals
 from chalicelib.api.auth import auth
 from chalicelib.api.buyer import buyer
 from chalicelib.api.docs_page import docs_page
@@ -21,5 +22,5 @@ from chalicelib.webhooks.functions import webhook_functions
 app = Chalice(app_name="cancellation-desk")
 
 for blueprint in (auth, http, public, docs_page, seller_center, platform, buyer, seller, evidence_routes,
-                  seller_tools, operator, webhooks, jobs, stream, webhook_functions):
+                  appeals, seller_tools, operator, webhooks, jobs, stream, webhook_functions):
     app.register_blueprint(blueprint)

@@ -27,6 +27,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     seller_response_window_seconds: int = 172800
     buyer_grace_period_seconds: int = 3600
     buyer_offer_window_seconds: int = 86400
+    # Appeals (docs/appeals.md): how long after a cancellation a seller may appeal it, and how long operators have.
+    appeal_window_days: int = 30
+    appeal_review_seconds: int = 259200
     sfcr_window_days: int = 7
     market_timezone: str = "UTC"
     sfcr_target: float = 0.025
@@ -42,6 +45,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     events_table: str = "cancel-desk-events"
     seller_settings_table: str = "cancel-desk-seller-settings"
     evidence_table: str = "cancel-desk-evidence"
+    appeals_table: str = "cancel-desk-appeals"
     # Evidence files (docs/evidence.md): the bucket the uploads go to.
     evidence_bucket: str = "cancel-desk-evidence"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
@@ -136,6 +140,8 @@ def _policy(current: Settings) -> Policy:
         sfcr_target=current.sfcr_target,
         sfcr_bands=parse_bands(current.sfcr_bands),
         buyer_offer_window=timedelta(seconds=current.buyer_offer_window_seconds),
+        appeal_window=timedelta(days=current.appeal_window_days),
+        appeal_review=timedelta(seconds=current.appeal_review_seconds),
     )
 
 

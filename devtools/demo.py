@@ -46,6 +46,7 @@ CANCEL_ID = "CANCEL_ID"  # the shell variable a line keeps the cancel id of the 
 # A tiny JPEG's first bytes and padding: what the attach check reads is its signature.
 DEMO_PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(500) + b"\xff\xd9"
 READ_CANCEL_ID = """python3 -c 'import json,sys; print(json.load(sys.stdin)["cancel_id"])'"""
+APPEAL_ID = "APPEAL_ID"  # the shell variable a line keeps the id of the appeal it opened in
 # A printed line may act on a demo request only if that request stays pending this long after the start.
 LASTING = timedelta(hours=1)
 
@@ -62,7 +63,8 @@ class Example:
     """One request worth trying, rendered as a shell line that works once the token variables are exported.
 
     With `first`, the line makes that request before this one and keeps its answer's cancel id in
-    `$CANCEL_ID`, which `path` may use: both run at once, however short the response window.
+    `$CANCEL_ID` (or, with `keeps`, another field of it in another variable), which `path` may use: both run at
+    once, however short the response window.
     """
 
     title: str
@@ -72,6 +74,7 @@ class Example:
     body: dict[str, Any] | None = None
     expect: int = 200  # the status it answers, whenever it is run after the demo is loaded
     first: Example | None = None
+    keeps: tuple[str, str] = (CANCEL_ID, "cancel_id")  # (variable, the first answer's field it keeps)
 
     def curl(self, base_url: str) -> str:
         parts = ["curl", "-s"]
@@ -86,7 +89,9 @@ class Example:
                       "-d", shlex.quote(json.dumps(self.body, separators=(",", ":")))]
         line = " ".join(parts)
         if self.first is not None:
-            line = f"{CANCEL_ID}=$({self.first.curl(base_url)} | {READ_CANCEL_ID}) && {line}"
+            variable, name = self.keeps
+            reader = READ_CANCEL_ID.replace('"cancel_id"', json.dumps(name))
+            line = f"{variable}=$({self.first.curl(base_url)} | {reader}) && {line}"
         return line
 
 
@@ -246,9 +251,10 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
     d.run(commands.ship(SELLER, completed, "JNE-DEMO-0003", d.ago(days=5, hours=20)), d.ago(days=5, hours=20))
     d.deliver(completed, d.ago(days=4))
     d.complete(completed, d.ago(days=1))
-    seller_cancelled = d.paid_order("CANCELLED by the seller (OUT_OF_STOCK, counts toward SFCR)", d.ago(hours=30))
-    d.run(commands.seller_cancel(SELLER, seller_cancelled, SellerCancelReason.OUT_OF_STOCK, "Last one sold in store",
-                                 d.ago(hours=28), policy), d.ago(hours=28))
+    seller_cancelled = d.paid_order("CANCELLED by the seller (OUT_OF_STOCK, counts toward SFCR; try: appeal it)",
+                                    d.ago(hours=30))
+    fault = d.run(commands.seller_cancel(SELLER, seller_cancelled, SellerCancelReason.OUT_OF_STOCK,
+                                         "Last one sold in store", d.ago(hours=28), policy), d.ago(hours=28))
 
     # Pending requests, most urgent first: asked 3/4, 2/5 and 1/10 of the response window ago.
     for story, fraction in (("pending request, deadline soonest", 0.75), ("pending request", 0.4),
@@ -370,6 +376,19 @@ def load(now: datetime | None = None, policy: Policy | None = None) -> DemoShop:
                 {"refund_reference": "PSP-DEMO-0002"}),
         Example("Cancellation filter of the All tab", "GET", "/seller/orders?filter=cancellation", "seller"),
         Example("Seller-fault cancellation rate", "GET", "/seller/metrics/sfcr", "seller"),
+        # Appeals (docs/appeals.md): the seller contests the out-of-stock cancellation, the support desk decides.
+        Example(f"The seller appeals its seller-fault cancellation of {seller_cancelled} (the buyer had asked it to "
+                f"cancel in the chat); the appeal is OPEN, ${APPEAL_ID} keeps its id", "GET",
+                f"/seller/appeals/${APPEAL_ID}", "seller",
+                first=Example("", "POST", f"/seller/cancellations/{fault.cancel_id}/appeal", "seller",
+                              {"statement": "The buyer asked me in the chat to cancel"}, 201),
+                keeps=(APPEAL_ID, "appeal_id")),
+        Example("The support desk's queue: every seller's open appeals, soonest decide_by first", "GET",
+                "/operator/appeals", "operator"),
+        Example(f"An operator overturns it: the cancellation's fault becomes NONE and {seller_cancelled} leaves the "
+                "SFCR (appeals_open and seller_fault_cancellations drop by one)", "POST",
+                f"/operator/appeals/${APPEAL_ID}/decide", "operator",
+                {"decision": "OVERTURN", "note": "The chat shows the buyer asked to cancel"}),
         Example("Another seller's order is not found", "GET", f"/seller/orders/{other}", "seller", expect=404),
         Example("Support cancels an order on the seller's behalf under a ticket (the fault is the reason's: "
                 "OUT_OF_STOCK counts toward the seller's SFCR)", "POST", f"/operator/orders/{support_target}/cancel",

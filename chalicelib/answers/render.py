@@ -5,11 +5,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from msgspec.structs import asdict
 
 from ..domain import lifecycle
 from ..domain.clock import iso
-from ..domain.evidence import object_key
-from ..domain.model import Cancellation, HistoryEntry, Offer, Order
+from ..domain.evidence import Evidence, object_key
+from ..domain.model import Appeal, Cancellation, HistoryEntry, Offer, Order
 from ..domain.reasons import RejectReason
 from . import shapes as s
 
@@ -63,19 +64,42 @@ def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationO
         refund_status=c.refund_status,
         refunded_at=_iso(c.refunded_at),
         refund_reference=c.refund_reference,
-        evidence=[s.EvidenceOut(evidence_id=e.evidence_id, content_type=e.content_type, size=e.size,
-                                url=links(object_key(c.seller_id, e.evidence_id)) if links else msgspec.UNSET)
-                  for e in c.evidence],
+        evidence=_evidence(c.seller_id, c.evidence, links),
         offer=_offer(c.offer, c.currency),
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause,
         actor=_actor(c),
+        appeal=s.AppealRefOut(appeal_id=c.appeal.appeal_id, status=c.appeal.status) if c.appeal else None,
     )
 
 
 def _actor(c: Cancellation) -> s.ActorOut:
     acted = c.acted_by
     return s.ActorOut(role=acted.role, id=acted.id, ticket=acted.ticket)
+
+
+def _evidence(seller_id: str, files: tuple[Evidence, ...], links: Links | None) -> list[s.EvidenceOut]:
+    return [s.EvidenceOut(evidence_id=e.evidence_id, content_type=e.content_type, size=e.size,
+                          url=links(object_key(seller_id, e.evidence_id)) if links else msgspec.UNSET)
+            for e in files]
+
+
+def _appeal_fields(a: Appeal, links: Links | None) -> dict[str, Any]:
+    return {"appeal_id": a.appeal_id, "cancel_id": a.cancel_id, "order_id": a.order_id, "seller_id": a.seller_id,
+            "status": a.status, "statement": a.statement, "evidence": _evidence(a.seller_id, a.evidence, links),
+            "opened_at": iso(a.opened_at), "decide_by": iso(a.decide_by), "decided_at": _iso(a.decided_at),
+            "decided_by": a.decided_by, "decision_note": a.decision_note}
+
+
+def appeal(a: Appeal, links: Links | None = None) -> s.AppealOut:
+    """`links`: for the seller and operators; events carry the files without them."""
+    return s.AppealOut(**_appeal_fields(a, links))
+
+
+def queued_appeal(a: Appeal, now: datetime, links: Links | None = None) -> s.QueuedAppealOut:
+    from ..domain.appeals import overdue
+
+    return s.QueuedAppealOut(**_appeal_fields(a, links), overdue=overdue(a, now))
 
 
 def _order_fields(o: Order) -> dict[str, Any]:
@@ -154,6 +178,10 @@ def action_needed(requested: int, auto_approved: int, due_soon: int, awaiting_bu
         due_soon=due_soon,
         awaiting_buyer=awaiting_buyer,
     ))
+
+
+def seller_sfcr(result: "Sfcr", appeals_open: int) -> s.SellerSfcrOut:
+    return s.SellerSfcrOut(**asdict(sfcr(result)), appeals_open=appeals_open)
 
 
 def sfcr(result: "Sfcr") -> s.SfcrOut:

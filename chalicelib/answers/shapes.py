@@ -8,6 +8,7 @@ import msgspec
 from ..domain.enums import (
     Actor,
     ActorRole,
+    AppealStatus,
     AutoApproveCause,
     CancellationStatus,
     Fault,
@@ -90,6 +91,42 @@ class ActorOut(Out):
     role: ActorRole
     id: Annotated[str, msgspec.Meta(description="The buyer's, seller's or operator's id; the job's name for SYSTEM")]
     ticket: Annotated[str | None, msgspec.Meta(description="OPERATOR only: the support ticket it acted under")]
+class AppealRefOut(Out):
+    """The cancellation's one appeal (docs/appeals.md): read it at GET /seller/appeals/{appeal_id}."""
+
+    appeal_id: str
+    status: AppealStatus
+
+
+class AppealOut(Out):
+    """A seller's appeal of a seller-fault cancellation (docs/appeals.md)."""
+
+    appeal_id: str
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    status: AppealStatus
+    statement: str
+    evidence: list[EvidenceOut]
+    opened_at: Instant
+    decide_by: Annotated[str, msgspec.Meta(description="Operators decide by then (opened_at + APPEAL_REVIEW_SECONDS)")]
+    decided_at: Instant | None
+    decided_by: Annotated[str | None, msgspec.Meta(description="The operator_id of who decided it")]
+    decision_note: str | None
+
+
+class QueuedAppealOut(AppealOut):
+    overdue: Annotated[bool, msgspec.Meta(description="Still open at or after decide_by")]
+
+
+class AppealPage(Out):
+    items: list[AppealOut]
+    next_cursor: str | None
+
+
+class AppealQueuePage(Out):
+    items: list[QueuedAppealOut]
+    next_cursor: str | None
 
 
 class CancellationOut(Out):
@@ -125,6 +162,7 @@ class CancellationOut(Out):
     withdraw_cause: Annotated[WithdrawCause | None, msgspec.Meta(
         description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
     actor: ActorOut
+    appeal: AppealRefOut | None
 
 
 class OrderOut(Out):
@@ -239,6 +277,7 @@ class EventData(msgspec.Struct, kw_only=True, omit_defaults=True):
     order: EventOrderOut
     cancellation: CancellationOut | None = None  # absent for order-only changes
     lead_seconds: int | None = None  # reminders only: how long before respond_by
+    appeal: AppealOut | None = None  # appeal events only, its files without links
 
 
 EventType = Annotated[str, msgspec.Meta(description="The change (docs/events.md), e.g. cancellation.requested",
@@ -275,6 +314,10 @@ class SfcrOut(Out):
     target: float
     standing: str
     order_volume_cap: float
+
+
+class SellerSfcrOut(SfcrOut):
+    appeals_open: Annotated[int, msgspec.Meta(description="The seller's appeals waiting for an operator")]
 
 
 class HealthOut(Out):

@@ -7,7 +7,7 @@ from chalice.app import Response
 
 from ..answers.shapes import ErrorBody, ErrorOut
 from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound, Unprocessable
-from ..store.contention import is_busy, is_s3_unavailable
+from ..store.contention import Unavailable, is_busy
 
 JSON = {"Content-Type": "application/json"}
 
@@ -58,7 +58,7 @@ BUSY_MESSAGE = "The service is busy; retry shortly."
 
 
 def busy_response(error: Exception) -> Response | None:
-    if not (is_busy(error) or is_s3_unavailable(error)):
+    if not (is_busy(error) or isinstance(error, Unavailable)):
         return None
     return error_response(503, "SERVICE_BUSY", BUSY_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
-from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 from chalice.app import Blueprint, Request, Response
 from pynamodb.exceptions import PynamoDBException
 
@@ -19,7 +18,7 @@ from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
 from ..service.idempotency import Answer
 from ..service.single import Command, run
-from ..store.contention import Contention
+from ..store.contention import Contention, Unavailable
 from . import idempotency, parsing
 from .auth import jwt_authorizer
 from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
@@ -33,6 +32,13 @@ class QueryParam(msgspec.Struct, frozen=True):
     name: str
     schema: dict[str, Any]
     description: str
+
+
+# Every list's paging parameters (api.md, Pagination).
+PAGE_PARAMS = (
+    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+    QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
+)
 
 
 # A route's body or answer type, or "module:Name" naming it: a route family used by few requests names its
@@ -132,7 +138,7 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
                 return from_api(error)
             except DomainError as error:
                 return from_domain(error)
-            except (Contention, PynamoDBException, BotoCoreError, ClientError) as error:
+            except (Contention, Unavailable, PynamoDBException) as error:
                 busy = busy_response(error)
                 if busy is None:
                     raise

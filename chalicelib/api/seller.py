@@ -17,14 +17,10 @@ from ..service.single import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
 from .parsing import enum_param, instant, limit_param, line_requests
-from .routing import Ctx, QueryParam, endpoint, ok
+from .routing import PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
 
-PAGE_PARAMS = (
-    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
-    QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
-)
 CANCELLATION_FILTER = "cancellation"
 
 
@@ -207,12 +203,14 @@ def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
     return Command(decide=commands.ship(ctx.caller, order_id, body.tracking_number, ctx.now), answer=_order_answer)
 
 
-@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=shapes.SfcrOut, tag="seller",
+@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=shapes.SellerSfcrOut, tag="seller",
           summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
 def seller_sfcr(ctx: Ctx[None]) -> Response:
     """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
-    against the target, the standing it earns and the order volume cap that goes with it."""
-    return ok(render.sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy())))
+    against the target, the standing it earns and the order volume cap that goes with it; and appeals_open, the
+    seller's appeals waiting for an operator (an overturned one leaves the count of seller-fault cancellations)."""
+    return ok(render.seller_sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy()),
+                                 views.appeals_open(ctx.caller)))
 
 
 @endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=shapes.EventPage, errors=(400,), tag="seller",

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, Response
 
 from ..domain.identity import Role
-from .routing import Ctx, endpoint
-from .seller import PAGE_PARAMS
+from .routing import PAGE_PARAMS, Ctx, endpoint
 
 if TYPE_CHECKING:
     from . import webhook_schemas as ws

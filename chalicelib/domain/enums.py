@@ -63,7 +63,7 @@ class Actor(StrEnum):
     SELLER = "SELLER"
     SYSTEM = "SYSTEM"
     PLATFORM = "PLATFORM"
-    OPERATOR = "OPERATOR"  # a support agent acting on a party's behalf (docs/support-desk.md)
+    OPERATOR = "OPERATOR"  # a support agent: acts for a party (docs/support-desk.md), decides appeals (docs/appeals.md)
 
 
 class ActorRole(StrEnum):
@@ -112,6 +112,21 @@ class WithdrawCause(StrEnum):
     OFFER_ACCEPTED = "OFFER_ACCEPTED"
 
 
+class AppealStatus(StrEnum):
+    """Where a seller's appeal of a seller-fault cancellation stands (docs/appeals.md): final once decided."""
+
+    OPEN = "OPEN"
+    UPHELD = "UPHELD"
+    OVERTURNED = "OVERTURNED"
+
+
+class AppealDecision(StrEnum):
+    """What an operator decides: the fault stands (UPHOLD) or is lifted (OVERTURN)."""
+
+    UPHOLD = "UPHOLD"
+    OVERTURN = "OVERTURN"
+
+
 class HistoryAction(StrEnum):
     """What one history entry records; each yields its event type (event_types.KINDS)."""
 
@@ -133,6 +148,8 @@ class HistoryAction(StrEnum):
     OFFER_ACCEPTED = "OFFER_ACCEPTED"
     OFFER_DECLINED = "OFFER_DECLINED"
     OFFER_EXPIRED = "OFFER_EXPIRED"
+    APPEAL_OPENED = "APPEAL_OPENED"
+    APPEAL_DECIDED = "APPEAL_DECIDED"
 
 
 class Tab(StrEnum):

@@ -35,6 +35,8 @@ KINDS: dict[HistoryAction, Kind] = {
     HistoryAction.OFFER_ACCEPTED: Kind("cancellation.offer_accepted"),
     HistoryAction.OFFER_DECLINED: Kind("cancellation.offer_declined"),
     HistoryAction.OFFER_EXPIRED: Kind("cancellation.offer_expired"),
+    HistoryAction.APPEAL_OPENED: Kind("cancellation.appeal_opened"),
+    HistoryAction.APPEAL_DECIDED: Kind("cancellation.appeal_decided"),
 }
 
 # Not a change: the scheduled job's reminder while a request waits for the seller.

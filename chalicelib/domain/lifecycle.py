@@ -230,7 +230,8 @@ def request_cancellation(order: Order, reason: BuyerReason, comment: str | None,
         cancellation = _accepted(cancellation, order, status=CancellationStatus.AUTO_APPROVED,
                                  auto_approve_cause=cause, resolved_at=now, resolved_by=Actor.SYSTEM)
         new = _take_off(order, cancellation, now, unacknowledged=order.unacknowledged + 1,
-                        seller_fault=order.seller_fault or broken)
+                        seller_fault=order.seller_fault or broken,
+                        seller_fault_cancellations=order.seller_fault_cancellations + int(broken))
         entry = _party_entry(now, Actor.BUYER, order.buyer_id, support, HistoryAction.CANCELLATION_AUTO_APPROVED,
                              order, new.status, cancel_id, cause.value)
         cohort = None
@@ -399,7 +400,8 @@ def seller_cancel(order: Order, reason: SellerCancelReason, comment: str | None,
     cancellation = _accepted(cancellation, order)
     # An order counts once as seller-fault, whatever mix of partial and whole cancellations it has (M4).
     first_fault = rule.counts_toward_sfcr and not order.seller_fault
-    new = _take_off(order, cancellation, now, seller_fault=order.seller_fault or rule.counts_toward_sfcr)
+    new = _take_off(order, cancellation, now, seller_fault=order.seller_fault or rule.counts_toward_sfcr,
+                    seller_fault_cancellations=order.seller_fault_cancellations + int(rule.counts_toward_sfcr))
     entry = _party_entry(now, Actor.SELLER, order.seller_id, support, HistoryAction.SELLER_CANCELLED, order,
                          new.status, cancel_id, reason.value)
     cohort = None

@@ -16,6 +16,9 @@ MAX_COMMENT_LENGTH = 500
 MAX_BULK_IDS = 50
 """Requests one bulk approve or reject answers."""
 
+MAX_APPEAL_TEXT_LENGTH = 1000
+"""Characters of an appeal's statement, and of an operator's note deciding it."""
+
 MAX_EVIDENCE_FILES = 6
 """Evidence files one reject (or appeal) attaches."""
 

@@ -8,6 +8,7 @@ from .enums import (
     Actor as Initiator,
 )
 from .enums import (
+    AppealStatus,
     AutoApproveCause,
     CancellationStatus,
     Fault,
@@ -69,6 +70,9 @@ class Order(msgspec.Struct):
     unacknowledged: int = 0
     # A seller-fault cancellation, whole or partial, was accepted on this order: it counts once in the SFCR.
     seller_fault: bool = False
+    # How many accepted cancellations of this order count toward the SFCR: an overturned appeal takes one off,
+    # and the order leaves the SFCR only when none is left (docs/appeals.md, A6).
+    seller_fault_cancellations: int = 0
     # After a seller rejection the buyer may not ask again for this order (rule 7).
     buyer_may_request: bool = True
     # The ship-by date of a SHIP_BY offer the buyer accepted: a request after it is auto-approved (PROMISE_MISSED).
@@ -114,6 +118,13 @@ class Offer(msgspec.Struct, frozen=True):
         return self.status is OfferStatus.OPEN
 
 
+class AppealRef(msgspec.Struct, frozen=True):
+    """The one appeal of a cancellation, as the cancellation carries it (docs/appeals.md)."""
+
+    appeal_id: str
+    status: AppealStatus
+
+
 class Cancellation(msgspec.Struct):
     cancel_id: str
     order_id: str
@@ -150,6 +161,7 @@ class Cancellation(msgspec.Struct):
     withdraw_cause: WithdrawCause | None = None
     # Who pressed the button that made it (docs/support-desk.md); None on an item stored before actors were.
     actor: ActedBy | None = None
+    appeal: AppealRef | None = None
     version: int = 1
 
     @property
@@ -178,6 +190,27 @@ class Cancellation(msgspec.Struct):
         return self.resolved_at or self.requested_at
 
 
+class Appeal(msgspec.Struct, frozen=True, kw_only=True):
+    """A seller's appeal of a seller-fault cancellation (docs/appeals.md): open until an operator decides it."""
+
+    appeal_id: str
+    cancel_id: str
+    order_id: str
+    seller_id: str
+    status: AppealStatus
+    statement: str
+    opened_at: datetime
+    decide_by: datetime
+    evidence: tuple[Evidence, ...] = ()
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
+
+    @property
+    def ref(self) -> AppealRef:
+        return AppealRef(self.appeal_id, self.status)
+
+
 class HistoryEntry(msgspec.Struct, frozen=True):
     """One state change of an order: when, who, what."""
 
@@ -201,9 +234,10 @@ class CounterDelta(msgspec.Struct, frozen=True):
     requested: int = 0
     auto_approved: int = 0
     awaiting_buyer: int = 0  # open offers: nothing is asked of the seller meanwhile
+    appeals_open: int = 0  # the seller's appeals waiting for an operator (docs/appeals.md)
 
     def __bool__(self) -> bool:
-        return bool(self.requested or self.auto_approved or self.awaiting_buyer)
+        return bool(self.requested or self.auto_approved or self.awaiting_buyer or self.appeals_open)
 
 
 class CohortDelta(msgspec.Struct, frozen=True):
@@ -229,3 +263,6 @@ class Change(msgspec.Struct, kw_only=True):
     cohort: CohortDelta | None = None
     # Evidence files this change attaches: each is marked used in the same transaction, on condition it was not.
     attaches: tuple[EvidenceFile, ...] = ()
+    # An appeal the change opens or decides; `appeal_was`: the status it was decided from (None: the appeal is new).
+    appeal: Appeal | None = None
+    appeal_was: AppealStatus | None = None

@@ -21,6 +21,9 @@ class Policy(msgspec.Struct, frozen=True):
     sfcr_target: float
     sfcr_bands: tuple[Band, ...]
     buyer_offer_window: timedelta = timedelta(days=1)
+    # Appeals (docs/appeals.md): APPEAL_WINDOW_DAYS after the cancellation; APPEAL_REVIEW_SECONDS to decide.
+    appeal_window: timedelta = timedelta(days=30)
+    appeal_review: timedelta = timedelta(days=3)
 
     def band_for(self, rate: float) -> Band:
         chosen = self.sfcr_bands[0]

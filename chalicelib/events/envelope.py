@@ -12,7 +12,7 @@ from ..answers import render
 from ..answers import shapes as s
 from ..domain.clock import iso
 from ..domain.event_types import RESPONSE_DUE_SOON, event_type
-from ..domain.model import Cancellation, Change, Order
+from ..domain.model import Appeal, Cancellation, Change, Order
 
 
 class Outgoing(msgspec.Struct, frozen=True):
@@ -41,13 +41,14 @@ def _position(occurred_at: datetime, order: Order, suffix: str = "") -> str:
 
 
 def _outgoing(ident: str, kind: str, occurred_at: datetime, order: Order, cancellation: Cancellation | None,
-              position: str, lead_seconds: int | None = None) -> Outgoing:
+              position: str, lead_seconds: int | None = None, appeal: Appeal | None = None) -> Outgoing:
     envelope = s.EventOut(
         id=ident, type=kind, occurred_at=iso(occurred_at), seller_id=order.seller_id, order_id=order.order_id,
         sequence=order.version,
         data=s.EventData(order=_order(order),
                          cancellation=render.cancellation(cancellation) if cancellation is not None else None,
-                         lead_seconds=lead_seconds),
+                         lead_seconds=lead_seconds,
+                         appeal=render.appeal(appeal) if appeal is not None else None),
     )
     return Outgoing(ident, kind, order.seller_id, position, occurred_at, msgspec.json.encode(envelope))
 
@@ -57,7 +58,7 @@ def of_change(change: Change, now: datetime) -> Outgoing:
     order = change.order
     kind = event_type(change.history.action, change.history.cancel_id is not None)
     return _outgoing(event_id(order.order_id, str(order.version)), kind, now, order, change.cancellation,
-                     _position(now, order))
+                     _position(now, order), appeal=change.appeal)
 
 
 def reminder(cancellation: Cancellation, order: Order, lead_seconds: int, now: datetime) -> Outgoing:

@@ -10,7 +10,7 @@ import msgspec
 from .. import obs
 from ..domain.enums import HistoryAction
 from ..domain.errors import Conflict, DomainError
-from ..domain.model import Cancellation, Change, Order
+from ..domain.model import Appeal, Cancellation, Change, Order
 from ..store.contention import Contention, backoff, only_conflicts
 from ..store.idempotency import IdempotencyRecord
 from ..store.transactions import StaleState
@@ -25,7 +25,7 @@ CONFLICT_BACKOFF_SECONDS = 0.02
 pause: Callable[[float], None] = time.sleep
 
 
-S = TypeVar("S", Order, Cancellation)
+S = TypeVar("S", Order, Cancellation, Appeal)
 T = TypeVar("T")
 
 

@@ -66,6 +66,12 @@ def seller_sfcr(identity: Identity, now: datetime, policy: Policy) -> "Sfcr":
     return sfcr.compute(win, orders_placed, faults, policy)
 
 
+def appeals_open(identity: Identity) -> int:
+    """The seller's open appeals (docs/appeals.md): one Query of its action-needed counter shards."""
+    assert identity.seller_id is not None
+    return reads.appeals_open(identity.seller_id)
+
+
 def cancel_preview(identity: Identity, order_id: str, reason: "SellerCancelReason", comment: str | None,
                    now: datetime, policy: Policy, line_items: "list[LineRequest] | None" = None) -> "Preview":
     """The order (one consistent GetItem) and the seller's SFCR totals (one Query): what the cancel decides from."""

@@ -23,9 +23,9 @@ BUSY = frozenset({
 # Worth another try later: busy, or a transient fault on DynamoDB's side.
 TRANSIENT = BUSY | {"InternalServerError", "ServiceUnavailable"}
 
-# S3 (the evidence files) slowing the caller down or failing on its side, after the SDK's own retries: the
-# request changed nothing (the attach check reads before the transaction), so it may simply be tried again.
-S3_UNAVAILABLE = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"})
+class Unavailable(Exception):
+    """S3 (the evidence files) slowed the caller down, failed on its side or could not be reached, after the SDK's
+    own retries (store/evidence_objects.py says which errors): like DynamoDB's throttling, worth a retry."""
 
 
 class Contention(Exception):
@@ -54,24 +54,12 @@ def contention(error: TransactWriteError, failed: dict[str, str]) -> Contention:
 
 
 def codes_of(error: BaseException) -> set[str]:
-    """The AWS codes an exception carries: a Contention's reasons, a PynamoDB error's cause, or the code of a
-    botocore ClientError (S3's, the only service the app calls without PynamoDB on a request)."""
+    """The DynamoDB codes an exception carries: a Contention's reasons, or a PynamoDB error's cause."""
     codes = set(getattr(error, "codes", ()) or ())
     cause = getattr(error, "cause_response_code", None)
     if cause:
         codes.add(str(cause))
-    response = getattr(error, "response", None)
-    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
-        codes.add(str(response["Error"].get("Code")))
     return codes
-
-
-def is_s3_unavailable(error: BaseException) -> bool:
-    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError  # type: ignore[import-untyped]
-
-    if isinstance(error, (ConnectionError, HTTPClientError)):  # unreachable, or no answer in time
-        return True
-    return isinstance(error, ClientError) and bool(codes_of(error) & S3_UNAVAILABLE)
 
 
 def is_busy(error: BaseException) -> bool:

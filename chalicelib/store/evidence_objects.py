@@ -4,13 +4,15 @@ The client is built on first use, so only the routes that touch files load botoc
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
-from xml.sax.saxutils import escape
 
 from .. import config
 from ..domain import evidence
 from ..domain.evidence import ContentType, Stored
 from ..domain.limits import MAX_EVIDENCE_BYTES
+from .contention import Unavailable
 
 _client: Any = None
 
@@ -46,6 +48,8 @@ def _bucket() -> str:
 
 def tagging(value: str) -> str:
     """The state tag as S3's POST form and PutObjectTagging's body spell it."""
+    from xml.sax.saxutils import escape  # on a declaration only: four modules the cold start does without
+
     return (f"<Tagging><TagSet><Tag><Key>{evidence.STATE_TAG}</Key><Value>{escape(value)}</Value></Tag></TagSet>"
             "</Tagging>")
 
@@ -68,31 +72,52 @@ def link(key: str) -> str:
     return url
 
 
+# S3 slowing the caller down or failing on its side, after the SDK's own retries: the attach check reads before
+# anything is written, so the request may simply be sent again (503, as for DynamoDB's throttling).
+UNAVAILABLE_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"})
+
+
+@contextmanager
+def _unavailable_as_busy() -> Iterator[None]:
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError  # type: ignore[import-untyped]
+
+    try:
+        yield
+    except (ConnectionError, HTTPClientError) as error:  # unreachable, or no answer in time
+        raise Unavailable(str(error)) from error
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in UNAVAILABLE_CODES:
+            raise Unavailable(str(error)) from error
+        raise
+
+
 def stored(key: str) -> Stored | None:
     """What the key holds: HeadObject for the size, then a ranged GetObject of the first bytes; None when
     nothing was uploaded. A file too large to attach is not read further."""
-    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+    from botocore.exceptions import ClientError
 
-    try:
-        size = int(client().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            return None
-        raise
-    if size > MAX_EVIDENCE_BYTES:
-        return Stored(size=size, head=b"")
-    body = client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{evidence.HEAD_BYTES - 1}")["Body"]
-    try:
-        head: bytes = body.read()
-    finally:
-        body.close()
-    return Stored(size=size, head=head)
+    with _unavailable_as_busy():
+        try:
+            size = int(client().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        if size > MAX_EVIDENCE_BYTES:
+            return Stored(size=size, head=b"")
+        body = client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{evidence.HEAD_BYTES - 1}")["Body"]
+        try:
+            head: bytes = body.read()
+        finally:
+            body.close()
+        return Stored(size=size, head=head)
 
 
 def mark_attached(key: str) -> None:
     """Replaces the state tag, so the 1-day rule no longer matches the object: idempotent, safe to repeat."""
-    client().put_object_tagging(Bucket=_bucket(), Key=key,
-                                Tagging={"TagSet": [{"Key": evidence.STATE_TAG, "Value": evidence.ATTACHED}]})
+    with _unavailable_as_busy():
+        client().put_object_tagging(Bucket=_bucket(), Key=key,
+                                    Tagging={"TagSet": [{"Key": evidence.STATE_TAG, "Value": evidence.ATTACHED}]})
 
 
 def browser_urls() -> list[str]:

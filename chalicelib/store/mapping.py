@@ -9,6 +9,7 @@ from ..domain.enums import (
     TAB_OF_STATUS,
     Actor,
     ActorRole,
+    AppealStatus,
     AutoApproveCause,
     CancellationStatus,
     Fault,
@@ -20,11 +21,12 @@ from ..domain.enums import (
     WithdrawCause,
 )
 from ..domain.evidence import ContentType, Evidence
-from ..domain.model import Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
+from ..domain.model import AppealRef, Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
 from ..domain.support import ActedBy
 from .models import (
     DUE_SHARDS,
     ActorMap,
+    AppealRefMap,
     CancellationItem,
     CancelledLineMap,
     EvidenceMap,
@@ -69,6 +71,7 @@ def order_to_item(order: Order) -> OrderItem:
         awaiting_acknowledgement=order.awaiting_acknowledgement,
         unacknowledged=order.unacknowledged,
         seller_fault=order.seller_fault,
+        seller_fault_cancellations=order.seller_fault_cancellations,
         buyer_may_request=order.buyer_may_request,
         promised_ship_by=_iso(order.promised_ship_by),
         fingerprint=order.fingerprint,
@@ -127,6 +130,7 @@ def order_from_raw(raw: Raw) -> Order:
         cancel_id=_s(raw, "cancel_id"),
         unacknowledged=_n(raw, "unacknowledged", int(_flag(raw, "awaiting_acknowledgement", False))),
         seller_fault=_flag(raw, "seller_fault", False),
+        seller_fault_cancellations=_n(raw, "seller_fault_cancellations", int(_flag(raw, "seller_fault", False))),
         buyer_may_request=_flag(raw, "buyer_may_request", True),
         promised_ship_by=_at(raw, "promised_ship_by"),
         fingerprint=raw["fingerprint"]["S"],
@@ -180,6 +184,11 @@ def _actor_from_raw(raw: Raw) -> ActedBy | None:
         return None  # stored before actors were: Cancellation.acted_by derives it
     m: Raw = value["M"]
     return ActedBy(ActorRole(m["role"]["S"]), m["id"]["S"], _s(m, "ticket"))
+def _appeal_ref_from_raw(raw: Raw) -> AppealRef | None:
+    value = raw.get("appeal")
+    if not value or "M" not in value:
+        return None
+    return AppealRef(value["M"]["appeal_id"]["S"], AppealStatus(value["M"]["status"]["S"]))
 
 
 def cancellation_to_item(c: Cancellation) -> CancellationItem:
@@ -219,6 +228,7 @@ def cancellation_to_item(c: Cancellation) -> CancellationItem:
         response_seconds_left=c.response_seconds_left,
         withdraw_cause=c.withdraw_cause.value if c.withdraw_cause else None,
         actor=_actor_to_map(c.actor),
+        appeal=AppealRefMap(appeal_id=c.appeal.appeal_id, status=c.appeal.status.value) if c.appeal else None,
         version=c.version,
         listed_key=listed,
         seller_status=f"{c.seller_id}#{c.status.value}",
@@ -267,6 +277,7 @@ def cancellation_from_raw(raw: Raw) -> Cancellation:
         response_seconds_left=int(seconds_left["N"]) if seconds_left and "N" in seconds_left else None,
         withdraw_cause=WithdrawCause(cause_of_withdrawal) if cause_of_withdrawal else None,
         actor=_actor_from_raw(raw),
+        appeal=_appeal_ref_from_raw(raw),
         version=int(raw["version"]["N"]),
     )
 

@@ -67,6 +67,9 @@ class ActorMap(MapAttribute[str, object]):
     role = UnicodeAttribute()
     id = UnicodeAttribute()
     ticket = UnicodeAttribute(null=True)
+class AppealRefMap(MapAttribute[str, object]):
+    appeal_id = UnicodeAttribute()
+    status = UnicodeAttribute()
 
 
 class OfferMap(MapAttribute[str, object]):
@@ -138,6 +141,7 @@ class OrderItem(Model):
     awaiting_acknowledgement = BooleanAttribute(default=False)
     unacknowledged = NumberAttribute(null=True)  # items written before partial cancellations: the flag above
     seller_fault = BooleanAttribute(default=False)
+    seller_fault_cancellations = NumberAttribute(null=True)  # items written before appeals: the flag above
     remaining_total = NumberAttribute(null=True)
     buyer_may_request = BooleanAttribute(default=True)
     promised_ship_by = UnicodeAttribute(null=True)
@@ -233,6 +237,7 @@ class CancellationItem(Model):
     response_seconds_left = NumberAttribute(null=True)
     withdraw_cause = UnicodeAttribute(null=True)
     actor = ActorMap(null=True)  # absent on items stored before actors were: read as the initiator's
+    appeal = AppealRefMap(null=True)
     version = NumberAttribute()
     # index keys
     listed_key = UnicodeAttribute()
@@ -288,6 +293,7 @@ class SellerCounterItem(Model):
     requested = NumberAttribute(null=True)
     auto_approved = NumberAttribute(null=True)
     awaiting_buyer = NumberAttribute(null=True)
+    appeals_open = NumberAttribute(null=True)
     orders = NumberAttribute(null=True)
     seller_fault = NumberAttribute(null=True)
 
@@ -417,8 +423,9 @@ def reset_connections() -> None:
         model._connection = None
 
 
-# The webhooks' and evidence tables build on _Meta above; every table the stack declares is in MODELS.
+# The webhooks', evidence and appeals tables build on _Meta above; every table the stack declares is in MODELS.
+from .appeal_models import APPEAL_MODELS  # noqa: E402
 from .evidence_models import EVIDENCE_MODELS  # noqa: E402
 from .webhook_models import WEBHOOK_MODELS  # noqa: E402
 
-MODELS = (*MODELS, *WEBHOOK_MODELS, *EVIDENCE_MODELS)
+MODELS = (*MODELS, *WEBHOOK_MODELS, *EVIDENCE_MODELS, *APPEAL_MODELS)

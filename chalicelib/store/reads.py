@@ -84,6 +84,12 @@ def action_needed(seller_id: str) -> ActionNeeded:
     return ActionNeeded(requested, auto_approved, awaiting_buyer=awaiting_buyer)
 
 
+def appeals_open(seller_id: str) -> int:
+    """The seller's open appeals (docs/appeals.md), summed over the action-needed shards in one Query."""
+    return sum(int(item.appeals_open or 0) for item in
+               SellerCounterItem.by_seller.query(seller_id, SellerCounterItem.counter_key == ACTION_NEEDED_KEY))
+
+
 def due_soon(seller_id: str, due_before: datetime) -> int:
     """Pending requests of a seller due before `due_before` (those past it that the job has yet to resolve too),
     counted by one Query of `by_seller_status`, where REQUESTED items sort by `<respond_by>#<cancel_id>` (another

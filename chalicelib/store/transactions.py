@@ -17,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 
 from .. import config
 from ..domain.model import Change
-from . import evidence, outbox
+from . import appeals, evidence, outbox
 from . import idempotency as stored_answers
 from .contention import CONDITION_FAILED, contention, failed_items
 from .idempotency import IdempotencyKeyTaken, IdempotencyRecord
@@ -104,6 +104,10 @@ def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetim
              condition=HistoryItem.seq.does_not_exist())
     labels.append("history")
 
+    if change.appeal is not None:
+        appeals.stage(txn, change.appeal, change.appeal_was)
+        labels.append("appeal")
+
     # The change's event, in the outbox: it exists if and only if the change committed (docs/events.md).
     txn.save(outbox.item(event), condition=EventItem.position.does_not_exist())
     labels.append("event")
@@ -120,14 +124,20 @@ def _stage(txn: TransactWrite, change: Change, event: outbox.Event, now: datetim
             actions.append(SellerCounterItem.auto_approved.add(change.counters.auto_approved))
         if change.counters.awaiting_buyer:
             actions.append(SellerCounterItem.awaiting_buyer.add(change.counters.awaiting_buyer))
+        if change.counters.appeals_open:
+            actions.append(SellerCounterItem.appeals_open.add(change.counters.appeals_open))
         actions.append(SellerCounterItem.seller_id.set(order.seller_id))
         counter = SellerCounterItem(shard_key(order.seller_id, shard), ACTION_NEEDED_KEY, seller_id=order.seller_id)
         txn.update(counter, actions=actions)
         labels.append("counters")
 
     if change.attaches:
-        assert change.cancellation is not None, "files attach to the cancellation the change writes"
-        evidence.stage_attach(txn, change.attaches, change.cancellation.cancel_id, now)
+        # Files attach to the appeal the change opens, or else to the cancellation it writes.
+        owner = change.appeal.appeal_id if change.appeal is not None else None
+        if owner is None:
+            assert change.cancellation is not None, "files attach to the cancellation the change writes"
+            owner = change.cancellation.cancel_id
+        evidence.stage_attach(txn, change.attaches, owner, now)
         labels.extend("evidence" for _ in change.attaches)
 
     if change.cohort is not None:

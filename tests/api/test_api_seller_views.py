@@ -188,7 +188,8 @@ def test_reason_catalogue_carries_every_limit_of_the_contract(shop):
                                    "max_amount": limits.MAX_AMOUNT, "max_comment_length": limits.MAX_COMMENT_LENGTH,
                                    "max_bulk_ids": limits.MAX_BULK_IDS, "max_evidence_files": limits.MAX_EVIDENCE_FILES,
                                    "max_evidence_bytes": limits.MAX_EVIDENCE_BYTES,
-                                   "max_ticket_length": limits.MAX_TICKET_LENGTH}
+                                   "max_ticket_length": limits.MAX_TICKET_LENGTH,
+                                   "max_appeal_text_length": limits.MAX_APPEAL_TEXT_LENGTH}
     # Both the answer and its published schema are derived from limits.py: a limit added there is in each.
     schema = DOCUMENT.doc["components"]["schemas"]["ReasonCatalogueOut"]["properties"]["limits"]
     assert set(schema["properties"]) == set(schema["required"]) == set(catalogue["limits"])

@@ -10,7 +10,11 @@
 | declaring a file | 1 PutItem, no S3 call |
 | the support desk | an operator's order read and cancels cost the seller's read and the party's own change |
 | the Seller Center page | no call: the evidence bucket's origin, for its Content-Security-Policy, is signed here |
-| SFCR | 1 BatchGetItem or 1 Query |
+| SFCR | 1 BatchGetItem or 1 Query; + 1 Query for appeals_open |
+| open an appeal | a state change's; with files as a reject's |
+| decide an appeal | 3 GetItem (the appeal, its cancellation, its order) + 1 TransactWriteItems |
+| the seller's appeals, one appeal | 1 Query; 1 GetItem |
+| the operators' queue | 1 Query per queue shard per page |
 | expiry job | reads grow with due requests only (Query on the sparse index), 1 TransactWriteItems per due
 |            | request, 0 calls for anything not due |
 
@@ -146,11 +150,12 @@ def test_the_buyers_order_is_two_reads_and_one_cancellation_is_one_get_item(shop
     assert counts == {"GetItem": 1}
 
 
-def test_sfcr_is_one_query(shop, calls):
+def test_sfcr_is_one_query_and_one_for_the_open_appeals(shop, calls):
     shop.order("O1")
     response, counts = measured(calls, shop.sfcr)
-    assert response.json["orders"] == 1
-    assert counts == {"Query": 1}
+    assert (response.json["orders"], response.json["appeals_open"]) == (1, 0)
+    # The cohort's days, then the action-needed shards where appeals_open is kept (docs/appeals.md).
+    assert counts == {"Query": 2}
 
 
 def test_open_routes_make_no_calls(shop, calls):
@@ -577,3 +582,69 @@ def test_serving_the_seller_center_page_calls_nothing(api, calls):
     assert "s3.amazonaws.com" in response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
     assert counts == {}
     assert _s3(operations) == {}
+# --- appeals (docs/appeals.md) --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("files", [0, 2])
+def test_opening_an_appeal_is_a_state_change_and_its_files_cost_what_a_rejects_do(shop, calls, files):
+    _, cancel_id = shop.seller_fault(f"AP{files}")
+    ids = [shop.photo() for _ in range(files)]
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: shop.open_appeal(cancel_id, evidence_ids=ids))
+    assert response.status_code == 201, response.json
+    assert counts == ({"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1} if files
+                      else {"GetItem": 2, "TransactWriteItems": 1})
+    assert _s3(operations) == ({"HeadObject": files, "GetObject": files, "PutObjectTagging": files} if files else {})
+    [transaction] = calls.of("TransactWriteItems")
+    items = transaction.transact_items()  # order, cancellation, history, appeal, event, counters, and each file
+    assert len(items) == 6 + files
+    assert sum(body["TableName"] == "cancel-desk-appeals" for _, body in items) == 1
+
+
+def test_a_refused_appeal_reads_the_cancellation_and_its_order_only(shop, calls):
+    _, cancel_id = shop.seller_fault("APR")
+    shop.open_appeal(cancel_id, expect=201)
+    evidence_id = shop.photo()
+    with aws_operations() as operations:
+        response, counts = measured(calls, lambda: shop.open_appeal(cancel_id, evidence_ids=[evidence_id]))
+    assert response.status_code == 409
+    assert counts == {"GetItem": 2}
+    assert _s3(operations) == {}  # the rules first: a refusal checks no file
+
+
+@pytest.mark.parametrize("decision, cohort", [("UPHOLD", 0), ("OVERTURN", 1)])
+def test_deciding_an_appeal_is_three_gets_and_one_transaction(shop, calls, decision, cohort):
+    _, _, appeal_id = shop.appealed(f"APD{decision}")
+    response, counts = measured(calls, lambda: shop.decide_appeal(appeal_id, decision))
+    assert response.status_code == 200, response.json
+    assert counts == {"GetItem": 3, "TransactWriteItems": 1}
+    [transaction] = calls.of("TransactWriteItems")
+    # order, cancellation, history, appeal, event, counters; an overturn moves the SFCR cohort too
+    assert len(transaction.transact_items()) == 6 + cohort
+
+
+def test_deciding_an_appeal_again_reads_the_appeal_only(shop, calls):
+    _, _, appeal_id = shop.appealed("APA")
+    shop.decide_appeal(appeal_id, "UPHOLD", expect=200)
+    response, counts = measured(calls, lambda: shop.decide_appeal(appeal_id, "OVERTURN"))
+    assert response.status_code == 409
+    assert counts == {"GetItem": 1}
+
+
+def test_the_sellers_appeals_are_one_query_a_page_and_one_is_one_get_item(shop, calls):
+    _, _, appeal_id = shop.appealed("APL")
+    with aws_operations() as operations:
+        _, listed = measured(calls, lambda: shop.appeals("limit=5"))
+        _, by_status = measured(calls, lambda: shop.appeals("status=OPEN"))
+        _, one = measured(calls, lambda: shop.appeal(appeal_id))
+    assert (listed, by_status, one) == ({"Query": 1}, {"Query": 1}, {"GetItem": 1})
+    assert _s3(operations) == {}
+
+
+def test_the_operators_queue_is_one_query_per_shard_a_page(shop, calls):
+    from chalicelib.store.appeal_models import QUEUE_SHARDS
+
+    shop.appealed("APQ")
+    response, counts = measured(calls, lambda: shop.appeal_queue("limit=5"))
+    assert len(response.json["items"]) == 1
+    assert counts == {"Query": QUEUE_SHARDS}

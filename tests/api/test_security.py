@@ -64,7 +64,8 @@ def ids(specs: list) -> list[str]:
 
 
 def _claims(role: str) -> dict:
-    return {"seller": {"seller_id": "S1"}, "buyer": {"buyer_id": "B1"}}.get(role, {})
+    return {"seller": {"seller_id": "S1"}, "buyer": {"buyer_id": "B1"},
+            "operator": {"operator_id": "OP1"}}.get(role, {})
 
 
 def _mint(kind: str, /, **overrides) -> str:
@@ -230,7 +231,7 @@ def test_another_partys_object_is_404_indistinguishable_from_a_missing_one(desk:
     with desk.writes() as writes:
         foreign = desk.send(prepared, _other_party(desk, prepared))
     error = assert_error(foreign, 404)
-    assert error["code"] in {"ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND", "WEBHOOK_NOT_FOUND"}
+    assert error["code"] in {"ORDER_NOT_FOUND", "CANCELLATION_NOT_FOUND", "WEBHOOK_NOT_FOUND", "APPEAL_NOT_FOUND"}
     assert (writes, desk.stored(order_id)) == ([], before)
     assert "S1" not in foreign.body.decode() and "B1" not in foreign.body.decode()
 

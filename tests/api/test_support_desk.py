@@ -253,9 +253,11 @@ def test_an_operator_cannot_approve_or_reject_a_sellers_request(shop: Shop):
     assert shop.bulk_reject([cancel_id], token=operator, expect=403).json["error"]["code"] == "ROLE_NOT_ALLOWED"
     assert shop.operator_order(order_id, expect=200).json == before
     assert counts(shop)["cancellation_requested"] == 1
-    # No operator route answers a request: the desk reads orders and cancels them, nothing more.
+    # No operator route answers a request: the desk reads orders, cancels them and decides appeals, nothing more.
     assert sorted((method, path) for path, methods in app.routes.items() for method in methods
-                  if path.startswith("/operator/")) == [("GET", "/operator/orders/{order_id}"),
+                  if path.startswith("/operator/")) == [("GET", "/operator/appeals"),
+                                                         ("GET", "/operator/orders/{order_id}"),
+                                                         ("POST", "/operator/appeals/{appeal_id}/decide"),
                                                          ("POST", "/operator/orders/{order_id}/cancel")]
 
 

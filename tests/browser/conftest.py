@@ -112,6 +112,9 @@ class Seller:
     def in_transit(self, **fields: Any) -> str:
         return self._seed(self.shop.in_transit(self.order_id(), seller_id=self.seller_id, **fields))
 
+    def seller_fault(self, **fields: Any) -> tuple[str, str]:
+        return self._seed(self.shop.seller_fault(self.order_id(), seller_id=self.seller_id, **fields))
+
 
 def seller_id_for(node_id: str) -> str:
     """The same id for the same test on every run, whichever tests run before it."""

@@ -2,14 +2,15 @@
 
 A commit is one TransactWriteItems whose items carry conditions: the order's version (or that it is new),
 the cancellation's version (or that it is new), that the next history entry and its event do not exist yet,
-that no live answer holds the Idempotency-Key, and that each evidence file attached is the seller's and unused.
+that no live answer holds the Idempotency-Key, that each evidence file attached is the seller's and unused, and
+that an appeal is new (opening) or still in the status it was decided from (deciding).
 In the product's flows they back each other up (a stale order usually means a taken history seq as well), so
 here each case is a hand-built `Change` that exactly one of them refuses: the commit must raise and write
 nothing at all, in any table.
 
 The stored state every case starts from: order O1 at version 3 (history entries 1-3), its pending request C1
-at version 2, the seller's counters, an answer kept under the key HELD, and three evidence files: S1's unused,
-S1's attached elsewhere, S2's.
+at version 2, the seller's counters, an answer kept under the key HELD, three evidence files: S1's unused,
+S1's attached elsewhere, S2's; and two appeals of another cancellation: A_OPEN open, A_DONE upheld.
 """
 
 import json
@@ -21,9 +22,10 @@ import boto3
 import pytest
 from msgspec.structs import replace
 
-from chalicelib.domain.enums import Actor, CancellationStatus, Fault, HistoryAction, OrderStatus
+from chalicelib.domain.enums import Actor, AppealStatus, CancellationStatus, Fault, HistoryAction, OrderStatus
 from chalicelib.domain.evidence import ContentType, EvidenceFile
 from chalicelib.domain.model import (
+    Appeal,
     Cancellation,
     Change,
     CohortDelta,
@@ -34,8 +36,10 @@ from chalicelib.domain.model import (
 )
 from chalicelib.events import envelope
 from chalicelib.service.writes import commit
+from chalicelib.store import appeals as appeal_records
 from chalicelib.store import evidence as evidence_records
 from chalicelib.store import idempotency, models
+from chalicelib.store.appeal_models import AppealItem
 from chalicelib.store.evidence_models import EvidenceItem
 from chalicelib.store.idempotency import IdempotencyKeyTaken, IdempotencyRecord
 from chalicelib.store.transactions import StaleState
@@ -89,6 +93,13 @@ def stored(tables_and_queues: None) -> None:
         evidence_records.declare(file)
     evidence_records.declare(photo("evd_used"))
     EvidenceItem("evd_used").update(actions=[EvidenceItem.attached_to.set("C9")])
+    for stored_appeal in (appeal("A_OPEN"), appeal("A_DONE", AppealStatus.UPHELD)):
+        appeal_records.to_item(stored_appeal).save()
+
+
+def appeal(appeal_id: str, status: AppealStatus = AppealStatus.OPEN) -> Appeal:
+    return Appeal(appeal_id=appeal_id, cancel_id="C9", order_id="O9", seller_id="S1", status=status,
+                  statement="Not my fault", opened_at=NOW, decide_by=NOW + timedelta(days=3))
 
 
 def photo(evidence_id: str, seller_id: str = "S1") -> EvidenceFile:
@@ -98,10 +109,12 @@ def photo(evidence_id: str, seller_id: str = "S1") -> EvidenceFile:
 
 def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_was: int | None = 2,
              key: str = "FRESH", event_taken: bool = False,
-             attaches: tuple[EvidenceFile, ...] = (photo("evd_free"),)) -> tuple[Change, IdempotencyRecord]:
+             attaches: tuple[EvidenceFile, ...] = (photo("evd_free"),), opens: Appeal | None = None,
+             appeal_was: AppealStatus | None = None) -> tuple[Change, IdempotencyRecord]:
     """The seller approves C1, decided from the stored state; it writes every kind of item a change can
-    (order, cancellation, history, idempotency, action-needed counters, SFCR cohort, an evidence file attached),
-    so "nothing at all" is checked on each. The defaults satisfy every condition."""
+    (order, cancellation, history, idempotency, action-needed counters, SFCR cohort, an evidence file attached,
+    an appeal: a hand-built change, no flow writes all of these at once), so "nothing at all" is checked on each.
+    The defaults satisfy every condition."""
     change = Change(
         order=order(order_version, OrderStatus.CANCELLED, cancelled_at=NOW, cancel_id="C1", arranged_at=NOW),
         order_was=order_was,
@@ -112,6 +125,8 @@ def approval(*, order_was: int | None = 3, order_version: int = 4, cancellation_
         counters=CounterDelta(requested=-1),
         cohort=CohortDelta(DAY, seller_fault=1),
         attaches=attaches,
+        appeal=opens or appeal("A_NEW"),
+        appeal_was=appeal_was,
     )
     if event_taken:
         taken = envelope.of_change(change, NOW)
@@ -134,12 +149,17 @@ CASES: dict[str, tuple[Callable[[], tuple[Change, IdempotencyRecord]], type[Exce
     # A file attached by another change meanwhile, or another seller's: the attach's condition (E4).
     "evidence: attached meanwhile": (lambda: approval(attaches=(photo("evd_used"),)), StaleState),
     "evidence: another seller's": (lambda: approval(attaches=(photo("evd_theirs"),)), StaleState),
+    # Two opens of one appeal id, and an appeal decided by another operator meanwhile (A5, A7).
+    "appeal: new, but it exists": (lambda: approval(opens=appeal("A_OPEN")), StaleState),
+    "appeal: decided meanwhile": (lambda: approval(opens=appeal("A_DONE", AppealStatus.OVERTURNED),
+                                                   appeal_was=AppealStatus.OPEN), StaleState),
 }
 # The event is keyed by the same seq as the history entry: a taken seq is refused by both.
 FAILED_TOO = {"history: next entry exists": "event, history"}
 # The item each TransactWriteItems condition guards, by table.
 LABELS = {models.OrderItem: "order", models.CancellationItem: "cancellation", models.HistoryItem: "history",
-          models.IdempotencyItem: "idempotency", models.EventItem: "event", EvidenceItem: "evidence"}
+          models.IdempotencyItem: "idempotency", models.EventItem: "event", EvidenceItem: "evidence",
+          AppealItem: "appeal"}
 
 
 def everything() -> dict[str, list[str]]:

@@ -90,7 +90,10 @@ EVENT_OF = {
     "CANCELLATION_ACKNOWLEDGED": "cancellation.acknowledged", "REFUNDED": "cancellation.refunded",
     "OFFER_MADE": "cancellation.offer_made", "OFFER_ACCEPTED": "cancellation.offer_accepted",
     "OFFER_DECLINED": "cancellation.offer_declined", "OFFER_EXPIRED": "cancellation.offer_expired",
+    "APPEAL_OPENED": "cancellation.appeal_opened", "APPEAL_DECIDED": "cancellation.appeal_decided",
 }
+APPEAL_WINDOW = timedelta(days=int(os.environ.get("APPEAL_WINDOW_DAYS", "30")))  # appeals.md, A3
+APPEAL_REVIEW = timedelta(seconds=int(os.environ.get("APPEAL_REVIEW_SECONDS", "259200")))  # A4
 # Partial cancellations: only OUT_OF_STOCK cancels some items for the seller (M2).
 PARTIAL_REASONS = ("OUT_OF_STOCK",)
 SELLERS = {"S1": "seller", "S2": "other_seller"}
@@ -146,6 +149,8 @@ class MCancel:
     offer: MOffer | None = None
     seconds_left: int | None = None  # while an offer is open: what the seller's stopped clock had left
     withdraw_cause: str | None = None
+    resolved_at: datetime | None = None  # when it took effect, for the appeal window (appeals.md, A3)
+    appeal: "MAppeal | None" = None
     actor: tuple[str, str, str | None] = ("", "", None)  # (role, id, ticket): who pressed the button
 
     @property
@@ -157,6 +162,15 @@ class MCancel:
         if self.status != "REQUESTED":
             return None
         return self.offer.answer_by if self.offer_open and self.offer else self.respond_by
+
+
+@dataclass
+class MAppeal:
+    """A seller's appeal of a seller-fault cancellation (appeals.md)."""
+
+    appeal_id: str
+    decide_by: datetime
+    status: str = "OPEN"
 
 
 @dataclass
@@ -256,6 +270,8 @@ class Model:
     def close(self, c: MCancel, status: str, accepted: bool = False, **changes: Any) -> None:
         order = self.orders[c.order_id]
         c.status = status
+        if accepted:
+            c.resolved_at = self.now
         for name, value in changes.items():
             setattr(c, name, value)
         order.pending = None
@@ -298,6 +314,20 @@ class Model:
                 sum(c.status == "AUTO_APPROVED" and not c.acknowledged for c in mine),
                 sum(c.offer_open for c in mine))
 
+    def still_counts(self, order: MOrder) -> bool:
+        """Whether an accepted cancellation of the order still counts toward the SFCR: once per order (M4, A6)."""
+        return any(c.order_id == order.order_id and c.status in ACCEPTED and c.counts_sfcr
+                   for c in self.cancels.values())
+
+    def appealable(self, c: MCancel) -> str | None:
+        """Why the seller may not appeal `c` now (the 409's code, in the order A1-A3 are checked), or None."""
+        if c.appeal is not None:
+            return "APPEAL_EXISTS"
+        if c.status not in ACCEPTED or not c.counts_sfcr:
+            return "NOT_APPEALABLE"
+        assert c.resolved_at is not None
+        return "APPEAL_WINDOW_CLOSED" if self.now >= c.resolved_at + APPEAL_WINDOW else None
+
     def sfcr(self, seller: str) -> dict[str, Any]:
         """Orders placed from 00:00 of today - (days - 1) in the market's calendar, and their seller faults."""
         today = self.now.astimezone(MARKET).date()
@@ -310,7 +340,9 @@ class Model:
         start = datetime.combine(first, time(0), tzinfo=MARKET)
         return {"window": {"from": iso(start), "to": iso(self.now)}, "orders": len(cohort),
                 "seller_fault_cancellations": faults, "rate": pytest.approx(rate), "standing": standing,
-                "order_volume_cap": pytest.approx(cap)}
+                "order_volume_cap": pytest.approx(cap),
+                "appeals_open": sum(c.seller == seller and c.appeal is not None and c.appeal.status == "OPEN"
+                                    for c in self.cancels.values())}
 
 
 # --- the machine -------------------------------------------------------------------------------------------
@@ -337,7 +369,7 @@ OrderSpec = tuple[str, str, str, timedelta, bool, tuple[tuple[str, int, int], ..
 PICK = st.integers(0, 7)
 AIM = st.sampled_from([True, False])
 RUNS = {"examples": 0, "steps": 0, "calls": 0, "rule_approvals": 0, "bulk_items": 0, "offers": 0,
-        "offers_accepted": 0, "promises_missed": 0, "operator_cancels": 0}
+        "offers_accepted": 0, "promises_missed": 0, "operator_cancels": 0, "appeals": 0, "overturned": 0}
 
 
 @dataclass(frozen=True)
@@ -440,6 +472,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         c = MCancel(created["cancel_id"], order.order_id, order.seller, status, lines=dict(lines), amount=amount,
                     paid=order.paid_at is not None and order.status != "UNPAID", **fields)
         c.refund = "NONE" if c.paid else "NOT_APPLICABLE"
+        if status != "REQUESTED":
+            c.resolved_at = self.model.now
         self.model.cancels[c.cancel_id] = c
         return c
 
@@ -730,6 +764,48 @@ class LifecycleMachine(RuleBasedStateMachine):
             order.seller_fault = order.seller_fault or counts
             m.change(order, m.take_off(order, c))
 
+    # --- appeals (appeals.md) ---
+
+    @action(6, lambda self: any(c.counts_sfcr for c in self.model.cancels.values()), j=PICK, aim=AIM)
+    def open_appeal(self, j: int, aim: bool):
+        """The seller appeals a cancellation: once, only one that counts toward the SFCR, within 30 days
+        (A1-A3); otherwise the 409 of the first rule it breaks, and nothing changes."""
+        m = self.model
+        c = self.cancellation(j, aim, lambda c: m.appealable(c) is None)
+        refusal = m.appealable(c)
+        response = self.counted(self.shop.open_appeal(c.cancel_id, "The buyer asked me to cancel",
+                                                      token=self.token(c.seller), expect=409 if refusal else 201))
+        if refusal:
+            assert response.json["error"]["code"] == refusal, (refusal, response.json)
+            return
+        assert response.json["decide_by"] == iso(m.now + APPEAL_REVIEW)
+        c.appeal = MAppeal(response.json["appeal_id"], m.now + APPEAL_REVIEW)
+        RUNS["appeals"] += 1
+        m.change(m.orders[c.order_id])
+
+    @action(6, lambda self: any(c.appeal is not None for c in self.model.cancels.values()), j=PICK, aim=AIM,
+            decision=st.sampled_from(["OVERTURN", "UPHOLD"]))
+    def decide_appeal(self, j: int, aim: bool, decision: str):
+        """An operator decides an appeal once (A6, A7): an overturn lifts the fault, and the order leaves the SFCR
+        only when none of its cancellations still counts."""
+        m = self.model
+        c = self.cancellation(j, aim, lambda c: c.appeal is not None and c.appeal.status == "OPEN")
+        if c.appeal is None:  # not appealed: nothing to decide, the path names no appeal of it
+            return
+        ok = c.appeal.status == "OPEN"
+        response = self.counted(self.shop.decide_appeal(c.appeal.appeal_id, decision, token=self.tok.operator_token(),
+                                                        expect=200 if ok else 409))
+        if not ok:
+            assert response.json["error"]["code"] == "APPEAL_DECIDED", response.json
+            return
+        c.appeal.status = "OVERTURNED" if decision == "OVERTURN" else "UPHELD"
+        order = m.orders[c.order_id]
+        if decision == "OVERTURN":
+            c.counts_sfcr = False
+            order.seller_fault = m.still_counts(order)
+            RUNS["overturned"] += 1
+        m.change(order)
+
     # --- offers (offers.md) ---
 
     @action(8, lambda self: self.some_cancellation("REQUESTED"), j=PICK, aim=AIM,
@@ -975,9 +1051,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         # rule 8: a buyer's cancellation never counts against the seller, whoever resolved it
         # (OF7: but for a broken ship-by promise, the seller's by its own word)
         assert got["fault"] == "BUYER" or got["initiator"] == "SELLER" or got["auto_approve_cause"] == "PROMISE_MISSED"
-        if got["status"] != "REQUESTED":  # final: only an acknowledgement and the refund's report may still come
+        expected_appeal = None if c.appeal is None else {"appeal_id": c.appeal.appeal_id, "status": c.appeal.status}
+        assert got["appeal"] == expected_appeal, (c, got)
+        if c.appeal is not None and c.appeal.status == "OVERTURNED":  # A6: the fault lifted
+            assert (got["fault"], got["counts_toward_sfcr"]) == ("NONE", False), got
+        if got["status"] != "REQUESTED":  # final: only an acknowledgement, the refund's report and an appeal may come
             seen = {k: v for k, v in got.items()
-                    if k not in ("acknowledged_at", "refund_status", "refunded_at", "refund_reference")}
+                    if k not in ("acknowledged_at", "refund_status", "refunded_at", "refund_reference", "appeal",
+                                 "fault", "counts_toward_sfcr")}
             assert self.finals.setdefault(c.cancel_id, seen) == seen, c.cancel_id
 
     def check_screens(self, seller: str) -> None:
@@ -1090,7 +1171,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
     RUNS.update(examples=0, steps=0, calls=0, rule_approvals=0, bulk_items=0, offers=0, offers_accepted=0,
-                promises_missed=0, operator_cancels=0)
+                promises_missed=0, operator_cancels=0, appeals=0, overturned=0)
     started = perf_counter()
     run_state_machine_as_test(LifecycleMachine, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None, print_blob=True,
@@ -1102,8 +1183,9 @@ def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
         print(f"\nlifecycle model: {RUNS['examples']} examples, {steps} steps, {RUNS['calls']} state-changing "
               f"calls and job runs ({RUNS['rule_approvals']} requests approved by a seller's rule, "
               f"{RUNS['bulk_items']} bulk items, {RUNS['offers']} offers made, {RUNS['offers_accepted']} accepted, "
-              f"{RUNS['promises_missed']} promises missed, {RUNS['operator_cancels']} operator cancels), "
-              f"invariants checked after every step, {seconds:.1f}s")
+              f"{RUNS['promises_missed']} promises missed, {RUNS['operator_cancels']} operator cancels, "
+              f"{RUNS['appeals']} appeals, {RUNS['overturned']} overturned), invariants checked after every step, "
+              f"{seconds:.1f}s")
     assert RUNS["examples"] >= EXAMPLES
     assert steps >= EXAMPLES * 5
 
@@ -1152,6 +1234,51 @@ def test_every_offer_path_through_the_model():
             "O6": ("REQUESTED", "EXPIRED", None, None, "NONE"),
         }, outcome
         assert m.orders["O2"].seller_fault and m.action_needed("S1") == (2, 1, 0)
+    finally:
+        machine.teardown()
+
+
+def test_appeals_through_the_model():
+    """One scripted walk of the same machine through appeals (appeals.md): a two-line order cancelled line by line
+    out of stock (counted once), each cancellation appealed, one overturned while the other still counts, then
+    the other; an uphold, a second decision, a second appeal, a buyer-fault cancellation and a late appeal
+    refused; the SFCR and appeals_open checked after every step, the stored items recounted at the end."""
+    machine = LifecycleMachine()
+    spec = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
+
+    def then(action: str, **arguments: Any) -> None:
+        getattr(machine, action)(**arguments)
+        machine.the_service_matches_the_model()
+
+    try:
+        machine.first_orders([spec] * 4, None)
+        m = machine.model
+        then("seller_cancel", i=0, aim=False, reason="OUT_OF_STOCK", part="line")  # O1: SKU-1, counts
+        then("seller_cancel", i=0, aim=False, reason="OUT_OF_STOCK", part="line")  # O1: another line, counts too
+        then("seller_cancel", i=1, aim=False, reason="WRONG_PRICE", part=None)  # O2: the whole order
+        then("request_cancellation", i=2, aim=False, reason="CHANGED_MIND", comment=False, part=None)  # O3
+        then("answer_request", j=3, aim=False, answer="approve", reason="PRODUCT_PACKED")  # buyer-fault, accepted
+        assert m.sfcr("S1")["seller_fault_cancellations"] == 2
+        for j in range(3):  # O1's two and O2's
+            then("open_appeal", j=j, aim=False)
+        then("open_appeal", j=0, aim=False)  # again: APPEAL_EXISTS
+        then("open_appeal", j=3, aim=False)  # the buyer's: NOT_APPEALABLE
+        assert m.sfcr("S1")["appeals_open"] == 3
+        then("decide_appeal", j=0, aim=False, decision="OVERTURN")  # O1 still counts through its second
+        assert m.orders["O1"].seller_fault and m.sfcr("S1")["seller_fault_cancellations"] == 2
+        then("decide_appeal", j=1, aim=False, decision="OVERTURN")  # now O1 leaves its cohort
+        then("decide_appeal", j=2, aim=False, decision="UPHOLD")  # O2 keeps counting
+        then("decide_appeal", j=2, aim=False, decision="OVERTURN")  # final: APPEAL_DECIDED
+        assert not m.orders["O1"].seller_fault and m.orders["O2"].seller_fault
+        assert (m.sfcr("S1")["seller_fault_cancellations"], m.sfcr("S1")["appeals_open"]) == (1, 0)
+        then("seller_cancel", i=3, aim=False, reason="OUT_OF_STOCK", part="one")  # O4's line: counts
+        then("pass_time", i=0, to="forward", offset=0, step=timedelta(days=8), job_runs=0)
+        then("pass_time", i=0, to="forward", offset=0, step=timedelta(days=22), job_runs=0)  # 30 days on
+        then("open_appeal", j=4, aim=False)  # too late: APPEAL_WINDOW_CLOSED
+        outcome = {c.cancel_id: (c.order_id, c.appeal.status if c.appeal else None, c.counts_sfcr)
+                   for c in m.cancels.values()}
+        assert sorted(outcome.values()) == [("O1", "OVERTURNED", False), ("O1", "OVERTURNED", False),
+                                            ("O2", "UPHELD", True), ("O3", None, False), ("O4", None, True)], outcome
     finally:
         machine.teardown()
 

@@ -7,7 +7,8 @@ again from fresh state it either gets the 409 (or 400) that the current state ca
 stands and the store is consistent: counters, history and cancellations agree with the orders.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from chalicelib.domain.reasons import SellerCancelReason
 from chalicelib.jobs import expiry
 from chalicelib.service import executor, writes
 from chalicelib.service.executor import Decision, execute
+from chalicelib.store import appeals as appeals_store
 from chalicelib.store import reads, transactions
 from devtools.dynamo_calls import DynamoCalls
 from tests.support.races import Replay, assert_store_consistent, at, snapshot
@@ -925,3 +927,91 @@ def test_executor_gives_up_on_a_writer_that_keeps_winning(scene: Scene):
     assert cancellation(scene)["status"] == "REJECTED"
     assert_store_consistent()
 
+
+
+# --- appeals (docs/appeals.md) ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def stale_appeal(before: Any, monkeypatch) -> Iterator[None]:
+    """`before` (the appeal as read before the winner committed) served to the loser's first read of it."""
+    real_get, served = appeals_store.get, []
+
+    def get(wanted: str):
+        if wanted == before.appeal_id and not served:
+            served.append(wanted)
+            return before
+        return real_get(wanted)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(appeals_store, "get", get)
+        yield
+    assert served, "the loser never read the stale appeal"
+
+
+def test_two_operators_deciding_one_appeal_decide_it_once(scene: Scene, replay: Replay, monkeypatch):
+    _, scene.cancel_id, appeal_id = scene.shop.appealed(ORDER)
+    stale, open_appeal = snapshot(cancel_ids=(scene.cancel_id,)), appeals_store.get(appeal_id)
+    won = scene.shop.decide_appeal(appeal_id, "OVERTURN", token=scene.shop.operator_token("OP1"))
+    assert won.status_code == 200, won.json
+    with stale_appeal(open_appeal, monkeypatch), replay.stale(stale):
+        lost = scene.shop.decide_appeal(appeal_id, "UPHOLD", token=scene.shop.operator_token("OP2"))
+    # The loser decided from the OPEN appeal: its write failed its condition, and deciding again it met the decision.
+    replay.assert_lost_then()
+    assert_refused(lost, 409, "APPEAL_DECIDED", status="OVERTURNED", decided_by="OP1")
+    assert scene.shop.appeal(appeal_id, expect=200).json["status"] == "OVERTURNED"
+    assert [h["action"] for h in detail(scene)["history"]].count("APPEAL_DECIDED") == 1
+    assert seller_faults(scene) == (1, 0) and scene.shop.sfcr().json["appeals_open"] == 0
+    assert_store_consistent()
+
+
+def test_two_opens_of_one_appeal_race_to_one(scene: Scene, replay: Replay):
+    _, scene.cancel_id = scene.shop.seller_fault(ORDER)
+    stale = snapshot(cancel_ids=(scene.cancel_id,))
+    won = scene.shop.open_appeal(scene.cancel_id, "From the phone")
+    assert won.status_code == 201, won.json
+    with replay.stale(stale):
+        lost = scene.shop.open_appeal(scene.cancel_id, "From the laptop")
+    replay.assert_lost_then()
+    assert_refused(lost, 409, "APPEAL_EXISTS")
+    assert [a["statement"] for a in scene.shop.appeals(expect=200).json["items"]] == ["From the phone"]
+    assert scene.shop.sfcr().json["appeals_open"] == 1
+    assert_store_consistent()
+
+
+def _partly_cancelled_and_appealed(s: Scene) -> str:
+    """A two-line order whose seller cancelled SKU-1 out of stock and appealed it; the appeal's id."""
+    two_lines_past_grace(s)
+    s.cancel_id = s.shop.seller_cancel(ORDER, line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201).json[
+        "cancel_id"]
+    return str(s.shop.open_appeal(s.cancel_id, expect=201).json["appeal_id"])
+
+
+def _cancel_the_second_line(s: Scene) -> Any:
+    return s.shop.seller_cancel(ORDER, line_items=[{"sku": "SKU-2", "quantity": 1}])
+
+
+@pytest.mark.parametrize("first", ["overturn", "second cancel"])
+def test_an_overturn_racing_a_second_partial_cancel_counts_the_order_once(first: str, scene: Scene, replay: Replay,
+                                                                          monkeypatch):
+    """Whichever commits first, the loser decides again on the order's latest count: the second partial
+    seller-fault cancel still counts, so the order stays in its cohort once (A6, M4)."""
+    appeal_id = _partly_cancelled_and_appealed(scene)
+    assert seller_faults(scene) == (1, 1)
+    stale, open_appeal = snapshot(order_ids=(ORDER,)), appeals_store.get(appeal_id)
+    if first == "overturn":
+        assert scene.shop.decide_appeal(appeal_id, "OVERTURN").status_code == 200
+        assert seller_faults(scene) == (1, 0)
+        with replay.stale(stale):
+            lost = _cancel_the_second_line(scene)
+        assert lost.status_code == 201, lost.json
+    else:
+        assert _cancel_the_second_line(scene).status_code == 201
+        with stale_appeal(open_appeal, monkeypatch), replay.stale(stale):
+            lost = scene.shop.decide_appeal(appeal_id, "OVERTURN")
+        assert lost.status_code == 200, lost.json
+    replay.assert_lost_then("committed")
+    assert seller_faults(scene) == (1, 1)
+    order = reads.get_order(ORDER)
+    assert order is not None and order.seller_fault and order.seller_fault_cancellations == 1
+    assert_store_consistent()

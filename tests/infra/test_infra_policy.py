@@ -184,6 +184,12 @@ def test_the_policies_grant_exactly_what_the_code_calls(shop, clock, monkeypatch
                  "/seller/metrics/sfcr", "/buyer/orders/IAM-1", "/seller/events"):
         answer = shop.api.get(path, seller if path.startswith("/seller") else shop.buyer_token())
         assert answer.status_code == 200, (path, answer.json)
+    # An appeal opened, read, listed (all, and by status), queued and decided (docs/appeals.md).
+    _, fault_id = shop.seller_fault()
+    appeal_id = shop.open_appeal(fault_id, expect=201).json["appeal_id"]
+    for answer in (shop.appeals(), shop.appeals("status=OPEN"), shop.appeal(appeal_id), shop.appeal_queue()):
+        assert answer.status_code == 200, answer.json
+    shop.decide_appeal(appeal_id, "OVERTURN", expect=200)
     # An error answer is kept for its Idempotency-Key (a put of its own), then replayed.
     for replayed in ("", "true"):
         missing = shop.approve("cxl_missing", headers={"Idempotency-Key": "k-1"})

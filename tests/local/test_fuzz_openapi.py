@@ -37,9 +37,10 @@ CHECKS = (
     "unsupported_method",
     "ignored_auth",
 )
-# The OpenAPI tag of each role's routes, and whose token they take: the seller's webhook routes have their own,
-# the support desk's routes (tag operator) the operator's.
-TAGS = {"seller": "seller", "buyer": "buyer", "platform": "platform", "webhooks": "seller", "operator": "operator"}
+# The OpenAPI tag of each role's routes, and whose token they take: the seller's webhook and appeal routes have their
+# own, the support desk's routes (tag operator) the operator's.
+TAGS = {"seller": "seller", "buyer": "buyer", "platform": "platform", "webhooks": "seller", "appeals": "seller",
+        "operator": "operator"}
 
 
 @pytest.fixture(scope="module")

@@ -140,7 +140,8 @@ def test_the_banner_prints_working_tokens_and_curl_lines(stack):
     for example in stack.shop.examples:
         assert example.curl(stack.base_url) in banner
     titles = " | ".join(example.title for example in stack.shop.examples).lower()
-    for needed in ("action needed", "most urgent first", "approve", "buyer asks", "cancels", "ships", "acknowledge"):
+    for needed in ("action needed", "most urgent first", "approve", "buyer asks", "cancels", "ships", "acknowledge",
+                   "appeals", "overturns"):
         assert needed in titles
 
 
@@ -232,7 +233,12 @@ def test_the_printed_lines_work_as_printed_with_any_window(window, past_every_de
         assert (shipped_request["status"], shipped_request["reject_reason"]) == ("REJECTED", "ORDER_SHIPPED")
         assert answer_to(answers, "POST", "/ship")["status"] == "IN_TRANSIT"
         assert answer_to(answers, "POST", "/acknowledge")["acknowledged_at"] is not None
-        (by_support,) = [payload for example, payload in answers if example.role == "operator"]
+        # The appeal opened as S1, in the queue, then overturned with $OPERATOR_TOKEN (docs/appeals.md).
+        assert answer_to(answers, "GET", f"/seller/appeals/${demo.APPEAL_ID}")["status"] == "OPEN"
+        assert [a["status"] for a in answer_to(answers, "GET", "/operator/appeals")["items"]] == ["OPEN"]
+        decided = answer_to(answers, "POST", "/decide")
+        assert (decided["status"], decided["decided_by"]) == ("OVERTURNED", demo.OPERATOR_ID)
+        (by_support,) = [payload for example, payload in answers if example.path.startswith("/operator/orders/")]
         assert (by_support["status"], by_support["initiator"], by_support["counts_toward_sfcr"]) == (
             "SELLER_CANCELLED", "SELLER", True)
         assert by_support["actor"] == {"role": "OPERATOR", "id": demo.OPERATOR_ID, "ticket": "T-123"}

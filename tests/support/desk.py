@@ -284,6 +284,8 @@ class Desk(Shop):
             "history": query("HISTORY_TABLE", "order_id", order_id),
             "counters": sorted(query("COUNTERS_TABLE", "seller_id", order["seller_id"]["S"], index="by_seller"),
                                key=lambda item: (item["counter_key"]["S"], item["shard_key"]["S"])),
+            "appeals": sorted(query("APPEALS_TABLE", "seller_id", order["seller_id"]["S"], index="by_seller"),
+                              key=lambda item: item["appeal_id"]["S"]),
         }
 
     def _stored_webhooks(self, seller: str) -> dict[str, Any]:
@@ -306,6 +308,11 @@ class Desk(Shop):
         """The order a concrete path is about (through its cancellation for /cancellations/{id} paths, or the
         first of a bulk body's `cancel_ids`)."""
         parts = path.split("?", 1)[0].split("/")
+        if "appeals" in parts and len(parts) > parts.index("appeals") + 1:  # an appeal: through its record
+            appeal = self._client().get_item(TableName=config.table_name("APPEALS_TABLE"),
+                                             Key={"appeal_id": {"S": parts[parts.index("appeals") + 1]}},
+                                             ConsistentRead=True)["Item"]
+            return str(appeal["order_id"]["S"])
         if "orders" in parts and len(parts) > parts.index("orders") + 1:
             return parts[parts.index("orders") + 1]
         cancel_id = body["cancel_ids"][0] if body and "cancel_ids" in body else parts[parts.index("cancellations") + 1]
@@ -413,6 +420,14 @@ ROUTE_BUILDERS: dict[str, Callable[[Desk, str, str], tuple[str, dict | None]]] =
     "operator_cancel": lambda d, s, b: (
         f"/operator/orders/{d.order(seller_id=s, buyer_id=b)}/cancel",
         {"on_behalf_of": "seller", "reason": "OUT_OF_STOCK", "ticket": "T-1", "note": "called in"}),
+    "open_appeal": lambda d, s, b: (
+        f"/seller/cancellations/{d.seller_fault(seller_id=s, buyer_id=b)[1]}/appeal", {"statement": "Not my fault"}),
+    "list_appeals": lambda d, s, b: (d.appealed(seller_id=s, buyer_id=b) and "/seller/appeals?status=OPEN&limit=5",
+                                     None),
+    "get_appeal": lambda d, s, b: (f"/seller/appeals/{d.appealed(seller_id=s, buyer_id=b)[2]}", None),
+    "appeal_queue": lambda d, s, b: (d.appealed(seller_id=s, buyer_id=b) and "/operator/appeals?limit=5", None),
+    "decide_appeal": lambda d, s, b: (f"/operator/appeals/{d.appealed(seller_id=s, buyer_id=b)[2]}/decide",
+                                      {"decision": "OVERTURN", "note": "The buyer asked"}),
     "report_refund": lambda d, s, b: (
         f"/platform/cancellations/{d.refund_pending(seller_id=s, buyer_id=b)[1]}/refund",
         {"refund_reference": "PAY-0001"}),

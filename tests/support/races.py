@@ -19,6 +19,7 @@ from msgspec.structs import replace
 from chalicelib.domain.model import Cancellation, Change, Order
 from chalicelib.service import executor
 from chalicelib.store import contention, mapping, reads, transactions
+from chalicelib.store.appeal_models import AppealItem
 from chalicelib.store.models import CancellationItem, HistoryItem, OrderItem, SellerCounterItem
 
 # Cancellation statuses that took their items off the order, and the one that still waits for the seller.
@@ -203,6 +204,10 @@ def assert_store_consistent() -> None:
         assert int(order.unacknowledged or 0) == unseen and bool(order.awaiting_acknowledgement) == bool(unseen), \
             order_id
         assert bool(order.seller_fault) == any(c.counts_toward_sfcr for c in accepted), order_id
+        # The order's count of what still counts toward the SFCR: an overturned appeal took one off (A6).
+        if order.seller_fault_cancellations is not None:
+            assert int(order.seller_fault_cancellations) == sum(bool(c.counts_toward_sfcr) for c in accepted), \
+                order_id
         # Money: each line's amount at its price; a refund owed exactly for an accepted cancellation of a paid order.
         for c in mine:
             for line in c.line_items or []:
@@ -250,6 +255,19 @@ def assert_store_consistent() -> None:
         else:
             cohorts[item.seller_id, item.counter_key.removeprefix("DAY#")].update(
                 placed=int(item.orders or 0), faults=int(item.seller_fault or 0))
+    # Appeals (docs/appeals.md): each cancellation's marker is its appeal's status; appeals_open counts the open ones.
+    open_appeals: Counter[str] = Counter()
+    markers = {c.cancel_id: c.appeal for c in cancellations}
+    for appeal in AppealItem.scan():
+        marker = markers[appeal.cancel_id]
+        assert marker is not None and (marker.appeal_id, marker.status) == (appeal.appeal_id, appeal.status), \
+            appeal.appeal_id
+        open_appeals[appeal.seller_id] += appeal.status == "OPEN"
+        assert (appeal.queue_shard is not None) == (appeal.status == "OPEN"), appeal.appeal_id
+    for item in SellerCounterItem.scan():
+        if item.counter_key == "ACTION":
+            open_appeals[item.seller_id] -= int(item.appeals_open or 0)
+    assert not +open_appeals and not -open_appeals, dict(open_appeals)
     stored_actions = {seller: (c["requested"], c["unseen"], c["awaiting"]) for seller, c in actions.items()}
     stored_cohorts = {key: (c["placed"], c["faults"]) for key, c in cohorts.items()}
     sellers = {o.seller_id for o in orders.values()} | set(stored_actions)

@@ -60,11 +60,11 @@ class Shop:
     def buyer_token(self, buyer_id: str = "B1", sub: str | None = None, **claims: Any) -> str:
         return self.tokens.buyer_token(buyer_id, sub, **claims)
 
-    def token_for(self, role: str, seller_id: str = "S1", buyer_id: str = "B1") -> str:
-        return self.tokens.token_for(role, seller_id, buyer_id)
-
     def operator_token(self, operator_id: str = "OP1", sub: str | None = None, **claims: Any) -> str:
         return self.tokens.operator_token(operator_id, sub, **claims)
+
+    def token_for(self, role: str, seller_id: str = "S1", buyer_id: str = "B1") -> str:
+        return self.tokens.token_for(role, seller_id, buyer_id)
 
     def _send(self, method: str, path: str, token: str, body: dict[str, Any] | None,
               headers: dict[str, str] | None, expect: int | None) -> Any:
@@ -173,6 +173,29 @@ class Shop:
         assert self.upload(declared, data).status_code in (200, 201, 204)
         evidence_id: str = declared["evidence_id"]
         return evidence_id
+
+    def open_appeal(self, cancel_id: str, statement: str = "The buyer asked me to cancel", *,
+                    token: str | None = None, headers: dict[str, str] | None = None, expect: int | None = None,
+                    **fields: Any) -> Any:
+        return self._send("POST", f"/seller/cancellations/{cancel_id}/appeal", token or self.seller_token(),
+                          {"statement": statement, **fields}, headers, expect)
+
+    def appeals(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", "/seller/appeals" + (f"?{query}" if query else ""), token or self.seller_token(),
+                          None, None, expect)
+
+    def appeal(self, appeal_id: str, *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", f"/seller/appeals/{appeal_id}", token or self.seller_token(), None, None, expect)
+
+    def appeal_queue(self, query: str = "", *, token: str | None = None, expect: int | None = None) -> Any:
+        return self._send("GET", "/operator/appeals" + (f"?{query}" if query else ""),
+                          token or self.operator_token(), None, None, expect)
+
+    def decide_appeal(self, appeal_id: str, decision: str = "OVERTURN", note: str = "The chat shows the buyer asked",
+                      *, token: str | None = None, headers: dict[str, str] | None = None, expect: int | None = None,
+                      **fields: Any) -> Any:
+        return self._send("POST", f"/operator/appeals/{appeal_id}/decide", token or self.operator_token(),
+                          {"decision": decision, "note": note, **fields}, headers, expect)
 
     def bulk_approve(self, cancel_ids: list[str], *, token: str | None = None, headers: dict[str, str] | None = None,
                      expect: int | None = None, **fields: Any) -> Any:
@@ -313,6 +336,21 @@ class Shop:
                                      line_items=[{"sku": "SKU-1", "quantity": 1}], expect=201).json
         assert created["refund_status"] == "PENDING" and not created["whole_order"], created
         return order_id, str(created["cancel_id"])
+
+    def seller_fault(self, order_id: str | None = None, **fields: Any) -> tuple[str, str]:
+        """A paid order its seller cancelled out of stock: seller-fault, counting toward the SFCR; the order's and
+        the cancellation's ids."""
+        order_id = self.paid(order_id, **fields)
+        created = self.seller_cancel(order_id, token=self.seller_token(fields.get("seller_id", "S1")), expect=201).json
+        assert created["fault"] == "SELLER" and created["counts_toward_sfcr"], created
+        return order_id, str(created["cancel_id"])
+
+    def appealed(self, order_id: str | None = None, **fields: Any) -> tuple[str, str, str]:
+        """A seller-fault cancellation its seller appealed, the appeal open; the order's, the cancellation's and the
+        appeal's ids."""
+        order_id, cancel_id = self.seller_fault(order_id, **fields)
+        appeal = self.open_appeal(cancel_id, token=self.seller_token(fields.get("seller_id", "S1")), expect=201).json
+        return order_id, cancel_id, str(appeal["appeal_id"])
 
     def arranged(self, order_id: str | None = None, **fields: Any) -> str:
         """A paid order whose seller arranged shipment (AWAITING_COLLECTION); its id."""

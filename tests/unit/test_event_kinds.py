@@ -8,9 +8,9 @@ from datetime import timedelta
 import msgspec
 import pytest
 
+from chalicelib.domain import appeals, lifecycle, webhooks
 from chalicelib.domain import event_types as kinds
-from chalicelib.domain import lifecycle, webhooks
-from chalicelib.domain.enums import HistoryAction, OfferKind, OrderStatus
+from chalicelib.domain.enums import AppealDecision, HistoryAction, OfferKind, OrderStatus
 from chalicelib.domain.errors import InvalidRequest
 from chalicelib.domain.event_types import KINDS, TYPES, UnknownKind, event_type
 from chalicelib.domain.offers import OfferTerms
@@ -30,6 +30,10 @@ def _every_change():
     shipped = lifecycle.record_delivery(lifecycle.ship(order(), None, "TRK", LATER).order, LATER, "P")
     offered = lifecycle.make_offer(c, o, OfferTerms(OfferKind.KEEP_ORDER, "Shipping today"), LATER, POLICY)
     oc, oo = offered.cancellation, offered.order
+    cancelled = lifecycle.seller_cancel(order(), SellerCancelReason.OUT_OF_STOCK, None, "C5", LATER, POLICY)
+    assert cancelled.cancellation is not None
+    opened = appeals.open_appeal(cancelled.cancellation, cancelled.order, "A1", "The buyer asked", (), LATER, POLICY)
+    assert opened.cancellation is not None and opened.appeal is not None
     return {
         "order.recorded": lifecycle.record_order(order(OrderStatus.UNPAID), POLICY, "P"),
         "order.paid": lifecycle.record_payment(order(OrderStatus.UNPAID), LATER, "P"),
@@ -54,6 +58,9 @@ def _every_change():
         "cancellation.offer_declined": lifecycle.decline_offer(oc, oo, LATER),
         "cancellation.offer_expired": lifecycle.lapse_offer(oc, oo, LATER + POLICY.buyer_offer_window),
         "cancellation.rejected (shipped over an open offer)": lifecycle.ship(oo, oc, "TRK", LATER),
+        "cancellation.appeal_opened": opened,
+        "cancellation.appeal_decided": appeals.decide(opened.appeal, opened.cancellation, opened.order,
+                                                      AppealDecision.OVERTURN, "Agreed", "OP1", LATER, POLICY),
     }
 
 
@@ -75,6 +82,10 @@ def test_each_change_yields_its_event_type(expected):
     else:
         assert body["data"]["cancellation"]["cancel_id"] == change.cancellation.cancel_id
         assert body["data"]["cancellation"]["status"] == change.cancellation.status.value
+    if change.appeal is not None:  # the appeal rides beside its cancellation, its files without links
+        assert body["data"]["appeal"]["appeal_id"] == change.appeal.appeal_id
+        assert body["data"]["cancellation"]["appeal"] == {"appeal_id": change.appeal.appeal_id,
+                                                          "status": change.appeal.status.value}
 
 
 def test_shipping_over_a_pending_request_is_the_rejection_with_order_shipped():
@@ -86,9 +97,11 @@ def test_shipping_over_a_pending_request_is_the_rejection_with_order_shipped():
 
 
 def test_every_kind_the_domain_writes_has_a_row_and_every_row_is_written():
-    """The history actions lifecycle.py's entries name are every HistoryAction, and each has its row."""
-    tree = ast.parse((ROOT / "chalicelib" / "domain" / "lifecycle.py").read_text())
-    assert _actions(tree) == set(HistoryAction) == set(KINDS)
+    """The history actions the entries of lifecycle.py and appeals.py name are every HistoryAction, and each has
+    its row."""
+    written = set().union(*(_actions(ast.parse((ROOT / "chalicelib" / "domain" / name).read_text()))
+                            for name in ("lifecycle.py", "appeals.py")))
+    assert written == set(HistoryAction) == set(KINDS)
     produced = {event.split(" ")[0] for event in _every_change()}
     assert produced | {kinds.RESPONSE_DUE_SOON} == set(TYPES)
 

@@ -1,8 +1,9 @@
 // The public API, as the page uses it: bearer token on every call, errors in the contract's shape.
 import type { LineToCancel } from "./items";
 import type {
-  ActionNeeded, ApiErrorBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview, ContentType,
-  EvidenceUpload, OrderPage, OfferBody, ReasonCatalogue, RejectBody, RejectCode, SellerCancelCode, SellerOrder, Sfcr,
+  ActionNeeded, ApiErrorBody, Appeal, AppealBody, BulkResult, CancelBody, Cancellation, CancellationPage, CancelPreview,
+  ContentType, EvidenceUpload, OrderPage, OfferBody, ReasonCatalogue, RejectBody, RejectCode, SellerCancelCode, SellerOrder,
+  Sfcr,
 } from "./types";
 
 export class ApiError extends Error {
@@ -113,6 +114,12 @@ export class Api {
   /** The request's one offer (OF1, OF2). The dialog's key makes a resend after a lost answer the same offer. */
   makeOffer(cancelId: string, body: OfferBody, idempotencyKey: string): Promise<Cancellation> {
     return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/offer`, body,
+      { "Idempotency-Key": idempotencyKey });
+  }
+
+  /** The cancellation's one appeal (A1–A5). The dialog's key makes a resend after a lost answer the same appeal. */
+  appeal(cancelId: string, body: AppealBody, idempotencyKey: string): Promise<Appeal> {
+    return this.call("POST", `seller/cancellations/${encodeURIComponent(cancelId)}/appeal`, body,
       { "Idempotency-Key": idempotencyKey });
   }
 

@@ -59,3 +59,7 @@ export type ContentType = Schemas["ContentType"];
 /** POST /seller/evidence: the file's id and the presigned POST to upload it with (E1). */
 export type EvidenceUpload = Schemas["EvidenceUploadOut"];
 export type RejectBody = Schemas["RejectIn"];
+/** A seller's appeal of a seller-fault cancellation (appeals.md, A1–A9), its status and the body that opens it. */
+export type Appeal = Schemas["AppealOut"];
+export type AppealStatus = Schemas["AppealStatus"];
+export type AppealBody = Schemas["AppealIn"];

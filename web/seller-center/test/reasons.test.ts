@@ -31,7 +31,8 @@ const CATALOGUE: ReasonCatalogue = {
   ],
   buyer: [],
   limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50,
-            max_evidence_files: 6, max_evidence_bytes: 5242880, max_ticket_length: 64 },
+            max_evidence_files: 6, max_evidence_bytes: 5242880, max_ticket_length: 64,
+            max_appeal_text_length: 1000 },
 };
 
 const codes = (list: { reason: string }[]) => list.map((r) => r.reason);

@@ -1,4 +1,5 @@
 import { type RowResult, selectableIds } from "../bulk";
+import { mayAppeal } from "../appeals";
 import { countdownText, formatLocalTime, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
 import { messages } from "../messages";
@@ -18,6 +19,7 @@ export interface RowActions {
   cancel: (row: Row, opener: HTMLButtonElement) => void;
   acknowledge: (row: Row, opener: HTMLButtonElement) => void;
   offer: (row: Row, opener: HTMLButtonElement) => void;
+  appeal: (row: Row, opener: HTMLButtonElement) => void;
 }
 
 /** Row selection for Approve selected (T1): the pending requests checked, and the last call's results. */
@@ -123,6 +125,11 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
         {order.promised_ship_by && order.status !== "CANCELLED" && (
           <p class="offer">{messages.promisedShipBy(formatLocalTime(order.promised_ship_by))}</p>
         )}
+        {cancellation?.appeal && (
+          <p class="appeal" data-appeal-status={cancellation.appeal.status}>
+            {messages.appealState(cancellation.appeal.status)}
+          </p>
+        )}
         {noHandoverWarning(order) && <p class="warning">{noHandoverWarning(order)}</p>}
         {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
       </td>
@@ -153,6 +160,13 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
               aria-description={messages.markSeenFor(order.order_id)}
               onClick={(event) => actions.acknowledge(row, event.currentTarget)}>
               {messages.markSeen}
+            </button>
+          )}
+          {cancellation && mayAppeal(cancellation, now) && (
+            <button type="button" class="secondary" disabled={busy}
+              aria-description={messages.appealFor(order.order_id)}
+              onClick={(event) => actions.appeal(row, event.currentTarget)}>
+              {messages.appeal}
             </button>
           )}
           {cancellable && (

@@ -4,6 +4,106 @@
  */
 
 export interface paths {
+    "/seller/cancellations/{cancel_id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appeal a seller-fault cancellation, with a statement and evidence files
+         * @description Contests a seller-fault cancellation: an accepted cancellation with counts_toward_sfcr true, within APPEAL_WINDOW_DAYS (30) of its resolved_at. statement (1 to 1000 characters) says why; evidence_ids attaches up to 6 uploaded files (POST /seller/evidence), checked as for a reject (400 INVALID_EVIDENCE). Answers 201 with the appeal, OPEN until an operator decides it by decide_by; the cancellation's appeal names it. A second appeal of the same cancellation is 409 APPEAL_EXISTS, one that does not count toward the SFCR 409 NOT_APPEALABLE, too late 409 APPEAL_WINDOW_CLOSED; another shop's cancellation 404.
+         */
+        post: operations["open_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seller/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller's appeals, newest first
+         * @description The seller's appeals, optionally of one status (OPEN, UPHELD, OVERTURNED), newest first, a page at a time (pass next_cursor back as cursor), each file with a link valid 15 minutes.
+         */
+        get: operations["list_appeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seller/appeals/{appeal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the seller's appeals
+         * @description One of the seller's appeals, with its files' links and, once decided, the decision. Another shop's is 404 APPEAL_NOT_FOUND.
+         */
+        get: operations["get_appeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operator/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every seller's open appeals, soonest decide_by first
+         * @description The operators' queue: every seller's open appeals, soonest decide_by first, each with overdue (still open at or after decide_by), a page at a time (pass next_cursor back as cursor).
+         */
+        get: operations["appeal_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operator/appeals/{appeal_id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide an open appeal: UPHOLD keeps the fault, OVERTURN lifts it from the SFCR
+         * @description Decides an open appeal, once: UPHOLD leaves the cancellation as it is; OVERTURN makes its fault NONE and counts_toward_sfcr false, and the SFCR stops counting the order unless another of its seller-fault cancellations still counts. note (1 to 1000 characters) says why. The appeal ends UPHELD or OVERTURNED with decided_by the operator_id; deciding it again is 409 APPEAL_DECIDED.
+         */
+        post: operations["decide_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/buyer/orders/{order_id}": {
         parameters: {
             query?: never;
@@ -573,7 +673,7 @@ export interface paths {
         };
         /**
          * Seller-fault cancellation rate over the last N market days, standing and volume cap
-         * @description The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate against the target, the standing it earns and the order volume cap that goes with it.
+         * @description The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate against the target, the standing it earns and the order volume cap that goes with it; and appeals_open, the seller's appeals waiting for an operator (an overturned one leaves the count of seller-fault cancellations).
          */
         get: operations["seller_sfcr"];
         put?: never;
@@ -945,6 +1045,89 @@ export interface components {
             /** @description Requests with an open offer: nothing is asked of the seller until the buyer answers, so they count neither in cancellation_requested nor in total */
             awaiting_buyer: number;
         };
+        /** AppealIn */
+        AppealIn: {
+            /** @description Why the cancellation was not the seller's fault */
+            statement: string;
+            /** @default null */
+            evidence_ids?: string[] | null;
+        };
+        /**
+         * AppealOut
+         * @description A seller's appeal of a seller-fault cancellation (docs/appeals.md).
+         */
+        AppealOut: {
+            appeal_id: string;
+            cancel_id: string;
+            order_id: string;
+            seller_id: string;
+            status: components["schemas"]["AppealStatus"];
+            statement: string;
+            evidence: components["schemas"]["EvidenceOut"][];
+            /**
+             * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
+             * @example 2026-11-27T07:00:00Z
+             */
+            opened_at: string;
+            /** @description Operators decide by then (opened_at + APPEAL_REVIEW_SECONDS) */
+            decide_by: string;
+            decided_at: string | null;
+            /** @description The operator_id of who decided it */
+            decided_by: string | null;
+            decision_note: string | null;
+        };
+        /**
+         * AppealStatus
+         * @description Where a seller's appeal of a seller-fault cancellation stands (docs/appeals.md): final once decided.
+         * @enum {unknown}
+         */
+        AppealStatus: "OPEN" | "OVERTURNED" | "UPHELD";
+        /** EvidenceOut */
+        EvidenceOut: {
+            evidence_id: string;
+            content_type: components["schemas"]["ContentType"];
+            size: number;
+            /** @description A presigned GET, valid 15 minutes; only in answers to those who may see the cancellation, never in events */
+            url?: string;
+        };
+        /**
+         * ContentType
+         * @enum {unknown}
+         */
+        ContentType: "image/jpeg" | "image/png" | "image/webp";
+        /** AppealPage */
+        AppealPage: {
+            items: components["schemas"]["AppealOut"][];
+            next_cursor: string | null;
+        };
+        /** AppealQueuePage */
+        AppealQueuePage: {
+            items: components["schemas"]["QueuedAppealOut"][];
+            next_cursor: string | null;
+        };
+        /** QueuedAppealOut */
+        QueuedAppealOut: {
+            appeal_id: string;
+            cancel_id: string;
+            order_id: string;
+            seller_id: string;
+            status: components["schemas"]["AppealStatus"];
+            statement: string;
+            evidence: components["schemas"]["EvidenceOut"][];
+            /**
+             * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
+             * @example 2026-11-27T07:00:00Z
+             */
+            opened_at: string;
+            /** @description Operators decide by then (opened_at + APPEAL_REVIEW_SECONDS) */
+            decide_by: string;
+            decided_at: string | null;
+            /** @description The operator_id of who decided it */
+            decided_by: string | null;
+            decision_note: string | null;
+            /** @description Still open at or after decide_by */
+            overdue: boolean;
+        };
         /** BulkApproveIn */
         BulkApproveIn: {
             /** @description 1-50 distinct cancellation ids */
@@ -1004,6 +1187,7 @@ export interface components {
             /** @description WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED) */
             withdraw_cause: components["schemas"]["WithdrawCause"] | null;
             actor: components["schemas"]["ActorOut"];
+            appeal: components["schemas"]["AppealRefOut"] | null;
         };
         /**
          * Actor
@@ -1048,19 +1232,6 @@ export interface components {
          * @enum {unknown}
          */
         RefundStatus: "NONE" | "NOT_APPLICABLE" | "PENDING" | "REFUNDED";
-        /** EvidenceOut */
-        EvidenceOut: {
-            evidence_id: string;
-            content_type: components["schemas"]["ContentType"];
-            size: number;
-            /** @description A presigned GET, valid 15 minutes; only in answers to those who may see the cancellation, never in events */
-            url?: string;
-        };
-        /**
-         * ContentType
-         * @enum {unknown}
-         */
-        ContentType: "image/jpeg" | "image/png" | "image/webp";
         /**
          * OfferOut
          * @description The seller's one offer on a request (docs/offers.md); amount for PARTIAL_REFUND, ship_by for SHIP_BY.
@@ -1116,6 +1287,14 @@ export interface components {
          * @enum {unknown}
          */
         ActorRole: "BUYER" | "OPERATOR" | "SELLER" | "SYSTEM";
+        /**
+         * AppealRefOut
+         * @description The cancellation's one appeal (docs/appeals.md): read it at GET /seller/appeals/{appeal_id}.
+         */
+        AppealRefOut: {
+            appeal_id: string;
+            status: components["schemas"]["AppealStatus"];
+        };
         /**
          * ErrorBody
          * @description `details` is left out of an error answer that has none; a cancel preview's `problem` states it, null
@@ -1243,6 +1422,18 @@ export interface components {
             items: components["schemas"]["CancellationOut"][];
             next_cursor: string | null;
         };
+        /** DecideAppealIn */
+        DecideAppealIn: {
+            decision: components["schemas"]["AppealDecision"];
+            /** @description Why, for the seller and the record */
+            note: string;
+        };
+        /**
+         * AppealDecision
+         * @description What an operator decides: the fault stands (UPHOLD) or is lifted (OVERTURN).
+         * @enum {unknown}
+         */
+        AppealDecision: "OVERTURN" | "UPHOLD";
         /** DeliveryAcceptedOut */
         DeliveryAcceptedOut: {
             delivery_id: string;
@@ -1307,7 +1498,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.appeal_decided" | "cancellation.appeal_opened" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1326,6 +1517,8 @@ export interface components {
             cancellation?: components["schemas"]["CancellationOut"] | null;
             /** @default null */
             lead_seconds?: number | null;
+            /** @default null */
+            appeal?: components["schemas"]["AppealOut"] | null;
         };
         /**
          * EventOrderOut
@@ -1514,6 +1707,7 @@ export interface components {
             /** @description The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for clients to read rather than restate */
             limits: {
                 max_amount: number;
+                max_appeal_text_length: number;
                 max_bulk_ids: number;
                 max_comment_length: number;
                 max_evidence_bytes: number;
@@ -1706,7 +1900,19 @@ export interface components {
          * @description What one history entry records; each yields its event type (event_types.KINDS).
          * @enum {unknown}
          */
-        HistoryAction: "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "OFFER_ACCEPTED" | "OFFER_DECLINED" | "OFFER_EXPIRED" | "OFFER_MADE" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
+        HistoryAction: "APPEAL_DECIDED" | "APPEAL_OPENED" | "CANCELLATION_ACKNOWLEDGED" | "CANCELLATION_APPROVED" | "CANCELLATION_AUTO_APPROVED" | "CANCELLATION_REJECTED" | "CANCELLATION_REQUESTED" | "CANCELLATION_WITHDRAWN" | "COMPLETED" | "DELIVERED" | "OFFER_ACCEPTED" | "OFFER_DECLINED" | "OFFER_EXPIRED" | "OFFER_MADE" | "ORDER_RECORDED" | "PAYMENT_RECORDED" | "REFUNDED" | "SELLER_CANCELLED" | "SHIPMENT_ARRANGED" | "SHIPPED";
+        /** SellerSfcrOut */
+        SellerSfcrOut: {
+            window: components["schemas"]["WindowOut"];
+            orders: number;
+            seller_fault_cancellations: number;
+            rate: number;
+            target: number;
+            standing: string;
+            order_volume_cap: number;
+            /** @description The seller's appeals waiting for an operator */
+            appeals_open: number;
+        };
         /** ShipIn */
         ShipIn: {
             /** @description 1-64 characters: letters, digits, '_' and '-' */
@@ -1724,7 +1930,7 @@ export interface components {
              * @description The change (docs/events.md), e.g. cancellation.requested
              * @enum {string}
              */
-            type: "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
+            type: "cancellation.acknowledged" | "cancellation.appeal_decided" | "cancellation.appeal_opened" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped";
             /**
              * @description ISO 8601 UTC, e.g. 2026-11-27T07:00:00Z
              * @example 2026-11-27T07:00:00Z
@@ -1741,7 +1947,7 @@ export interface components {
             /** @description Absolute https URL, at most 2048 characters, no user info or fragment, not resolving to a private or reserved address */
             url: string;
             /** @description Types to receive, or ["*"] for all */
-            event_types: ("*" | "cancellation.acknowledged" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
+            event_types: ("*" | "cancellation.acknowledged" | "cancellation.appeal_decided" | "cancellation.appeal_opened" | "cancellation.approved" | "cancellation.auto_approved" | "cancellation.offer_accepted" | "cancellation.offer_declined" | "cancellation.offer_expired" | "cancellation.offer_made" | "cancellation.refunded" | "cancellation.rejected" | "cancellation.requested" | "cancellation.response_due_soon" | "cancellation.seller_cancelled" | "cancellation.withdrawn" | "order.completed" | "order.delivered" | "order.paid" | "order.recorded" | "order.shipment_arranged" | "order.shipped")[];
             /** @default null */
             description?: string | null;
         };
@@ -1831,6 +2037,464 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    open_appeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cancel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_appeals: {
+        parameters: {
+            query?: {
+                /** @description Status */
+                status?: "OPEN" | "UPHELD" | "OVERTURNED";
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealPage"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_appeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    appeal_queue: {
+        parameters: {
+            query?: {
+                /** @description OPEN: the queue */
+                status?: "OPEN";
+                /** @description Page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealQueuePage"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    decide_appeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body replay the first answer (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideAppealIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealOut"];
+                };
+            };
+            /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The token's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The object's state forbids the action; details.current gives it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description DynamoDB is busy (throttled or in conflict); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     buyer_order: {
         parameters: {
             query?: never;
@@ -4587,7 +5251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SfcrOut"];
+                    "application/json": components["schemas"]["SellerSfcrOut"];
                 };
             };
             /** @description Bad request: malformed JSON, wrong types, unknown fields or enum values, reason not allowed, bad cursor or limit */

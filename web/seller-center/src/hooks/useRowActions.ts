@@ -7,7 +7,7 @@ import type { Row } from "../rows";
 import type { OfferBody, RejectCode, SellerCancelCode } from "../types";
 import type { Feedback } from "./useFeedback";
 
-type DialogKind = "cancel" | "reject" | "offer";
+type DialogKind = "cancel" | "reject" | "offer" | "appeal";
 /** `key`: the Idempotency-Key of the dialog's call, one per opening, so a resend after a lost answer is the same. */
 export type DialogState = { kind: DialogKind; row: Row; opener: HTMLElement; key: string } | null;
 
@@ -21,6 +21,7 @@ export interface RowActionState {
   confirmReject: (reason: RejectCode, comment: string | null, evidenceIds: string[],
     files: ReadonlyMap<string, string>) => void;
   confirmOffer: (body: OfferBody) => void;
+  confirmAppeal: (statement: string) => void;
 }
 
 /**
@@ -86,6 +87,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     reject: (row, opener) => open("reject", row, opener),
     cancel: (row, opener) => open("cancel", row, opener),
     offer: (row, opener) => open("offer", row, opener),
+    appeal: (row, opener) => open("appeal", row, opener),
   };
 
   const closeDialog = () => {
@@ -115,5 +117,11 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
       messages.offerMade(dialog.row.order.order_id), dialog.opener, true);
   };
 
-  return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer };
+  const confirmAppeal = (statement: string) => {
+    const cancellation = dialog?.kind === "appeal" ? dialog.row.cancellation : null;
+    if (dialog && cancellation) void act(dialog.row, () => api.appeal(cancellation.cancel_id, { statement }, dialog.key),
+      messages.appealed(dialog.row.order.order_id), dialog.opener, true);
+  };
+
+  return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer, confirmAppeal };
 }

@@ -4,7 +4,7 @@ import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
 import type { PhotoProblem } from "../photos";
 import type { BandMove } from "../warnings";
-import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
+import type { Actor, AppealStatus, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 
 const n = counter("en");
@@ -62,6 +62,12 @@ const offerFields: Record<OfferField, string> = {
   message: "the message",
   amount: "the amount",
   ship_by: "the ship-by date",
+};
+
+const appealStatuses: Record<AppealStatus, string> = {
+  OPEN: "Appeal sent: the support desk decides",
+  UPHELD: "Appeal declined: the cancellation still counts",
+  OVERTURNED: "Appeal accepted: the cancellation no longer counts",
 };
 
 const label = pick;
@@ -339,7 +345,22 @@ const en = {
   errorTitle: "Something went wrong",
   networkError: "The service cannot be reached. Check your connection and try again.",
   unexpected: "Unexpected answer from the service.",
+
+  // Appeals of seller-fault cancellations (appeals.md)
+  appeal: "Appeal",
+  appealFor: (order: string) => `Appeal the seller-fault cancellation of order ${order}`,
+  appealed: (order: string) => `Appeal for order ${order} sent: the support desk decides within 3 days.`,
+  appealDialog: "Appeal a seller-fault cancellation",
+  appealHint: "Say why this cancellation was not your fault. One appeal per cancellation; if it is overturned, it "
+    + "no longer counts toward your seller-fault rate.",
+  appealStatement: "Why it was not your fault",
+  statementProblem: (problem: string, max: number) =>
+    problem === "missing" ? "Say why it was not your fault." : `At most ${max} characters.`,
+  appealState: (status: string) => label(appealStatuses, status),
   errors: {
+    APPEAL_EXISTS: "This cancellation has been appealed already.",
+    NOT_APPEALABLE: "Only a cancellation that counts toward your seller-fault rate can be appealed.",
+    APPEAL_WINDOW_CLOSED: "The time to appeal this cancellation is over.",
     NETWORK: "The service cannot be reached. Check your connection and try again.",
     INVALID_FIELD: "Something in the request is not valid. Check what you entered and try again.",
     INVALID_LINE_ITEMS: "The items to cancel are not valid for this order any more. Reload and choose again.",

@@ -3,7 +3,7 @@ import type { Countdown } from "../format";
 import type { OfferField, OfferProblemKind } from "../offers";
 import type { PhotoProblem } from "../photos";
 import type { BandMove } from "../warnings";
-import type { Actor, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
+import type { Actor, AppealStatus, AutoApproveCause, CancellationStatus, OfferKind, OrderStatus } from "../types";
 import { counter, pick } from "../wording";
 import type { Catalogue } from "./en";
 
@@ -63,6 +63,12 @@ const offerFields: Record<OfferField, string> = {
   message: "pesannya",
   amount: "jumlahnya",
   ship_by: "tanggal kirimnya",
+};
+
+const appealStatuses: Record<AppealStatus, string> = {
+  OPEN: "Banding terkirim: tim dukungan yang memutuskan",
+  UPHELD: "Banding ditolak: pembatalan tetap dihitung",
+  OVERTURNED: "Banding diterima: pembatalan tidak lagi dihitung",
 };
 
 const label = pick;
@@ -338,7 +344,22 @@ const id: Catalogue = {
   errorTitle: "Terjadi kesalahan",
   networkError: "Layanan tidak dapat dihubungi. Periksa koneksi Anda lalu coba lagi.",
   unexpected: "Jawaban tak terduga dari layanan.",
+
+  // Banding atas pembatalan karena kesalahan penjual (appeals.md)
+  appeal: "Ajukan banding",
+  appealFor: (order: string) => `Ajukan banding atas pembatalan karena kesalahan penjual untuk pesanan ${order}`,
+  appealed: (order: string) => `Banding untuk pesanan ${order} terkirim: tim dukungan memutuskannya dalam 3 hari.`,
+  appealDialog: "Ajukan banding atas pembatalan karena kesalahan penjual",
+  appealHint: "Jelaskan mengapa pembatalan ini bukan kesalahan Anda. Satu banding per pembatalan; jika dikabulkan, "
+    + "pembatalan ini tidak lagi dihitung dalam tingkat pembatalan karena kesalahan penjual Anda.",
+  appealStatement: "Mengapa ini bukan kesalahan Anda",
+  statementProblem: (problem: string, max: number) =>
+    problem === "missing" ? "Jelaskan mengapa ini bukan kesalahan Anda." : `Paling banyak ${max} karakter.`,
+  appealState: (status: string) => label(appealStatuses, status),
   errors: {
+    APPEAL_EXISTS: "Pembatalan ini sudah diajukan banding.",
+    NOT_APPEALABLE: "Hanya pembatalan yang dihitung dalam tingkat pembatalan karena kesalahan penjual yang dapat diajukan banding.",
+    APPEAL_WINDOW_CLOSED: "Batas waktu untuk mengajukan banding atas pembatalan ini sudah lewat.",
     NETWORK: "Layanan tidak dapat dihubungi. Periksa koneksi Anda lalu coba lagi.",
     INVALID_FIELD: "Ada isian yang tidak valid. Periksa yang Anda masukkan lalu coba lagi.",
     INVALID_LINE_ITEMS: "Barang yang dibatalkan tidak lagi sesuai dengan pesanan ini. Muat ulang lalu pilih lagi.",

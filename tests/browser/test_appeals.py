@@ -1,0 +1,100 @@
+"""Appeals (docs/appeals.md) on the Seller Center page: the Appeal action on a seller-fault cancellation the seller
+may still appeal, the statement's own refusal, the appeal's state in the row once sent and once an operator has
+decided, by keyboard alone, and in Indonesian; axe-core on the dialog and the row at both sizes."""
+
+import pytest
+from playwright.sync_api import Locator, expect
+
+from tests.browser.conftest import Seller
+from tests.support.seller_center import SellerCenter
+
+STATEMENT = "The buyer asked me in the chat to cancel."
+
+
+def open_appeal_dialog(center: SellerCenter, order_id: str) -> Locator:
+    center.row(order_id).get_by_role("button", name="Appeal", exact=True).click()
+    dialog = center.dialog("Appeal a seller-fault cancellation")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_the_seller_appeals_a_seller_fault_cancellation_and_sees_the_decision(center: SellerCenter, seller: Seller,
+                                                                             screen: str) -> None:
+    order_id, _ = seller.seller_fault()
+    no_fault = seller.paid()
+    seller.shop.seller_cancel(no_fault, "ADDRESS_NOT_DELIVERABLE", token=seller.token, expect=201)
+    center.sign_in(seller.token, "#all")
+    # Only what counts toward the SFCR can be appealed (A2).
+    expect(center.row(no_fault).get_by_role("button", name="Appeal", exact=True)).to_have_count(0)
+
+    dialog = open_appeal_dialog(center, order_id)
+    statement = dialog.get_by_label("Why it was not your fault")
+    expect(statement).to_be_focused()
+    expect(statement).to_have_accessible_description("At most 1000 characters.")
+    dialog.get_by_role("button", name="Confirm").click()  # nothing written: the form's own refusal, no call
+    expect(dialog.get_by_role("alert")).to_have_text("Say why it was not your fault.")
+    statement.fill(STATEMENT)
+    center.axe(f"appeal dialog ({screen})")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    expect(center.status()).to_have_text(
+        f"Appeal for order {order_id} sent: the support desk decides within 3 days.")
+    row = center.row(order_id)
+    expect(row.locator(".appeal")).to_have_text("Appeal sent: the support desk decides")
+    expect(row.get_by_role("button", name="Appeal", exact=True)).to_have_count(0)  # one per cancellation (A1)
+    center.axe(f"appealed row ({screen})")
+
+    [appeal] = seller.shop.appeals(token=seller.token, expect=200).json["items"]
+    assert appeal["statement"] == STATEMENT
+    seller.shop.decide_appeal(appeal["appeal_id"], "OVERTURN", token=seller.shop.operator_token(), expect=200)
+    center.page.reload()  # still signed in: the page reads the decision afresh
+    center.wait_until_loaded()
+    expect(center.row(order_id).locator(".appeal")).to_have_text("Appeal accepted: the cancellation no longer counts")
+
+
+def test_keyboard_only_appeal(center: SellerCenter, seller: Seller) -> None:
+    order_id, _ = seller.seller_fault()
+    center.sign_in(seller.token, "#all")
+    keys = center.page.keyboard
+    center.tab_to(center.row(order_id).get_by_role("button", name="Appeal", exact=True))
+    keys.press("Enter")
+    dialog = center.dialog("Appeal a seller-fault cancellation")
+    expect(dialog.get_by_label("Why it was not your fault")).to_be_focused()
+    keys.type(STATEMENT)
+    center.tab_to(dialog.get_by_role("button", name="Confirm"))
+    keys.press("Enter")
+    expect(dialog).to_have_count(0)
+    expect(center.row(order_id).locator(".appeal")).to_have_text("Appeal sent: the support desk decides")
+    expect(center.row(order_id).get_by_role("button", name="Appeal", exact=True)).to_have_count(0)
+
+
+def test_an_appeal_refused_by_the_api_says_why(center: SellerCenter, seller: Seller) -> None:
+    """Appealed meanwhile from elsewhere: the API's 409, worded, and the row as it now stands."""
+    order_id, cancel_id = seller.seller_fault()
+    center.sign_in(seller.token, "#all")
+    dialog = open_appeal_dialog(center, order_id)
+    seller.shop.open_appeal(cancel_id, "From the phone", token=seller.token, expect=201)
+    dialog.get_by_label("Why it was not your fault").fill(STATEMENT)
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_have_count(0)
+    expect(center.alert()).to_contain_text("This cancellation has been appealed already.")
+    expect(center.row(order_id).locator(".appeal")).to_have_text("Appeal sent: the support desk decides")
+
+
+@pytest.mark.parametrize("browser_locale", ["id-ID"])
+def test_an_appeal_in_indonesian(center: SellerCenter, seller: Seller) -> None:
+    order_id, _ = seller.seller_fault()
+    center.open()
+    center.page.get_by_label("Token akses").fill(seller.token)
+    center.page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(center.page.get_by_role("tabpanel")).to_have_attribute("aria-busy", "false")
+    center.page.get_by_role("tab", name="Semua").click()
+    expect(center.page.get_by_role("tabpanel")).to_have_attribute("aria-busy", "false")
+    center.row(order_id).get_by_role("button", name="Ajukan banding", exact=True).click()
+    dialog = center.dialog("Ajukan banding atas pembatalan karena kesalahan penjual")
+    dialog.get_by_label("Mengapa ini bukan kesalahan Anda").fill("Pembeli meminta pembatalan lewat chat.")
+    center.axe("appeal dialog in Indonesian")
+    dialog.get_by_role("button", name="Konfirmasi").click()
+    expect(dialog).to_have_count(0)
+    expect(center.row(order_id).locator(".appeal")).to_have_text("Banding terkirim: tim dukungan yang memutuskan")
