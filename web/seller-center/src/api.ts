@@ -19,6 +19,12 @@ export class ApiError extends Error {
   get expired(): boolean {
     return this.status === 401;
   }
+
+  /** The API's last word on the request (a 4xx: kept under its Idempotency-Key, or refused before it ran), so what
+   * the seller sends next, changed, goes under a new key; after a lost answer (status 0) or a 5xx, the same key. */
+  get final(): boolean {
+    return this.status >= 400 && this.status < 500;
+  }
 }
 
 export type Tab = "all" | "unpaid" | "to_ship" | "shipped" | "completed" | "cancelled";

@@ -1,6 +1,6 @@
-// Photos for a reject (docs/evidence.md E1, E3, E5): the files a seller picks, checked on the page before any call
-// (type, size, how many), and the refusals of S3 and the API told about the file they name. The server checks
-// every file again on attach and has the last word (INVALID_EVIDENCE).
+// Photos for a reject or an appeal (docs/evidence.md E1, E3, E5; docs/appeals.md A1): the files a seller picks,
+// checked on the page before any call (type, size, how many), and the refusals of S3 and the API told about the
+// file they name. The server checks every file again on attach and has the last word (INVALID_EVIDENCE).
 import type { ContentType, Limits, ReasonCatalogue } from "./types";
 
 /** The types the API declares (E1): the page's own copy, as the file chooser's `accept` needs them. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../src/api";
 import { APPEAL_WINDOW_MS, mayAppeal, readStatement } from "../src/appeals";
 import type { Cancellation } from "../src/types";
 
@@ -30,5 +31,17 @@ describe("the statement (A4)", () => {
     expect(readStatement("  The buyer asked  ", 20)).toEqual({ ok: true, statement: "The buyer asked" });
     expect(readStatement("   ", 20)).toEqual({ ok: false, problem: "missing" });
     expect(readStatement("x".repeat(21), 20)).toEqual({ ok: false, problem: "too_long" });
+  });
+});
+
+describe("a refused appeal with photos", () => {
+  it("is the API's last word on a 4xx, so the next Confirm goes under a new Idempotency-Key", () => {
+    // INVALID_EVIDENCE is kept under its key: the same key with the refused file removed would be a 422.
+    expect(new ApiError(400, "INVALID_EVIDENCE", "", { evidence_id: "evd_1", problem: "WRONG_TYPE" }).final)
+      .toBe(true);
+    expect(new ApiError(409, "APPEAL_EXISTS", "").final).toBe(true);
+    // A lost answer or a 5xx: the resend is the same request, under the same key.
+    expect(new ApiError(0, "NETWORK", "").final).toBe(false);
+    expect(new ApiError(503, "SERVICE_BUSY", "").final).toBe(false);
   });
 });

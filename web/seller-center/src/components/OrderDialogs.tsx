@@ -22,7 +22,7 @@ export function OrderDialogs({ state, catalogue, busy, preview, declare }: Props
   if (dialog.kind === "appeal") {
     return (
       <AppealDialog order={dialog.row.order} catalogue={catalogue} error={dialogError} busy={busy}
-        onClose={closeDialog} onConfirm={confirmAppeal} />
+        declare={declare} onClose={closeDialog} onConfirm={confirmAppeal} />
     );
   }
   if (dialog.kind === "cancel") {

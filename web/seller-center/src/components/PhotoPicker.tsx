@@ -6,14 +6,14 @@ import { ACCEPT, megabytes, type PhotoLimits } from "../photos";
 interface Props {
   photos: Photos;
   limits: PhotoLimits;
-  /** The reason chosen needs a photo and none is chosen yet (E5): said beside the chooser. */
+  /** The reject's reason chosen needs a photo and none is chosen yet (E5): said beside the chooser. */
   needed: boolean;
   disabled: boolean;
 }
 
-/** Photos for a reject: a labelled button opens the file chooser (the input itself is hidden), or files are dropped
- * on the zone around it; each chosen photo shows its preview, its upload's progress and a Remove button (Delete or
- * Backspace on it too). Files the page refuses are named at once in an alert. */
+/** Photos for a reject or an appeal: a labelled button opens the file chooser (the input itself is hidden), or files
+ * are dropped on the zone around it; each chosen photo shows its preview, its upload's progress and a Remove button
+ * (Delete or Backspace on it too). Files the page refuses are named at once in an alert. */
 export function PhotoPicker({ photos, limits, needed, disabled }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const chooser = useRef<HTMLButtonElement>(null);

@@ -21,7 +21,7 @@ export interface RowActionState {
   confirmReject: (reason: RejectCode, comment: string | null, evidenceIds: string[],
     files: ReadonlyMap<string, string>) => void;
   confirmOffer: (body: OfferBody) => void;
-  confirmAppeal: (statement: string) => void;
+  confirmAppeal: (statement: string, evidenceIds: string[], files: ReadonlyMap<string, string>) => void;
 }
 
 /**
@@ -59,6 +59,9 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
         restoreFocus(opener);
       } else if (inDialog && error instanceof ApiError && error.status !== 401 && error.status !== 403) {
         setDialogError(errorText(error, files));
+        // Refused for good (a file the API would not attach, say): the seller's next Confirm, changed, is a new
+        // request, which the kept refusal's key would answer 422.
+        if (error.final) setDialog((open) => open && { ...open, key: crypto.randomUUID() });
       } else {
         setDialog(null);
         feedback.fail(error);
@@ -117,10 +120,11 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
       messages.offerMade(dialog.row.order.order_id), dialog.opener, true);
   };
 
-  const confirmAppeal = (statement: string) => {
+  const confirmAppeal = (statement: string, evidenceIds: string[], files: ReadonlyMap<string, string>) => {
     const cancellation = dialog?.kind === "appeal" ? dialog.row.cancellation : null;
-    if (dialog && cancellation) void act(dialog.row, () => api.appeal(cancellation.cancel_id, { statement }, dialog.key),
-      messages.appealed(dialog.row.order.order_id), dialog.opener, true);
+    const body = evidenceIds.length ? { statement, evidence_ids: evidenceIds } : { statement };
+    if (dialog && cancellation) void act(dialog.row, () => api.appeal(cancellation.cancel_id, body, dialog.key),
+      messages.appealed(dialog.row.order.order_id), dialog.opener, true, files);
   };
 
   return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer, confirmAppeal };
