@@ -69,7 +69,7 @@ run: $(VENV)/.installed docs page
 # pytest-xdist: one worker per core; a module's tests, and the whole browser layer, stay on one worker
 # (tests/conftest.py), so module fixtures, the browser layer's stack and chromium start once.
 WORKERS ?= 2
-PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 # A clean stop of the runner under load is the test: it runs alone, after the rest, with both cores free.
 SERIAL_TESTS := tests/local/test_runner_stops.py
 

@@ -14,16 +14,37 @@ from tests.support.fresh_aws import AWS
 from tests.support.paths import ROOT
 from tests.support.shop import Shop
 
+# The longest groups of `make test`, longest first (BENCHMARKS.md, "The test loop"): handed out before the rest, so
+# that no worker starts one of them while the others run out of work. xdist would otherwise order the groups by
+# their number of tests, which puts these few-test, long-running modules last.
+LONGEST_FIRST = (
+    "tests/concurrency/test_lifecycle_model.py",
+    "tests/browser",
+    "tests/local/test_fuzz_openapi.py",
+    "tests/local/test_bench_quick.py",
+    "tests/local/test_local_runner.py",
+    "tests/infra/test_infra_cold_path.py",
+    "tests/unit/test_write_model.py",
+    "tests/local/test_local_webhooks.py",
+    "tests/concurrency/test_flashsale_model.py",
+    "tests/infra/test_infra_package_bytecode.py",
+)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `make test` (pytest-xdist, `--dist loadgroup`) a module's tests run on one worker, so a module's
-    fixtures are built once, and so do the whole browser layer's, so one worker starts its stack and chromium once."""
+    fixtures are built once, and so do the whole browser layer's, so one worker starts its stack and chromium once.
+    The longest groups go out first (`--no-loadscope-reorder` keeps this order)."""
     if config.getoption("dist", "no") != "loadgroup":
         return
+    groups: dict[str, str] = {}
     for item in items:
         path = item.path.relative_to(ROOT)
         group = "tests/browser" if path.parts[:2] == ("tests", "browser") else str(path)
+        groups[item.nodeid] = group
         item.add_marker(pytest.mark.xdist_group(group))
+    rank = {group: position for position, group in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable: the rest as collected
 
 
 @pytest.fixture
