@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, expect
 from devtools.demo import DEMO_PHOTO
 from devtools.local_stage import LocalStage
 from tests.browser.conftest import Seller
-from tests.browser.test_photos import MAX_BYTES, PNG, choose, chosen, photo
+from tests.browser.test_photos import MAX_BYTES, PNG, HeldUpload, choose, chosen, photo
 from tests.support.seller_center import SellerCenter
 
 STATEMENT = "The buyer asked me in the chat to cancel."
@@ -209,10 +209,7 @@ def test_escape_while_a_photo_uploads_calls_the_appeal_off(center: SellerCenter,
     """The upload to S3 is held on its way: its progress shows; Escape closes the dialog, and once the upload ends no
     appeal is sent."""
     order_id, _ = seller.seller_fault()
-    held: list[Any] = []
-    sent: list[str] = []
-    center.page.route(f"{stack.dynamodb.endpoint}/cancel-desk-evidence", lambda route: held.append(route))
-    center.page.on("request", lambda request: sent.append(request.url))
+    upload = HeldUpload(center, stack)
     center.sign_in(seller.token, "#all")
     opener = center.row(order_id).get_by_role("button", name="Appeal", exact=True)
     dialog = open_appeal_dialog(center, order_id)
@@ -223,13 +220,6 @@ def test_escape_while_a_photo_uploads_calls_the_appeal_off(center: SellerCenter,
     expect(dialog.get_by_role("button", name="Confirm")).to_be_disabled()
     center.axe("appeal dialog while a photo uploads")
 
-    center.page.keyboard.press("Escape")
-    expect(center.page.get_by_role("dialog")).to_have_count(0)
-    expect(opener).to_be_focused()
-    with center.page.expect_response(f"{stack.dynamodb.endpoint}/cancel-desk-evidence") as uploaded:
-        held[0].continue_()
-    assert uploaded.value.status == 204
-    # What would follow the upload runs before the next frame: by then no appeal has gone.
-    center.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    assert not [url for url in sent if url.endswith("/appeal")], sent
+    upload.escape_then_release(opener)
+    assert upload.sent_to("/appeal") == [], upload.sent  # what would follow the upload has run: no appeal went
     assert seller.shop.appeals(token=seller.token, expect=200).json["items"] == []

@@ -44,6 +44,34 @@ def chosen(dialog: Locator) -> Locator:
     return dialog.get_by_role("list", name="Chosen photos").get_by_role("listitem")
 
 
+class HeldUpload:
+    """Holds each upload to the local bucket on its way and records every request the page sends, so a test can
+    act while a file is still uploading."""
+
+    def __init__(self, center: SellerCenter, stack: LocalStage) -> None:
+        self.center = center
+        self.bucket = f"{stack.dynamodb.endpoint}/cancel-desk-evidence"
+        self.held: list[Any] = []
+        self.sent: list[str] = []
+        center.page.route(self.bucket, lambda route: self.held.append(route))
+        center.page.on("request", lambda request: self.sent.append(request.url))
+
+    def escape_then_release(self, opener: Locator) -> None:
+        """Escape closes the dialog (the focus back on its opener); then the held upload ends, and whatever the
+        page would do after it has run by the second frame."""
+        page = self.center.page
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(opener).to_be_focused()
+        with page.expect_response(self.bucket) as uploaded:
+            self.held[0].continue_()
+        assert uploaded.value.status == 204
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def sent_to(self, path_end: str) -> list[str]:
+        return [url for url in self.sent if url.endswith(path_end)]
+
+
 def still_pending(seller: Seller, cancel_id: str) -> None:
     answer = seller.shop.cancellation(cancel_id, token=seller.token).json
     assert (answer["status"], answer["evidence"]) == ("REQUESTED", []), answer
@@ -281,10 +309,7 @@ def test_a_progress_per_file_while_it_uploads_and_escape_calls_the_reject_off(ce
     """The upload to S3 is held on its way: its progress shows, labelled with the file's name; Escape then closes
     the dialog, and once the upload ends no reject is sent."""
     order_id, cancel_id = seller.pending()
-    held: list[Any] = []
-    sent: list[str] = []
-    center.page.route(f"{stack.dynamodb.endpoint}/cancel-desk-evidence", lambda route: held.append(route))
-    center.page.on("request", lambda request: sent.append(request.url))
+    upload = HeldUpload(center, stack)
     center.sign_in(seller.token)
     opener = center.row(order_id).get_by_role("button", name="Reject")
     opener.click()
@@ -298,13 +323,6 @@ def test_a_progress_per_file_while_it_uploads_and_escape_calls_the_reject_off(ce
     expect(dialog.get_by_role("button", name="Remove parcel.jpg")).to_be_disabled()
     center.axe("reject dialog while a photo uploads")
 
-    center.page.keyboard.press("Escape")
-    expect(center.page.get_by_role("dialog")).to_have_count(0)
-    expect(opener).to_be_focused()
-    with center.page.expect_response(f"{stack.dynamodb.endpoint}/cancel-desk-evidence") as uploaded:
-        held[0].continue_()
-    assert uploaded.value.status == 204
-    # What would follow the upload runs before the next frame: by then no reject has gone.
-    center.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    assert not [url for url in sent if url.endswith("/reject")], sent
+    upload.escape_then_release(opener)
+    assert upload.sent_to("/reject") == [], upload.sent  # what would follow the upload has run: no reject went
     still_pending(seller, cancel_id)
