@@ -1,8 +1,7 @@
 """End to end: `scripts/package.sh` builds the stack and cfn-lint passes; then the stack itself is read.
 
-Packaging takes seconds (`chalice package` caches the dependencies it downloads in .chalice/deployments/),
-so it runs here as well as in CI's `make package`. The `package` fixture (tests/infra/conftest.py) builds it
-once per session.
+Packaging takes seconds (pip's cache keeps the wheels scripts/locked_wheels.py downloads), so it runs here as
+well as in CI's `make package`. The `package` fixture (tests/infra/conftest.py) builds it once per session.
 """
 
 import copy
@@ -26,6 +25,7 @@ from chalicelib.api.routing import REGISTRY
 from chalicelib.config import Settings
 from infra import policies, rate_limit_stack, template, webhooks_stack
 from infra.tables import table_logical_ids
+from scripts import lambda_zip, locked_wheels
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "chalicelib" / "domain" / "labels"
@@ -267,3 +267,35 @@ def test_the_zip_ships_exactly_the_distributions_the_runtime_lock_pins(package):
     lock = (ROOT / "requirements.txt").read_text()
     hashed = re.findall(r"^[a-z].*==.*\\\n    --hash=sha256:[0-9a-f]{64}", lock, re.M)
     assert len(hashed) == len(locked)
+
+
+def test_every_library_file_the_zip_ships_is_one_of_a_wheel_whose_sha256_the_lock_lists(package, stack):
+    """The wheels the zip was built from (scripts/locked_wheels.py keeps them beside the package) are the lock's,
+    file by file, and built for the functions' runtime and architecture; every file of the zip other than the
+    app's own and chalice's is the very bytes of one of them, and nothing they hold that Lambda loads is left out."""
+    pins = locked_wheels.read_lock((ROOT / "requirements.txt").read_text())
+    wheels = sorted((package.parent / "wheels").iterdir())
+    assert {locked_wheels.wheel_pin(w.name) for w in wheels} == {(name, pin.version) for name, pin in pins.items()}
+    for wheel in wheels:
+        assert locked_wheels.sha256(wheel) in pins[locked_wheels.wheel_pin(wheel.name)[0]].hashes, wheel.name
+    functions = of_type(stack["Resources"], "AWS::Serverless::Function").values()
+    assert {tuple(f["Properties"]["Architectures"]) for f in functions} == {(locked_wheels.MACHINE,)}
+    major, minor = sys.version_info[:2]  # the template's Runtime (test_the_runtime_is_the_newest_python...)
+    platforms = {"any", *locked_wheels.platforms((major, minor))}
+    for wheel in wheels:
+        *_, abis, tags = wheel.name.removesuffix(".whl").split("-")
+        assert set(abis.split(".")) & {f"cp{major}{minor}", "abi3", "none"}, wheel.name
+        assert set(tags.split(".")) & platforms, wheel.name
+
+    from_wheels: dict[str, bytes] = {}
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for member in archive.namelist():
+                name = locked_wheels.installed_name(wheel, member)
+                if name is not None and not lambda_zip.dropped(name) and "__pycache__" not in name:
+                    from_wheels[name] = archive.read(member)
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        libraries = {name: archive.read(name) for name in archive.namelist()
+                     if name.split("/")[0] not in {"app.py", "chalicelib", "chalice"} and "__pycache__" not in name}
+    assert set(libraries) == set(from_wheels)
+    assert [name for name, content in libraries.items() if content != from_wheels[name]] == []
