@@ -11,7 +11,7 @@ same files minus their `__pycache__`, as `chalice package` alone ships them, so 
 each module it imports. Samples alternate over every case so machine noise hits all alike; figures are medians.
 
 The package: build/package/deployment.zip when it is newer than everything it is made from, else one built
-into a temporary directory by scripts/package.sh (seconds; `chalice package` caches its dependencies).
+into a temporary directory by scripts/package.sh (seconds; pip's cache keeps the locked wheels).
 """
 
 import compileall
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "build" / "package" / "deployment.zip"
 # What the zip is made from: a build older than any of these is stale.
 INPUTS = ("app.py", "chalicelib", "requirements.txt", ".chalice/config.json", "scripts/package.sh",
-          "scripts/lambda_zip.py")
+          "scripts/locked_wheels.py", "scripts/lambda_zip.py")
 
 BARE = "import chalice, pynamodb.models"
 APP = "import app"
