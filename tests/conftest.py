@@ -1,8 +1,13 @@
 """Fixtures every layer uses: a clock, fresh moto tables and queues per test, the real app behind chalice.test.Client,
-tokens, and the `shop` that drives it. The import-time patches they rely on are the `tests.support.patches`
-plugin."""
+tokens, and the `shop` that drives it, and the deployable stack built once per run. The import-time patches they
+rely on are the `tests.support.patches` plugin."""
 
+import fcntl
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -45,6 +50,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.xdist_group(group))
     rank = {group: position for position, group in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable: the rest as collected
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The deployable stack, built once per run by `scripts/package.sh` (as `make package` builds it) for the infra
+    layer and the quick benchmark: under pytest-xdist the first worker to need it builds it into the workers'
+    common folder while the others wait."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's folder sits in the run's
+    build = shared / "build"
+    with (shared / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = build / "built"  # written last: a build that failed is tried again
+        if not done.exists():
+            build.mkdir(exist_ok=True)
+            _build(build)
+            done.touch()
+    return build / "package"
+
+
+def _build(build: Path) -> None:
+    env = {**os.environ, "BUILD_DIR": str(build), "BIN": str(Path(sys.executable).parent)}
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)  # the script must bring its own dummy credentials
+    done = subprocess.run(["scripts/package.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.fixture
