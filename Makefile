@@ -12,7 +12,7 @@ PAGE := chalicelib/static/seller-center
 PAGE_SOURCES := $(WEB_PAGE)/package.json $(WEB_PAGE)/package-lock.json $(WEB_PAGE)/vite.config.ts \
 	$(WEB_PAGE)/tsconfig.json $(WEB_PAGE)/index.html $(shell find $(WEB_PAGE)/src -type f 2>/dev/null)
 
-.PHONY: run test test-long unit lint lock bench package docs page page-test page-types chromium clean
+.PHONY: checks run test test-long unit lint lock bench package docs page page-test page-types chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,18 +74,24 @@ PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 SERIAL_TESTS := tests/local/test_runner_stops.py
 
 ## Lint, type-check (mypy --strict: app.py, chalicelib/, devtools/), the layers (import-linter's contracts in
-## pyproject.toml), the locks' freshness (scripts/lock.sh --check, which asks PyPI), the page's unit tests, then the whole test suite (the browser layer included, on Debian's
-## chromium) on $(WORKERS) workers.
-# Bytecode and pytest's rewritten test modules are written and reused (a shell may set PYTHONDONTWRITEBYTECODE):
-# every worker and every process the local layer starts then reads them instead of compiling again.
-test test-long unit: export PYTHONDONTWRITEBYTECODE :=
-test: $(VENV)/.installed docs page chromium
-	$(BIN)/ruff check .
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+## pyproject.toml), the locks' freshness (scripts/lock.sh --check, which asks PyPI) and the page's unit tests.
+checks: lint
 	scripts/lock.sh --check
 	cd $(WEB_PAGE) && npx vitest run --silent
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --ignore=$(SERIAL_TESTS)
+
+## The checks, then the whole test suite (the browser layer included, on Debian's chromium) on $(WORKERS) workers.
+# Bytecode and pytest's rewritten test modules are written and reused (a shell may set PYTHONDONTWRITEBYTECODE):
+# every worker and every process the local layer starts then reads them instead of compiling again.
+# The checks run beside the parallel pytest run, their output held until it ends: the browsers and local stages
+# leave part of the two cores idle, and the checks fit in it. Either failing fails the target.
+test test-long unit: export PYTHONDONTWRITEBYTECODE :=
+test: $(VENV)/.installed docs page chromium
+	@mkdir -p build
+	@$(MAKE) --no-print-directory checks > build/checks.log 2>&1 & checks=$$!; \
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --ignore=$(SERIAL_TESTS); tested=$$?; \
+	wait $$checks; checked=$$?; cat build/checks.log; \
+	[ $$checked = 0 ] || echo "make test: the checks failed (their output is above)" >&2; \
+	[ $$tested = 0 ] && [ $$checked = 0 ]
 	$(BIN)/python -m pytest $(SERIAL_TESTS)
 
 ## The property-based and fuzz suites with ten times their default budgets (the variables they document).
