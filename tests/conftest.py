@@ -36,11 +36,15 @@ LONGEST_FIRST = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `make test` (pytest-xdist, `--dist loadgroup`) a module's tests run on one worker, so a module's
     fixtures are built once, and so do the whole browser layer's, so one worker starts its stack and chromium once.
-    The longest groups go out first (`--no-loadscope-reorder` keeps this order)."""
-    if config.getoption("dist", "no") != "loadgroup":
+    The longest groups go out first (`--no-loadscope-reorder` keeps this order).
+
+    This runs in each worker, where xdist has set `dist` to "no" and `loadgroup` to true, and before xdist's own
+    hook (`tryfirst`), which reads the groups' marks into the test ids the controller hands out."""
+    if not getattr(config.option, "loadgroup", False):
         return
     groups: dict[str, str] = {}
     for item in items:
