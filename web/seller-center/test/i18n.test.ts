@@ -16,6 +16,13 @@ function shape(value: unknown, path = ""): string[] {
   return Object.entries(value).flatMap(([key, inner]) => shape(inner, path ? `${path}.${key}` : key)).sort();
 }
 
+/** Every string of a catalogue, at any depth (objects and lists), by its path. */
+function strings(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => strings(inner, path ? `${path}.${key}` : key));
+}
+
 const NOW = Date.parse("2026-11-27T07:00:00Z");
 const HOUR = 3_600_000;
 
@@ -33,10 +40,12 @@ describe("the catalogues", () => {
     for (const catalogue of CATALOGUES) expect(shape(catalogue)).toEqual(shape(en));
   });
 
-  it("leave no string empty and each its own tag and name", () => {
+  it("leave no string empty, nested ones too, and each its own tag and name", () => {
     for (const catalogue of CATALOGUES) {
-      const strings = Object.values(catalogue).filter((v): v is string => typeof v === "string");
-      expect(strings.filter((v) => v.trim() === "")).toEqual([]);
+      const found = strings(catalogue);
+      expect(found.map(([path]) => path)).toContain("errors.NETWORK");  // the walk reaches nested strings
+      expect(found.filter(([, text]) => text.trim() === "").map(([path]) => `${catalogue.locale}: ${path}`))
+        .toEqual([]);
     }
     expect(new Set(CATALOGUES.map((c) => c.languageName)).size).toBe(CATALOGUES.length);
   });
