@@ -10,6 +10,8 @@ from playwright.sync_api import Locator, expect
 from tests.browser.conftest import Seller
 from tests.support.seller_center import SellerCenter
 
+TITLE_EN = "Seller Center · Manage Orders"
+TITLE_ID = "Seller Center · Kelola Pesanan"
 TABS_ID = ["Perlu Tindakan", "Semua", "Belum Dibayar", "Perlu Dikirim", "Dikirim", "Selesai", "Dibatalkan"]
 
 
@@ -36,6 +38,7 @@ def test_a_first_visit_speaks_the_first_browser_language_the_page_has(center: Se
     center.page.goto(f"{center.base_url}/app")
     expect(center.page.get_by_role("heading", name="Masuk ke Seller Center", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_accessible_name("Bahasa")
     expect(switch(center)).to_have_value("id")
     options = switch(center).locator("option")
@@ -61,11 +64,13 @@ def test_the_switch_changes_every_string_and_is_remembered_across_a_reload(
     order_id, _ = seller.pending()
     center.sign_in(seller.token, "#all")
     expect(center.page.locator("html")).to_have_attribute("lang", "en")
+    expect(center.page).to_have_title(TITLE_EN)
     expect(center.row(order_id)).to_contain_text("Buyer changed their mind")
     switch(center).select_option(label="Bahasa Indonesia")
 
     expect(center.page.get_by_role("heading", name="Kelola Pesanan", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_accessible_name("Bahasa")
     row = center.row(order_id)
     expect(row).to_contain_text("Pembeli berubah pikiran")  # the API's label, asked again in Indonesian
@@ -76,11 +81,13 @@ def test_the_switch_changes_every_string_and_is_remembered_across_a_reload(
     center.page.reload()
     expect(center.page.get_by_role("heading", name="Kelola Pesanan", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_value("id")
     expect(center.row(order_id)).to_contain_text("Pembeli berubah pikiran")
 
     switch(center).select_option(label="English")
     expect(center.page.get_by_role("heading", name="Manage Orders", level=1)).to_be_visible()
+    expect(center.page).to_have_title(TITLE_EN)
     expect(center.row(order_id)).to_contain_text("Buyer changed their mind")
     center.page.reload()
     expect(center.page.get_by_role("heading", name="Manage Orders", level=1)).to_be_visible()

@@ -52,10 +52,13 @@ export function pickLanguage(picked: string | null, browser: readonly string[]):
   return DEFAULT;
 }
 
-/** Speaks `tag` from now on; `<html lang>` follows. */
+/** Speaks `tag` from now on; `<html lang>` and the tab's title follow (index.html's English title is only what
+ * shows before the script runs). */
 export function applyLanguage(tag: string): void {
   messages = catalogue(tag);
-  if (typeof document !== "undefined") document.documentElement.lang = messages.locale;
+  if (typeof document === "undefined") return;
+  document.documentElement.lang = messages.locale;
+  document.title = messages.pageTitle;
 }
 
 /** The language picked in this browser before, if any (localStorage; unreadable storage means none). */

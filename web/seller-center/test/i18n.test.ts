@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   countdownText, formatDate, formatLocalTime, formatMoney, formatPercent, responseWindowText, setMarketTimeZone,
 } from "../src/format";
@@ -71,6 +71,19 @@ describe("choosing the language", () => {
     expect(pickLanguage("en", ["id-ID"])).toBe("en");
     expect(pickLanguage("id", ["en-US"])).toBe("id");
     expect(pickLanguage("klingon", ["id-ID"])).toBe("id");
+  });
+
+  it("says the language in <html lang> and the tab's title", () => {
+    const page = { documentElement: { lang: "en" }, title: "Seller Center · Manage Orders" };
+    vi.stubGlobal("document", page);
+    try {
+      applyLanguage("id");
+      expect(page).toEqual({ documentElement: { lang: "id" }, title: "Seller Center · Kelola Pesanan" });
+      applyLanguage("en");
+      expect(page).toEqual({ documentElement: { lang: "en" }, title: "Seller Center · Manage Orders" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("switches every string the page reads", () => {
