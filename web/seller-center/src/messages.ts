@@ -80,6 +80,11 @@ export function chooseLanguage(tag: string): void {
   }
 }
 
+/** A sentence the page keeps to show until something replaces it (an alert, a notice, the sign-in's message): how
+ * to word it rather than its words, worded again at each render, so a language switch re-words it with every other
+ * string (L1). It reads the live `messages`. */
+export type Sentence = () => string;
+
 /** An error code's sentence in the seller's language; the API's own (English) message for a code the page does
  * not know. */
 export function codeText(code: string | null | undefined, message: string): string {

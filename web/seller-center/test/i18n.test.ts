@@ -6,7 +6,7 @@ import en from "../src/i18n/en";
 import id from "../src/i18n/id";
 import { ApiError } from "../src/api";
 import {
-  applyLanguage, CATALOGUES, codeText, errorText, languageOf, lookup, messages, pickLanguage,
+  applyLanguage, CATALOGUES, codeText, errorText, languageOf, lookup, messages, pickLanguage, type Sentence,
 } from "../src/messages";
 
 /** Every key of a catalogue, nested ones as paths; a sentence function by its number of arguments. */
@@ -172,6 +172,15 @@ describe("errors", () => {
     expect(codeText(undefined, "HTTP 502")).toBe("HTTP 502");
     expect(errorText(new Error("boom"))).toBe("boom");
     expect(errorText("not an error")).toBe(id.unexpected);
+  });
+
+  it("kept to be shown later (an alert, a notice), are worded in the language in use when shown", () => {
+    const error = new ApiError(409, "CANCELLATION_NOT_PENDING", "Only a pending request can be approved.");
+    const kept: Sentence = () => `${errorText(error)} ${messages.conflict("O-1")}`;
+    expect(kept()).toBe("This request is no longer waiting for your answer. Someone else acted on order O-1 first; "
+      + "it now shows its current state.");
+    applyLanguage("id");
+    expect(kept()).toBe(`${id.errors.CANCELLATION_NOT_PENDING} ${id.conflict("O-1")}`);
   });
 
   it("have a sentence in every language for every code", () => {
