@@ -1,13 +1,15 @@
-"""The reasons' label catalogues: every one complete, none with a code the rules do not have; and the choice of a
-language from `locale` and Accept-Language (RFC 4647 lookup)."""
+"""The reasons' label catalogues: every one complete, none with a code the rules do not have, and the same
+languages as the page's; and the choice of a language from `locale` and Accept-Language (RFC 4647 lookup)."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from chalicelib.domain import labels
 from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
+from tests.support.paths import ROOT
 
 CODES = {
     "buyer": {r.value for r in BuyerReason},
@@ -15,6 +17,7 @@ CODES = {
     "reject": {r.value for r in RejectReason},
 }
 FILES = sorted((Path(labels.__file__).parent).glob("*.json"))
+PAGE = ROOT / "web" / "seller-center" / "src"
 
 
 def test_there_are_english_and_indonesian_catalogues():
@@ -44,6 +47,31 @@ def test_a_tag_or_alias_names_one_language_only():
     files = [json.loads(path.read_text(encoding="utf-8")) for path in FILES]
     tags = [tag.lower() for data in files for tag in (data["language"], *data["aliases"])]
     assert len(tags) == len(set(tags))
+
+
+def _page_languages() -> dict[str, list[str]]:
+    """The page's languages as it finds them (src/messages.ts globs src/i18n/*.ts), each catalogue's `locale` with
+    its `aliases`, read from the source."""
+    assert 'import.meta.glob<Catalogue>("./i18n/*.ts"' in (PAGE / "messages.ts").read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    for path in sorted((PAGE / "i18n").glob("*.ts")):
+        source = path.read_text(encoding="utf-8")
+        locale = re.search(r'^\s*locale: "([^"]+)",', source, re.MULTILINE)
+        aliases = re.search(r"^\s*aliases: \[([^\]]*)\]", source, re.MULTILINE)
+        assert locale and aliases, f"{path.name}: no locale or aliases"
+        assert locale[1] == path.stem, path.name
+        found[locale[1]] = sorted(re.findall(r'"([^"]+)"', aliases[1]))
+    return found
+
+
+def test_the_page_and_the_api_have_the_same_languages_and_aliases():
+    """A language on one side only would show the page in it with English labels, or label reasons in a language
+    the page cannot be switched to; an alias on one side only would match a browser's tag on one side only."""
+    files = [json.loads(path.read_text(encoding="utf-8")) for path in FILES]
+    server = {data["language"]: sorted(data["aliases"]) for data in files}
+    page = _page_languages()
+    assert {"en": [], "id": ["in"]}.items() <= page.items()
+    assert page == server
 
 
 @pytest.mark.parametrize(("tag", "language"), [
