@@ -80,12 +80,24 @@ def test_the_page_and_the_api_have_the_same_languages_and_aliases():
     ("x" * 10_000, "en"), ("i-d", "en"), ("ind", "en"),
 ])
 def test_the_locale_parameter_names_the_language_and_anything_unknown_is_english(tag: str, language: str):
-    assert labels.negotiate(tag, "id") == language  # the header says Indonesian: the parameter wins all the same
+    assert labels.negotiate([tag], "id") == language  # the header says Indonesian: the parameter wins all the same
 
 
 def test_the_locale_parameter_wins_over_accept_language():
-    assert labels.negotiate("en", "id-ID,id;q=0.9") == "en"
-    assert labels.negotiate("id", "en-US,en;q=0.9") == "id"
+    assert labels.negotiate(["en"], "id-ID,id;q=0.9") == "en"
+    assert labels.negotiate(["id"], "en-US,en;q=0.9") == "id"
+
+
+@pytest.mark.parametrize(("values", "language"), [
+    (["id", "en"], "id"),
+    (["en", "id"], "en"),
+    (["fr", "id-ID", "en"], "id"),  # the first the desk has
+    (["", "in"], "id"),
+    (["fr", "de"], "en"),  # none it has: English, not the header's Indonesian
+    (["fr"] * 5000 + ["id"], "en"),  # past the values read: bounded work
+])
+def test_a_locale_given_more_than_once_is_the_first_the_desk_has(values: list[str], language: str):
+    assert labels.negotiate(values, "id") == language
 
 
 @pytest.mark.parametrize(("header", "language"), [
@@ -104,11 +116,11 @@ def test_the_locale_parameter_wins_over_accept_language():
     ("de," * 5000 + "id", "en"),  # past the ranges read: bounded work for any header
 ])
 def test_accept_language_gives_the_first_language_the_desk_has(header: str, language: str):
-    assert labels.negotiate(None, header) == language
+    assert labels.negotiate([], header) == language
 
 
 def test_with_nothing_asked_the_answer_is_english():
-    assert labels.negotiate(None, None) == "en"
+    assert labels.negotiate([], None) == "en"
 
 
 def test_a_label_is_the_catalogues_own_text():
