@@ -1,6 +1,7 @@
 """Reading a request: path ids, the query, the JSON body; every refusal in the contract's words."""
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar, overload
@@ -140,7 +141,8 @@ def line_requests(lines: list[LineToCancelIn] | None) -> list[LineRequest] | Non
     return None if lines is None else [LineRequest(line.sku, line.quantity) for line in lines]
 
 
-def query(allowed: set[str], request: Request) -> dict[str, str]:
+def query(allowed: set[str], request: Request, repeatable: Collection[str] = ()) -> dict[str, str]:
+    """Each query parameter's value (the first, for one in `repeatable`)."""
     given = request.query_params
     if not given:
         return {}
@@ -150,7 +152,7 @@ def query(allowed: set[str], request: Request) -> dict[str, str]:
             raise ApiError(400, "UNKNOWN_PARAMETER", f"Unknown query parameter {name[:64]!r}.",
                            details={"allowed": sorted(allowed)})
         all_values = given.getlist(name)
-        if len(all_values) != 1:
+        if len(all_values) != 1 and name not in repeatable:
             raise ApiError(400, "INVALID_PARAMETER", f"Give the query parameter {name} once.")
         values[name] = all_values[0]
     return values

@@ -28,8 +28,9 @@ def openapi_document(ctx: Ctx[None]) -> Response:
 
 @endpoint(public, "/cancellation-reasons", "GET", role=None, response=shapes.ReasonCatalogueOut, tag="open",
           query=(QueryParam("locale", {"type": "string", "examples": ["en", "id", "id-ID"]},
-                            "BCP 47 language tag of the labels; wins over Accept-Language. A language the desk "
-                            "does not have answers in English (en)"),),
+                            "BCP 47 language tag of the labels; wins over Accept-Language. Given more than once, "
+                            "the first the desk has; a language the desk does not have answers in English (en)",
+                            repeatable=True),),
           headers=(QueryParam("Accept-Language", {"type": "string"},
                               "The caller's languages (RFC 9110); read when `locale` is not given"),),
           answer_headers=(QueryParam("Content-Language", {"type": "string", "examples": ["en", "id"]},
@@ -40,9 +41,10 @@ def openapi_document(ctx: Ctx[None]) -> Response:
 def cancellation_reasons(ctx: Ctx[None]) -> Response:
     """The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and
     for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault
-    cancellation rate, and its label in the language asked for: `locale`, else the first language of
-    Accept-Language the desk has, else English; the answer's Content-Language says which."""
-    language = labels.negotiate(ctx.query.get("locale"), ctx.request.headers.get("accept-language"))
+    cancellation rate, and its label in the language asked for: `locale` (given more than once, the first the desk
+    has), else the first language of Accept-Language the desk has, else English, never an error; the answer's
+    Content-Language says which."""
+    language = labels.negotiate(ctx.every("locale"), ctx.request.headers.get("accept-language"))
     # The answer depends on Accept-Language: a shared cache keeps one copy per value of it.
     headers: dict[str, str | list[str]] = {**JSON, "Content-Language": language, "Vary": "Accept-Language"}
     return Response(body=encode(reasons.catalogue(language)), status_code=200, headers=headers)

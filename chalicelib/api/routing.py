@@ -32,6 +32,8 @@ class QueryParam(msgspec.Struct, frozen=True):
     name: str
     schema: dict[str, Any]
     description: str
+    # Given more than once, not refused: the view reads every value (Ctx.every); ctx.query holds the first.
+    repeatable: bool = False
 
 
 # Every list's paging parameters (api.md, Pagination).
@@ -100,6 +102,11 @@ class Ctx(msgspec.Struct, Generic[B], frozen=True):
     now: datetime
     request: Request
 
+    def every(self, name: str) -> list[str]:
+        """Every value of a repeatable query parameter, in the order given; [] when it is not given."""
+        params = self.request.query_params
+        return params.getlist(name) if params is not None and name in self.query else []
+
     @property
     def caller(self) -> Identity:
         """The identity of a gated route's caller (the gate has checked it is there)."""
@@ -162,7 +169,8 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
     identity = identity_for(spec.role, request)
     parsing.check_path_ids(path_params)
     now = utc_now()
-    query = parsing.query({q.name for q in spec.query}, request)  # unknown parameters are refused, POST too
+    # Unknown parameters are refused, POST too, and so is one given twice unless it is declared repeatable.
+    query = parsing.query({q.name for q in spec.query}, request, {q.name for q in spec.query if q.repeatable})
     if spec.method == "GET":
         ctx = Ctx(identity, None, query, now, request)
         return _response(handler(ctx, **path_params))

@@ -62,7 +62,11 @@ def test_the_answer_varies_with_accept_language(shop):
     assert _get(shop).headers["Vary"] == "Accept-Language"
 
 
-def test_the_locale_parameter_given_twice_is_refused(shop):
-    response = _get(shop, "?locale=id&locale=en")
-    assert response.status_code == 400
-    assert response.json["error"]["code"] == "INVALID_PARAMETER"
+@pytest.mark.parametrize(("query", "language"), [
+    ("?locale=id&locale=en", "id"), ("?locale=en&locale=id", "en"), ("?locale=fr&locale=id-ID", "id"),
+    ("?locale=fr&locale=de", "en"),
+])
+def test_the_locale_parameter_given_twice_answers_in_the_first_the_desk_has(shop, query: str, language: str):
+    response = _get(shop, query, **{"Accept-Language": "id"})
+    assert (response.status_code, response.headers["Content-Language"]) == (200, language)
+    assert _labels(response.json) == labels.catalogues()[language]

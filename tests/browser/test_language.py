@@ -10,6 +10,8 @@ from playwright.sync_api import Locator, expect
 from tests.browser.conftest import Seller
 from tests.support.seller_center import SellerCenter
 
+TITLE_EN = "Seller Center · Manage Orders"
+TITLE_ID = "Seller Center · Kelola Pesanan"
 TABS_ID = ["Perlu Tindakan", "Semua", "Belum Dibayar", "Perlu Dikirim", "Dikirim", "Selesai", "Dibatalkan"]
 
 
@@ -36,6 +38,7 @@ def test_a_first_visit_speaks_the_first_browser_language_the_page_has(center: Se
     center.page.goto(f"{center.base_url}/app")
     expect(center.page.get_by_role("heading", name="Masuk ke Seller Center", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_accessible_name("Bahasa")
     expect(switch(center)).to_have_value("id")
     options = switch(center).locator("option")
@@ -59,14 +62,34 @@ def test_a_browser_language_the_page_lacks_gets_english(center: SellerCenter, br
 def test_the_switch_changes_every_string_and_is_remembered_across_a_reload(
         center: SellerCenter, seller: Seller, browser_locale: str) -> None:
     order_id, _ = seller.pending()
+    taken, taken_cancel = seller.pending()
+    approved, _ = seller.pending()
+    # What the page says stays said, in the language switched to (the sign-in's message here).
+    center.open()
+    center.page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(center.alert()).to_have_text("Enter an access token.")
+    switch(center).select_option(label="Bahasa Indonesia")
+    expect(center.alert()).to_have_text("Masukkan token akses.")
+    switch(center).select_option(label="English")
+    expect(center.alert()).to_have_text("Enter an access token.")
+
     center.sign_in(seller.token, "#all")
     expect(center.page.locator("html")).to_have_attribute("lang", "en")
+    expect(center.page).to_have_title(TITLE_EN)
     expect(center.row(order_id)).to_contain_text("Buyer changed their mind")
+    seller.shop.approve(taken_cancel, token=seller.token, expect=200)  # another device acts first: a 409's alert
+    center.row(taken).get_by_role("button", name="Approve").click()
+    expect(center.alert()).to_contain_text("This request is no longer waiting for your answer.")
     switch(center).select_option(label="Bahasa Indonesia")
 
     expect(center.page.get_by_role("heading", name="Kelola Pesanan", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_accessible_name("Bahasa")
+    alert = center.alert()  # the alert already shown, worded again
+    expect(alert).to_contain_text("Pengajuan ini tidak lagi menunggu tanggapan Anda.")
+    expect(alert).to_contain_text(f"Pihak lain sudah menindaklanjuti pesanan {taken} lebih dulu")
+    expect(alert).not_to_contain_text("waiting")
     row = center.row(order_id)
     expect(row).to_contain_text("Pembeli berubah pikiran")  # the API's label, asked again in Indonesian
     expect(row).to_contain_text("Rp1.500")
@@ -76,11 +99,16 @@ def test_the_switch_changes_every_string_and_is_remembered_across_a_reload(
     center.page.reload()
     expect(center.page.get_by_role("heading", name="Kelola Pesanan", level=1)).to_be_visible()
     expect(center.page.locator("html")).to_have_attribute("lang", "id")
+    expect(center.page).to_have_title(TITLE_ID)
     expect(switch(center)).to_have_value("id")
     expect(center.row(order_id)).to_contain_text("Pembeli berubah pikiran")
+    center.row(approved).get_by_role("button", name="Setujui").click()
+    expect(center.status()).to_have_text(f"Pembatalan pesanan {approved} disetujui: pesanan dibatalkan.")
 
     switch(center).select_option(label="English")
     expect(center.page.get_by_role("heading", name="Manage Orders", level=1)).to_be_visible()
+    expect(center.page).to_have_title(TITLE_EN)
+    expect(center.status()).to_have_text(f"Cancellation of order {approved} approved: the order is cancelled.")
     expect(center.row(order_id)).to_contain_text("Buyer changed their mind")
     center.page.reload()
     expect(center.page.get_by_role("heading", name="Manage Orders", level=1)).to_be_visible()

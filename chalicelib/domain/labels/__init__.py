@@ -66,11 +66,11 @@ def _ranges(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
-def negotiate(requested: str | None, accept_language: str | None) -> str:
-    """The language to answer in: the `locale` asked for when given (it wins), else the first of the
-    Accept-Language ranges the desk has; the default for anything it does not have."""
-    if requested is not None:
-        return lookup(requested) or DEFAULT
+def negotiate(requested: list[str], accept_language: str | None) -> str:
+    """The language to answer in: when `locale` is given (it wins), the first of its values the desk has, else the
+    first of the Accept-Language ranges the desk has; the default for anything it does not have, never an error."""
+    if requested:
+        return next((found for tag in requested[:_MAX_RANGES] if (found := lookup(tag))), DEFAULT)
     for tag in _ranges(accept_language or ""):
         if tag == "*":
             return DEFAULT

@@ -41,8 +41,9 @@ export interface RowResult {
   cancelId: string;
   orderId: string;
   approved: boolean;
-  /** The API's own message when it was not approved. */
-  message: string | null;
+  /** Why it was not approved: the API's code and its own message, worded only when shown (refusalText), so in the
+   * language of that moment (L1). */
+  refusal: { code: string | null; message: string } | null;
 }
 
 /** Each result with the order it is about (from the rows the seller selected), in the order given. */
@@ -54,7 +55,13 @@ export function rowResults(results: BulkResult[], rows: Row[]): RowResult[] {
       cancelId: result.cancel_id,
       orderId: orders.get(result.cancel_id) ?? result.cancellation?.order_id ?? result.cancel_id,
       approved,
-      message: approved ? null : codeText(result.error?.code, result.error?.message ?? `HTTP ${result.status}`),
+      refusal: approved ? null
+        : { code: result.error?.code ?? null, message: result.error?.message ?? `HTTP ${result.status}` },
     };
   });
+}
+
+/** A refused result's sentence in the language in use (L7): the page's for its code, else the API's message. */
+export function refusalText(result: RowResult): string | null {
+  return result.refusal && codeText(result.refusal.code, result.refusal.message);
 }

@@ -2,7 +2,7 @@ import { render } from "preact";
 import { App } from "./components/App";
 import { loadConfig, loadDemoSellers } from "./config";
 import { setMarketTimeZone } from "./format";
-import { messages, pickLanguage, rememberedLanguage, applyLanguage } from "./messages";
+import { messages, pickLanguage, rememberedLanguage, applyLanguage, type Sentence } from "./messages";
 import "./styles.css";
 
 async function boot(): Promise<void> {
@@ -15,12 +15,12 @@ async function boot(): Promise<void> {
   const oidc = config.oidc ? (await import("./oidc")).oidcSignIn(config.oidc, pageUrl) : null;
   const demoSellers = oidc ? [] : await loadDemoSellers(pageUrl);
   let initialToken: string | null = null;
-  let initialMessage: string | null = null;
+  let initialMessage: Sentence | null = null;
   if (oidc) {
     try {
       initialToken = await oidc.finish();
     } catch {
-      initialMessage = messages.signInFailed;
+      initialMessage = () => messages.signInFailed;
     }
   }
   render(<App config={config} pageUrl={pageUrl} demoSellers={demoSellers} oidc={oidc}

@@ -52,10 +52,13 @@ export function pickLanguage(picked: string | null, browser: readonly string[]):
   return DEFAULT;
 }
 
-/** Speaks `tag` from now on; `<html lang>` follows. */
+/** Speaks `tag` from now on; `<html lang>` and the tab's title follow (index.html's English title is only what
+ * shows before the script runs). */
 export function applyLanguage(tag: string): void {
   messages = catalogue(tag);
-  if (typeof document !== "undefined") document.documentElement.lang = messages.locale;
+  if (typeof document === "undefined") return;
+  document.documentElement.lang = messages.locale;
+  document.title = messages.pageTitle;
 }
 
 /** The language picked in this browser before, if any (localStorage; unreadable storage means none). */
@@ -76,6 +79,11 @@ export function chooseLanguage(tag: string): void {
     // Storage refused (a private window's quota): the choice lasts until the page is left.
   }
 }
+
+/** A sentence the page keeps to show until something replaces it (an alert, a notice, the sign-in's message): how
+ * to word it rather than its words, worded again at each render, so a language switch re-words it with every other
+ * string (L1). It reads the live `messages`. */
+export type Sentence = () => string;
 
 /** An error code's sentence in the seller's language; the API's own (English) message for a code the page does
  * not know. */

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { batches, pruneSelection, rowResults, selectAllState, selectableIds, toggle } from "../src/bulk";
-import { messages } from "../src/messages";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  batches, pruneSelection, refusalText, rowResults, selectAllState, selectableIds, toggle,
+} from "../src/bulk";
+import { applyLanguage, messages } from "../src/messages";
 import type { Row } from "../src/rows";
 import type { Cancellation, Order } from "../src/types";
 import { anOrder } from "./orders";
@@ -44,6 +46,8 @@ describe("row selection", () => {
 });
 
 describe("Approve selected's results", () => {
+  afterEach(() => applyLanguage("en"));
+
   it("names each result's order, approved or with the page's sentence for the error's code", () => {
     const results = rowResults([
       { cancel_id: "c1", status: 200, cancellation: { ...request("c1", "O-1"), status: "APPROVED" } },
@@ -51,10 +55,11 @@ describe("Approve selected's results", () => {
         error: { code: "CANCELLATION_NOT_PENDING", message: "The cancellation is no longer pending." } },
     ], ROWS);
     expect(results).toEqual([
-      { cancelId: "c1", orderId: "O-1", approved: true, message: null },
+      { cancelId: "c1", orderId: "O-1", approved: true, refusal: null },
       { cancelId: "c3", orderId: "O-3", approved: false,
-        message: "This request is no longer waiting for your answer." },
+        refusal: { code: "CANCELLATION_NOT_PENDING", message: "The cancellation is no longer pending." } },
     ]);
+    expect(results.map(refusalText)).toEqual([null, "This request is no longer waiting for your answer."]);
     expect(messages.bulkSummary(1, 2)).toBe("Approved 1 of 2 requests.");
     expect(messages.bulkRefused("O-3", "This request is no longer waiting for your answer."))
       .toBe("Order O-3: not approved. This request is no longer waiting for your answer.");
@@ -64,7 +69,17 @@ describe("Approve selected's results", () => {
     const [result] = rowResults([
       { cancel_id: "c3", status: 409, error: { code: "SOMETHING_NEW", message: "A rule added after this page." } },
     ], ROWS);
-    expect(result?.message).toBe("A rule added after this page.");
+    expect(result && refusalText(result)).toBe("A rule added after this page.");
+  });
+
+  it("are worded when shown, so a language switch re-words the results already there", () => {
+    const [result] = rowResults([
+      { cancel_id: "c3", status: 409,
+        error: { code: "CANCELLATION_NOT_PENDING", message: "The cancellation is no longer pending." } },
+    ], ROWS);
+    expect(result && refusalText(result)).toBe("This request is no longer waiting for your answer.");
+    applyLanguage("id");
+    expect(result && refusalText(result)).toBe("Pengajuan ini tidak lagi menunggu tanggapan Anda.");
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   countdownText, formatDate, formatLocalTime, formatMoney, formatPercent, responseWindowText, setMarketTimeZone,
 } from "../src/format";
@@ -6,7 +6,7 @@ import en from "../src/i18n/en";
 import id from "../src/i18n/id";
 import { ApiError } from "../src/api";
 import {
-  applyLanguage, CATALOGUES, codeText, errorText, languageOf, lookup, messages, pickLanguage,
+  applyLanguage, CATALOGUES, codeText, errorText, languageOf, lookup, messages, pickLanguage, type Sentence,
 } from "../src/messages";
 
 /** Every key of a catalogue, nested ones as paths; a sentence function by its number of arguments. */
@@ -14,6 +14,13 @@ function shape(value: unknown, path = ""): string[] {
   if (typeof value === "function") return [`${path}(${value.length})`];
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [path];
   return Object.entries(value).flatMap(([key, inner]) => shape(inner, path ? `${path}.${key}` : key)).sort();
+}
+
+/** Every string of a catalogue, at any depth (objects and lists), by its path. */
+function strings(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => strings(inner, path ? `${path}.${key}` : key));
 }
 
 const NOW = Date.parse("2026-11-27T07:00:00Z");
@@ -33,10 +40,12 @@ describe("the catalogues", () => {
     for (const catalogue of CATALOGUES) expect(shape(catalogue)).toEqual(shape(en));
   });
 
-  it("leave no string empty and each its own tag and name", () => {
+  it("leave no string empty, nested ones too, and each its own tag and name", () => {
     for (const catalogue of CATALOGUES) {
-      const strings = Object.values(catalogue).filter((v): v is string => typeof v === "string");
-      expect(strings.filter((v) => v.trim() === "")).toEqual([]);
+      const found = strings(catalogue);
+      expect(found.map(([path]) => path)).toContain("errors.NETWORK");  // the walk reaches nested strings
+      expect(found.filter(([, text]) => text.trim() === "").map(([path]) => `${catalogue.locale}: ${path}`))
+        .toEqual([]);
     }
     expect(new Set(CATALOGUES.map((c) => c.languageName)).size).toBe(CATALOGUES.length);
   });
@@ -62,6 +71,19 @@ describe("choosing the language", () => {
     expect(pickLanguage("en", ["id-ID"])).toBe("en");
     expect(pickLanguage("id", ["en-US"])).toBe("id");
     expect(pickLanguage("klingon", ["id-ID"])).toBe("id");
+  });
+
+  it("says the language in <html lang> and the tab's title", () => {
+    const page = { documentElement: { lang: "en" }, title: "Seller Center · Manage Orders" };
+    vi.stubGlobal("document", page);
+    try {
+      applyLanguage("id");
+      expect(page).toEqual({ documentElement: { lang: "id" }, title: "Seller Center · Kelola Pesanan" });
+      applyLanguage("en");
+      expect(page).toEqual({ documentElement: { lang: "en" }, title: "Seller Center · Manage Orders" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("switches every string the page reads", () => {
@@ -150,6 +172,15 @@ describe("errors", () => {
     expect(codeText(undefined, "HTTP 502")).toBe("HTTP 502");
     expect(errorText(new Error("boom"))).toBe("boom");
     expect(errorText("not an error")).toBe(id.unexpected);
+  });
+
+  it("kept to be shown later (an alert, a notice), are worded in the language in use when shown", () => {
+    const error = new ApiError(409, "CANCELLATION_NOT_PENDING", "Only a pending request can be approved.");
+    const kept: Sentence = () => `${errorText(error)} ${messages.conflict("O-1")}`;
+    expect(kept()).toBe("This request is no longer waiting for your answer. Someone else acted on order O-1 first; "
+      + "it now shows its current state.");
+    applyLanguage("id");
+    expect(kept()).toBe(`${id.errors.CANCELLATION_NOT_PENDING} ${id.conflict("O-1")}`);
   });
 
   it("have a sentence in every language for every code", () => {

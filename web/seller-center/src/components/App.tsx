@@ -1,7 +1,8 @@
 import { useCallback, useMemo, useState } from "preact/hooks";
 import { Api, ApiError } from "../api";
 import { apiRoot, type DemoSeller, type PageConfig } from "../config";
-import { CATALOGUES, chooseLanguage, errorText, messages } from "../messages";
+import { useSentence } from "../hooks/useSentence";
+import { CATALOGUES, chooseLanguage, errorText, messages, type Sentence } from "../messages";
 import type { OidcSignIn } from "../oidc";
 import { checkToken, isExpired, restoreSession, saveSession, type Session } from "../session";
 import { ManageOrders } from "./ManageOrders";
@@ -12,15 +13,15 @@ interface Props {
   pageUrl: string;
   demoSellers: DemoSeller[];
   oidc: OidcSignIn | null;
-  initialMessage: string | null;
+  initialMessage: Sentence | null;
   initialToken: string | null;
 }
 
-function restored(): { session: Session | null; message: string | null } {
+function restored(): { session: Session | null; message: Sentence | null } {
   const session = restoreSession();
   if (session && isExpired(session, Date.now())) {
     saveSession(null);
-    return { session: null, message: messages.tokenExpired };
+    return { session: null, message: () => messages.tokenExpired };
   }
   return { session, message: null };
 }
@@ -28,30 +29,32 @@ function restored(): { session: Session | null; message: string | null } {
 export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initialToken }: Props) {
   const [start] = useState(restored);
   const [session, setSession] = useState<Session | null>(start.session);
-  const [message, setMessage] = useState<string | null>(initialMessage ?? start.message);
+  // What the sign-in says (why the session ended, why a token was refused), worded at each render.
+  const [message, setMessage] = useSentence(initialMessage ?? start.message);
   const [busy, setBusy] = useState(false);
   // The language in use: changing it re-renders every string (components read the live `messages`).
   const [language, setLanguage] = useState(messages.locale);
   const root = apiRoot(config, pageUrl);
   const api = useMemo(() => new Api(root, () => session?.token ?? null, messages.networkError), [root, session]);
 
-  const signOut = useCallback((why: string | null) => {
+  const signOut = useCallback((why: Sentence | null) => {
     saveSession(null);
     setSession(null);
     setMessage(why);
     void oidc?.signOut();
-  }, [oidc]);
+  }, [oidc, setMessage]);
 
   /** Checks the token's claims, then asks the API (which verifies it) before showing anything. */
   const signIn = useCallback(async (raw: string) => {
     if (!raw.trim()) {
-      setMessage(messages.tokenEmpty);
+      setMessage(() => messages.tokenEmpty);
       return;
     }
     const checked = checkToken(raw, Date.now());
     if (!checked.ok) {
-      setMessage(checked.problem === "expired" ? messages.tokenExpired
-        : checked.problem === "role" ? messages.wrongRole(checked.role ?? "") : messages.tokenUnreadable);
+      const { problem, role } = checked;
+      setMessage(() => (problem === "expired" ? messages.tokenExpired
+        : problem === "role" ? messages.wrongRole(role ?? "") : messages.tokenUnreadable));
       return;
     }
     setBusy(true);
@@ -61,12 +64,12 @@ export function App({ config, pageUrl, demoSellers, oidc, initialMessage, initia
       setMessage(null);
       setSession(checked.session);
     } catch (error) {
-      setMessage(error instanceof ApiError && error.status === 401 && error.code === "TOKEN_EXPIRED"
-        ? messages.tokenExpired : errorText(error));
+      setMessage(() => (error instanceof ApiError && error.status === 401 && error.code === "TOKEN_EXPIRED"
+        ? messages.tokenExpired : errorText(error)));
     } finally {
       setBusy(false);
     }
-  }, [root]);
+  }, [root, setMessage]);
 
   const [tried, setTried] = useState(false);
   if (initialToken && !tried) {

@@ -1,6 +1,6 @@
 import type { Ref } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import type { RowResult } from "../bulk";
+import { refusalText, type RowResult } from "../bulk";
 import { messages } from "../messages";
 
 interface Props {
@@ -37,7 +37,7 @@ export function BulkToolbar({ count, all, onToggleAll, busy, onApprove, results,
             {results.map((result) => (
               <li key={result.cancelId} class={result.approved ? "ok" : "error"}>
                 {result.approved ? messages.bulkApproved(result.orderId)
-                  : messages.bulkRefused(result.orderId, result.message ?? "")}
+                  : messages.bulkRefused(result.orderId, refusalText(result) ?? "")}
               </li>
             ))}
           </ul>

@@ -9,7 +9,7 @@ import { useSellerData } from "../hooks/useSellerData";
 import { useView } from "../hooks/useView";
 import { selectableIds } from "../bulk";
 import { formatLocalTime } from "../format";
-import { messages } from "../messages";
+import { messages, type Sentence } from "../messages";
 import type { CancelBody, ContentType } from "../types";
 import { hashOf } from "../view";
 import { CancellationEntry } from "./ActionNeeded";
@@ -25,7 +25,7 @@ interface Props {
   /** The page's language: the reason labels are asked for in it. */
   language: string;
   /** The session ended (401) or the token turned out not to be a seller's (403): back to sign-in with this. */
-  onSignedOut: (message: string | null) => void;
+  onSignedOut: (why: Sentence | null) => void;
   isExpired: () => boolean;
 }
 

@@ -1,4 +1,4 @@
-import { type RowResult, selectableIds } from "../bulk";
+import { refusalText, type RowResult, selectableIds } from "../bulk";
 import { mayAppeal } from "../appeals";
 import { countdownText, formatLocalTime, formatMoney, formatUtc } from "../format";
 import { cancelledLines, describeLines } from "../items";
@@ -78,6 +78,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
   // While the offer waits for the buyer, the API refuses approve and reject (OF3): they are not offered.
   const answerable = request !== null && !offerOpen(request);
   const result = selection.results.get(order.order_id);
+  const refusal = result ? refusalText(result) : null;
   const c = messages.columns;
   const cancelled = cancelledLines(order);
   const cancellable = catalogue !== null && request === null && mayCancel(catalogue, order.status);
@@ -131,7 +132,7 @@ function OrderRow({ row, now, catalogue, actions, busy, selection, selectColumn 
           </p>
         )}
         {noHandoverWarning(order) && <p class="warning">{noHandoverWarning(order)}</p>}
-        {result && !result.approved && result.message && <p class="error">{messages.rowRefused(result.message)}</p>}
+        {refusal && <p class="error">{messages.rowRefused(refusal)}</p>}
       </td>
       <td role="cell" data-label={c.actions}>
         <div class="actions" role="group" aria-label={messages.actionsFor(order.order_id)}>

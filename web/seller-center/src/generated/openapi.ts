@@ -413,7 +413,7 @@ export interface paths {
         };
         /**
          * Reason catalogues: buyer, seller cancel by status, reject; each with fault, SFCR flag and label
-         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault cancellation rate, and its label in the language asked for: `locale`, else the first language of Accept-Language the desk has, else English; the answer's Content-Language says which.
+         * @description The reasons each party may give: the buyer's for a request, the seller's for cancelling (by order status) and for rejecting a request. Each reason says who is at fault, whether it counts toward the seller-fault cancellation rate, and its label in the language asked for: `locale` (given more than once, the first the desk has), else the first language of Accept-Language the desk has, else English, never an error; the answer's Content-Language says which.
          */
         get: operations["cancellation_reasons"];
         put?: never;
@@ -4004,7 +4004,7 @@ export interface operations {
     cancellation_reasons: {
         parameters: {
             query?: {
-                /** @description BCP 47 language tag of the labels; wins over Accept-Language. A language the desk does not have answers in English (en) */
+                /** @description BCP 47 language tag of the labels; wins over Accept-Language. Given more than once, the first the desk has; a language the desk does not have answers in English (en) */
                 locale?: string;
             };
             header?: {

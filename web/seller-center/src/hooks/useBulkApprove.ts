@@ -54,7 +54,8 @@ export function useBulkApprove(api: Api, rows: Row[], catalogue: ReasonCatalogue
     }
     const shown = rowResults(answers, shownRows);
     setResults(shown.length > 0 ? shown : null);
-    if (shown.length > 0) feedback.setNotice(messages.bulkSummary(shown.filter((r) => r.approved).length, ids.length));
+    const approved = shown.filter((r) => r.approved).length;
+    if (shown.length > 0) feedback.setNotice(() => messages.bulkSummary(approved, ids.length));
     setSelected(new Set());
     await refresh();
     feedback.setBusy(false);

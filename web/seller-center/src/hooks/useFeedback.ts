@@ -1,14 +1,16 @@
 import { useCallback, useState } from "preact/hooks";
 import { ApiError } from "../api";
-import { errorText, messages } from "../messages";
+import { errorText, messages, type Sentence } from "../messages";
+import { useSentence } from "./useSentence";
 
-/** What the page says happened (`role=status`), what went wrong (`role=alert`), and whether an action runs. */
+/** What the page says happened (`role=status`), what went wrong (`role=alert`), and whether an action runs. Each
+ * is kept as a Sentence and worded in the language of the render that shows it. */
 export interface Feedback {
   alert: string | null;
   notice: string | null;
   busy: boolean;
-  setAlert: (alert: string | null) => void;
-  setNotice: (notice: string | null) => void;
+  setAlert: (alert: Sentence | null) => void;
+  setNotice: (notice: Sentence | null) => void;
   setBusy: (busy: boolean) => void;
   /** Before an action: busy, and the last alert and notice gone. */
   start: () => void;
@@ -16,20 +18,20 @@ export interface Feedback {
   fail: (error: unknown) => void;
 }
 
-export function useFeedback(onSignedOut: (message: string | null) => void): Feedback {
-  const [alert, setAlert] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+export function useFeedback(onSignedOut: (why: Sentence | null) => void): Feedback {
+  const [alert, setAlert] = useSentence();
+  const [notice, setNotice] = useSentence();
   const [busy, setBusy] = useState(false);
 
   const fail = useCallback((error: unknown) => {
     if (error instanceof ApiError && error.status === 401) {
-      onSignedOut(messages.tokenExpired);
+      onSignedOut(() => messages.tokenExpired);
     } else if (error instanceof ApiError && error.status === 403) {
-      onSignedOut(errorText(error));
+      onSignedOut(() => errorText(error));
     } else {
-      setAlert(errorText(error));
+      setAlert(() => errorText(error));
     }
-  }, [onSignedOut]);
+  }, [onSignedOut, setAlert]);
 
   const start = () => {
     setBusy(true);

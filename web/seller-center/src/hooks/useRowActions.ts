@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { type Api, ApiError } from "../api";
 import type { RowActions } from "../components/OrdersTable";
 import { describeLines, type LineToCancel } from "../items";
-import { errorText, messages } from "../messages";
+import { errorText, messages, type Sentence } from "../messages";
 import type { Row } from "../rows";
 import type { OfferBody, RejectCode, SellerCancelCode } from "../types";
 import type { Feedback } from "./useFeedback";
@@ -41,7 +41,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     });
   };
 
-  const act = async (row: Row, run: () => Promise<unknown>, done: string, opener: HTMLElement | null,
+  const act = async (row: Row, run: () => Promise<unknown>, done: Sentence, opener: HTMLElement | null,
     inDialog: boolean, files: ReadonlyMap<string, string> = new Map()) => {
     feedback.start();
     setDialogError(null);
@@ -54,7 +54,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         setDialog(null);
-        feedback.setAlert(`${errorText(error)} ${messages.conflict(row.order.order_id)}`);
+        feedback.setAlert(() => `${errorText(error)} ${messages.conflict(row.order.order_id)}`);
         await refresh();
         restoreFocus(opener);
       } else if (inDialog && error instanceof ApiError && error.status !== 401 && error.status !== 403) {
@@ -79,13 +79,13 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
   const actions: RowActions = {
     approve: (row, opener) => {
       const request = row.request;
-      if (request) void act(row, () => api.approve(request.cancel_id), messages.approved(row.order.order_id), opener,
-        false);
+      if (request) void act(row, () => api.approve(request.cancel_id), () => messages.approved(row.order.order_id),
+        opener, false);
     },
     acknowledge: (row, opener) => {
       const cancellation = row.cancellation;
       if (cancellation) void act(row, () => api.acknowledge(cancellation.cancel_id),
-        messages.acknowledged(row.order.order_id), opener, false);
+        () => messages.acknowledged(row.order.order_id), opener, false);
     },
     reject: (row, opener) => open("reject", row, opener),
     cancel: (row, opener) => open("cancel", row, opener),
@@ -103,7 +103,7 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     if (dialog?.kind !== "cancel") return;
     const orderId = dialog.row.order.order_id;
     void act(dialog.row, () => api.cancel(orderId, reason, null, lineItems),
-      lineItems ? messages.itemsCancelled(orderId, describeLines(lineItems)) : messages.cancelled(orderId),
+      () => (lineItems ? messages.itemsCancelled(orderId, describeLines(lineItems)) : messages.cancelled(orderId)),
       dialog.opener, true);
   };
 
@@ -111,20 +111,20 @@ export function useRowActions(api: Api, feedback: Feedback, refresh: () => Promi
     files: ReadonlyMap<string, string>) => {
     const request = dialog?.kind === "reject" ? dialog.row.request : null;
     if (dialog && request) void act(dialog.row, () => api.reject(request.cancel_id, reason, comment, evidenceIds),
-      messages.rejected(dialog.row.order.order_id), dialog.opener, true, files);
+      () => messages.rejected(dialog.row.order.order_id), dialog.opener, true, files);
   };
 
   const confirmOffer = (body: OfferBody) => {
     const request = dialog?.kind === "offer" ? dialog.row.request : null;
     if (dialog && request) void act(dialog.row, () => api.makeOffer(request.cancel_id, body, dialog.key),
-      messages.offerMade(dialog.row.order.order_id), dialog.opener, true);
+      () => messages.offerMade(dialog.row.order.order_id), dialog.opener, true);
   };
 
   const confirmAppeal = (statement: string, evidenceIds: string[], files: ReadonlyMap<string, string>) => {
     const cancellation = dialog?.kind === "appeal" ? dialog.row.cancellation : null;
     const body = evidenceIds.length ? { statement, evidence_ids: evidenceIds } : { statement };
     if (dialog && cancellation) void act(dialog.row, () => api.appeal(cancellation.cancel_id, body, dialog.key),
-      messages.appealed(dialog.row.order.order_id), dialog.opener, true, files);
+      () => messages.appealed(dialog.row.order.order_id), dialog.opener, true, files);
   };
 
   return { actions, dialog, dialogError, closeDialog, confirmCancel, confirmReject, confirmOffer, confirmAppeal };

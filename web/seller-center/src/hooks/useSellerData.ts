@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../api";
 import { EMPTY_LIST, fetchList, fetchMore, type ListState } from "../list";
-import { messages } from "../messages";
+import { messages, type Sentence } from "../messages";
 import type { ActionNeeded, ReasonCatalogue, Sfcr } from "../types";
 import { hashOf, type View } from "../view";
 
@@ -24,7 +24,7 @@ export interface SellerData {
 
 /** What Manage Orders shows, read from the API. */
 export function useSellerData(api: Api, view: View, language: string, fail: (error: unknown) => void,
-  isExpired: () => boolean, onSignedOut: (message: string | null) => void): SellerData {
+  isExpired: () => boolean, onSignedOut: (why: Sentence | null) => void): SellerData {
   const [counts, setCounts] = useState<ActionNeeded | null>(null);
   const [sfcr, setSfcr] = useState<Sfcr | null>(null);
   const [catalogue, setCatalogue] = useState<ReasonCatalogue | null>(null);
@@ -38,7 +38,7 @@ export function useSellerData(api: Api, view: View, language: string, fail: (err
 
   const refresh = useCallback(async (pages?: number) => {
     if (isExpired()) {
-      onSignedOut(messages.tokenExpired);
+      onSignedOut(() => messages.tokenExpired);
       return;
     }
     const mine = ++generation.current;

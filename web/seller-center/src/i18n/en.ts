@@ -87,6 +87,8 @@ const en = {
 
   appName: "Seller Center",
   heading: "Manage Orders",
+  /** The browser tab's title (`document.title`), set with the language. */
+  pageTitle: "Seller Center · Manage Orders",
 
   // Sign-in
   signInHeading: "Sign in to Seller Center",

@@ -85,6 +85,7 @@ const id: Catalogue = {
 
   appName: "Seller Center",
   heading: "Kelola Pesanan",
+  pageTitle: "Seller Center · Kelola Pesanan",
 
   // Sign-in
   signInHeading: "Masuk ke Seller Center",
