@@ -229,11 +229,12 @@ def auth() -> AuthSettings:
 
 
 def cursor_secret() -> bytes:
-    """The key that signs new cursors."""
-    current = settings()
-    secret = current.cursor_secret or current.auth_jwt_secret
+    """The key that signs new cursors: its own, never the token secret's (the two turn apart), so a stage
+    without one fails closed rather than sign with something else."""
+    secret = settings().cursor_secret
     if not secret:
-        raise RuntimeError("CURSOR_SECRET is not set")
+        raise InvalidSetting("CURSOR_SECRET", "not set: page cursors are signed with a key of their own (the "
+                             "stack's CursorSecret; the dev stage's value locally)")
     return secret.encode()
 
 
@@ -247,9 +248,9 @@ def cursor_keys(now: datetime) -> list[bytes]:
 
         try:
             until = parse_iso(current.cursor_secret_previous_until)
-        except ValueError as error:
-            raise RuntimeError("CURSOR_SECRET_PREVIOUS_UNTIL must be an ISO 8601 instant (e.g. "
-                               f"2026-12-08T12:00:00Z), not {current.cursor_secret_previous_until!r}") from error
+        except ValueError:
+            raise InvalidSetting("CURSOR_SECRET_PREVIOUS_UNTIL", "must be an ISO 8601 instant (e.g. "
+                                 f"2026-12-08T12:00:00Z), not {current.cursor_secret_previous_until!r}") from None
         if now < until:
             keys.append(current.cursor_secret_previous.encode())
     return keys

@@ -30,6 +30,8 @@ def check_service_settings() -> None:
                         ("CURSOR_SECRET_PREVIOUS_UNTIL", lambda: config.cursor_keys(datetime.now(UTC)))):
         try:
             parse()
+        except InvalidSetting:
+            raise  # it names its own variable (CURSOR_SECRET, say, behind the cursor keys)
         except (ValueError, RuntimeError) as error:
             raise InvalidSetting(name, _problem(str(error), name) + _FORMS.get(name, "")) from None
     if not isinstance(logging.getLevelName(current.log_level.upper()), int):

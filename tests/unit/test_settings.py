@@ -179,6 +179,19 @@ def test_every_number_setting_carries_its_bounds():
     assert not unbounded
 
 
+def test_the_cursor_key_has_no_fallback_and_a_missing_one_is_named(monkeypatch):
+    from chalicelib.api import cursors
+    from devtools.local_settings import check_service_settings
+
+    monkeypatch.setenv("CURSOR_SECRET", "")
+    assert config.settings().auth_jwt_secret  # set, and never used in its place
+    for attempt in (lambda: cursors.encode({"k": "v"}, caller="c", query="q"),
+                    lambda: cursors.decode("e30.c2ln", caller="c", query="q"), check_service_settings):
+        with pytest.raises(config.InvalidSetting, match=r"^CURSOR_SECRET: not set: page cursors are signed with a "
+                                                         r"key of their own"):
+            attempt()
+
+
 def test_a_deployed_function_refuses_an_invalid_setting_naming_it(monkeypatch):
     """The functions read the same Settings: the first call fails with the same line (a 500 and its log in the
     cloud), never with a value out of its bounds in use."""
