@@ -340,7 +340,7 @@ def test_a_receiver_with_an_endless_body_is_read_up_to_the_cap_and_the_attempt_r
     assert (first["status"], first["outcome"], first["response_status"], first["error"]) == (
         "SUCCEEDED", "SUCCEEDED", 200, None)
     [logged] = [line for line in lines if line["event"] == "webhook.attempt"]
-    assert logged["ms"] < 1000 and took < 2.0  # the deadline is 3 s
+    assert logged["ms"] < 1000 and took < 2.5  # the deadline is 3 s
     assert endless.sent >= 64 * 1024
 
 
