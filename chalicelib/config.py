@@ -3,14 +3,19 @@
 `chalice.test.Client` and Lambda both provide the stage's variables in `os.environ` while a request runs,
 so each call sees the current values. Each field's environment variable is its name in upper case; an unset
 or empty variable takes the field's default, and the defaults here are the dev stage of
-`.chalice/config.json` (a test holds them equal).
+`.chalice/config.json` (a test holds them equal). Each field carries its bounds: a value outside them (or of
+the wrong type) is refused when read, with `InvalidSetting` naming the variable, in the local runner before it
+starts and in a deployed function on its first call.
 """
 
 import os
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Annotated, Literal, get_args, get_origin, get_type_hints
 
 import msgspec
+from msgspec import Meta
 
 from .domain.policy import Policy, parse_bands
 
@@ -21,18 +26,22 @@ DEFAULT_SFCR_BANDS = (
 # W8 (docs/webhooks.md): the Standard Webhooks schedule, seconds after the first try.
 DEFAULT_WEBHOOK_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
 
+Positive = Annotated[int, Meta(ge=1)]  # a count, or a span of time that must pass
+NonNegative = Annotated[int, Meta(ge=0)]  # a span of time that may be none
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     # Market policy (docs/product.md, "Policy values are configuration").
-    seller_response_window_seconds: int = 172800
-    buyer_grace_period_seconds: int = 3600
-    buyer_offer_window_seconds: int = 86400
+    seller_response_window_seconds: Positive = 172800
+    buyer_grace_period_seconds: NonNegative = 3600  # 0: no grace period
+    buyer_offer_window_seconds: Positive = 86400
     # Appeals (docs/appeals.md): how long after a cancellation a seller may appeal it, and how long operators have.
-    appeal_window_days: int = 30
-    appeal_review_seconds: int = 259200
-    sfcr_window_days: int = 7
+    appeal_window_days: Positive = 30
+    appeal_review_seconds: Positive = 259200
+    # The SFCR reads one counter item per window day and shard (docs/architecture.md, "Counters").
+    sfcr_window_days: Annotated[int, Meta(ge=1, le=90)] = 7
     market_timezone: str = "UTC"
-    sfcr_target: float = 0.025
+    sfcr_target: Annotated[float, Meta(ge=0, le=1)] = 0.025  # a rate
     sfcr_bands: str = DEFAULT_SFCR_BANDS
     # Tables.
     orders_table: str = "cancel-desk-orders"
@@ -49,7 +58,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Evidence files (docs/evidence.md): the bucket the uploads go to.
     evidence_bucket: str = "cancel-desk-evidence"
     # Tokens and cursors: empty means "not configured", and every token or cursor is refused.
-    auth_mode: str = "hs256"  # "hs256" (local, tests) or "jwks" (cloud: RS256 from an identity provider)
+    auth_mode: Literal["hs256", "jwks"] = "hs256"  # local and tests, or the cloud (RS256 from an identity provider)
     auth_jwt_secret: str = ""
     auth_issuer: str = ""
     auth_audience: str = ""
@@ -59,19 +68,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     cursor_secret_previous: str = ""
     cursor_secret_previous_until: str = ""
     # Shards of each seller counter: a change adds to one, chosen at random (docs/architecture.md, "Counters").
-    counter_shards: int = 256
-    # The expiry job.
-    expiry_concurrency: int = 32
-    expiry_safety_margin_ms: int = 10000
+    # A count's read gathers every shard: past 1,024 the SFCR's would span several Query pages.
+    counter_shards: Annotated[int, Meta(ge=1, le=1024)] = 256
+    # The expiry job: its threads (and DynamoDB connections) at once, well under Lambda's 1,024 threads.
+    expiry_concurrency: Annotated[int, Meta(ge=1, le=256)] = 32
+    expiry_safety_margin_ms: NonNegative = 10000
     # Events out (docs/events.md).
     event_bus_name: str = "cancel-desk-events"
     events_dlq_url: str = ""  # empty: no dead-letter queue, an event that cannot be published fails the batch
-    event_publish_attempts: int = 3
-    event_retention_days: int = 30
+    # The backoffs between 8 attempts add up to 25 s at most, within the publisher's 60 s.
+    event_publish_attempts: Annotated[int, Meta(ge=1, le=8)] = 3
+    event_retention_days: Positive = 30
     # The feed serves only events older than this: longer than any write takes (the longest function timeout).
-    event_feed_settle_seconds: int = 300
+    event_feed_settle_seconds: NonNegative = 300
     reminder_lead_seconds: str = "86400,7200"
-    due_soon_seconds: int = 86400
+    due_soon_seconds: Positive = 86400
     log_level: str = "INFO"
     # Every embedded metric's `Stage` dimension (the stack sets its name), so two stacks never mix.
     metrics_stage: str = "local"
@@ -80,7 +91,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     webhook_delivery_queue: str = "cancel-desk-webhook-deliveries"
     webhook_retry_queue: str = "cancel-desk-webhook-retries"
     webhook_retry_schedule_seconds: str = DEFAULT_WEBHOOK_RETRY_SCHEDULE
-    webhook_disable_after_seconds: int = 432000
+    webhook_disable_after_seconds: Positive = 432000
     # Fail closed: only the dev stage and the local runner let webhooks reach http:// and private addresses.
     webhook_allow_private_networks: bool = False
     webhook_allow_http: bool = False
@@ -91,8 +102,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     seller_center_connect_origins: str = ""
     # Each caller's request limit (docs/deploy.md, "Rate limits"): the stack's usage plan for callers and the
     # local runner's emulation both read these two, so the cloud and the runner cannot drift apart.
-    rate_limit_per_second: int = 10
-    rate_limit_burst: int = 20
+    rate_limit_per_second: Positive = 10
+    rate_limit_burst: Positive = 20
     # Set by the stack on the authorizer only (empty: no usage plan, as locally): the callers' usage plan, by name
     # (its id would make the authorizer depend on the API that depends on it), and the prefix of its keys' values.
     rate_limit_usage_plan: str = ""
@@ -102,10 +113,38 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 VARIABLES: tuple[str, ...] = tuple(name.upper() for name in Settings.__struct_fields__)
 
 
+class InvalidSetting(ValueError):
+    """A setting the service cannot run with; str() is one line naming the variable and the problem."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+_FIELD = re.compile(r"at `\$\.(\w+)`")
+_HINTS = get_type_hints(Settings, include_extras=True)
+
+
+def _invalid(error: msgspec.ValidationError, raw: dict[str, str]) -> InvalidSetting:
+    found = _FIELD.search(str(error))
+    if found is None:
+        return InvalidSetting("settings", str(error))
+    field = found.group(1)
+    problem = str(error).split(" - at ", 1)[0].replace("`", "")
+    choices = get_args(_HINTS[field]) if get_origin(_HINTS[field]) is Literal else ()
+    if choices:
+        problem = f"expected {' or '.join(choices)}"
+    return InvalidSetting(field.upper(), f"{raw.get(field, '')!r} is not valid ({problem[:1].lower()}{problem[1:]})")
+
+
 @lru_cache(maxsize=8)
 def _parse(raw: tuple[tuple[str, str], ...]) -> Settings:
-    # msgspec turns "32" into 32 and refuses "thirty-two" with the field's name in the message.
-    return msgspec.convert(dict(raw), Settings, strict=False)
+    # msgspec turns "32" into 32, and refuses "thirty-two" or a value out of a field's bounds, naming the field.
+    try:
+        return msgspec.convert(dict(raw), Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise _invalid(error, dict(raw)) from None
 
 
 def settings() -> Settings:
@@ -185,16 +224,17 @@ class AuthSettings(msgspec.Struct, frozen=True):
 
 def auth() -> AuthSettings:
     current = settings()
-    return AuthSettings(mode=current.auth_mode.lower(), secret=current.auth_jwt_secret, issuer=current.auth_issuer,
+    return AuthSettings(mode=current.auth_mode, secret=current.auth_jwt_secret, issuer=current.auth_issuer,
                         audience=current.auth_audience, jwks_url=current.auth_jwks_url)
 
 
 def cursor_secret() -> bytes:
-    """The key that signs new cursors."""
-    current = settings()
-    secret = current.cursor_secret or current.auth_jwt_secret
+    """The key that signs new cursors: its own, never the token secret's (the two turn apart), so a stage
+    without one fails closed rather than sign with something else."""
+    secret = settings().cursor_secret
     if not secret:
-        raise RuntimeError("CURSOR_SECRET is not set")
+        raise InvalidSetting("CURSOR_SECRET", "not set: page cursors are signed with a key of their own (the "
+                             "stack's CursorSecret; the dev stage's value locally)")
     return secret.encode()
 
 
@@ -208,9 +248,9 @@ def cursor_keys(now: datetime) -> list[bytes]:
 
         try:
             until = parse_iso(current.cursor_secret_previous_until)
-        except ValueError as error:
-            raise RuntimeError("CURSOR_SECRET_PREVIOUS_UNTIL must be an ISO 8601 instant (e.g. "
-                               f"2026-12-08T12:00:00Z), not {current.cursor_secret_previous_until!r}") from error
+        except ValueError:
+            raise InvalidSetting("CURSOR_SECRET_PREVIOUS_UNTIL", "must be an ISO 8601 instant (e.g. "
+                                 f"2026-12-08T12:00:00Z), not {current.cursor_secret_previous_until!r}") from None
         if now < until:
             keys.append(current.cursor_secret_previous.encode())
     return keys
@@ -246,7 +286,5 @@ class RateLimitSettings(msgspec.Struct, frozen=True):
 
 def rate_limits() -> RateLimitSettings:
     current = settings()
-    if current.rate_limit_per_second < 1 or current.rate_limit_burst < 1:
-        raise ValueError("RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST must be 1 or more")
     return RateLimitSettings(per_second=current.rate_limit_per_second, burst=current.rate_limit_burst,
                              usage_plan=current.rate_limit_usage_plan, key_prefix=current.rate_limit_key_prefix)

@@ -104,15 +104,18 @@ class DeskData:
     def save_every(self, seconds: float, take: Callable[[], Saved]) -> None:
         """Saves `take()` every `seconds` from a daemon thread until `stop()`."""
         self.interval = seconds
-        def loop() -> None:
-            while not self._stop.wait(seconds):
-                try:
-                    self.save(take())
-                except Exception:  # a full disk must not stop the desk; the stop's save tries again
-                    log.exception("could not save %s", self.path)
-
-        self._thread = threading.Thread(target=loop, name="local-save", daemon=True)
+        self._thread = threading.Thread(target=self.save_at_intervals, args=(seconds, take, self._stop.wait),
+                                        name="local-save", daemon=True)
         self._thread.start()
+
+    def save_at_intervals(self, seconds: float, take: Callable[[], Saved], wait: Callable[[float], bool]) -> None:
+        """The interval's loop: `wait(seconds)` says True once the stop has come, False when the interval has
+        passed, and then what `take()` gives now is saved. (A test moves the interval on by hand.)"""
+        while not wait(seconds):
+            try:
+                self.save(take())
+            except Exception:  # a full disk must not stop the desk; the next interval and the stop's save try again
+                log.exception("could not save %s", self.path)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()

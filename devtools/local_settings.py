@@ -1,46 +1,25 @@
 """The local stage's settings checked before anything starts: a bad value stops the runner with one line that
 names the variable and the problem (`InvalidSetting`), never a traceback from deep inside a request.
 
-The rules are the service's own (chalicelib.config and the domain's parsers), asked once up front; the few
-checked here are the runner's own variables.
+The rules are the service's own (chalicelib.config's bounds and the domain's parsers), asked once up front,
+with the service's own `InvalidSetting`; the few checked here are the runner's own variables.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
-import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import msgspec
-
-
-class InvalidSetting(ValueError):
-    """A setting the stage cannot start with; str() is the one line to print."""
-
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-        self.problem = problem
-
-
-_FIELD = re.compile(r"at `\$\.(\w+)`")
+from chalicelib import config
+from chalicelib.config import InvalidSetting as InvalidSetting  # the runner raises the service's own
 
 
 def check_service_settings() -> None:
-    """Every setting the service reads, parsed as its functions will parse it."""
-    from chalicelib import config
-
-    try:
-        current = config.settings()
-    except msgspec.ValidationError as error:
-        found = _FIELD.search(str(error))
-        name = found.group(1).upper() if found else "settings"
-        value = os.environ.get(name, "")
-        problem = str(error).split(" - at ", 1)[0].replace("`", "").lower()
-        raise InvalidSetting(name, f"{value!r} is not valid ({problem})") from None
+    """Every setting the service reads, parsed as its functions will parse it (the types and bounds when
+    read, raising InvalidSetting; then the values the functions parse further)."""
+    current = config.settings()
     try:
         ZoneInfo(current.market_timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -48,10 +27,11 @@ def check_service_settings() -> None:
                              "(e.g. Asia/Jakarta)") from None
     for name, parse in (("SFCR_BANDS", config.policy), ("REMINDER_LEAD_SECONDS", config.reminder_leads),
                         ("WEBHOOK_RETRY_SCHEDULE_SECONDS", config.webhooks),
-                        ("RATE_LIMIT_PER_SECOND", config.rate_limits),
                         ("CURSOR_SECRET_PREVIOUS_UNTIL", lambda: config.cursor_keys(datetime.now(UTC)))):
         try:
             parse()
+        except InvalidSetting:
+            raise  # it names its own variable (CURSOR_SECRET, say, behind the cursor keys)
         except (ValueError, RuntimeError) as error:
             raise InvalidSetting(name, _problem(str(error), name) + _FORMS.get(name, "")) from None
     if not isinstance(logging.getLevelName(current.log_level.upper()), int):

@@ -29,6 +29,9 @@ PUBLISHER_FUNCTION = events_stack.PUBLISHER_FUNCTION
 EXPIRY_QUEUE = "ExpiryFailureQueue"
 ALARM_TOPIC = "AlarmTopic"
 CURSOR_SECRET = "CursorSecret"
+# A rotation of the cursor key (docs/deploy.md, "Secrets"): the key it replaced, read until an instant.
+CURSOR_SECRET_PREVIOUS = "CursorSecretPrevious"
+CURSOR_SECRET_PREVIOUS_UNTIL = "CursorSecretPreviousUntil"
 
 # Function names are set (not generated) so each role's log permission can name its own log group.
 FUNCTION_NAMES = {
@@ -88,12 +91,40 @@ def parameters() -> Json:
             "Default": "",
             "Description": "Where alarm notifications go (empty: alarms only publish to the stack's topic).",
         },
+        CURSOR_SECRET_PREVIOUS: {
+            "Type": "String",
+            "Default": "",
+            "NoEcho": True,
+            "Description": "During a rotation of the cursor key: the key CursorSecret held before, which still "
+                           "reads cursors until CursorSecretPreviousUntil (empty: no rotation).",
+        },
+        CURSOR_SECRET_PREVIOUS_UNTIL: {
+            "Type": "String",
+            "Default": "",
+            "AllowedPattern": r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$",
+            "ConstraintDescription": "an ISO 8601 instant with its offset, e.g. 2026-12-08T12:00:00Z, or empty",
+            "Description": "Until when CursorSecretPrevious reads cursors (ISO 8601, e.g. 2026-12-08T12:00:00Z).",
+        },
         "SellerCenterConnectOrigins": {
             "Type": "String",
             "Default": "",
             "Description": "Origins the Seller Center page (GET /app) may fetch from besides its own and the "
                            "issuer's, space-separated: the provider's token endpoint, e.g. "
                            "https://<domain>.auth.<region>.amazoncognito.com",
+        },
+    }
+
+
+def rules() -> Json:
+    """Checked before any change is made: a previous cursor key without its end would fail every cursor read."""
+    return {
+        "CursorRotationHasAnEnd": {
+            "RuleCondition": {"Fn::Not": [{"Fn::Equals": [{"Ref": CURSOR_SECRET_PREVIOUS}, ""]}]},
+            "Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": CURSOR_SECRET_PREVIOUS_UNTIL}, ""]}]},
+                "AssertDescription": "CursorSecretPrevious needs CursorSecretPreviousUntil: the instant after "
+                                     "which the previous cursor key is refused.",
+            }],
         },
     }
 
@@ -123,6 +154,9 @@ def api_environment() -> Json:
     """Variables only the API handler gets (merged into the ones Chalice writes from the stage config)."""
     # Resolved by CloudFormation at deploy time: the secret never appears in the template or parameters.
     return {"CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"},
+            # Only the API reads cursors; a parameter, so a rotation is one deploy (and its end another).
+            "CURSOR_SECRET_PREVIOUS": {"Ref": CURSOR_SECRET_PREVIOUS},
+            "CURSOR_SECRET_PREVIOUS_UNTIL": {"Ref": CURSOR_SECRET_PREVIOUS_UNTIL},
             # Only the API serves the page, so only it needs the page's policy.
             "SELLER_CENTER_CONNECT_ORIGINS": {"Ref": "SellerCenterConnectOrigins"},
             **evidence_bucket.api_environment()}
@@ -259,6 +293,7 @@ def merge_template() -> Json:
     return {
         "Description": "Cancellation desk: API, functions, schedule and tables (chalice package + infra/).",
         "Parameters": parameters(),
+        "Rules": rules(),
         "Conditions": conditions(),
         "Globals": {"Function": {"Environment": {"Variables": environment()}}},
         "Resources": _merged(table_resources(), operations_resources(), chalice_overrides(),

@@ -50,7 +50,7 @@ def page_config() -> dict[str, object]:
     """What the page reads at start: the API's base URL, the response window, and the provider to sign in with."""
     current = config.settings()
     oidc = None
-    if current.auth_mode.lower() == "jwks" and current.auth_issuer and current.auth_audience:
+    if current.auth_mode == "jwks" and current.auth_issuer and current.auth_audience:
         oidc = {"authority": current.auth_issuer, "client_id": current.auth_audience,
                 "scope": current.seller_center_oidc_scope}
     return {
@@ -68,7 +68,7 @@ def content_security_policy() -> str:
     current = config.settings()
     connect = ["'self'"]
     extra = [current.seller_center_api_base_url]
-    if current.auth_mode.lower() == "jwks":
+    if current.auth_mode == "jwks":
         extra.append(current.auth_issuer)
     connect += [origin for url in extra if url and (origin := _origin(url))]
     connect += [origin for url in current.seller_center_connect_origins.split() if (origin := _origin(url))]

@@ -5,7 +5,9 @@ followed.
 
 An attempt has one deadline (W7): the lookup, each address's connect, TLS, the request and the answer all
 fit in it. Per-step socket timeouts alone would let a receiver that trickles a byte every few seconds hold
-the attempt until the function's own timeout, so a watchdog cuts the connection when the deadline passes."""
+the attempt until the function's own timeout, so a watchdog cuts the connection when the deadline passes, and
+the answer's body is read a chunk at a time, each read given only the time left. A read the watchdog ended
+looks like the receiver's own end of the answer, so an attempt it cut is a timeout whatever was read."""
 
 import contextlib
 import http.client
@@ -23,6 +25,7 @@ from ..domain.errors import InvalidRequest
 from ..domain.webhooks import Target, check_addresses, literal_address, parse_url
 
 MAX_READ = 64 * 1024  # the receiver's answer is read (to reuse nothing, just to end cleanly) and dropped
+CHUNK = 16 * 1024  # one socket read of the answer's body at most
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -118,11 +121,14 @@ def _connect(target: Target, addresses: list[str], deadline: Deadline) -> socket
 
 
 class _Watchdog:
-    """Shuts the attempt's socket down when the deadline passes, which ends any read or write blocked on it."""
+    """Shuts the attempt's socket down when the deadline passes, which ends any read or write blocked on it.
+    On Linux a read of a peer that keeps sending goes on after the shutdown until the data stops, so the
+    exchange bounds its own reads as well."""
 
     def __init__(self, deadline: Deadline) -> None:
         self.sock: socket.socket | None = None
-        self.fired = False
+        self._fired = False
+        self._stopped = False
         self._lock = threading.Lock()
         self._timer = threading.Timer(deadline.left(), self._cut)
         self._timer.daemon = True
@@ -130,7 +136,9 @@ class _Watchdog:
 
     def _cut(self) -> None:
         with self._lock:
-            self.fired = True
+            if self._stopped:
+                return
+            self._fired = True
             if self.sock is not None:
                 # The plain socket's shutdown: an SSLSocket's would first drop its TLS state.
                 with contextlib.suppress(OSError):
@@ -139,11 +147,27 @@ class _Watchdog:
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
             self.sock = sock
-            if self.fired:
+            if self._fired:
                 raise TimeoutError
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stops watching; whether the deadline had cut the attempt (decided once, under the lock)."""
         self._timer.cancel()
+        with self._lock:
+            self._stopped = True
+            return self._fired
+
+
+def _drain(response: http.client.HTTPResponse, sock: socket.socket, deadline: Deadline) -> None:
+    """Reads the answer's body up to MAX_READ and drops it: one socket read per chunk, each with the time left
+    as its timeout, and the deadline checked before each (TimeoutError once it has passed)."""
+    left = MAX_READ
+    while left > 0:
+        sock.settimeout(deadline.left())
+        chunk = response.read1(min(CHUNK, left))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def _exchange(target: Target, addresses: list[str], body: bytes, headers: dict[str, str],
@@ -157,12 +181,34 @@ def _exchange(target: Target, addresses: list[str], body: bytes, headers: dict[s
     connection = http.client.HTTPConnection(target.host, target.port, timeout=deadline.left())
     connection.sock = sock  # already connected (and pinned to the checked address)
     try:
+        sock.settimeout(deadline.left())
         connection.request("POST", target.path, body=body, headers={**headers, "user-agent": "cancel-desk-webhooks"})
+        sock.settimeout(deadline.left())
         response = connection.getresponse()
-        response.read(MAX_READ)
+        _drain(response, sock, deadline)
         return response.status
     finally:
         connection.close()
+
+
+def _attempt(target: Target, addresses: list[str], body: bytes, headers: dict[str, str],
+             deadline: Deadline, watchdog: _Watchdog) -> Reply:
+    timed_out = Reply(None, f"timeout after {deadline.seconds:g}s")
+    try:
+        status = _exchange(target, addresses, body, headers, deadline, watchdog)
+    except TimeoutError:
+        return timed_out
+    except ssl.SSLError as error:
+        return Reply(None, f"TLS: {error.reason or error.__class__.__name__}")
+    except ConnectionRefusedError:
+        return Reply(None, "connection refused")
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        return Reply(None, f"connection failed: {error.__class__.__name__}")
+    if 300 <= status < 400:
+        return Reply(status, f"redirect {status} not followed")
+    if not 200 <= status < 300:
+        return Reply(status, f"HTTP {status}")
+    return Reply(status, None)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float | None = None) -> Reply:
@@ -181,19 +227,8 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float | None =
     except TimeoutError:
         return timed_out
     try:
-        status = _exchange(target, addresses, body, headers, deadline, watchdog)
-    except TimeoutError:
-        return timed_out
-    except ssl.SSLError as error:
-        return timed_out if watchdog.fired else Reply(None, f"TLS: {error.reason or error.__class__.__name__}")
-    except ConnectionRefusedError:
-        return Reply(None, "connection refused")
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        return timed_out if watchdog.fired else Reply(None, f"connection failed: {error.__class__.__name__}")
+        reply = _attempt(target, addresses, body, headers, deadline, watchdog)
     finally:
-        watchdog.stop()
-    if 300 <= status < 400:
-        return Reply(status, f"redirect {status} not followed")
-    if not 200 <= status < 300:
-        return Reply(status, f"HTTP {status}")
-    return Reply(status, None)
+        cut = watchdog.stop()
+    # Whatever the exchange made of it (an error, or an answer that seemed whole), the deadline ended it.
+    return timed_out if cut else reply

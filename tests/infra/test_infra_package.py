@@ -127,10 +127,16 @@ def test_every_function_reads_its_tables_by_reference(transformed):
         assert variables["AUTH_MODE"] == "jwks"
         assert variables["AUTH_ISSUER"] == {"Ref": "AuthIssuer"}
         assert variables["AUTH_AUDIENCE"] == {"Ref": "AuthAudience"}
-        # Only the API signs cursors; the secret is resolved by CloudFormation, never written in the template.
-        assert ("CURSOR_SECRET" in variables) == (name == template.API_FUNCTION), name
-    secret = functions[template.API_FUNCTION]["Properties"]["Environment"]["Variables"]["CURSOR_SECRET"]
-    assert secret == {"Fn::Sub": "{{resolve:secretsmanager:${" + template.CURSOR_SECRET + "}:SecretString}}"}
+        # Only the API signs and reads cursors; the secret is resolved by CloudFormation, never written in the
+        # template, and a rotation's previous key comes from a NoEcho parameter.
+        for variable in ("CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS", "CURSOR_SECRET_PREVIOUS_UNTIL"):
+            assert (variable in variables) == (name == template.API_FUNCTION), (name, variable)
+    api = functions[template.API_FUNCTION]["Properties"]["Environment"]["Variables"]
+    secret = "{{resolve:secretsmanager:${" + template.CURSOR_SECRET + "}:SecretString}}"
+    assert api["CURSOR_SECRET"] == {"Fn::Sub": secret}
+    assert api["CURSOR_SECRET_PREVIOUS"] == {"Ref": template.CURSOR_SECRET_PREVIOUS}
+    assert transformed["Parameters"][template.CURSOR_SECRET_PREVIOUS]["NoEcho"] is True
+    assert "CursorRotationHasAnEnd" in transformed["Rules"]
 
 
 def test_every_role_carries_its_policy_file(stack):

@@ -7,6 +7,7 @@ from pathlib import Path
 from chalicelib.api.errors import GATEWAY_ERRORS, GATEWAY_HEADERS, RETRY_AFTER_SECONDS
 from chalicelib.config import Settings
 from chalicelib.domain import rate_limit
+from chalicelib.domain.clock import parse_iso
 from infra import rate_limit_stack, template
 from infra.policies import chalice_config
 from infra.tables import table_logical_ids
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables the stack provides; a stage value in .chalice/config.json would override the stack's (Chalice
 # writes stage variables on each function, and SAM lets a function's own variables win over Globals).
 STACK_VARIABLES = {*table_logical_ids(), "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL", "CURSOR_SECRET",
+                   "CURSOR_SECRET_PREVIOUS", "CURSOR_SECRET_PREVIOUS_UNTIL",
                    "SELLER_CENTER_CONNECT_ORIGINS", "METRICS_STAGE", "RATE_LIMIT_USAGE_PLAN", "RATE_LIMIT_KEY_PREFIX",
                    "EVIDENCE_BUCKET"}
 
@@ -46,6 +48,31 @@ def test_identity_settings_come_from_parameters():
     assert given == {"Ref": "AuthJwksUrl"}
     assert "CURSOR_SECRET" not in variables  # only the API signs cursors
     assert "resolve:secretsmanager" in template.api_environment()["CURSOR_SECRET"]["Fn::Sub"]
+
+
+def test_a_cursor_key_rotation_is_two_parameters_passed_to_the_api_only():
+    """The key CursorSecret held before (never shown: NoEcho) and until when it reads cursors; the instant's
+    pattern takes only what the code parses, and a previous key without an end is refused before deploying."""
+    parameters = template.parameters()
+    previous = parameters[template.CURSOR_SECRET_PREVIOUS]
+    until = parameters[template.CURSOR_SECRET_PREVIOUS_UNTIL]
+    assert previous["NoEcho"] is True and previous["Default"] == "" and until["Default"] == ""
+    api = template.api_environment()
+    assert api["CURSOR_SECRET_PREVIOUS"] == {"Ref": template.CURSOR_SECRET_PREVIOUS}
+    assert api["CURSOR_SECRET_PREVIOUS_UNTIL"] == {"Ref": template.CURSOR_SECRET_PREVIOUS_UNTIL}
+    every_function = template.merge_template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert not {"CURSOR_SECRET_PREVIOUS", "CURSOR_SECRET_PREVIOUS_UNTIL"} & set(every_function)
+    pattern = re.compile(until["AllowedPattern"])
+    for instant in ("2026-12-08T12:00:00Z", "2026-12-08T19:00+07:00", "2026-12-08T12:00:00.5-03:30"):
+        assert pattern.fullmatch(instant), instant
+        parse_iso(instant)
+    for refused in ("tomorrow", "2026-12-08", "2026-12-08T12:00:00", "2026-12-08 12:00:00Z"):
+        assert not pattern.fullmatch(refused), refused
+    assert pattern.fullmatch("")  # no rotation
+    rule = template.merge_template()["Rules"]["CursorRotationHasAnEnd"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": template.CURSOR_SECRET_PREVIOUS}, ""]}]}
+    assert [a["Assert"] for a in rule["Assertions"]] == [
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": template.CURSOR_SECRET_PREVIOUS_UNTIL}, ""]}]}]
 
 
 def test_the_seller_center_pages_extra_origins_come_from_a_parameter_of_the_api_only():

@@ -5,6 +5,7 @@ again at delivery, crashes, and the exact AWS calls of one delivery."""
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -319,16 +320,27 @@ def test_fan_out_queues_nothing_for_a_disabled_webhook(shop, receiver):
 
 def test_a_receiver_with_an_endless_body_is_read_up_to_the_cap_and_the_attempt_recorded(shop, monkeypatch):
     """The answer is read up to 64 KiB and dropped: an endless one ends the attempt as the status says, well
-    within its deadline, rather than being read until the deadline cuts it."""
+    within its deadline (its logged time and the run's own), rather than being read until the deadline cuts it."""
     monkeypatch.setattr(rules, "TIMEOUT_SECONDS", 3.0)
+    lines: list[dict] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(json.loads(record.getMessage()))  # type: ignore[method-assign]
     endless = EndlessBody()
-    with RawReceiver(endless) as server:
-        webhook_id, _ = shop.hook(f"http://127.0.0.1:{server.port}/hook")
-        put_on_bus_queue(envelope())
-        shop.run_webhooks()
+    obs.logger().addHandler(handler)
+    try:
+        with RawReceiver(endless) as server:
+            webhook_id, _ = shop.hook(f"http://127.0.0.1:{server.port}/hook")
+            put_on_bus_queue(envelope())
+            started = time.monotonic()
+            shop.run_webhooks()
+            took = time.monotonic() - started
+    finally:
+        obs.logger().removeHandler(handler)
     [first] = attempts(shop, webhook_id)
     assert (first["status"], first["outcome"], first["response_status"], first["error"]) == (
         "SUCCEEDED", "SUCCEEDED", 200, None)
+    [logged] = [line for line in lines if line["event"] == "webhook.attempt"]
+    assert logged["ms"] < 1000 and took < 2.5  # the deadline is 3 s
     assert endless.sent >= 64 * 1024
 
 

@@ -3,6 +3,7 @@ resolver that never answers), every checked address tried, and TLS verified agai
 a certificate authority of the test's own (trusted, untrusted, wrong name)."""
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from chalicelib.webhooks import sender
 from tests.support.certs import Authority
 from tests.support.hooks import FAKE_DNS
-from tests.support.raw_receivers import RawReceiver, Trickle, answer_200
+from tests.support.raw_receivers import Drip, EndlessBody, RawReceiver, Trickle, answer_200
 
 HOST = "hooks.tls.test"  # resolved from the test table to 127.0.0.1
 
@@ -28,6 +29,37 @@ def test_a_receiver_that_trickles_its_answer_is_cut_at_the_attempts_deadline():
         reply = sender.post(f"http://127.0.0.1:{receiver.port}/hook", b"{}", {}, timeout=0.5)
     assert reply == sender.Reply(None, "timeout after 0.5s")
     assert 0 < trickle.sent < len(Trickle.ANSWER)  # it had started answering when it was cut
+
+
+def _timed_post(behaviour, timeout: float) -> tuple[sender.Reply, float]:
+    with RawReceiver(behaviour) as receiver:
+        started = time.monotonic()
+        reply = sender.post(f"http://127.0.0.1:{receiver.port}/hook", b"{}", {}, timeout=timeout)
+        return reply, time.monotonic() - started
+
+
+def test_an_endless_body_is_read_up_to_the_cap_and_the_answer_stands():
+    """Read whole, the body would hold the attempt to its deadline (and past it: a read of a peer that keeps
+    sending outlives the watchdog's shutdown); read up to 64 KiB, the attempt ends at once on the status."""
+    endless = EndlessBody()
+    reply, took = _timed_post(endless, timeout=3.0)
+    assert reply == sender.Reply(200, None)
+    assert took < 1.0
+    assert endless.sent >= sender.MAX_READ
+
+
+@pytest.mark.parametrize("head", [
+    b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",  # the body drips
+    b"HTTP/1.1 200 OK\r\nX-Slow: ",  # a header line drips
+], ids=["body", "header"])
+def test_an_answer_that_drips_without_end_is_a_timeout_at_the_deadline_not_a_success(head):
+    """The status line said 200, but the answer was never whole: the deadline ends the attempt, and an answer
+    cut short by it does not count as the receiver's."""
+    drip = Drip(head)
+    reply, took = _timed_post(drip, timeout=0.5)
+    assert reply == sender.Reply(None, "timeout after 0.5s")
+    assert 0.5 <= took < 1.0
+    assert drip.sent > 0  # it was still sending when it was cut
 
 
 def test_a_resolver_that_never_answers_ends_the_attempt_at_its_deadline(monkeypatch):

@@ -344,6 +344,7 @@ def assert_one_line_naming(result: subprocess.CompletedProcess[str], setting: st
     ("PORT", "70000", "outside 0-65535"),
     ("SELLER_RESPONSE_WINDOW_SECONDS", "two days", "expected int"),
     ("WEBHOOK_ALLOW_HTTP", "perhaps", "expected bool"),
+    ("RATE_LIMIT_BURST", "0", "'0' is not valid (expected int >= 1)"),  # every case: tests/unit/test_settings.py
     ("MARKET_TIMEZONE", "Asia/Atlantis", "not an IANA time zone"),
     ("SFCR_BANDS", "GOOD", "the form: min_rate:STANDING:order_volume_cap"),
     ("REMINDER_LEAD_SECONDS", "-60", "must be positive"),

@@ -1,5 +1,6 @@
 """Receivers that misbehave on purpose, on loopback: a TCP server that hands each connection to a behaviour
-(trickle the answer, send an endless body, answer over TLS with a given certificate). Every loop is bounded
+(trickle the answer, drip an answer that never ends, send an endless body, answer over TLS with a given
+certificate). Every loop is bounded
 and stops with the server."""
 
 from __future__ import annotations
@@ -107,6 +108,23 @@ class Trickle:
             if stopped.wait(self.every):
                 return
             conn.sendall(self.ANSWER[index:index + 1])
+            self.sent += 1
+
+
+class Drip:
+    """Sends `head` at once, then one byte every `every` seconds for as long as the sender listens: a body (or
+    a header line) that never ends and never goes quiet for long."""
+
+    def __init__(self, head: bytes, every: float = 0.02) -> None:
+        self.head = head
+        self.every = every
+        self.sent = 0
+
+    def __call__(self, conn: socket.socket, stopped: threading.Event) -> None:
+        read_request(conn)
+        conn.sendall(self.head)
+        while not stopped.wait(self.every):
+            conn.sendall(b"x")
             self.sent += 1
 
 

@@ -54,6 +54,40 @@ def test_a_temporary_file_a_hard_exit_left_is_cleared_on_load(tmp_path: Path) ->
     assert [p.name for p in tmp_path.iterdir()] == [desk_data.FILE_NAME]
 
 
+def test_each_interval_saves_what_the_desk_holds_then_without_a_stop(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOCAL_SAVE_SECONDS' loop with its interval moved on by hand: an order recorded mid-run is on disk at the
+    next interval, before any stop (a hard exit loses one interval at most). A save that fails (a full disk)
+    does not end the loop: the next interval saves."""
+    data = DeskData(tmp_path)
+    orders = ["KEPT-1"]  # the tables as the run goes on
+    on_disk: list[list[str] | None] = []
+    asked: list[float] = []
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    def interval(seconds: float) -> bool:
+        """Where the loop waits: what the save file holds now is noted, the run moves on, and the interval passes
+        (False) until the fifth, which the stop ends (True)."""
+        asked.append(seconds)
+        found = DeskData(tmp_path).load()
+        on_disk.append(None if found is None else [item["order_id"]["S"] for item in found.tables["orders"]])
+        orders.append(f"KEPT-{len(asked) + 1}")
+        monkeypatch.setattr(os, "fsync", full_disk if len(asked) == 2 else real_fsync)
+        return len(asked) == 5
+
+    def take() -> Saved:
+        return Saved(saved_at=AT, tables={"orders": [{**ITEM, "order_id": {"S": o}} for o in orders]})
+
+    data.save_at_intervals(30.0, take, interval)
+    assert asked == [30.0] * 5
+    assert on_disk == [None, ["KEPT-1", "KEPT-2"], ["KEPT-1", "KEPT-2"],  # the second save failed: the first stays
+                       ["KEPT-1", "KEPT-2", "KEPT-3", "KEPT-4"], ["KEPT-1", "KEPT-2", "KEPT-3", "KEPT-4", "KEPT-5"]]
+    assert data.saves == 3
+
+
 @pytest.mark.parametrize(("written", "problem"), [
     (b'{"format": 1, "saved_at": "2026-', "cannot be read back"),
     (b'{"format": 99, "saved_at": "2026-12-07T09:30:00Z", "tables": {}}', "has format 99"),

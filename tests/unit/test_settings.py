@@ -3,6 +3,7 @@ and the README's configuration table must say the same defaults, and every varia
 
 import json
 import re
+from typing import Annotated, get_args, get_origin, get_type_hints
 
 import msgspec
 import pytest
@@ -101,7 +102,104 @@ def test_the_environment_is_read_when_asked_and_wins_over_the_default(monkeypatc
 
 def test_a_bad_value_names_the_setting(monkeypatch):
     monkeypatch.setenv("EXPIRY_CONCURRENCY", "thirty-two")
-    with pytest.raises(msgspec.ValidationError, match="expiry_concurrency"):
+    with pytest.raises(config.InvalidSetting, match=r"^EXPIRY_CONCURRENCY: 'thirty-two' is not valid \(expected int"):
+        config.settings()
+
+
+# What the runner checks before it starts (devtools/local_settings.py): each case stops it with this one line.
+INVALID = [
+    ("SELLER_RESPONSE_WINDOW_SECONDS", "two days", "'two days' is not valid (expected int"),
+    ("SELLER_RESPONSE_WINDOW_SECONDS", "-5", "'-5' is not valid (expected int >= 1)"),
+    ("SELLER_RESPONSE_WINDOW_SECONDS", "0", "'0' is not valid (expected int >= 1)"),
+    ("BUYER_GRACE_PERIOD_SECONDS", "-1", "'-1' is not valid (expected int >= 0)"),
+    ("BUYER_OFFER_WINDOW_SECONDS", "0", "expected int >= 1"),
+    ("APPEAL_WINDOW_DAYS", "0", "expected int >= 1"),
+    ("APPEAL_REVIEW_SECONDS", "-1", "expected int >= 1"),
+    ("SFCR_WINDOW_DAYS", "0", "expected int >= 1"),
+    ("SFCR_WINDOW_DAYS", "91", "expected int <= 90"),
+    ("SFCR_TARGET", "-1", "'-1' is not valid (expected float >= 0.0)"),
+    ("SFCR_TARGET", "2.5", "expected float <= 1.0"),
+    ("AUTH_MODE", "bogus", "'bogus' is not valid (expected hs256 or jwks)"),
+    ("AUTH_MODE", "JWKS", "expected hs256 or jwks"),
+    ("COUNTER_SHARDS", "0", "'0' is not valid (expected int >= 1)"),
+    ("COUNTER_SHARDS", "5000", "expected int <= 1024"),
+    ("EXPIRY_CONCURRENCY", "-3", "'-3' is not valid (expected int >= 1)"),
+    ("EXPIRY_CONCURRENCY", "10000", "expected int <= 256"),
+    ("EXPIRY_SAFETY_MARGIN_MS", "-1", "expected int >= 0"),
+    ("EVENT_PUBLISH_ATTEMPTS", "0", "'0' is not valid (expected int >= 1)"),
+    ("EVENT_PUBLISH_ATTEMPTS", "20", "expected int <= 8"),
+    ("EVENT_RETENTION_DAYS", "0", "expected int >= 1"),
+    ("EVENT_FEED_SETTLE_SECONDS", "-300", "expected int >= 0"),
+    ("DUE_SOON_SECONDS", "0", "expected int >= 1"),
+    ("WEBHOOK_DISABLE_AFTER_SECONDS", "0", "expected int >= 1"),
+    ("WEBHOOK_ALLOW_HTTP", "perhaps", "expected bool"),
+    ("RATE_LIMIT_PER_SECOND", "0", "'0' is not valid (expected int >= 1)"),
+    ("RATE_LIMIT_BURST", "0", "'0' is not valid (expected int >= 1)"),
+    ("MARKET_TIMEZONE", "Asia/Atlantis", "not an IANA time zone"),
+    ("SFCR_BANDS", "GOOD", "the form: min_rate:STANDING:order_volume_cap"),
+    ("REMINDER_LEAD_SECONDS", "-60", "must be positive"),
+    ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "5,1", "must rise"),
+    ("CURSOR_SECRET_PREVIOUS_UNTIL", "soon", "must be an ISO 8601 instant"),
+    ("LOG_LEVEL", "LOUD", "is not a level"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "problem"), INVALID)
+def test_an_invalid_setting_is_refused_with_one_line_naming_it(monkeypatch, variable, value, problem):
+    from devtools.local_settings import check_service_settings
+
+    monkeypatch.setenv(variable, value)
+    if variable == "CURSOR_SECRET_PREVIOUS_UNTIL":
+        monkeypatch.setenv("CURSOR_SECRET_PREVIOUS", "the-key-before-0123456789")
+    with pytest.raises(config.InvalidSetting) as refused:
+        check_service_settings()
+    assert refused.value.name == variable and problem in refused.value.problem, str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_the_valid_settings_pass_the_check_at_their_bounds(monkeypatch):
+    from devtools.local_settings import check_service_settings
+
+    check_service_settings()  # the dev stage's values
+    for variable, value in (("COUNTER_SHARDS", "1"), ("COUNTER_SHARDS", "1024"), ("BUYER_GRACE_PERIOD_SECONDS", "0"),
+                            ("EVENT_FEED_SETTLE_SECONDS", "0"), ("SFCR_TARGET", "0"), ("SFCR_TARGET", "1"),
+                            ("EVENT_PUBLISH_ATTEMPTS", "8"), ("AUTH_MODE", "jwks"), ("EXPIRY_SAFETY_MARGIN_MS", "0")):
+        monkeypatch.setenv(variable, value)
+        check_service_settings()
+
+
+def test_every_number_setting_carries_its_bounds():
+    """An int or float field without bounds would take 0 or a negative value without a word."""
+    unbounded = []
+    for field, hint in get_type_hints(Settings, include_extras=True).items():
+        base, *extras = get_args(hint) if get_origin(hint) is Annotated else (hint,)
+        if base in (int, float) and not any(isinstance(e, msgspec.Meta) and (e.ge, e.gt) != (None, None)
+                                             for e in extras):
+            unbounded.append(field.upper())
+    assert not unbounded
+
+
+def test_the_cursor_key_has_no_fallback_and_a_missing_one_is_named(monkeypatch):
+    from chalicelib.api import cursors
+    from devtools.local_settings import check_service_settings
+
+    monkeypatch.setenv("CURSOR_SECRET", "")
+    assert config.settings().auth_jwt_secret  # set, and never used in its place
+    for attempt in (lambda: cursors.encode({"k": "v"}, caller="c", query="q"),
+                    lambda: cursors.decode("e30.c2ln", caller="c", query="q"), check_service_settings):
+        with pytest.raises(config.InvalidSetting, match=r"^CURSOR_SECRET: not set: page cursors are signed with a "
+                                                         r"key of their own"):
+            attempt()
+
+
+def test_a_deployed_function_refuses_an_invalid_setting_naming_it(monkeypatch):
+    """The functions read the same Settings: the first call fails with the same line (a 500 and its log in the
+    cloud), never with a value out of its bounds in use."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "cancellation-desk-prod")
+    monkeypatch.setenv("AUTH_JWT_SECRET", "a-secret-of-this-account-only-0123456789")
+    monkeypatch.setenv("CURSOR_SECRET", "another-secret-of-this-account-0123456789")
+    monkeypatch.setenv("COUNTER_SHARDS", "0")
+    with pytest.raises(config.InvalidSetting, match=r"^COUNTER_SHARDS: '0' is not valid \(expected int >= 1\)$"):
         config.settings()
 
 
