@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib import config
 from chalicelib.domain.clock import utc_now
 from chalicelib.domain.errors import InvalidRequest
-from chalicelib.domain.webhooks import MAX_WEBHOOKS_PER_SELLER
+from chalicelib.domain.limits import MAX_WEBHOOKS_PER_SELLER
 from chalicelib.events.publisher import SOURCE
 from chalicelib.service import webhooks as service
 from chalicelib.webhooks import queues

@@ -13,6 +13,7 @@ from chalice.app import Request
 from ..domain.clock import parse_iso
 from ..domain.ids import MAX_LENGTH as ID_MAX_LENGTH
 from ..domain.ids import is_id
+from ..domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ..domain.money import LineRequest
 from .errors import ApiError
 from .schemas import EmptyIn, LineToCancelIn
@@ -158,7 +159,7 @@ def query(allowed: set[str], request: Request, repeatable: Collection[str] = ())
     return values
 
 
-def limit_param(query: dict[str, str], default: int = 20, maximum: int = 100) -> int:
+def limit_param(query: dict[str, str], default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
     raw = query.get("limit")
     if raw is None:
         return default

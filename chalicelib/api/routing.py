@@ -16,6 +16,7 @@ from pynamodb.exceptions import PynamoDBException
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
+from ..domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ..service.idempotency import Answer
 from ..service.single import Command, run
 from ..store.contention import Contention, Unavailable
@@ -36,9 +37,11 @@ class QueryParam(msgspec.Struct, frozen=True):
     repeatable: bool = False
 
 
-# Every list's paging parameters (api.md, Pagination).
+# Every list's paging parameters (api.md, Pagination), read by `parsing.limit_param`.
+LIMIT_PARAM = QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                                   "default": DEFAULT_PAGE_SIZE}, "Page size")
 PAGE_PARAMS = (
-    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+    LIMIT_PARAM,
     QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous page"),
 )
 

@@ -17,7 +17,7 @@ from ..service.single import Command
 from . import cursors, schemas
 from .errors import JSON, ApiError
 from .parsing import enum_param, instant, limit_param, line_requests
-from .routing import PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
+from .routing import LIMIT_PARAM, PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
 
 seller = Blueprint(__name__)
 
@@ -218,7 +218,7 @@ def seller_sfcr(ctx: Ctx[None]) -> Response:
           query=(
               QueryParam("types", {"type": "string", "maxLength": 1024,
                                    "description": "Comma list of event types (docs/events.md)"}, "Only these types"),
-              QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"),
+              LIMIT_PARAM,
               QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous poll"),
           ))
 def list_events(ctx: Ctx[None]) -> Response:

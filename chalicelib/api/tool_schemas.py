@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from ..answers.shapes import ErrorBody, Money, Out, SfcrOut
-from ..domain.auto_approve import DEFAULT_STATUSES, MAX_NAME, MAX_RULES, RULE_STATUSES
+from ..domain.auto_approve import DEFAULT_STATUSES, RULE_STATUSES
 from ..domain.enums import Fault, PreviewWarning
-from ..domain.limits import MAX_BULK_IDS
+from ..domain.limits import MAX_AUTO_APPROVE_RULES, MAX_BULK_IDS, MAX_RULE_NAME_LENGTH
 from ..domain.reasons import BuyerReason, RejectReason
 from .schemas import Amount, Comment, Currency, Id, _In
 
@@ -54,7 +54,7 @@ class MoneyIn(_In):
 
 
 class RuleIn(_In):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_RULE_NAME_LENGTH)]
     rule_id: Id | None = None  # an existing rule's id, to keep it; left out for a new rule
     enabled: bool = True
     buyer_reasons: Annotated[list[BuyerReason], msgspec.Meta(max_length=len(BuyerReason),
@@ -66,7 +66,7 @@ class RuleIn(_In):
 
 
 class RulesIn(_In):
-    rules: Annotated[list[RuleIn], msgspec.Meta(max_length=MAX_RULES)]
+    rules: Annotated[list[RuleIn], msgspec.Meta(max_length=MAX_AUTO_APPROVE_RULES)]
     version: Annotated[int, msgspec.Meta(ge=0, description="The version last read")]
 
 

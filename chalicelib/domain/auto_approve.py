@@ -11,11 +11,10 @@ import msgspec
 
 from .enums import PAID_UNSHIPPED, OrderStatus
 from .errors import Conflict, InvalidRequest
+from .limits import MAX_AUTO_APPROVE_RULES, MAX_RULE_NAME_LENGTH
 from .model import Cancellation, Order
 from .reasons import BuyerReason
 
-MAX_RULES = 20
-MAX_NAME = 80
 # The statuses a rule may name: those a request can wait for the seller in (rule 1, after payment).
 RULE_STATUSES = tuple(status for status in OrderStatus if status in PAID_UNSHIPPED)
 DEFAULT_STATUSES = (OrderStatus.AWAITING_SHIPMENT,)
@@ -84,14 +83,15 @@ def replace_set(current: RuleSet, drafts: Sequence[Draft], version: int, new_id:
     if version != current.version:
         raise Conflict("The rules changed since they were read: read them again.", code="RULES_VERSION_CONFLICT",
                        details={"current": {"version": current.version}})
-    if len(drafts) > MAX_RULES:
-        raise InvalidRequest(f"At most {MAX_RULES} rules.", code="INVALID_FIELD", details={"path": "$.rules"})
+    if len(drafts) > MAX_AUTO_APPROVE_RULES:
+        raise InvalidRequest(f"At most {MAX_AUTO_APPROVE_RULES} rules.", code="INVALID_FIELD",
+                             details={"path": "$.rules"})
     known = {rule.rule_id for rule in current.rules}
     kept: set[str] = set()
     rules = []
     for index, draft in enumerate(drafts):
-        if not draft.name.strip() or len(draft.name) > MAX_NAME:
-            raise _invalid(index, "name", f"A rule's name is 1-{MAX_NAME} characters, not blank.")
+        if not draft.name.strip() or len(draft.name) > MAX_RULE_NAME_LENGTH:
+            raise _invalid(index, "name", f"A rule's name is 1-{MAX_RULE_NAME_LENGTH} characters, not blank.")
         if len(set(draft.buyer_reasons)) != len(draft.buyer_reasons):
             raise _invalid(index, "buyer_reasons", "A buyer reason is listed more than once.")
         if not draft.order_statuses or len(set(draft.order_statuses)) != len(draft.order_statuses) \

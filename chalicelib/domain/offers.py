@@ -11,11 +11,11 @@ import msgspec
 
 from .enums import OfferKind
 from .errors import InvalidRequest
-from .limits import MAX_COMMENT_LENGTH
+from .limits import MAX_COMMENT_LENGTH, MAX_SHIP_BY_AHEAD_SECONDS
 from .model import Offer, Order
 
 # A promised ship-by date is at most this far ahead: a promise is a short one.
-MAX_SHIP_BY_AHEAD = timedelta(days=5)
+MAX_SHIP_BY_AHEAD = timedelta(seconds=MAX_SHIP_BY_AHEAD_SECONDS)
 # A declined or lapsed offer gives the seller back what was left of its time, and never less than this.
 MIN_TIME_BACK = timedelta(hours=1)
 

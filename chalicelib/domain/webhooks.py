@@ -18,7 +18,6 @@ from .event_types import TYPES
 
 ALL_TYPES = "*"
 TEST_TYPE = "webhook.test"  # sent only by the test route, to that one webhook
-MAX_WEBHOOKS_PER_SELLER = 10  # W2
 MAX_DESCRIPTION = 200  # W3
 MAX_URL_LENGTH = 2048
 ROTATION_OVERLAP = timedelta(hours=24)  # W5: the old secret keeps signing this long after a rotation

@@ -62,7 +62,7 @@ def create(identity: Identity, url: str, event_types: list[str], description: st
     try:
         store.create(webhook, seal(webhook) if seal else None, now)
     except store.LimitReached as error:
-        from ..domain.webhooks import MAX_WEBHOOKS_PER_SELLER
+        from ..domain.limits import MAX_WEBHOOKS_PER_SELLER
 
         raise Conflict(f"A seller may have at most {MAX_WEBHOOKS_PER_SELLER} webhooks; delete one first.",
                        code="WEBHOOK_LIMIT_REACHED", details={"limit": MAX_WEBHOOKS_PER_SELLER}) from error

@@ -16,8 +16,8 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.clock import iso, parse_iso
+from ..domain.limits import MAX_WEBHOOKS_PER_SELLER
 from ..domain.webhooks import (
-    MAX_WEBHOOKS_PER_SELLER,
     Attempt,
     AttemptOutcome,
     DeliveryStatus,

@@ -189,7 +189,12 @@ def test_reason_catalogue_carries_every_limit_of_the_contract(shop):
                                    "max_bulk_ids": limits.MAX_BULK_IDS, "max_evidence_files": limits.MAX_EVIDENCE_FILES,
                                    "max_evidence_bytes": limits.MAX_EVIDENCE_BYTES,
                                    "max_ticket_length": limits.MAX_TICKET_LENGTH,
-                                   "max_appeal_text_length": limits.MAX_APPEAL_TEXT_LENGTH}
+                                   "max_appeal_text_length": limits.MAX_APPEAL_TEXT_LENGTH,
+                                   "max_page_size": limits.MAX_PAGE_SIZE, "default_page_size": limits.DEFAULT_PAGE_SIZE,
+                                   "max_auto_approve_rules": limits.MAX_AUTO_APPROVE_RULES,
+                                   "max_rule_name_length": limits.MAX_RULE_NAME_LENGTH,
+                                   "max_webhooks_per_seller": limits.MAX_WEBHOOKS_PER_SELLER,
+                                   "max_ship_by_ahead_seconds": limits.MAX_SHIP_BY_AHEAD_SECONDS}
     # Both the answer and its published schema are derived from limits.py: a limit added there is in each.
     schema = DOCUMENT.doc["components"]["schemas"]["ReasonCatalogueOut"]["properties"]["limits"]
     assert set(schema["properties"]) == set(schema["required"]) == set(catalogue["limits"])

@@ -326,6 +326,14 @@ def test_every_error_code_the_code_raises_is_in_api_md() -> None:
     assert sorted(raised - set(documented_codes())) == []
 
 
+def test_api_md_names_every_limit_the_catalogue_answers() -> None:
+    from chalicelib.domain.reasons import public_limits
+
+    row = next(line for line in API_PAGE.read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `GET /cancellation-reasons`"))
+    assert sorted(name for name in public_limits() if f"`{name}`" not in row) == []
+
+
 def test_api_md_lists_each_code_once_and_none_the_code_never_raises() -> None:
     documented = documented_codes()
     assert sorted({code for code in documented if documented.count(code) > 1}) == []

@@ -1,12 +1,20 @@
 // The Make an offer form (OF1, OF2): what the seller typed, read into the offer's body or the first problem with
 // it, before any call. The server checks the same terms again and has the last word (INVALID_OFFER).
 import { minorUnitExponent } from "./format";
-import type { Cancellation, Money, OfferBody, OfferKind } from "./types";
+import type { Cancellation, Limits, Money, OfferBody, OfferKind } from "./types";
 
-export const OFFER_KINDS: readonly OfferKind[] = ["PARTIAL_REFUND", "SHIP_BY", "KEEP_ORDER"];
+// Every kind of the API's OfferKind, in the order the form shows them: a kind missing here, or one the API does not
+// have, is a type error once the generated types change.
+const KINDS: Record<OfferKind, true> = { PARTIAL_REFUND: true, SHIP_BY: true, KEEP_ORDER: true };
+export const OFFER_KINDS = Object.keys(KINDS) as readonly OfferKind[];
 
-// OF2: a promised ship-by date is at most this far ahead (the API's own limit, which its catalogue does not list).
-export const MAX_SHIP_BY_AHEAD_MS = 5 * 24 * 3600 * 1000;
+/** The catalogue's limits an offer is read against (OF2): the message's length, how far ahead a ship-by date. */
+export type OfferLimits = Pick<Limits, "max_comment_length" | "max_ship_by_ahead_seconds">;
+
+/** How far ahead of now a promised ship-by date may be, in milliseconds. */
+export function shipByAheadMs(limits: OfferLimits): number {
+  return limits.max_ship_by_ahead_seconds * 1000;
+}
 
 export interface OfferForm {
   kind: OfferKind | "";
@@ -77,14 +85,14 @@ export function instantToZoned(instant: number, timeZone: string): string {
 }
 
 /** The form read into the offer's body (OF2), or its first problem: `now` and `timeZone` for the ship-by date,
- * `remaining` for the amount, `maxMessage` the catalogue's `limits.max_comment_length`. */
+ * `remaining` for the amount, `limits` the catalogue's (the message's length, the ship-by date's reach). */
 export function readOffer(form: OfferForm, remaining: Money, now: number, timeZone: string,
-  maxMessage: number): OfferRead {
+  limits: OfferLimits): OfferRead {
   const fail = (field: OfferField, problem: OfferProblemKind): OfferRead => ({ ok: false, problem: { field, problem } });
   if (form.kind === "") return fail("kind", "missing");
   const message = form.message.trim();
   if (!message) return fail("message", "missing");
-  if (form.message.length > maxMessage) return fail("message", "too_long");
+  if (form.message.length > limits.max_comment_length) return fail("message", "too_long");
   if (form.kind === "PARTIAL_REFUND") {
     if (!form.amount.trim()) return fail("amount", "missing");
     const amount = parseAmount(form.amount, remaining.currency);
@@ -97,7 +105,7 @@ export function readOffer(form: OfferForm, remaining: Money, now: number, timeZo
     const at = zonedToInstant(form.shipBy, timeZone);
     if (at === null) return fail("ship_by", "missing");
     if (at <= now) return fail("ship_by", "not_after_now");
-    if (at > now + MAX_SHIP_BY_AHEAD_MS) return fail("ship_by", "too_far");
+    if (at > now + shipByAheadMs(limits)) return fail("ship_by", "too_far");
     return { ok: true, body: { kind: form.kind, message: form.message, ship_by: new Date(at).toISOString() } };
   }
   return { ok: true, body: { kind: form.kind, message: form.message } };

@@ -12,7 +12,8 @@ const JAKARTA = "Asia/Jakarta";
 const NOW = Date.parse("2026-11-27T02:30:00Z"); // 09:30 in Jakarta
 const REMAINING: Money = { amount: 150000, currency: "IDR" };
 const form = (fields: Partial<OfferForm>): OfferForm => ({ ...EMPTY_OFFER, message: "We pack it today", ...fields });
-const read = (fields: Partial<OfferForm>) => readOffer(form(fields), REMAINING, NOW, JAKARTA, 500);
+const LIMITS = { max_comment_length: 500, max_ship_by_ahead_seconds: 5 * 24 * 3600 };
+const read = (fields: Partial<OfferForm>, limits = LIMITS) => readOffer(form(fields), REMAINING, NOW, JAKARTA, limits);
 
 describe("the offer's amount", () => {
   it("is read in the currency's major units into the API's minor units", () => {
@@ -95,6 +96,15 @@ describe("the offer form", () => {
     expect(read({ kind: "SHIP_BY", shipBy: "2026-12-02T09:30" }).ok).toBe(true);
     expect(read({ kind: "SHIP_BY", shipBy: "2026-12-02T09:31" }))
       .toEqual({ ok: false, problem: { field: "ship_by", problem: "too_far" } });
+  });
+
+  it("reads both limits from the catalogue, not its own copy", () => {
+    const tighter = { max_comment_length: 20, max_ship_by_ahead_seconds: 24 * 3600 };
+    expect(read({ kind: "SHIP_BY", shipBy: "2026-11-28T09:30" }, tighter).ok).toBe(true);
+    expect(read({ kind: "SHIP_BY", shipBy: "2026-11-28T09:31" }, tighter))
+      .toEqual({ ok: false, problem: { field: "ship_by", problem: "too_far" } });
+    expect(read({ kind: "KEEP_ORDER", message: "x".repeat(21) }, tighter))
+      .toEqual({ ok: false, problem: { field: "message", problem: "too_long" } });
   });
 });
 

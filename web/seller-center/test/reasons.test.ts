@@ -32,7 +32,8 @@ const CATALOGUE: ReasonCatalogue = {
   buyer: [],
   limits: { max_lines: 100, max_quantity: 10000, max_amount: 10 ** 15, max_comment_length: 500, max_bulk_ids: 50,
             max_evidence_files: 6, max_evidence_bytes: 5242880, max_ticket_length: 64,
-            max_appeal_text_length: 1000 },
+            max_appeal_text_length: 1000, max_page_size: 100, default_page_size: 20, max_auto_approve_rules: 20,
+            max_rule_name_length: 80, max_webhooks_per_seller: 10, max_ship_by_ahead_seconds: 432000 },
 };
 
 const codes = (list: { reason: string }[]) => list.map((r) => r.reason);

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { formatLocalTime, formatMoney, marketZone } from "../format";
 import { messages } from "../messages";
 import {
-  EMPTY_OFFER, instantToZoned, MAX_SHIP_BY_AHEAD_MS, OFFER_KINDS, type OfferForm, type OfferProblem, readOffer,
+  EMPTY_OFFER, instantToZoned, OFFER_KINDS, type OfferForm, type OfferProblem, readOffer, shipByAheadMs,
 } from "../offers";
 import type { OfferBody, Order, ReasonCatalogue } from "../types";
 import { Dialog } from "./Dialog";
@@ -24,16 +24,17 @@ export function OfferDialog({ order, catalogue, error, busy, onConfirm, onClose 
   const [form, setForm] = useState<OfferForm>(EMPTY_OFFER);
   const [problem, setProblem] = useState<OfferProblem | null>(null);
   const maxMessage = catalogue.limits.max_comment_length;
+  const ahead = shipByAheadMs(catalogue.limits);
   const zone = marketZone();
   const now = Date.now();
-  const latest = now + MAX_SHIP_BY_AHEAD_MS;
+  const latest = now + ahead;
   const change = (fields: Partial<OfferForm>) => {
     setForm((was) => ({ ...was, ...fields }));
     setProblem(null);
   };
   const invalid = (field: OfferProblem["field"]) => problem?.field === field || undefined;
   const shown = problem
-    ? messages.offerProblem(problem.field, problem.problem, maxMessage, MAX_SHIP_BY_AHEAD_MS / DAY_MS)
+    ? messages.offerProblem(problem.field, problem.problem, maxMessage, ahead / DAY_MS)
     : error;
 
   return (
@@ -42,7 +43,7 @@ export function OfferDialog({ order, catalogue, error, busy, onConfirm, onClose 
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const read = readOffer(form, order.remaining_total, Date.now(), zone, maxMessage);
+          const read = readOffer(form, order.remaining_total, Date.now(), zone, catalogue.limits);
           if (read.ok) onConfirm(read.body);
           else setProblem(read.problem);
         }}

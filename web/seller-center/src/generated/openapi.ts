@@ -1706,15 +1706,21 @@ export interface components {
             reject: components["schemas"]["RejectReasonOut"][];
             /** @description The contract's size limits (chalicelib/domain/limits.py), each by its name in lower case, for clients to read rather than restate */
             limits: {
+                default_page_size: number;
                 max_amount: number;
                 max_appeal_text_length: number;
+                max_auto_approve_rules: number;
                 max_bulk_ids: number;
                 max_comment_length: number;
                 max_evidence_bytes: number;
                 max_evidence_files: number;
                 max_lines: number;
+                max_page_size: number;
                 max_quantity: number;
+                max_rule_name_length: number;
+                max_ship_by_ahead_seconds: number;
                 max_ticket_length: number;
+                max_webhooks_per_seller: number;
             };
         };
         /** BuyerReasonOut */
