@@ -23,6 +23,7 @@ from bench.flashsale import FIRST_DUE, _recount, _virtual_app
 from bench.seed import pending_request
 from bench.sim import Sim, SimExecutor, SimQueue
 from bench.write_model import Limits, WriteModel
+from chalicelib import config
 from chalicelib.answers import render
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.identity import Identity, Role
@@ -94,7 +95,7 @@ def _refuse(error: DomainError) -> Answer:
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, Any]:
-    return 200, render.cancellation(outcome.subject)
+    return 200, render.cancellation(outcome.subject, config.policy())
 
 
 def measure(items: int = 50, limits: Limits | None = None) -> list[BulkRow]:

@@ -11,6 +11,7 @@ from ..domain import lifecycle
 from ..domain.clock import iso
 from ..domain.evidence import Evidence, object_key
 from ..domain.model import Appeal, Cancellation, HistoryEntry, Offer, Order
+from ..domain.policy import Policy
 from ..domain.reasons import RejectReason
 from . import shapes as s
 
@@ -35,7 +36,10 @@ def _offer(o: Offer | None, currency: str) -> s.OfferOut | None:
 Links = Callable[[str], str]
 
 
-def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationOut:
+def cancellation(c: Cancellation, policy: Policy, links: Links | None = None) -> s.CancellationOut:
+    """`policy`: the appeal window's, for `appeal_by`; `links`: for those who may see the cancellation's files."""
+    from ..domain.appeals import appeal_by  # on first use, off the cold start: every answer with one needs it
+
     return s.CancellationOut(
         cancel_id=c.cancel_id,
         order_id=c.order_id,
@@ -70,6 +74,7 @@ def cancellation(c: Cancellation, links: Links | None = None) -> s.CancellationO
         withdraw_cause=c.withdraw_cause,
         actor=_actor(c),
         appeal=s.AppealRefOut(appeal_id=c.appeal.appeal_id, status=c.appeal.status) if c.appeal else None,
+        appeal_by=_iso(appeal_by(c, policy)),
     )
 
 
@@ -133,9 +138,10 @@ def order(o: Order) -> s.OrderOut:
     return s.OrderOut(**_order_fields(o))
 
 
-def buyer_order(o: Order, cancellations: list[Cancellation], links: Links | None = None) -> s.BuyerOrderOut:
+def buyer_order(o: Order, cancellations: list[Cancellation], policy: Policy,
+                links: Links | None = None) -> s.BuyerOrderOut:
     may_request = lifecycle.buyer_request_refusal(o) is None
-    return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c, links) for c in cancellations],
+    return s.BuyerOrderOut(**_order_fields(o), cancellations=[cancellation(c, policy, links) for c in cancellations],
                            may_request_cancellation=may_request)
 
 
@@ -160,11 +166,11 @@ def seller_listed_order(o: Order) -> s.SellerListedOrderOut:
     return s.SellerListedOrderOut(**_order_fields(o), handover=handover(o))
 
 
-def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry],
+def seller_order(o: Order, cancellations: list[Cancellation], entries: list[HistoryEntry], policy: Policy,
                  links: Links | None = None) -> s.SellerOrderOut:
     return s.SellerOrderOut(
         **_order_fields(o),
-        cancellations=[cancellation(c, links) for c in cancellations],
+        cancellations=[cancellation(c, policy, links) for c in cancellations],
         history=[history(e) for e in entries],
         handover=handover(o),
     )

@@ -163,6 +163,10 @@ class CancellationOut(Out):
         description="WITHDRAWN only: BUYER took the request back, or accepted the seller's offer (OFFER_ACCEPTED)")]
     actor: ActorOut
     appeal: AppealRefOut | None
+    appeal_by: Annotated[Instant | None, msgspec.Meta(
+        description="Until when the seller may appeal this cancellation (the instant the window closes): "
+                    "resolved_at + APPEAL_WINDOW_DAYS for an accepted cancellation that counts toward the SFCR and "
+                    "was never appealed; null when it can never be appealed (docs/appeals.md, A1-A3)")]
 
 
 class OrderOut(Out):

@@ -17,7 +17,7 @@ buyer = Blueprint(__name__)
 
 
 def _cancellation_answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return (201 if outcome.created else 200), render.cancellation(outcome.subject, evidence.links)
+    return (201 if outcome.created else 200), render.cancellation(outcome.subject, config.policy(), evidence.links)
 
 
 @endpoint(buyer, "/buyer/orders/{order_id}", "GET", role=Role.BUYER, response=shapes.BuyerOrderOut,
@@ -26,7 +26,7 @@ def buyer_order(ctx: Ctx[None], order_id: str) -> Response:
     """One of the buyer's own orders, with its cancellations and whether the buyer may still ask to cancel. Another
     buyer's order is 404 ORDER_NOT_FOUND, as if it did not exist."""
     detail = views.buyer_order(ctx.caller, order_id)
-    return ok(render.buyer_order(detail.order, detail.cancellations, evidence.links))
+    return ok(render.buyer_order(detail.order, detail.cancellations, config.policy(), evidence.links))
 
 
 @endpoint(buyer, "/buyer/orders/{order_id}/cancellation-requests", "POST", role=Role.BUYER,

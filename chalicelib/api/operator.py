@@ -26,7 +26,7 @@ PARTIES = {"seller": Actor.SELLER, "buyer": Actor.BUYER}
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return (201 if outcome.created else 200), render.cancellation(outcome.subject, evidence.links)
+    return (201 if outcome.created else 200), render.cancellation(outcome.subject, config.policy(), evidence.links)
 
 
 @endpoint(operator, "/operator/orders/{order_id}", "GET", role=Role.OPERATOR, response=shapes.SellerOrderOut,
@@ -35,7 +35,8 @@ def operator_order(ctx: Ctx[None], order_id: str) -> Response:
     """Any order, as its seller sees it: its cancellations (with their actor), its history (an operator's entries
     with their ticket and the party acted for) and the handover warning. An unknown order is 404."""
     detail = views.seller_order(ctx.caller, order_id)  # operators may see every order (SD1)
-    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, evidence.links))
+    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, config.policy(),
+                                 evidence.links))
 
 
 @endpoint(operator, "/operator/orders/{order_id}/cancel", "POST", role=Role.OPERATOR,

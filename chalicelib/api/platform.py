@@ -81,7 +81,7 @@ def record_completion(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order
 
 
 def _cancellation_answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return 200, render.cancellation(outcome.subject)
+    return 200, render.cancellation(outcome.subject, config.policy())
 
 
 @endpoint(platform, "/platform/cancellations/{cancel_id}/refund", "POST", role=Role.PLATFORM,

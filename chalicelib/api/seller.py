@@ -25,7 +25,7 @@ CANCELLATION_FILTER = "cancellation"
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return (201 if outcome.created else 200), render.cancellation(outcome.subject, evidence.links)
+    return (201 if outcome.created else 200), render.cancellation(outcome.subject, config.policy(), evidence.links)
 
 
 def _order_answer(outcome: Decision[Order]) -> tuple[int, shapes.OrderOut]:
@@ -83,7 +83,8 @@ def order_detail(ctx: Ctx[None], order_id: str) -> Response:
     """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
     hand the parcel to logistics, with the warning to show. Another shop's order is 404."""
     detail = views.seller_order(ctx.caller, order_id)
-    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, evidence.links))
+    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, config.policy(),
+                                 evidence.links))
 
 
 @endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=shapes.CancellationPage,
@@ -101,7 +102,8 @@ def list_cancellations(ctx: Ctx[None]) -> Response:
     query = f"cancellations|{status.value if status else ''}"
     after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
     page = views.cancellations(ctx.caller, status, limit, after)
-    return ok(shapes.CancellationPage(items=[render.cancellation(c, evidence.links) for c in page.items],
+    policy = config.policy()
+    return ok(shapes.CancellationPage(items=[render.cancellation(c, policy, evidence.links) for c in page.items],
                                        next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
 
 
@@ -109,7 +111,7 @@ def list_cancellations(ctx: Ctx[None]) -> Response:
           errors=(404,), tag="seller", summary="One cancellation")
 def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
     """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
-    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id), evidence.links))
+    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id), config.policy(), evidence.links))
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,

@@ -76,7 +76,7 @@ def bulk_reject(ctx: Ctx["tool_schemas.BulkRejectIn"]) -> "Bulk":
 
 
 def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return 200, render.cancellation(outcome.subject, evidence.links)
+    return 200, render.cancellation(outcome.subject, config.policy(), evidence.links)
 
 
 def _bulk(identity: Identity, cancel_ids: list[str], decider: "DeciderFor") -> "Bulk":

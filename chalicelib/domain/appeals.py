@@ -28,11 +28,6 @@ def decide_by(opened_at: datetime, policy: Policy) -> datetime:
     return opened_at + policy.appeal_review
 
 
-def window_closes_at(cancellation: Cancellation, policy: Policy) -> datetime | None:
-    """A2: APPEAL_WINDOW_DAYS after the cancellation took effect (None: it never did)."""
-    return cancellation.resolved_at + policy.appeal_window if cancellation.resolved_at else None
-
-
 def overdue(appeal: Appeal, now: datetime) -> bool:
     """A8: still open at or after its decide_by."""
     return appeal.status is AppealStatus.OPEN and now >= appeal.decide_by
@@ -46,16 +41,33 @@ def _conflict(cancellation: Cancellation, message: str, code: str) -> Conflict:
     return Conflict(message, code=code, details={"current": current})
 
 
+def _refusal(cancellation: Cancellation) -> Conflict | None:
+    """A1-A2, in this order: why the cancellation can never be appealed, or None."""
+    if cancellation.appeal is not None:
+        return _conflict(cancellation, "This cancellation has been appealed already.", "APPEAL_EXISTS")
+    if cancellation.status not in ACCEPTED or not cancellation.counts_toward_sfcr:
+        return _conflict(cancellation, "Only a seller-fault cancellation that counts toward the SFCR can be appealed.",
+                         "NOT_APPEALABLE")
+    return None
+
+
+def appeal_by(cancellation: Cancellation, policy: Policy) -> datetime | None:
+    """A1-A3: the instant the seller's window to appeal closes, APPEAL_WINDOW_DAYS after the cancellation took
+    effect; None when it can never be appealed (appealed before, not accepted, not counting toward the SFCR). The
+    one rule both the appeal's own check and every answer's `appeal_by` read."""
+    if _refusal(cancellation) is not None or cancellation.resolved_at is None:
+        return None
+    return cancellation.resolved_at + policy.appeal_window
+
+
 def ensure_may_open(cancellation: Cancellation, now: datetime, policy: Policy) -> None:
     """A1-A3, in this order: one appeal per cancellation ever (an overturned one no longer counts, and is still
     APPEAL_EXISTS); only an accepted cancellation that counts toward the SFCR; only within the window. Checked
     before any file is, so a refusal costs no S3 call."""
-    if cancellation.appeal is not None:
-        raise _conflict(cancellation, "This cancellation has been appealed already.", "APPEAL_EXISTS")
-    if cancellation.status not in ACCEPTED or not cancellation.counts_toward_sfcr:
-        raise _conflict(cancellation, "Only a seller-fault cancellation that counts toward the SFCR can be appealed.",
-                        "NOT_APPEALABLE")
-    closes = window_closes_at(cancellation, policy)
+    refusal = _refusal(cancellation)
+    if refusal is not None:
+        raise refusal
+    closes = appeal_by(cancellation, policy)
     if closes is None or now >= closes:
         raise _conflict(cancellation, f"Appeals close {policy.appeal_window.days} days after the cancellation.",
                         "APPEAL_WINDOW_CLOSED")

@@ -8,6 +8,7 @@ from datetime import datetime
 import msgspec
 from msgspec.structs import asdict
 
+from .. import config
 from ..answers import render
 from ..answers import shapes as s
 from ..domain.clock import iso
@@ -46,7 +47,8 @@ def _outgoing(ident: str, kind: str, occurred_at: datetime, order: Order, cancel
         id=ident, type=kind, occurred_at=iso(occurred_at), seller_id=order.seller_id, order_id=order.order_id,
         sequence=order.version,
         data=s.EventData(order=_order(order),
-                         cancellation=render.cancellation(cancellation) if cancellation is not None else None,
+                         cancellation=None if cancellation is None else render.cancellation(cancellation,
+                                                                                            config.policy()),
                          lead_seconds=lead_seconds,
                          appeal=render.appeal(appeal) if appeal is not None else None),
     )

@@ -1,7 +1,7 @@
 """Appeals of seller-fault cancellations (docs/appeals.md) through the API: the seller opens, lists and reads;
 operators read the queue and decide; the SFCR, the history and the events follow. DynamoDB and S3 are moto's."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -73,6 +73,23 @@ def test_appeals_close_thirty_days_after_the_cancellation(shop, clock):
     clock.shift(timedelta(seconds=1))
     response = shop.open_appeal(late)
     assert (response.status_code, response.json["error"]["code"]) == (409, "APPEAL_WINDOW_CLOSED")
+
+
+def test_every_answer_says_until_when_the_seller_may_appeal(shop, clock):
+    order_id, cancel_id = shop.seller_fault()
+    cancellation = shop.cancellation(cancel_id, expect=200).json
+    closes = datetime.fromisoformat(cancellation["resolved_at"]) + timedelta(days=30)
+    assert cancellation["appeal_by"] == closes.isoformat().replace("+00:00", "Z")
+    [listed] = [c for c in shop.detail(order_id, expect=200).json["cancellations"] if c["cancel_id"] == cancel_id]
+    assert listed["appeal_by"] == cancellation["appeal_by"]
+    # Once appealed, or never appealable, there is no window to show.
+    shop.open_appeal(cancel_id, expect=201)
+    assert shop.cancellation(cancel_id, expect=200).json["appeal_by"] is None
+    paid = shop.paid()
+    no_fault = shop.seller_cancel(paid, "ADDRESS_NOT_DELIVERABLE", expect=201).json
+    assert no_fault["appeal_by"] is None
+    _, pending = shop.pending()
+    assert shop.cancellation(pending, expect=200).json["appeal_by"] is None
 
 
 def test_another_shops_cancellation_is_404_and_buyers_cannot_appeal(shop):
@@ -198,6 +215,7 @@ def test_events_carry_each_step_without_links(shop, clock):
     assert opened["data"]["appeal"]["evidence"] == [
         {"evidence_id": evidence_id, "content_type": "image/jpeg", "size": len(JPEG)}]
     assert opened["data"]["cancellation"]["appeal"] == {"appeal_id": appeal_id, "status": "OPEN"}
+    assert opened["data"]["cancellation"]["appeal_by"] is None
     assert decided["data"]["appeal"]["status"] == "OVERTURNED"
     assert (decided["data"]["cancellation"]["fault"], decided["data"]["cancellation"]["counts_toward_sfcr"]) == (
         "NONE", False)

@@ -74,6 +74,21 @@ def test_the_window_closes_thirty_days_after_the_cancellation():
     assert refused.value.code == "APPEAL_WINDOW_CLOSED"
 
 
+def test_appeal_by_is_when_the_window_closes_and_none_for_what_can_never_be_appealed():
+    c, o = seller_cancelled()
+    closes = appeals.appeal_by(c, POLICY)
+    assert closes == LATER + POLICY.appeal_window
+    # The answers' appeal_by and the check are one rule: open just before it, refused at it.
+    assert appeals.open_appeal(c, o, "A1", "In time", (), closes - timedelta(microseconds=1), POLICY).appeal
+    with pytest.raises(Conflict, match="30 days"):
+        appeals.ensure_may_open(c, closes, POLICY)
+    assert appeals.appeal_by(c, replace(POLICY, appeal_window=timedelta(days=7))) == LATER + timedelta(days=7)
+    appealed = opened().cancellation
+    no_fault, _ = seller_cancelled(SellerCancelReason.ADDRESS_NOT_DELIVERABLE)
+    requested, _ = pending()
+    assert [appeals.appeal_by(x, POLICY) for x in (appealed, no_fault, requested)] == [None, None, None]
+
+
 def test_upholding_keeps_the_fault_and_is_final():
     change = opened()
     now = LATER + timedelta(days=2)

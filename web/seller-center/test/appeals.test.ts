@@ -1,28 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api";
-import { APPEAL_WINDOW_MS, mayAppeal, readStatement } from "../src/appeals";
+import { mayAppeal, readStatement } from "../src/appeals";
 import type { Cancellation } from "../src/types";
 
 const RESOLVED = "2026-11-20T09:00:00Z";
+const APPEAL_BY = "2026-12-20T09:00:00Z";
 const cancelled = (fields: Partial<Cancellation>) => ({
   cancel_id: "cxl_1", order_id: "O-1", status: "SELLER_CANCELLED", fault: "SELLER", counts_toward_sfcr: true,
-  resolved_at: RESOLVED, appeal: null, ...fields,
+  resolved_at: RESOLVED, appeal: null, appeal_by: APPEAL_BY, ...fields,
 }) as Cancellation;
 
 describe("an appeal (A1-A3)", () => {
-  it("is offered on a seller-fault cancellation that counts, until the window closes", () => {
-    const closes = Date.parse(RESOLVED) + APPEAL_WINDOW_MS;
+  it("is offered until the API's appeal_by, whatever window that is", () => {
+    const closes = Date.parse(APPEAL_BY);
     expect(mayAppeal(cancelled({}), closes - 1)).toBe(true);
-    expect(mayAppeal(cancelled({ status: "AUTO_APPROVED" }), closes - 1)).toBe(true);
     expect(mayAppeal(cancelled({}), closes)).toBe(false);
+    // A stage with another APPEAL_WINDOW_DAYS answers another appeal_by: the page follows it.
+    expect(mayAppeal(cancelled({ appeal_by: "2026-11-27T09:00:00Z" }), Date.parse("2026-11-28T09:00:00Z")))
+      .toBe(false);
+    expect(mayAppeal(cancelled({ appeal_by: "2027-01-20T09:00:00Z" }), closes)).toBe(true);
   });
 
-  it("is not offered twice, nor on what does not count or has not taken effect", () => {
+  it("is not offered when the API says the cancellation can never be appealed", () => {
     const now = Date.parse(RESOLVED) + 1000;
-    expect(mayAppeal(cancelled({ appeal: { appeal_id: "apl_1", status: "OPEN" } }), now)).toBe(false);
-    expect(mayAppeal(cancelled({ counts_toward_sfcr: false, fault: "NONE" }), now)).toBe(false);
-    expect(mayAppeal(cancelled({ status: "REQUESTED", resolved_at: null }), now)).toBe(false);
-    expect(mayAppeal(cancelled({ status: "REJECTED" }), now)).toBe(false);
+    expect(mayAppeal(cancelled({ appeal_by: null, appeal: { appeal_id: "apl_1", status: "OPEN" } }), now))
+      .toBe(false);
+    expect(mayAppeal(cancelled({ appeal_by: null, counts_toward_sfcr: false, fault: "NONE" }), now)).toBe(false);
   });
 });
 

@@ -1188,6 +1188,8 @@ export interface components {
             withdraw_cause: components["schemas"]["WithdrawCause"] | null;
             actor: components["schemas"]["ActorOut"];
             appeal: components["schemas"]["AppealRefOut"] | null;
+            /** @description Until when the seller may appeal this cancellation (the instant the window closes): resolved_at + APPEAL_WINDOW_DAYS for an accepted cancellation that counts toward the SFCR and was never appealed; null when it can never be appealed (docs/appeals.md, A1-A3) */
+            appeal_by: string | null;
         };
         /**
          * Actor
