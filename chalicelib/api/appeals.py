@@ -54,11 +54,11 @@ STATUS_PARAM = QueryParam("status", {"type": "string", "enum": [s.value for s in
           summary="Appeal a seller-fault cancellation, with a statement and evidence files")
 def open_appeal(ctx: Ctx["schemas.AppealIn"], cancel_id: str) -> Command["Appeal"]:
     """Contests a seller-fault cancellation: an accepted cancellation with counts_toward_sfcr true, within
-    APPEAL_WINDOW_DAYS (30) of its resolved_at. statement (1 to 1000 characters) says why; evidence_ids attaches up
-    to 6 uploaded files (POST /seller/evidence), checked as for a reject (400 INVALID_EVIDENCE). Answers 201 with
-    the appeal, OPEN until an operator decides it by decide_by; the cancellation's appeal names it. A second appeal
-    of the same cancellation is 409 APPEAL_EXISTS, one that does not count toward the SFCR 409 NOT_APPEALABLE, too
-    late 409 APPEAL_WINDOW_CLOSED; another shop's cancellation 404."""
+    APPEAL_WINDOW_DAYS ({APPEAL_WINDOW_DAYS}) of its resolved_at. statement (1 to {MAX_APPEAL_TEXT_LENGTH} characters)
+    says why; evidence_ids attaches up to {MAX_EVIDENCE_FILES} uploaded files (POST /seller/evidence), checked as for a
+    reject (400 INVALID_EVIDENCE). Answers 201 with the appeal, OPEN until an operator decides it by decide_by; the
+    cancellation's appeal names it. A second appeal of the same cancellation is 409 APPEAL_EXISTS, one that does not
+    count toward the SFCR 409 NOT_APPEALABLE, too late 409 APPEAL_WINDOW_CLOSED; another shop's cancellation 404."""
     from ..service import appeals as service
 
     body = ctx.body
@@ -70,8 +70,8 @@ def open_appeal(ctx: Ctx["schemas.AppealIn"], cancel_id: str) -> Command["Appeal
 @endpoint(appeals, "/seller/appeals", "GET", role=Role.SELLER, response=shapes.AppealPage, errors=(400,), tag=TAG,
           summary="The seller's appeals, newest first", query=(STATUS_PARAM, *PAGE_PARAMS))
 def list_appeals(ctx: Ctx[None]) -> Response:
-    """The seller's appeals, optionally of one status (OPEN, UPHELD, OVERTURNED), newest first, a page at a time
-    (pass next_cursor back as cursor), each file with a link valid 15 minutes."""
+    """The seller's appeals, optionally of one status ({APPEAL_STATUSES}), newest first, a page at a time
+    (pass next_cursor back as cursor), each file with a link valid {LINK_VALID}."""
     from ..service import appeals as service
 
     status = enum_param(ctx.query, "status", AppealStatus)
@@ -122,8 +122,8 @@ def appeal_queue(ctx: Ctx[None]) -> Response:
           summary="Decide an open appeal: UPHOLD keeps the fault, OVERTURN lifts it from the SFCR")
 def decide_appeal(ctx: Ctx["schemas.DecideAppealIn"], appeal_id: str) -> Command["Appeal"]:
     """Decides an open appeal, once: UPHOLD leaves the cancellation as it is; OVERTURN makes its fault NONE and
-    counts_toward_sfcr false, and the SFCR stops counting the order unless another of its seller-fault
-    cancellations still counts. note (1 to 1000 characters) says why. The appeal ends UPHELD or OVERTURNED with
+    counts_toward_sfcr false, and the SFCR stops counting the order unless another of its seller-fault cancellations
+    still counts. note (1 to {MAX_APPEAL_TEXT_LENGTH} characters) says why. The appeal ends UPHELD or OVERTURNED with
     decided_by the operator_id; deciding it again is 409 APPEAL_DECIDED."""
     from ..service import appeals as service
 

@@ -63,7 +63,7 @@ def accept_offer(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellat
           summary="Decline the seller's open offer: the request waits for the seller again")
 def decline_offer(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
     """Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the
-    seller again, respond_by = now + the time the seller had left (at least one hour). No open offer, or one past
+    seller again, respond_by = now + the time the seller had left (at least {MIN_TIME_BACK}). No open offer, or one past
     answer_by, is 409 OFFER_NOT_OPEN."""
     return Command(decide=commands.decline_offer(ctx.caller, cancel_id, ctx.now), answer=_cancellation_answer)
 

@@ -14,13 +14,13 @@ evidence_routes = Blueprint(__name__)
 
 @endpoint(evidence_routes, "/seller/evidence", "POST", role=Role.SELLER, body=schemas.EvidenceIn,
           response=shapes.EvidenceUploadOut, status=201, errors=(400,), tag="evidence",
-          summary="Declare an evidence file and get a presigned upload for it (valid 15 minutes)")
+          summary="Declare an evidence file and get a presigned upload for it (valid {UPLOAD_VALID})")
 def declare_evidence(ctx: Ctx[schemas.EvidenceIn]) -> Response:
-    """Declares one image (image/jpeg, image/png or image/webp, at most 5 MiB) and answers 201 with its
+    """Declares one image ({EVIDENCE_TYPES}, at most {EVIDENCE_SIZE}) and answers 201 with its
     evidence_id and a presigned POST: send upload.fields, then the file as the field `file`, as
     multipart/form-data to upload.url before expires_at. The upload is refused if it is larger than the declared
     size or of another content type. Attach it with evidence_ids when rejecting; a file never attached is deleted
-    after a day."""
+    after {UNATTACHED_KEPT}."""
     body = ctx.body
     made = evidence.declare(ctx.caller, body.content_type, body.size, ctx.now)
     return ok(shapes.EvidenceUploadOut(

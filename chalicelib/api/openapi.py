@@ -8,7 +8,8 @@ import msgspec
 
 from ..answers import shapes
 from ..domain import ids
-from . import schemas
+from . import route_facts, schemas
+from .parsing import MAX_BODY_BYTES
 from .routing import REGISTRY, RouteSpec
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
@@ -24,7 +25,8 @@ _STATUS_TEXT = {
     400: "Bad request: malformed JSON, wrong types, unknown fields or enum values, "
     "reason not allowed, bad cursor or limit", 401: "Missing, invalid or expired token",
     403: "The token's role may not use this route", 404: "Not found, or not the caller's",
-    409: "The object's state forbids the action; details.current gives it", 413: "Body over 16 KiB",
+    409: "The object's state forbids the action; details.current gives it",
+    413: f"Body over {MAX_BODY_BYTES // 1024} KiB",
     415: "Body not application/json", 422: "Idempotency-Key reused with a different body",
     429: "RATE_LIMITED: the caller is over its rate limit (API Gateway, before the app runs); retry after "
     "Retry-After seconds",
@@ -47,7 +49,8 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
     return sorted(statuses)
 
 
-def _operation(spec: RouteSpec) -> dict[str, Any]:
+def _operation(spec: RouteSpec, facts: dict[str, str]) -> dict[str, Any]:
+    """The route's operation; `facts` fill the `{NAME}`s of its summary and description (route_facts)."""
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True,
          "schema": {"type": "string", "minLength": 1, "maxLength": ids.MAX_LENGTH, "pattern": ids.PATTERN,
@@ -84,8 +87,8 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
         }
     operation: dict[str, Any] = {
         "operationId": spec.name,
-        "summary": spec.summary,
-        "description": spec.description,
+        "summary": route_facts.fill(spec.summary, facts),
+        "description": route_facts.fill(spec.description, facts),
         "tags": [spec.tag] if spec.tag else [],
         "parameters": parameters,
         "responses": responses,
@@ -111,8 +114,9 @@ def document() -> dict[str, Any]:
         types.update(t for t in (spec.response, spec.body) if t is not None)
     _, components = msgspec.json.schema_components(sorted(types, key=lambda t: t.__name__), ref_template=_REF)
     paths: dict[str, dict[str, Any]] = {}
+    facts = route_facts.facts()
     for spec in REGISTRY:
-        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, facts)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -44,11 +44,11 @@ def operator_order(ctx: Ctx[None], order_id: str) -> Response:
           errors=(400, 404, 409), tag="operator",
           summary="Cancel on the seller's behalf, or ask to cancel on the buyer's, under a support ticket")
 def operator_cancel(ctx: Ctx["support_schemas.OperatorCancelIn"], order_id: str) -> Command[Cancellation]:
-    """Exactly the seller's cancel (on_behalf_of seller) or the buyer's request (on_behalf_of buyer, the order's
-    buyer), with that party's rules, reasons and comment: the fault is the reason's, as if the party had acted, so a
+    """Exactly the seller's cancel (on_behalf_of seller) or the buyer's request (on_behalf_of buyer, the order's buyer),
+    with that party's rules, reasons and comment: the fault is the reason's, as if the party had acted, so a
     seller-fault reason counts toward the seller's SFCR. A reason of the other party is 400 REASON_NOT_ALLOWED;
-    OTHER on the buyer's behalf needs a comment (400 COMMENT_REQUIRED); every refusal of the party's route applies
-    (409s, line items). The cancellation's actor is the operator with the ticket; the history entry has actor
+    {COMMENT_REQUIRED} on the buyer's behalf needs a comment (400 COMMENT_REQUIRED); every refusal of the party's route
+    applies (409s, line items). The cancellation's actor is the operator with the ticket; the history entry has actor
     OPERATOR, the ticket, on_behalf_of and the note. An unknown order is 404."""
     from ..service import support  # on first use: operators' calls are few
 

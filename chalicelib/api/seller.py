@@ -128,11 +128,10 @@ def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
           summary="Reject a pending request with a reason; the order goes on")
 def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
     """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
-    on and the buyer may not ask again. evidence_ids attaches up to 6 uploaded files (POST /seller/evidence);
-    PRODUCT_PACKED and AGREED_WITH_BUYER need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or
-    another shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the
-    problem. A reason not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past
-    respond_by, is 409."""
+    on and the buyer may not ask again. evidence_ids attaches up to {MAX_EVIDENCE_FILES} uploaded files (POST
+    /seller/evidence); {EVIDENCE_REQUIRED} need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or another
+    shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the problem. A reason
+    not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409."""
     body = ctx.body
     decide = commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now,
                              evidence_ids=body.evidence_ids or ())
@@ -144,7 +143,7 @@ def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
           summary="Make the request's one offer: the seller's clock stops until the buyer answers")
 def make_offer(ctx: Ctx[schemas.OfferIn], cancel_id: str) -> Command[Cancellation]:
     """Offers the buyer a reason to keep the order, once per pending request: PARTIAL_REFUND with amount (1 to the
-    order's remaining total), SHIP_BY with ship_by (after now, at most 5 days ahead), or KEEP_ORDER with the
+    order's remaining total), SHIP_BY with ship_by (after now, at most {SHIP_BY_AHEAD} ahead), or KEEP_ORDER with the
     message alone. The request stays REQUESTED with respond_by null and response_seconds_left holding what the
     seller had left; the buyer answers by offer.answer_by (BUYER_OFFER_WINDOW_SECONDS). A field of another kind
     or out of range is 400 INVALID_OFFER; a second offer 409 OFFER_ALREADY_MADE; after the deadline 409
@@ -171,14 +170,13 @@ def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellati
           response=shapes.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
 def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Cancellation]:
-    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a
-    SELLER_CANCELLED cancellation saying who is at fault and whether it counts toward the seller-fault rate. A
-    reason not allowed is 400 REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled
-    order, or one with a pending buyer request (answer that instead), is 409. line_items cancels only those items,
-    and only for OUT_OF_STOCK (otherwise 400 PARTIAL_CANCEL_NOT_ALLOWED): the order goes on with what remains, and
-    is CANCELLED once nothing does. Leaving line_items out, or listing every remaining item, cancels the whole
-    order. A line not in the order, listed twice, or over what remains of it is 400 INVALID_LINE_ITEMS naming the
-    line."""
+    """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a SELLER_CANCELLED
+    cancellation saying who is at fault and whether it counts toward the seller-fault rate. A reason not allowed is 400
+    REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled order, or one with a pending
+    buyer request (answer that instead), is 409. line_items cancels only those items, and only for
+    {PARTIAL_CANCEL_REASONS} (otherwise 400 PARTIAL_CANCEL_NOT_ALLOWED): the order goes on with what remains, and is
+    CANCELLED once nothing does. Leaving line_items out, or listing every remaining item, cancels the whole order. A
+    line not in the order, listed twice, or over what remains of it is 400 INVALID_LINE_ITEMS naming the line."""
     body = ctx.body
     decide = commands.seller_cancel(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy(),
                                     line_requests(body.line_items))
@@ -196,10 +194,10 @@ def arrange_shipment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]
 
 @endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schemas.ShipIn,
           response=shapes.OrderOut, errors=(400, 404, 409), tag="seller",
-          summary="Ship: IN_TRANSIT; a pending request is rejected with ORDER_SHIPPED")
+          summary="Ship: IN_TRANSIT; a pending request is rejected with {SHIPPING_REJECT_REASON}")
 def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
     """Hands the order to the carrier with a tracking number: AWAITING_SHIPMENT or AWAITING_COLLECTION to IN_TRANSIT. A
-    pending buyer request is rejected with ORDER_SHIPPED. An unpaid, shipped or cancelled order, or one whose
+    pending buyer request is rejected with {SHIPPING_REJECT_REASON}. An unpaid, shipped or cancelled order, or one whose
     request passed its deadline, is 409."""
     body = ctx.body
     return Command(decide=commands.ship(ctx.caller, order_id, body.tracking_number, ctx.now), answer=_order_answer)
@@ -224,10 +222,10 @@ def seller_sfcr(ctx: Ctx[None]) -> Response:
               QueryParam("cursor", {"type": "string", "maxLength": 2048}, "next_cursor of the previous poll"),
           ))
 def list_events(ctx: Ctx[None]) -> Response:
-    """The shop's events, the same envelopes the bus and the webhooks carry, oldest first, kept 30 days.
+    """The shop's events, the same envelopes the bus and the webhooks carry, oldest first, kept {EVENT_RETENTION}.
     next_cursor is never null: polling with it later returns only the events not yet seen, and none is ever
     missed, even one committed late with an earlier occurred_at: a page holds only events older than
-    EVENT_FEED_SETTLE_SECONDS (5 minutes), longer than any write takes. types keeps only those types (the page
+    EVENT_FEED_SETTLE_SECONDS ({EVENT_FEED_SETTLE}), longer than any write takes. types keeps only those types (the page
     may then hold fewer than limit; keep polling with next_cursor). An unknown type, a bad limit or cursor is
     400."""
     from ..domain.event_types import TYPES

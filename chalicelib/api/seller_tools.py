@@ -13,7 +13,6 @@ from ..domain import auto_approve
 from ..domain.enums import Fault, OrderStatus
 from ..domain.identity import Identity, Role
 from ..domain.lifecycle import ensure_seller_reject_reason
-from ..domain.limits import MAX_BULK_IDS
 from ..domain.model import Cancellation
 from ..service import access, commands, evidence, views
 from ..service.executor import Decider, Decision
@@ -45,7 +44,7 @@ def _distinct(cancel_ids: list[str]) -> list[str]:
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-approve", "POST", role=Role.SELLER,
           body=_tool("BulkApproveIn"), response=shapes.BulkOut, errors=(400,), tag="seller",
-          summary=f"Approve up to {MAX_BULK_IDS} pending requests; a result per id, in order")
+          summary="Approve up to {MAX_BULK_IDS} pending requests; a result per id, in order")
 def bulk_approve(ctx: Ctx["tool_schemas.BulkApproveIn"]) -> "Bulk":
     """Approves each distinct pending request of cancel_ids exactly as the single approve would, each committed on
     its own: one refused never stops or undoes another. 200 with `results` in the order given, each with the status
@@ -61,11 +60,11 @@ def bulk_approve(ctx: Ctx["tool_schemas.BulkApproveIn"]) -> "Bulk":
 
 @endpoint(seller_tools, "/seller/cancellations/bulk-reject", "POST", role=Role.SELLER,
           body=_tool("BulkRejectIn"), response=shapes.BulkOut, errors=(400,), tag="seller",
-          summary=f"Reject up to {MAX_BULK_IDS} pending requests with one reason; a result per id, in order")
+          summary="Reject up to {MAX_BULK_IDS} pending requests with one reason; a result per id, in order")
 def bulk_reject(ctx: Ctx["tool_schemas.BulkRejectIn"]) -> "Bulk":
     """Rejects each distinct pending request of cancel_ids with one reason (and optional comment) exactly as the
     single reject would, each committed on its own, with a result per id as for bulk-approve. A reason a seller may not
-    give (ORDER_SHIPPED) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read."""
+    give ({SYSTEM_REJECT_REASONS}) is 400 REASON_NOT_ALLOWED for the whole call, before anything is read."""
     body, identity, now = ctx.body, ctx.caller, ctx.now
     ensure_seller_reject_reason(body.reason)
 
@@ -130,7 +129,8 @@ def get_auto_approve_rules(ctx: Ctx[None]) -> Response:
 
 @endpoint(seller_tools, "/seller/auto-approve-rules", "PUT", role=Role.SELLER, body=_tool("RulesIn"),
           response=_tool("RulesOut"), errors=(400, 409), tag="seller",
-          summary="Replace the whole set of auto-approve rules (at most 20), on the version last read")
+          summary="Replace the whole set of auto-approve rules (at most {MAX_AUTO_APPROVE_RULES}), on the version last "
+                  "read")
 def put_auto_approve_rules(ctx: Ctx["tool_schemas.RulesIn"]) -> Response:
     """Replaces the whole set. A buyer's request that would wait for the seller is AUTO_APPROVED at once, cause
     SELLER_RULE and the rule's id, when an enabled rule matches it: its reason among `buyer_reasons` (empty: any),

@@ -28,9 +28,9 @@ def _schema(name: str) -> str:
           response=_schema("WebhookWithSecretOut"), errors=(400, 409), tag=TAG,
           summary="Register a webhook: 201 with its signing secret (shown only here and on rotation)")
 def create_webhook(ctx: Ctx["ws.WebhookIn"]) -> Response:
-    """Registers an https URL for the seller's events (event_types, or ["*"] for all), at most 10 per seller
-    (409 WEBHOOK_LIMIT_REACHED). The URL must not be, or resolve to, a loopback, private, link-local, multicast
-    or reserved address (400 INVALID_WEBHOOK_URL with details.reason). The answer carries the whsec_ secret
+    """Registers an https URL for the seller's events (event_types, or ["*"] for all), at most {MAX_WEBHOOKS_PER_SELLER}
+    per seller (409 WEBHOOK_LIMIT_REACHED). The URL must not be, or resolve to, a loopback, private, link-local,
+    multicast or reserved address (400 INVALID_WEBHOOK_URL with details.reason). The answer carries the whsec_ secret
     that signs every delivery (Standard Webhooks); no other answer shows it."""
     from . import webhook_views as views  # the webhooks' work loads on first use
 
@@ -66,9 +66,9 @@ def delete_webhook(ctx: Ctx[None], webhook_id: str) -> Response:
 
 @endpoint(webhooks, "/seller/webhooks/{webhook_id}/rotate-secret", "POST", role=Role.SELLER,
           response=_schema("WebhookWithSecretOut"), errors=(404,), tag=TAG,
-          summary="A new signing secret; for 24 hours deliveries carry both signatures")
+          summary="A new signing secret; for {ROTATION_OVERLAP} deliveries carry both signatures")
 def rotate_webhook_secret(ctx: Ctx[Any], webhook_id: str) -> Response:
-    """Replaces the webhook's secret and answers with the new one. For 24 hours every delivery is signed with
+    """Replaces the webhook's secret and answers with the new one. For {ROTATION_OVERLAP} every delivery is signed with
     both the new and the old secret (two v1 signatures), so the receiver can switch without losing any."""
     from . import webhook_views as views  # the webhooks' work loads on first use
 
@@ -89,8 +89,8 @@ def test_webhook(ctx: Ctx[Any], webhook_id: str) -> Response:
 @endpoint(webhooks, "/seller/webhooks/{webhook_id}/enable", "POST", role=Role.SELLER, response=_schema("WebhookOut"),
           errors=(404,), tag=TAG, summary="A DISABLED webhook ENABLED again; an enabled one: 200, no change")
 def enable_webhook(ctx: Ctx[Any], webhook_id: str) -> Response:
-    """Turns a webhook the desk disabled (410 Gone, or failing for 5 days) back on; later events are delivered
-    to it again. Deliveries that failed meanwhile can be retried by hand."""
+    """Turns a webhook the desk disabled ({GONE_STATUS} Gone, or failing for {WEBHOOK_DISABLE_AFTER}) back on; later
+    events are delivered to it again. Deliveries that failed meanwhile can be retried by hand."""
     from . import webhook_views as views  # the webhooks' work loads on first use
 
     return views.enable(ctx, webhook_id)
@@ -100,7 +100,7 @@ def enable_webhook(ctx: Ctx[Any], webhook_id: str) -> Response:
           response=_schema("DeliveryPage"), errors=(400, 404), tag=TAG, query=PAGE_PARAMS,
           summary="The webhook's delivery attempts, newest first")
 def list_deliveries(ctx: Ctx[None], webhook_id: str) -> Response:
-    """Every attempt (kept 30 days): the event, the attempt number, PENDING (another attempt is due at
+    """Every attempt (kept {DELIVERY_LOG_KEPT}): the event, the attempt number, PENDING (another attempt is due at
     next_attempt_at), SUCCEEDED or FAILED (none left: retry by hand), the receiver's status and the error."""
     from . import webhook_views as views  # the webhooks' work loads on first use
 

@@ -39,6 +39,7 @@ from .reasons import (
     PARTIAL_CANCEL_REASONS,
     SELLER_CANCEL_RULES,
     SELLER_REJECT_REASONS,
+    SHIPPING_REJECT_REASON,
     BuyerReason,
     RejectReason,
     SellerCancelReason,
@@ -436,7 +437,7 @@ def ship(order: Order, pending: Cancellation | None, tracking_number: str, now: 
     # An open offer ends EXPIRED: the change is the rejection, and its event is the rejection's.
     offer = _end_offer(pending, OfferStatus.EXPIRED, None) if pending.offer_open else {}
     rejected = replace(pending, status=CancellationStatus.REJECTED, resolved_at=now, resolved_by=Actor.SYSTEM,
-                       reject_reason=RejectReason.ORDER_SHIPPED.value, version=pending.version + 1, **offer)
+                       reject_reason=SHIPPING_REJECT_REASON.value, version=pending.version + 1, **offer)
     return Change(order=new, order_was=order.version, history=entry, cancellation=rejected,
                   cancellation_was=pending.version, counters=_leaves_pending(pending))
 

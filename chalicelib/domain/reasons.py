@@ -38,8 +38,10 @@ class RejectReason(StrEnum):
     ORDER_SHIPPED = "ORDER_SHIPPED"
 
 
-# Reject reasons only the system gives (rule 6: shipping rejects a pending request).
-SYSTEM_REJECT_REASONS = frozenset({RejectReason.ORDER_SHIPPED})
+# The reason a pending request is rejected with when the order ships (rule 6).
+SHIPPING_REJECT_REASON = RejectReason.ORDER_SHIPPED
+# Reject reasons only the system gives.
+SYSTEM_REJECT_REASONS = frozenset({SHIPPING_REJECT_REASON})
 SELLER_REJECT_REASONS = tuple(r for r in RejectReason if r not in SYSTEM_REJECT_REASONS)
 # Reject reasons that need at least one evidence file: a photo of the packed parcel, the conversation.
 EVIDENCE_REQUIRED = frozenset({RejectReason.PRODUCT_PACKED, RejectReason.AGREED_WITH_BUYER})

@@ -21,6 +21,7 @@ TEST_TYPE = "webhook.test"  # sent only by the test route, to that one webhook
 MAX_DESCRIPTION = 200  # W3
 MAX_URL_LENGTH = 2048
 ROTATION_OVERLAP = timedelta(hours=24)  # W5: the old secret keeps signing this long after a rotation
+GONE_STATUS = 410  # W7: the receiver's answer that disables its webhook at once
 TIMEOUT_SECONDS = 10.0  # W7
 JITTER = 0.1  # of the gap before an attempt
 
@@ -202,11 +203,11 @@ class AttemptResult(StrEnum):
 
 
 def outcome_of(status: int | None) -> AttemptResult:
-    """W7: any 2xx succeeds; 410 is gone; anything else (3xx included: redirects are not followed), a
+    """W7: any 2xx succeeds; GONE_STATUS (410) is gone; anything else (3xx included: redirects are not followed), a
     timeout or a connection error (`None`) fails."""
     if status is not None and 200 <= status < 300:
         return AttemptResult.SUCCESS
-    if status == 410:
+    if status == GONE_STATUS:
         return AttemptResult.GONE
     return AttemptResult.FAILURE
 

@@ -5,6 +5,7 @@ what it refuses, and response schemas that every answer the app gives matches (e
 
 import inspect
 import re
+from datetime import timedelta
 from urllib.parse import urljoin
 
 import pytest
@@ -12,7 +13,11 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from app import app
+from chalicelib.api import route_facts
+from chalicelib.api.openapi import _STATUS_TEXT
 from chalicelib.api.routing import REGISTRY
+from chalicelib.domain import limits, reasons
+from chalicelib.domain.reasons import BuyerReason, RejectReason, SellerCancelReason
 from tests.support.desk import DOCUMENT, POST_ROUTES, ROLE_ROUTES, VIEWER_ROUTES, Desk
 
 OPEN_ROUTES = [spec for spec in REGISTRY if spec.role is None]
@@ -51,8 +56,56 @@ def test_every_chalice_route_is_documented_and_every_documented_operation_is_a_r
 def test_every_operation_is_described_by_its_handlers_docstring(served: dict):
     for where, operation in operations(served).items():
         handler_doc = inspect.getdoc(chalice_routes()[where].view_function) or ""
-        assert operation["description"] == " ".join(handler_doc.split()), where
+        assert operation["description"] == route_facts.fill(" ".join(handler_doc.split())), where
         assert operation["description"].strip(), where
+        assert not route_facts.PLACEHOLDER.search(operation["description"] + operation["summary"]), where
+
+
+# --- what a route's words state comes from where the rule lives (route_facts) ----------------------------------
+
+# Numbers a description may write itself: none is a limit, a window or a count of the desk's.
+NOT_FACTS = re.compile(r"OpenAPI 3\.1|\bv1\b|\b1 to\b|\(0 before")
+REASON_CODES = frozenset(str(m.value) for kind in (BuyerReason, SellerCancelReason, RejectReason) for m in kind)
+
+
+def stated_facts(text: str) -> list[str]:
+    """What a route's summary or description states as its own where it should name a fact: a number that is not
+    an HTTP status the API answers, or a reason code (the catalogue's lists: which need a comment or a file,
+    which may cancel some items, which only the system gives)."""
+    text = NOT_FACTS.sub("", route_facts.PLACEHOLDER.sub("", text))
+    numbers = [n for n in re.findall(r"\d+(?:[.,]\d+)*", text) if not (n.isdigit() and int(n) in _STATUS_TEXT)]
+    return numbers + [word for word in re.findall(r"\b[A-Z][A-Z_]+\b", text) if word in REASON_CODES]
+
+
+def test_no_route_states_a_limit_window_or_reason_list_of_its_own():
+    stated = {f"{spec.method} {spec.path} ({part})": found for spec in REGISTRY
+              for part, text in (("summary", spec.summary), ("description", spec.description))
+              if (found := stated_facts(text))}
+    assert stated == {}, "name each as {FACT} (chalicelib/api/route_facts.py) instead"
+
+
+def test_the_facts_follow_their_source(monkeypatch: pytest.MonkeyPatch):
+    reject = next(spec for spec in REGISTRY if spec.name == "reject")
+    assert "up to 6 uploaded files" in route_facts.fill(reject.description)
+    assert "PRODUCT_PACKED and AGREED_WITH_BUYER need at least one" in route_facts.fill(reject.description)
+    monkeypatch.setattr(limits, "MAX_EVIDENCE_FILES", 8)
+    monkeypatch.setattr(reasons, "EVIDENCE_REQUIRED", frozenset({RejectReason.PRODUCT_PACKED}))
+    assert "up to 8 uploaded files" in route_facts.fill(reject.description)
+    assert "PRODUCT_PACKED need at least one" in route_facts.fill(reject.description)
+    assert (route_facts.span(timedelta(hours=1), "hour"), route_facts.span(timedelta(days=5), "day")) == (
+        "an hour", "5 days")
+    with pytest.raises(ValueError, match="whole number"):
+        route_facts.span(timedelta(minutes=90), "hour")
+    with pytest.raises(KeyError, match="NO_SUCH_FACT"):
+        route_facts.fill("at most {NO_SUCH_FACT}")
+
+
+def test_the_check_catches_a_number_or_a_reason_list_written_by_hand():
+    assert stated_facts("Answers 201; at most {MAX_BULK_IDS} ids, 1 to the total, signed v1, OpenAPI 3.1") == []
+    assert stated_facts("up to 6 files, kept 30 days, a body over 16.5 KiB is 413") == ["6", "30", "16.5"]
+    assert stated_facts("comments of 500 characters") == ["500"]  # not a status this API answers
+    assert stated_facts("PRODUCT_PACKED and AGREED_WITH_BUYER need one (400 EVIDENCE_REQUIRED)") == [
+        "PRODUCT_PACKED", "AGREED_WITH_BUYER"]
 
 
 @pytest.mark.parametrize(("document_at", "api_root"), [

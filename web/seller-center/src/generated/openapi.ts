@@ -175,7 +175,7 @@ export interface paths {
         put?: never;
         /**
          * Decline the seller's open offer: the request waits for the seller again
-         * @description Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the seller again, respond_by = now + the time the seller had left (at least one hour). No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
+         * @description Says no to the seller's offer before its answer_by: the offer ends DECLINED and the request waits for the seller again, respond_by = now + the time the seller had left (at least an hour). No open offer, or one past answer_by, is 409 OFFER_NOT_OPEN.
          */
         post: operations["decline_offer"];
         delete?: never;
