@@ -13,7 +13,8 @@ after every step each line's cancelled quantity lies between 0 and what was orde
 cancellations took off it, `remaining_total` is what remains at its prices, the order is CANCELLED iff nothing
 remains, the SFCR counts an order once whatever mix it had, and the refunds are the accepted amounts. At the end
 of each example the same holds for every order and cancellation, the tabs, Cancellation filter, deadline queue
-and buyer's view agree, and the stored items are recounted. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
+and buyer's view agree, and the stored items are recounted. The action-needed counts compared are all four:
+requested, auto-approved, due soon and awaiting the buyer. `LIFECYCLE_MODEL_EXAMPLES` raises the number of
 examples for a longer run.
 """
 
@@ -57,6 +58,7 @@ MAX_ORDERS = 6
 GRACE = timedelta(seconds=int(os.environ.get("BUYER_GRACE_PERIOD_SECONDS", "3600")))
 WINDOW = timedelta(seconds=int(os.environ.get("SELLER_RESPONSE_WINDOW_SECONDS", "172800")))
 OFFER_WINDOW = timedelta(seconds=int(os.environ.get("BUYER_OFFER_WINDOW_SECONDS", "86400")))
+DUE_SOON = timedelta(seconds=int(os.environ.get("DUE_SOON_SECONDS", "86400")))  # events.md, EV7
 TIME_BACK = timedelta(hours=1)  # a declined or lapsed offer gives back at least this much (offers.md, OF8)
 SFCR_DAYS = int(os.environ.get("SFCR_WINDOW_DAYS", "7"))
 MARKET = ZoneInfo(os.environ.get("MARKET_TIMEZONE", "UTC"))  # whose calendar days the SFCR window counts
@@ -313,6 +315,13 @@ class Model:
         return (sum(c.status == "REQUESTED" and not c.offer_open for c in mine),
                 sum(c.status == "AUTO_APPROVED" and not c.acknowledged for c in mine),
                 sum(c.offer_open for c in mine))
+
+    def due_soon(self, seller: str) -> int:
+        """Requests waiting for the seller due within DUE_SOON, those past it the job has yet to end included
+        (EV7); an open offer's clock is stopped, so it is not due (OF9)."""
+        waiting = [c for c in self.cancels.values() if c.seller == seller and c.status == "REQUESTED"
+                   and not c.offer_open]
+        return sum(c.respond_by is not None and c.respond_by <= self.now + DUE_SOON for c in waiting)
 
     def still_counts(self, order: MOrder) -> bool:
         """Whether an accepted cancellation of the order still counts toward the SFCR: once per order (M4, A6)."""
@@ -1164,6 +1173,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert (counts["cancellation_requested"], counts["auto_approved"], counts["awaiting_buyer"]) == \
             self.model.action_needed(seller)
         assert counts["total"] == counts["cancellation_requested"] + counts["auto_approved"]
+        assert counts["due_soon"] == self.model.due_soon(seller), (seller, counts)
         sfcr = self.api.get("/seller/metrics/sfcr", self.token(seller)).json
         expected = self.model.sfcr(seller)
         assert {k: sfcr[k] for k in expected} == expected, seller
