@@ -62,6 +62,24 @@ def test_ten_requests_get_ten_results(shop):
         "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0, "awaiting_buyer": 0}
 
 
+def test_a_request_with_an_open_offer_is_409_offer_open_and_nothing_of_it_changes(shop):
+    """OF3: the seller answers neither singly nor in bulk while the buyer decides; the rest of the call goes on."""
+    offered_order, offered = shop.offered()
+    _, pending = shop.pending()
+    before = shop.detail(offered_order).json
+    for send, single in ((shop.bulk_approve, shop.approve), (shop.bulk_reject, shop.reject)):
+        results = send([offered], expect=200).json["results"]
+        assert [(r["cancel_id"], r["status"]) for r in results] == [(offered, 409)]
+        assert results[0]["error"]["code"] == "OFFER_OPEN"
+        assert results[0]["error"] == single(offered, expect=409).json["error"]
+    results = shop.bulk_approve([offered, pending], expect=200).json["results"]
+    assert [(r["status"], r.get("error", {}).get("code")) for r in results] == [(409, "OFFER_OPEN"), (200, None)]
+    assert shop.detail(offered_order).json == before
+    assert shop.cancellation(offered).json["offer"]["status"] == "OPEN"
+    assert shop.counts().json["cancellation"] == {
+        "total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0, "awaiting_buyer": 1}
+
+
 @pytest.mark.parametrize("cancel_ids", [[], [f"c{n}" for n in range(51)], ["c1", "c2", "c1"]],
                          ids=["none", "51", "repeated"])
 def test_ids_must_be_1_to_50_and_distinct(shop, cancel_ids):

@@ -69,6 +69,31 @@ def test_an_event_is_delivered_signed_and_verified_by_the_library(shop, receiver
             logged["event_id"]) == ("SUCCEEDED", "SUCCEEDED", 1, 200, event["id"])
 
 
+def test_an_offer_event_reaches_the_endpoint_subscribed_to_it_by_name(shop, receiver, bus):
+    """From the commit to the endpoint (offers.md, OF9): an offer made and accepted, its events read off the events
+    table's stream by the publisher onto the bus, then as the bus's rule hands them to the webhooks' queue; only
+    the two subscribed types are delivered, each verified and as the outbox holds it."""
+    from chalicelib.events import publisher
+    from tests.support.events import Stream
+
+    webhook_id, secret = shop.hook(receiver.url + "/hook", ["cancellation.offer_made", "cancellation.offer_accepted"])
+    receiver.secrets = [secret]
+    order_id, cancel_id = shop.offered()
+    shop.accept_offer(cancel_id, expect=200)
+    assert publisher.handle(Stream().records(), sleep=lambda seconds: None).published == 4
+    published = [event["detail"] for event in bus.received()]
+    assert [e["type"] for e in published] == ["order.recorded", "cancellation.requested", "cancellation.offer_made",
+                                              "cancellation.offer_accepted"]
+    put_on_bus_queue(*published)
+    shop.run_webhooks()
+    got = sorted((r.event for r in receiver.received if r.verified and r.event), key=lambda e: e["sequence"])
+    assert len(receiver.received) == len(got) == 2
+    assert got == published[2:]
+    assert [(e["type"], e["order_id"], e["data"]["cancellation"]["cancel_id"]) for e in got] == [
+        ("cancellation.offer_made", order_id, cancel_id), ("cancellation.offer_accepted", order_id, cancel_id)]
+    assert [a["outcome"] for a in attempts(shop, webhook_id)] == ["SUCCEEDED"] * 2
+
+
 def test_a_500_is_retried_on_the_schedule_then_failed(shop, receiver, clock, monkeypatch):
     monkeypatch.setenv("WEBHOOK_RETRY_SCHEDULE_SECONDS", "5,300,1800")
     receiver.respond = lambda received: 500
