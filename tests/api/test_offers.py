@@ -129,20 +129,24 @@ def test_bad_offers_are_400_and_change_nothing(shop: Shop, clock):
     order_id, cancel_id = shop.pending()
     before = shop.detail(order_id, expect=200).json
     soon = iso(utc_now() + timedelta(days=1))
-    for kind, fields, code in [
-        ("PARTIAL_REFUND", {}, "INVALID_OFFER"),
-        ("PARTIAL_REFUND", {"amount": 150001}, "INVALID_OFFER"),  # over the remaining total
-        ("PARTIAL_REFUND", {"amount": 0}, "INVALID_OFFER"),
-        ("KEEP_ORDER", {"ship_by": soon}, "INVALID_OFFER"),
-        ("SHIP_BY", {"ship_by": iso(utc_now() + timedelta(days=6))}, "INVALID_OFFER"),
-        ("SHIP_BY", {"ship_by": "tomorrow"}, "INVALID_FIELD"),
-        ("DISCOUNT", {}, "UNKNOWN_ENUM_VALUE"),
-        ("KEEP_ORDER", {"message": ""}, "INVALID_FIELD"),
-        ("KEEP_ORDER", {"message": "x" * 501}, "INVALID_FIELD"),
+    # (kind, fields, code, the detail naming what was refused): the body's schema first, then the offer's terms
+    for kind, fields, code, named in [
+        ("PARTIAL_REFUND", {}, "INVALID_OFFER", ("field", "amount")),
+        ("PARTIAL_REFUND", {"amount": 150001}, "INVALID_OFFER", ("field", "amount")),  # over the remaining total
+        ("PARTIAL_REFUND", {"amount": 0}, "INVALID_OFFER", ("field", "amount")),
+        ("KEEP_ORDER", {"ship_by": soon}, "INVALID_OFFER", ("field", "ship_by")),
+        ("SHIP_BY", {"ship_by": iso(utc_now() + timedelta(days=6))}, "INVALID_OFFER", ("field", "ship_by")),
+        ("KEEP_ORDER", {"message": "   "}, "INVALID_OFFER", ("field", "message")),  # blanks only
+        ("SHIP_BY", {"ship_by": "tomorrow"}, "INVALID_FIELD", ("path", "$.ship_by")),
+        ("DISCOUNT", {}, "UNKNOWN_ENUM_VALUE", ("path", "$.kind")),
+        ("KEEP_ORDER", {"message": ""}, "INVALID_FIELD", ("path", "$.message")),
+        ("KEEP_ORDER", {"message": "x" * 501}, "INVALID_FIELD", ("path", "$.message")),
     ]:
         body = {"kind": kind, "message": "Please keep it", **fields}
         answer = shop.api.post(f"/seller/cancellations/{cancel_id}/offer", shop.seller_token(), body)
-        assert answer.status_code == 400 and answer.json["error"]["code"] == code, (body, answer.json)
+        error = answer.json["error"]
+        assert answer.status_code == 400 and error["code"] == code, (body, answer.json)
+        assert error["details"][named[0]] == named[1], (body, error)
     assert shop.detail(order_id, expect=200).json == before
 
 
