@@ -97,6 +97,47 @@ def test_the_job_ends_a_lapsed_offer_once_and_the_request_waits_again(shop: Shop
     assert shop.cancellation(cancel_id, expect=200).json["status"] == "AUTO_APPROVED"
 
 
+def test_past_answer_by_the_offer_stays_open_until_the_job_ends_it(shop: Shop, clock):
+    """Between answer_by and the job's run (OF8): the seller still meets OFFER_OPEN, the counts stand; the buyer
+    can no longer answer but may withdraw, which ends the offer DECLINED, and shipping ends it EXPIRED, leaving the
+    job nothing of either; the job gives the seller's time back from its own run."""
+    withdrawn_order, withdrawn = shop.offered()
+    shipped_order, shipped = shop.offered()
+    _, lapsing = shop.offered()
+    answer_by = parse_iso(shop.cancellation(lapsing, expect=200).json["offer"]["answer_by"])
+    left = shop.cancellation(lapsing, expect=200).json["response_seconds_left"]
+    clock.move_to(answer_by + timedelta(minutes=3))  # the job has not run since
+    for cancel_id in (withdrawn, shipped, lapsing):
+        assert shop.approve(cancel_id, expect=409).json["error"]["code"] == "OFFER_OPEN"
+        assert shop.reject(cancel_id, expect=409).json["error"]["code"] == "OFFER_OPEN"
+        assert shop.make_offer(cancel_id, expect=409).json["error"]["code"] == "OFFER_ALREADY_MADE"
+        assert shop.accept_offer(cancel_id, expect=409).json["error"]["code"] == "OFFER_NOT_OPEN"
+    results = shop.bulk_approve([withdrawn, shipped, lapsing], expect=200).json["results"]
+    assert [(r["status"], r["error"]["code"]) for r in results] == [(409, "OFFER_OPEN")] * 3
+    assert counts(shop) == {"total": 0, "cancellation_requested": 0, "auto_approved": 0, "due_soon": 0,
+                            "awaiting_buyer": 3}
+
+    ended = shop.withdraw(withdrawn, expect=200).json
+    assert (ended["status"], ended["withdraw_cause"]) == ("WITHDRAWN", "BUYER")
+    assert (ended["offer"]["status"], ended["offer"]["answered_at"]) == ("DECLINED", iso(utc_now()))
+    shop.ship(shipped_order, expect=200)
+    rejected = shop.cancellation(shipped, expect=200).json
+    assert (rejected["status"], rejected["reject_reason"], rejected["offer"]["status"]) == (
+        "REJECTED", "ORDER_SHIPPED", "EXPIRED")
+    clock.shift(timedelta(minutes=2))  # the job's next run
+    report = expiry.run(utc_now())
+    assert (report.due_seen, report.offers_lapsed, report.auto_approved) == (1, 1, 0)  # the other two left
+    lapsed = shop.cancellation(lapsing, expect=200).json
+    assert lapsed["offer"]["status"] == "EXPIRED"
+    assert parse_iso(lapsed["respond_by"]) == utc_now() + timedelta(seconds=left)  # from the run, not answer_by
+    assert shop.cancellation(withdrawn, expect=200).json == ended
+    assert shop.cancellation(shipped, expect=200).json == rejected
+    assert shop.detail(withdrawn_order, expect=200).json["history"][-1]["action"] == "CANCELLATION_WITHDRAWN"
+    assert shop.detail(shipped_order, expect=200).json["history"][-1]["action"] == "SHIPPED"
+    assert counts(shop) == {"total": 1, "cancellation_requested": 1, "auto_approved": 0, "due_soon": 0,
+                            "awaiting_buyer": 0}
+
+
 def test_a_broken_ship_by_promise_auto_approves_the_next_request_as_seller_fault(shop: Shop, clock):
     order_id, cancel_id = shop.pending()
     ship_by = utc_now() + timedelta(days=2)
