@@ -343,6 +343,13 @@ class Model:
         assert c.resolved_at is not None
         return "APPEAL_WINDOW_CLOSED" if self.now >= c.resolved_at + APPEAL_WINDOW else None
 
+    def appeal_by(self, c: MCancel) -> str | None:
+        """When the seller's window to appeal `c` closes (A3), or None when it never may (A1, A2)."""
+        if self.appealable(c) in ("APPEAL_EXISTS", "NOT_APPEALABLE"):
+            return None
+        assert c.resolved_at is not None
+        return iso(c.resolved_at + APPEAL_WINDOW)
+
     def sfcr(self, seller: str) -> dict[str, Any]:
         """Orders placed from 00:00 of today - (days - 1) in the market's calendar, and their seller faults."""
         today = self.now.astimezone(MARKET).date()
@@ -1076,12 +1083,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert got["fault"] == "BUYER" or got["initiator"] == "SELLER" or got["auto_approve_cause"] == "PROMISE_MISSED"
         expected_appeal = None if c.appeal is None else {"appeal_id": c.appeal.appeal_id, "status": c.appeal.status}
         assert got["appeal"] == expected_appeal, (c, got)
+        assert got["appeal_by"] == self.model.appeal_by(c), (c, got)
         if c.appeal is not None and c.appeal.status == "OVERTURNED":  # A6: the fault lifted
             assert (got["fault"], got["counts_toward_sfcr"]) == ("NONE", False), got
         if got["status"] != "REQUESTED":  # final: only an acknowledgement, the refund's report and an appeal may come
             seen = {k: v for k, v in got.items()
                     if k not in ("acknowledged_at", "refund_status", "refunded_at", "refund_reference", "appeal",
-                                 "fault", "counts_toward_sfcr")}
+                                 "appeal_by", "fault", "counts_toward_sfcr")}
             assert self.finals.setdefault(c.cancel_id, seen) == seen, c.cancel_id
 
     def check_screens(self, seller: str) -> None:
