@@ -29,6 +29,21 @@ METRICS: dict[str, str] = {
 }
 
 _logger: logging.Logger | None = None
+
+
+class _Stdout(logging.StreamHandler[Any]):
+    """Writes each line to `sys.stdout` as it is then: a test's capture or a runner may have replaced the stream
+    since the first line, and a thread that outlives one (the local stage's pumps) must not write to a closed one."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 _cold = True
 _invocation: dict[str, Any] = {"request_id": None, "cold_start": None}
 
@@ -38,7 +53,7 @@ def logger() -> logging.Logger:
     if _logger is None:
         _logger = logging.getLogger("cancellation_desk")
         if not _logger.handlers:
-            handler = logging.StreamHandler(sys.stdout)
+            handler = _Stdout()
             handler.setFormatter(logging.Formatter("%(message)s"))
             _logger.addHandler(handler)
             _logger.propagate = False

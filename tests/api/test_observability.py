@@ -54,3 +54,20 @@ def test_requests_and_auto_approvals_are_metrics_of_the_lines(shop, lines):
 def test_every_metric_is_in_the_list_the_docs_use():
     assert set(obs.METRICS) >= {"Requests", "AutoApprovals", "EventsPublished", "FeedLagSeconds",
                                 "WebhookDeliveries", "RemindersSent", "EventsDeadLettered", "PublishLagSeconds"}
+
+
+def test_a_line_goes_to_stdout_as_it_is_then_not_as_it_was_at_the_first_line(monkeypatch):
+    """A thread that outlives a test's capture (the local stage's pumps) writes to the stream of its time, never to a
+    closed one."""
+    import io
+    import sys
+
+    obs.event("first")  # the handler exists from here on
+    earlier, later = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", earlier)
+    obs.event("while.captured")
+    earlier.close()
+    monkeypatch.setattr(sys, "stdout", later)
+    obs.event("after.capture")
+
+    assert [json.loads(line)["event"] for line in later.getvalue().splitlines()] == ["after.capture"]
