@@ -149,6 +149,17 @@ def test_s3_calls_need_the_evidence_objects_grant():
         Grant("s3:GetObject", "<bucket elsewhere>", "<key x>")]
 
 
+def test_a_queue_is_granted_by_its_name_whatever_endpoint_its_url_names(monkeypatch):
+    # A local stage's pump finishing a batch after the stage restored the environment names its own endpoint.
+    monkeypatch.setenv("EVENTS_DLQ_URL", "http://127.0.0.1:5000/123456789012/cancel-desk-events-dlq")
+    for url in ("http://127.0.0.1:5000/123456789012/cancel-desk-events-dlq",
+                "http://127.0.0.1:44401/123456789012/cancel-desk-events-dlq"):
+        assert grants_of("SendMessageBatch", {"QueueUrl": url}, "sqs") == [
+            Grant("sqs:SendMessage", "EVENTS_DLQ_URL", None)]
+    other = "http://127.0.0.1:44401/123456789012/somebody-elses-queue"
+    assert grants_of("SendMessage", {"QueueUrl": other}, "sqs") == [Grant("sqs:SendMessage", f"<queue {other}>", None)]
+
+
 def test_the_check_reports_both_directions():
     scan = Call(policies.API_HANDLER, Grant("dynamodb:Scan", "ORDERS_TABLE", None))
     assert not_granted({scan}) == [

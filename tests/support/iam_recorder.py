@@ -140,8 +140,17 @@ def _named_by_settings(service: str, operation: str, params: dict[str, Any]) -> 
     if service == "sqs" and "QueueUrl" in params:
         url = params["QueueUrl"]
         action = "SendMessage" if operation == "SendMessageBatch" else operation
-        return [Grant(f"sqs:{action}", queue_settings.get(url, f"<queue {url}>"), None)]
+        # IAM names a queue by its ARN, whose last part is the queue's name: a URL of another endpoint (a local
+        # stage's embedded moto, read by a pump finishing its batch after the stage restored the environment)
+        # names the same queue.
+        by_name = {_queue_name(known): setting for known, setting in queue_settings.items() if known}
+        return [Grant(f"sqs:{action}", queue_settings.get(url) or by_name.get(_queue_name(url), f"<queue {url}>"),
+                      None)]
     return [Grant(f"{service}:{operation}", "*", None)]
+
+
+def _queue_name(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
 
 
 # S3 operations whose IAM action has another name.
