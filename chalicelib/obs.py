@@ -33,15 +33,20 @@ _logger: logging.Logger | None = None
 
 class _Stdout(logging.StreamHandler[Any]):
     """Writes each line to `sys.stdout` as it is then: a test's capture or a runner may have replaced the stream
-    since the first line, and a thread that outlives one (the local stage's pumps) must not write to a closed one."""
+    since the first line, and a thread that outlives one (the local stage's pumps) must not write to a closed one.
+    `setStream` still pins a stream of its own (the benchmark's /dev/null), and `setStream(None)` unpins it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pinned: Any = None
 
     @property
     def stream(self) -> Any:
-        return sys.stdout
+        return self._pinned if self._pinned is not None else sys.stdout
 
     @stream.setter
-    def stream(self, _: Any) -> None:
-        pass
+    def stream(self, value: Any) -> None:
+        self._pinned = value
 
 
 _cold = True

@@ -71,3 +71,21 @@ def test_a_line_goes_to_stdout_as_it_is_then_not_as_it_was_at_the_first_line(mon
     obs.event("after.capture")
 
     assert [json.loads(line)["event"] for line in later.getvalue().splitlines()] == ["after.capture"]
+
+
+def test_a_stream_set_on_the_handler_is_kept_whatever_stdout_becomes(monkeypatch):
+    import io
+    import logging
+    import sys
+
+    (handler,) = [h for h in obs.logger().handlers if isinstance(h, logging.StreamHandler)]
+    pinned, stdout = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    handler.setStream(pinned)
+    try:
+        obs.event("pinned.line")
+    finally:
+        handler.setStream(None)  # back to following sys.stdout
+
+    assert [json.loads(line)["event"] for line in pinned.getvalue().splitlines()] == ["pinned.line"]
+    assert stdout.getvalue() == ""
