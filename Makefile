@@ -79,7 +79,8 @@ checks: lint
 	scripts/lock.sh --check
 	cd $(WEB_PAGE) && npx vitest run --silent
 
-## The checks, then the whole test suite (the browser layer included, on Debian's chromium) on $(WORKERS) workers.
+## The whole test suite (the browser layer included, on Debian's chromium) on $(WORKERS) workers with the checks beside
+## it, then the runner stops alone.
 # Bytecode and pytest's rewritten test modules are written and reused (a shell may set PYTHONDONTWRITEBYTECODE):
 # every worker and every process the local layer starts then reads them instead of compiling again.
 # The checks run beside the parallel pytest run, their output held until it ends: the browsers and local stages
