@@ -19,7 +19,8 @@ examples for a longer run.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
@@ -1225,18 +1226,28 @@ def test_lifecycle_matches_the_model(capsys: pytest.CaptureFixture[str]):
 
 
 
-def test_every_offer_path_through_the_model():
-    """One scripted walk of the same machine over every way an offer ends (offers.md): made of each kind, accepted
-    (a partial refund then reported, a ship-by date then broken), declined, withdrawn over, shipped over and
-    lapsed by the job; the invariants after every step, the stored items recounted at the end."""
+@contextmanager
+def scripted_walk() -> Iterator[tuple["LifecycleMachine", Callable[..., None]]]:
+    """The model's machine driven step by step by a scripted test: `then(action, **arguments)` takes one step and
+    checks every invariant after it; the machine is torn down at the end, whatever happened."""
     machine = LifecycleMachine()
-    spec = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
 
     def then(action: str, **arguments: Any) -> None:
         getattr(machine, action)(**arguments)
         machine.the_service_matches_the_model()
 
     try:
+        yield machine, then
+    finally:
+        machine.teardown()
+
+
+def test_every_offer_path_through_the_model():
+    """One scripted walk of the same machine over every way an offer ends (offers.md): made of each kind, accepted
+    (a partial refund then reported, a ship-by date then broken), declined, withdrawn over, shipped over and
+    lapsed by the job; the invariants after every step, the stored items recounted at the end."""
+    spec = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
+    with scripted_walk() as (machine, then):
         machine.first_orders([spec] * 3, None)
         for _ in range(3):
             then("record_order", spec=spec, resend=None)
@@ -1268,8 +1279,6 @@ def test_every_offer_path_through_the_model():
             "O6": ("REQUESTED", "EXPIRED", None, None, "NONE"),
         }, outcome
         assert m.orders["O2"].seller_fault and m.action_needed("S1") == (2, 1, 0)
-    finally:
-        machine.teardown()
 
 
 def test_appeals_through_the_model():
@@ -1277,14 +1286,8 @@ def test_appeals_through_the_model():
     out of stock (counted once), each cancellation appealed, one overturned while the other still counts, then
     the other; an uphold, a second decision, a second appeal, a buyer-fault cancellation and a late appeal
     refused; the SFCR and appeals_open checked after every step, the stored items recounted at the end."""
-    machine = LifecycleMachine()
     spec = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
-
-    def then(action: str, **arguments: Any) -> None:
-        getattr(machine, action)(**arguments)
-        machine.the_service_matches_the_model()
-
-    try:
+    with scripted_walk() as (machine, then):
         machine.first_orders([spec] * 4, None)
         m = machine.model
         then("seller_cancel", i=0, aim=False, reason="OUT_OF_STOCK", part="line")  # O1: SKU-1, counts
@@ -1313,8 +1316,6 @@ def test_appeals_through_the_model():
                    for c in m.cancels.values()}
         assert sorted(outcome.values()) == [("O1", "OVERTURNED", False), ("O1", "OVERTURNED", False),
                                             ("O2", "UPHELD", True), ("O3", None, False), ("O4", None, True)], outcome
-    finally:
-        machine.teardown()
 
 
 def test_operator_cancels_on_behalf_of_both_parties_through_the_model():
@@ -1322,15 +1323,9 @@ def test_operator_cancels_on_behalf_of_both_parties_through_the_model():
     seller's behalf (a seller-fault reason counts once in the SFCR, some items then the rest; a reason of no fault;
     a reason of the wrong status refused) and asks on the buyer's behalf (inside the grace period, and waiting for
     the seller, then approved); every counter checked after every step, the stored items recounted at the end."""
-    machine = LifecycleMachine()
     paid = ("S1", "B1", "AWAITING_SHIPMENT", timedelta(hours=3), True, THREE_LINES)
     fresh = ("S1", "B2", "AWAITING_SHIPMENT", timedelta(0), False, ONE_LINE)
-
-    def then(action: str, **arguments: Any) -> None:
-        getattr(machine, action)(**arguments)
-        machine.the_service_matches_the_model()
-
-    try:
+    with scripted_walk() as (machine, then):
         machine.first_orders([paid, paid, paid], None)
         then("record_order", spec=fresh, resend=None)  # O4: paid now, inside the grace period
         then("seller_cancel", i=0, aim=True, reason="OUT_OF_STOCK", part="one", by="operator")  # O1: some items
@@ -1348,5 +1343,3 @@ def test_operator_cancels_on_behalf_of_both_parties_through_the_model():
         assert actors == {"O1": ("SELLER_CANCELLED", "OPERATOR", True), "O2": ("SELLER_CANCELLED", "OPERATOR", False),
                           "O3": ("APPROVED", "OPERATOR", False), "O4": ("AUTO_APPROVED", "OPERATOR", False)}, actors
         assert m.sfcr("S1")["seller_fault_cancellations"] == 1 and m.action_needed("S1") == (0, 1, 0)
-    finally:
-        machine.teardown()
