@@ -60,15 +60,22 @@ def test_the_seller_appeals_a_seller_fault_cancellation_and_sees_the_decision(ce
     expect(center.row(order_id).locator(".appeal")).to_have_text("Appeal accepted: the cancellation no longer counts")
 
 
-def test_keyboard_only_appeal(center: SellerCenter, seller: Seller) -> None:
-    order_id, _ = seller.seller_fault()
-    center.sign_in(seller.token, "#all")
+def statement_typed_by_keyboard(center: SellerCenter, order_id: str) -> Locator:
+    """Tab to the row's Appeal, open it with Enter, type the statement where the focus lands; the dialog."""
     keys = center.page.keyboard
     center.tab_to(center.row(order_id).get_by_role("button", name="Appeal", exact=True))
     keys.press("Enter")
     dialog = center.dialog("Appeal a seller-fault cancellation")
     expect(dialog.get_by_label("Why it was not your fault")).to_be_focused()
     keys.type(STATEMENT)
+    return dialog
+
+
+def test_keyboard_only_appeal(center: SellerCenter, seller: Seller) -> None:
+    order_id, _ = seller.seller_fault()
+    center.sign_in(seller.token, "#all")
+    keys = center.page.keyboard
+    dialog = statement_typed_by_keyboard(center, order_id)
     center.tab_to(dialog.get_by_role("button", name="Confirm"))
     keys.press("Enter")
     expect(dialog).to_have_count(0)
@@ -178,11 +185,7 @@ def test_keyboard_only_appeal_with_a_photo(center: SellerCenter, seller: Seller)
     center.page.on("filechooser", lambda chooser: None)
     center.sign_in(seller.token, "#all")
     keys = center.page.keyboard
-    center.tab_to(center.row(order_id).get_by_role("button", name="Appeal", exact=True))
-    keys.press("Enter")
-    dialog = center.dialog("Appeal a seller-fault cancellation")
-    expect(dialog.get_by_label("Why it was not your fault")).to_be_focused()
-    keys.type(STATEMENT)
+    dialog = statement_typed_by_keyboard(center, order_id)
     keys.press("Tab")
     chooser = dialog.get_by_role("button", name="Choose photos")
     expect(chooser).to_be_focused()
