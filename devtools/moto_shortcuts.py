@@ -8,19 +8,31 @@
   calls and other services go through moto's serializer as before.
 - A handler class's method names, listed once. moto lists them (`inspect.getmembers` over a class of hundreds
   of members) on every request to find the action's method.
+- A transaction's backup holds only the items it names. moto deep-copies every table a TransactWriteItems
+  names, items and stream records, before applying it, so each transaction cost in proportion to the tables'
+  size: half the CPU of a test that drives the API, and more on the local desk's full tables. moto's own code
+  still applies the transaction; its backup is swapped for copies of the items the transaction names and the
+  length of each table's stream, put back the same way when the transaction fails. That also makes a cancelled
+  transaction leave no stream record, as in DynamoDB: moto's own backup put back a copy of the stream, and a
+  reader already on it (the local stage's pump) went on to read the cancelled writes' records.
 
-tests/api/test_moto_shortcuts.py holds both writings of every item call equal, as botocore reads them.
+tests/api/test_moto_shortcuts.py holds both writings of every item call equal, as botocore reads them, and a
+failed transaction's tables and streams as they were.
 """
 
 import base64
+import copy
 import functools
 import json
 from datetime import datetime
 from typing import Any
 
 import moto.core.responses
+import moto.dynamodb.models
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.utils import method_names_from_class
+from moto.dynamodb.models import DynamoDBBackend, Table
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 ITEM_CALLS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
                         "BatchWriteItem", "TransactGetItems", "TransactWriteItems"})
@@ -48,12 +60,85 @@ def _execute_result(self: ActionResult, context: ActionContext) -> Any:
     return 200, {"Content-Type": content_type}, json.dumps(_wire(self.result), separators=(",", ":"))
 
 
+_original_transact = DynamoDBBackend.transact_write_items
+
+
+class _TablesKept:
+    """Stands in for the `copy` module inside moto.dynamodb.models: a Table "copied" is the table itself (the
+    transaction's backup, which is the only deep copy of a table moto makes there), anything else is copied."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+class _Backup:
+    """Each item a transaction names as it was (None: absent), and each table's stream length."""
+
+    def __init__(self, backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        self.items: list[tuple[Table, DynamoType, DynamoType | None, Any]] = []
+        self.streams: dict[int, tuple[Table, int]] = {}
+        for entry in transact_items:
+            try:
+                _, op = next(iter(entry.items()))
+                table = backend.tables[op["TableName"]]
+                attributes = op["Item"] if "Item" in op else op["Key"]
+                hash_key = DynamoType(attributes[table.hash_key_attr])
+                range_key = DynamoType(attributes[table.range_key_attr]) if table.range_key_attr else None
+            except (KeyError, TypeError, AttributeError, StopIteration):
+                continue  # moto refuses this operation before it writes anything
+            self.items.append((table, hash_key, range_key, copy.deepcopy(_item(table, hash_key, range_key))))
+            if table.stream_shard is not None:
+                self.streams.setdefault(id(table), (table, len(table.stream_shard.items)))
+
+    def restore(self) -> None:
+        for table, hash_key, range_key, item in reversed(self.items):  # the first copy of a key is the original
+            if range_key is None:
+                if item is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = item
+            elif item is None:
+                by_range = table.items.get(hash_key)
+                if by_range is not None:
+                    by_range.pop(range_key, None)
+                    if not by_range:
+                        del table.items[hash_key]
+            else:
+                table.items[hash_key][range_key] = item
+        for table, length in self.streams.values():
+            assert table.stream_shard is not None
+            del table.stream_shard.items[length:]
+
+
+def _item(table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Any:
+    found = table.items.get(hash_key)
+    if range_key is None or found is None:
+        return found
+    return found.get(range_key)
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    backup = _Backup(self, transact_items)
+    try:
+        _original_transact(self, transact_items)
+    except BaseException:
+        backup.restore()
+        raise
+
+
 def install() -> None:
     """Idempotent."""
     ActionResult.execute_result = _execute_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
+    moto.dynamodb.models.copy = _TablesKept  # type: ignore[assignment]
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     ActionResult.execute_result = _original_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
+    moto.dynamodb.models.copy = copy  # type: ignore[assignment]
+    DynamoDBBackend.transact_write_items = _original_transact  # type: ignore[method-assign]

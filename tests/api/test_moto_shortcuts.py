@@ -6,10 +6,13 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from moto import mock_aws
 
 from devtools import moto_shortcuts
 
+# Newer botocore prefixes the streams endpoint with the account id, which moto does not route.
+_STREAMS = Config(account_id_endpoint_mode="disabled")
 ITEM = {"pk": {"S": "P1"}, "sk": {"N": "1"}, "bin": {"B": b"\x00\xffraw"}, "bins": {"BS": [b"a", b"\x01"]},
         "nums": {"NS": ["1", "2.5"]}, "strs": {"SS": ["x", "y"]}, "flag": {"BOOL": True}, "nothing": {"NULL": True},
         "list": {"L": [{"S": "a"}, {"N": "3"}, {"M": {"deep": {"B": b"\x02"}}}]},
@@ -106,3 +109,76 @@ def test_the_answers_compared_hold_every_kind_of_value_and_every_optional_member
     assert answers["update ALL_NEW"]["Attributes"]["tally"] == {"N": "1"}
     assert answers["batch get"]["Responses"]["answers"] and answers["batch write"]["UnprocessedItems"] == {}
     assert "Attributes" not in answers["delete none"]
+
+
+def transactions(install: Callable[[], None]) -> list[Any]:
+    """Two tables (one with a range key and a stream), then transactions that fail at their last operation after
+    a put, an update and a delete on each, a transaction naming one item twice, one that succeeds, and what the
+    tables and the stream hold after each."""
+    install()
+    try:
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            streams = boto3.client("dynamodbstreams", region_name="us-east-1", config=_STREAMS)
+            client.create_table(TableName="ranged", BillingMode="PAY_PER_REQUEST",
+                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                      {"AttributeName": "sk", "AttributeType": "N"}],
+                                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                           {"AttributeName": "sk", "KeyType": "RANGE"}],
+                                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            client.create_table(TableName="flat", BillingMode="PAY_PER_REQUEST",
+                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+            for n in (1, 2):
+                client.put_item(TableName="ranged", Item={"pk": {"S": "P"}, "sk": {"N": str(n)}, "v": {"N": "0"}})
+                client.put_item(TableName="flat", Item={"pk": {"S": f"F{n}"}, "v": {"N": "0"}})
+            arn = client.describe_table(TableName="ranged")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+
+            def state() -> Any:
+                records = streams.get_records(ShardIterator=iterator)["Records"]
+                return ([sorted(client.scan(TableName=t)["Items"], key=repr) for t in ("ranged", "flat")],
+                        [(r["eventName"], r["dynamodb"]["Keys"]) for r in records])
+
+            bump = {"UpdateExpression": "ADD v :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}
+            fails = {"ConditionExpression": "attribute_not_exists(pk)"}
+            writes = [
+                {"Put": {"TableName": "ranged", "Item": {"pk": {"S": "P"}, "sk": {"N": "3"}}}},
+                {"Update": {"TableName": "ranged", "Key": {"pk": {"S": "P"}, "sk": {"N": "1"}}, **bump}},
+                {"Delete": {"TableName": "ranged", "Key": {"pk": {"S": "P"}, "sk": {"N": "2"}}}},
+                {"Put": {"TableName": "ranged", "Item": {"pk": {"S": "NEW"}, "sk": {"N": "1"}}}},
+                {"Put": {"TableName": "flat", "Item": {"pk": {"S": "F3"}}}},
+                {"Update": {"TableName": "flat", "Key": {"pk": {"S": "F1"}}, **bump}},
+                {"Delete": {"TableName": "flat", "Key": {"pk": {"S": "F2"}}}},
+            ]
+            seen = [state()]
+            failing = [
+                [*writes, {"ConditionCheck": {"TableName": "flat", "Key": {"pk": {"S": "F1"}}, **fails}}],
+                [*writes, {"Update": {"TableName": "ranged", "Key": {"pk": {"S": "P"}, "sk": {"N": "9"}}, **bump,
+                                      **fails, "ConditionExpression": "attribute_exists(pk)"}}],
+                [writes[1], {"Update": {"TableName": "ranged", "Key": {"pk": {"S": "P"}, "sk": {"N": "1"}}, **bump}}],
+            ]
+            for transaction in failing:
+                with pytest.raises(client.exceptions.ClientError) as refused:
+                    client.transact_write_items(TransactItems=transaction)
+                seen.append((refused.value.response["Error"]["Code"], state()))
+            client.transact_write_items(TransactItems=writes)
+            seen.append(state())
+            return seen
+    finally:
+        moto_shortcuts.install()
+
+
+def test_a_failed_transaction_leaves_the_tables_as_moto_does_and_writes_no_stream_record():
+    by_moto, shortcut = transactions(moto_shortcuts.uninstall), transactions(moto_shortcuts.install)
+    (tables_before, records_before), *refused, applied = shortcut
+    assert [code for code, _ in refused] == ["ValidationException", "TransactionCanceledException",
+                                             "ValidationException"]  # an item named twice, a condition, a key
+    assert [(code, tables) for code, (tables, _) in refused] == [(code, tables) for code, (tables, _) in by_moto[1:-1]]
+    assert all(tables == tables_before for _, (tables, _) in refused)
+    # DynamoDB streams no record of a cancelled transaction. moto's own backup puts back a copy of the table's
+    # stream, so a reader already on the stream (its iterator holds the stream) read the cancelled writes' records.
+    assert all(records == records_before for _, (_, records) in refused)
+    assert applied == by_moto[-1] and len(applied[1]) == len(records_before) + 4  # put, update, delete, put
