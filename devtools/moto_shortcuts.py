@@ -133,12 +133,12 @@ def install() -> None:
     """Idempotent."""
     ActionResult.execute_result = _execute_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
-    moto.dynamodb.models.copy = _TablesKept  # type: ignore[assignment]
+    moto.dynamodb.models.copy = _TablesKept  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     ActionResult.execute_result = _original_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
-    moto.dynamodb.models.copy = copy  # type: ignore[assignment]
+    moto.dynamodb.models.copy = copy  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = _original_transact  # type: ignore[method-assign]
