@@ -31,8 +31,9 @@ import moto.core.responses
 import moto.dynamodb.models
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.utils import method_names_from_class
-from moto.dynamodb.models import DynamoDBBackend, Table
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 
 ITEM_CALLS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
                         "BatchWriteItem", "TransactGetItems", "TransactWriteItems"})
