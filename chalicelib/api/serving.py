@@ -1,20 +1,17 @@
 """What every declared route runs on a request: the gate, the checks, the view, its command or bulk answer kept
 under the Idempotency-Key, and every failure as the contract's answer (never a 500 for the caller's input).
 
-`routing.endpoint` imports this module on a route's first request, so a cold start that serves none never loads
-the service and the store it needs."""
+`routing.endpoint` imports this module on a route's first request. It loads the service (single commands, bulk
+answers) with the first command, and the store's failure types with the first failure, so that a request that
+never reaches a table (a refused token, the open routes) loads neither the store nor PynamoDB."""
 
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 from chalice.app import Request, Response
-from pynamodb.exceptions import PynamoDBException
 
 from ..domain.clock import utc_now
 from ..domain.errors import DomainError
-from ..service.idempotency import Answer
-from ..service.single import Command, run
-from ..store.contention import Contention, Unavailable, is_busy
 from . import idempotency, parsing
 from .errors import RETRY_AFTER_SECONDS, ApiError, error_body, error_response, from_api, from_domain, status_of
 from .gate import identity_for
@@ -22,6 +19,8 @@ from .routing import Ctx, RouteSpec, View
 
 if TYPE_CHECKING:
     from ..service.bulk import Bulk
+    from ..service.idempotency import Answer
+    from ..service.single import Command
 
 BUSY_MESSAGE = "The service is busy; retry shortly."
 
@@ -33,7 +32,7 @@ def serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[st
         return from_api(error)
     except DomainError as error:
         return from_domain(error)
-    except (Contention, Unavailable, PynamoDBException) as error:
+    except Exception as error:
         busy = busy_response(error)
         if busy is None:
             raise
@@ -41,7 +40,14 @@ def serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[st
 
 
 def busy_response(error: Exception) -> Response | None:
-    """503 SERVICE_BUSY for a failure a retry may clear (errors.RETRY_AFTER_SECONDS); None for any other."""
+    """503 SERVICE_BUSY for a failure a retry may clear (errors.RETRY_AFTER_SECONDS): DynamoDB busy or throttled,
+    S3 unavailable; None for any other."""
+    from pynamodb.exceptions import PynamoDBException
+
+    from ..store.contention import Contention, Unavailable, is_busy
+
+    if not isinstance(error, Contention | Unavailable | PynamoDBException):
+        return None
     if not (is_busy(error) or isinstance(error, Unavailable)):
         return None
     return error_response(503, "SERVICE_BUSY", BUSY_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -63,6 +69,8 @@ def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[s
     result = handler(ctx, **path_params)
     if isinstance(result, Response):
         return result
+    from ..service.single import Command, run  # the commands' pipeline loads with the first command
+
     # The body as understood, not as spelled: whitespace, key order or an explicit null for an omitted
     # optional field do not make a retry a different request.
     canonical = msgspec.json.encode(ctx.body, order="sorted")
@@ -81,10 +89,14 @@ def _response(result: "Response | Command[Any] | Bulk") -> Response:
     return result
 
 
-def _busy() -> Answer:
+def _busy() -> "Answer":
     """A bulk item DynamoDB kept refusing: what the single route would have answered (503 SERVICE_BUSY)."""
+    from ..service.idempotency import Answer
+
     return Answer(503, error_body("SERVICE_BUSY", BUSY_MESSAGE))
 
 
-def _refusal(error: DomainError) -> Answer:
+def _refusal(error: DomainError) -> "Answer":
+    from ..service.idempotency import Answer
+
     return Answer(status_of(error), error_body(error.code, error.message, error.details))
