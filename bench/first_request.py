@@ -30,18 +30,20 @@ class Route:
     method: str
     path: str  # as requested
     resource: str  # as declared
-    role: str
+    role: str | None  # None: an open route, no authorizer
     body: dict[str, Any] | None = None
 
 
 # A read and a write of the seller's family (a write that finds nothing: 404, the whole POST pipeline without
-# the commit), and a write that commits (the platform's order: the state change and its event).
+# the commit), a write that commits (the platform's order: the state change and its event), and an open route that
+# reads no table.
 ROUTES = (
     Route("GET /seller/cancellations", "GET", "/seller/cancellations", "/seller/cancellations", "seller"),
     Route("POST /seller/cancellations/{cancel_id}/approve (404)", "POST", "/seller/cancellations/c1/approve",
           "/seller/cancellations/{cancel_id}/approve", "seller", {}),
     Route("POST /platform/orders (201)", "POST", "/platform/orders", "/platform/orders", "platform",
           order_body("bench-cold-1")),
+    Route("GET /health", "GET", "/health", "/health", None),
 )
 
 
@@ -91,8 +93,9 @@ def stand_in_dynamodb() -> Iterator[str]:
 
 def event(route: Route) -> dict[str, Any]:
     """API Gateway's proxy event, with the authorizer's context for the route's role."""
-    authorizer = {"principalId": "u1", "sub": "u1", "role": route.role, "seller_id": "S1" if route.role == "seller"
-                  else "", "buyer_id": "", "operator_id": "", "expires_at": str(int(time.time()) + 600)}
+    authorizer = {} if route.role is None else {
+        "principalId": "u1", "sub": "u1", "role": route.role, "seller_id": "S1" if route.role == "seller" else "",
+        "buyer_id": "", "operator_id": "", "expires_at": str(int(time.time()) + 600)}
     headers = {"Accept": "application/json"} | ({"Content-Type": "application/json"} if route.body is not None else {})
     return {"resource": route.resource, "path": route.path, "httpMethod": route.method, "headers": headers,
             "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
