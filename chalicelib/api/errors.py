@@ -54,7 +54,6 @@ def from_api(error: ApiError) -> Response:
 RETRY_AFTER_SECONDS = 1
 
 
-
 NO_SUCH_ROUTE = "No such route (method and path); the routes are listed at /openapi.json."
 
 # Errors Chalice answers itself, by status, in the contract's words.

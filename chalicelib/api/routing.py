@@ -148,7 +148,7 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
 
         @functools.wraps(handler)
         def view(**path_params: str) -> Response:
-            # The request pipeline (the gate, the checks, the service and the store) loads on the first request.
+            # The request pipeline loads on the first request; the service and the store with the views that use them.
             from . import serving
 
             return serving.serve(spec, handler, bp.current_request, path_params)
