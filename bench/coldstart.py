@@ -10,6 +10,10 @@ Bytecode: `with` is the package as built (scripts/lambda_zip.py compiles every m
 same files minus their `__pycache__`, as `chalice package` alone ships them, so that every cold start compiles
 each module it imports. Samples alternate over every case so machine noise hits all alike; figures are medians.
 
+Up to the first answer: `import app` defers each route family's work to its first request, so the bench also
+times `import app` followed by what the first request of a few routes imports (bench/first_request.py finds it
+by serving that request from the package), against the same bare import.
+
 The package: the zip `BENCH_PACKAGE_ZIP` names (the test suite's run-wide build, made from the same tree), else
 build/package/deployment.zip when it is newer than everything it is made from, else one built into a temporary
 directory by scripts/package.sh (seconds; pip's cache keeps the locked wheels).
@@ -31,6 +35,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.first_request import FirstRequest, first_requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "build" / "package" / "deployment.zip"
@@ -114,9 +120,21 @@ class ColdStart:
 
 
 @dataclass(frozen=True, slots=True)
+class UpToFirstAnswer:
+    """`import app` and then what one route's first request imports, with bytecode: the cold start up to that
+    route's first answer, but for the request's own work (the same before and after any import placement)."""
+
+    first: FirstRequest
+    wall_ms: float
+    cpu_ms: float
+    modules: int  # the modules `import app` and the request's imports load together
+
+
+@dataclass(frozen=True, slots=True)
 class Figures:
     package: Package
     rows: list[ColdStart]  # with bytecode, then without
+    first_answers: list[UpToFirstAnswer]
     handlers: list[Median]  # each function's Handler module, with bytecode (empty in quick mode)
     side_effects: dict[str, list[str]]
     own: list[ModuleTime]  # the app's own modules by `-X importtime`, most costly first (empty in quick mode)
@@ -245,14 +263,19 @@ def measure(runs: int = 7, handlers: bool = True) -> Figures:
                 trees = {True: compiled, False: plain}
                 own = own_modules(compiled, runs) if handlers else []
                 empty = empty_modules(Path(scratch) / "empty", len(own)) if handlers else ""
+                firsts = first_requests(compiled)
                 cases = [(BARE, True), (APP, True), (BARE, False), (APP, False)]
                 cases += [(statement, True) for statement in (*HANDLERS, empty)] if handlers else []
+                # Two routes whose first requests import the same modules are one case.
+                cases += list(dict.fromkeys((first.statement, True) for first in firsts))
                 medians = {(m.statement, m.bytecode): m for m in sample(cases, trees, runs)}
                 effects = import_side_effects(compiled)
     rows = [ColdStart(medians[BARE, b].wall_ms, medians[APP, b].wall_ms, medians[BARE, b].cpu_ms,
                       medians[APP, b].cpu_ms, runs, b, medians[APP, b].jwt_loaded) for b in (True, False)]
-    return Figures(package, rows, [medians[s, True] for s in (BARE, APP, *HANDLERS, empty) if handlers], effects,
-                   own)
+    answers = [UpToFirstAnswer(first, medians[first.statement, True].wall_ms, medians[first.statement, True].cpu_ms,
+                               medians[first.statement, True].modules) for first in firsts]
+    return Figures(package, rows, answers, [medians[s, True] for s in (BARE, APP, *HANDLERS, empty) if handlers],
+                   effects, own)
 
 
 def empty_modules(where: Path, count: int) -> str:

@@ -40,6 +40,8 @@ root = Path(sys.argv[1]).resolve()
 sys.path.insert(0, str(root))
 module, attribute = sys.argv[2].rsplit(".", 1)
 getattr(importlib.import_module(module), attribute)
+for then in sys.argv[3:]:
+    importlib.import_module(then)
 files = {name: getattr(m, "__file__", None) for name, m in list(sys.modules.items())}
 print(json.dumps(sorted(n for n, f in files.items() if f and Path(f).resolve().is_relative_to(root))))
 """
@@ -52,11 +54,12 @@ def handlers(package: Path) -> list[str]:
                    if r["Type"] == "AWS::Serverless::Function"})
 
 
-def loaded(task_root: Path, handler: str) -> list[str]:
-    """The package's modules a fresh interpreter has loaded once `handler` is imported from `task_root`."""
+def loaded(task_root: Path, handler: str, *then: str) -> list[str]:
+    """The package's modules a fresh interpreter has loaded once `handler` is imported from `task_root` (and then
+    the modules `then` names, as a first request would import them)."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
            "PYTHONDONTWRITEBYTECODE": "1", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
-    done = subprocess.run([sys.executable, "-P", "-S", "-c", _PROBE, str(task_root), handler], cwd=task_root,
+    done = subprocess.run([sys.executable, "-P", "-S", "-c", _PROBE, str(task_root), handler, *then], cwd=task_root,
                           env=env, capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"importing {handler} failed:\n{done.stderr[-3000:]}")

@@ -5,9 +5,7 @@ from typing import Any
 import msgspec
 from chalice.app import Response
 
-from ..answers.shapes import ErrorBody, ErrorOut
 from ..domain.errors import Conflict, DomainError, InvalidRequest, NotFound, Unprocessable
-from ..store.contention import Unavailable, is_busy
 
 JSON = {"Content-Type": "application/json"}
 
@@ -25,6 +23,8 @@ class ApiError(Exception):
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> str:
     """Empty or absent `details` are left out of the answer."""
+    from ..answers.shapes import ErrorBody, ErrorOut  # with the first error answer, off the cold start
+
     error = ErrorBody(code=code, message=message, details=details or msgspec.UNSET)
     return msgspec.json.encode(ErrorOut(error=error)).decode()
 
@@ -52,20 +52,6 @@ def from_api(error: ApiError) -> Response:
 # DynamoDB is momentarily over capacity or busy on the same items, or S3 is slowing down, failing on its side or
 # out of reach: the client may simply retry, so the answer is a 503 with Retry-After, not a 500.
 RETRY_AFTER_SECONDS = 1
-
-
-BUSY_MESSAGE = "The service is busy; retry shortly."
-
-
-def busy_response(error: Exception) -> Response | None:
-    if not (is_busy(error) or isinstance(error, Unavailable)):
-        return None
-    return error_response(503, "SERVICE_BUSY", BUSY_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-
-
-def busy_body() -> str:
-    """The body of that answer, for a bulk item DynamoDB kept refusing."""
-    return error_body("SERVICE_BUSY", BUSY_MESSAGE)
 
 
 NO_SUCH_ROUTE = "No such route (method and path); the routes are listed at /openapi.json."

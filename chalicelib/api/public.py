@@ -1,19 +1,20 @@
-"""Open routes: health, the OpenAPI document and the reason catalogue."""
+"""Open routes: health, the OpenAPI document and the reason catalogue.
+
+Only the declarations load at cold start: each view's work is in public_views, loaded with the first request."""
 
 from chalice.app import Blueprint, Response
 
-from ..answers import shapes
-from ..domain import labels, reasons
-from .errors import JSON
-from .routing import Ctx, QueryParam, encode, endpoint, ok
+from .routing import Ctx, QueryParam, endpoint, shape
 
 public = Blueprint(__name__)
 
 
-@endpoint(public, "/health", "GET", role=None, summary="Liveness", response=shapes.HealthOut, tag="open")
+@endpoint(public, "/health", "GET", role=None, summary="Liveness", response=shape("HealthOut"), tag="open")
 def health(ctx: Ctx[None]) -> Response:
     """Answers {"status": "ok"} while the API is up. It reads no table, so it says nothing about DynamoDB."""
-    return ok(shapes.HealthOut(status="ok"))
+    from . import public_views as views  # the open routes' work loads on first use
+
+    return views.health(ctx)
 
 
 @endpoint(public, "/openapi.json", "GET", role=None, summary="This API as an OpenAPI 3.1 document",
@@ -21,12 +22,12 @@ def health(ctx: Ctx[None]) -> Response:
 def openapi_document(ctx: Ctx[None]) -> Response:
     """This API as an OpenAPI 3.1 document: every route with its role, parameters, body and answers, and the error
     shape they share. `GET /docs` shows it in an interactive viewer."""
-    from .openapi import document  # built on first use only: it walks every route and schema
+    from . import public_views as views  # the open routes' work loads on first use
 
-    return Response(body=encode(document()), status_code=200, headers=dict(JSON))
+    return views.openapi_document(ctx)
 
 
-@endpoint(public, "/cancellation-reasons", "GET", role=None, response=shapes.ReasonCatalogueOut, tag="open",
+@endpoint(public, "/cancellation-reasons", "GET", role=None, response=shape("ReasonCatalogueOut"), tag="open",
           query=(QueryParam("locale", {"type": "string", "examples": ["en", "id", "id-ID"]},
                             "BCP 47 language tag of the labels; wins over Accept-Language. Given more than once, "
                             "the first the desk has; a language the desk does not have answers in English (en)",
@@ -44,7 +45,6 @@ def cancellation_reasons(ctx: Ctx[None]) -> Response:
     cancellation rate, and its label in the language asked for: `locale` (given more than once, the first the desk
     has), else the first language of Accept-Language the desk has, else English, never an error; the answer's
     Content-Language says which."""
-    language = labels.negotiate(ctx.every("locale"), ctx.request.headers.get("accept-language"))
-    # The answer depends on Accept-Language: a shared cache keeps one copy per value of it.
-    headers: dict[str, str | list[str]] = {**JSON, "Content-Language": language, "Vary": "Accept-Language"}
-    return Response(body=encode(reasons.catalogue(language)), status_code=200, headers=headers)
+    from . import public_views as views  # the open routes' work loads on first use
+
+    return views.cancellation_reasons(ctx)

@@ -1,6 +1,10 @@
 """Declares every route once: its role, body, answers and query. The same declaration drives the checks
-(`parsing`), the fail-closed auth gate (`gate`), idempotency and single commands (`service.single`), and
-`/openapi.json` (`openapi`); this module only registers routes and wires those together."""
+(`parsing`), the fail-closed auth gate (`gate`), idempotency and single commands (`service.single`), all run by
+`serving`, and `/openapi.json` (`openapi`); this module only registers routes and wires those together.
+
+Chalice registers every route at import, so this module and the route declarations are the API's cold start:
+they import neither the service nor the store, and name bodies and answers as "module:Name"; `serving` and
+each family's views load with the first request that needs them."""
 
 import functools
 import importlib
@@ -11,22 +15,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from chalice.app import Blueprint, Request, Response
-from pynamodb.exceptions import PynamoDBException
 
-from ..domain.clock import utc_now
-from ..domain.errors import DomainError
 from ..domain.identity import Identity, Role
 from ..domain.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from ..service.idempotency import Answer
-from ..service.single import Command, run
-from ..store.contention import Contention, Unavailable
-from . import idempotency, parsing
 from .auth import jwt_authorizer
-from .errors import JSON, ApiError, busy_body, busy_response, error_body, from_api, from_domain, status_of
-from .gate import identity_for
+from .errors import JSON
 
 if TYPE_CHECKING:
     from ..service.bulk import Bulk
+    from ..service.single import Command
 
 
 class QueryParam(msgspec.Struct, frozen=True):
@@ -46,9 +43,19 @@ PAGE_PARAMS = (
 )
 
 
-# A route's body or answer type, or "module:Name" naming it: a route family used by few requests names its
-# schemas so that their module loads on the first request that needs one, not at cold start.
+# A route's body or answer type, or "module:Name" naming it, so that its module loads on the first request that
+# needs one, not at cold start.
 Schema = type | str
+
+
+def shape(name: str) -> str:
+    """An answer type of `answers.shapes` by name: the answers load with the first request that needs one."""
+    return f"chalicelib.answers.shapes:{name}"
+
+
+def schema(name: str) -> str:
+    """A request body type of `api.schemas` by name, loaded with the first request that needs one."""
+    return f"chalicelib.api.schemas:{name}"
 
 
 @functools.cache
@@ -141,18 +148,10 @@ def endpoint(bp: Blueprint, path: str, method: str, *, role: Role | None, summar
 
         @functools.wraps(handler)
         def view(**path_params: str) -> Response:
-            request = bp.current_request
-            try:
-                return _serve(spec, handler, request, path_params)
-            except ApiError as error:
-                return from_api(error)
-            except DomainError as error:
-                return from_domain(error)
-            except (Contention, Unavailable, PynamoDBException) as error:
-                busy = busy_response(error)
-                if busy is None:
-                    raise
-                return busy
+            # The request pipeline loads on the first request; the service and the store with the views that use them.
+            from . import serving
+
+            return serving.serve(spec, handler, bp.current_request, path_params)
 
         # A gated route needs a usage key, which the authorizer names: the stack's per-caller rate limit.
         bp.route(path, methods=[method], authorizer=jwt_authorizer if role else None, api_key_required=role is not None,
@@ -166,46 +165,3 @@ def _description(handler: View) -> str:
     """The handler's docstring, one line per paragraph: the operation's description in /openapi.json."""
     text = inspect.getdoc(handler) or ""
     return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n") if part.strip())
-
-
-def _serve(spec: RouteSpec, handler: View, request: Request, path_params: dict[str, str]) -> Response:
-    identity = identity_for(spec.role, request)
-    parsing.check_path_ids(path_params)
-    now = utc_now()
-    # Unknown parameters are refused, POST too, and so is one given twice unless it is declared repeatable.
-    query = parsing.query({q.name for q in spec.query}, request, {q.name for q in spec.query if q.repeatable})
-    if spec.method == "GET":
-        ctx = Ctx(identity, None, query, now, request)
-        return _response(handler(ctx, **path_params))
-
-    idempotency.check(request.headers.get(idempotency.HEADER))
-    raw = parsing.raw_body(request)
-    ctx = Ctx(identity, parsing.body(spec.body, request, raw), query, now, request)
-    result = handler(ctx, **path_params)
-    if isinstance(result, Response):
-        return result
-    # The body as understood, not as spelled: whitespace, key order or an explicit null for an omitted
-    # optional field do not make a retry a different request.
-    canonical = msgspec.json.encode(ctx.body, order="sorted")
-    idem = idempotency.from_request(request.headers.get(idempotency.HEADER), ctx.caller, spec.method,
-                                    spec.path.format(**path_params), canonical, now)
-    if isinstance(result, Command):
-        return idempotency.response(run(result, now, idem, _refusal))
-    from ..service import bulk  # the bulk answers' runner loads with the first bulk request, off the cold start
-
-    return idempotency.response(bulk.run(result, now, idem, _refusal, _busy()))
-
-
-def _response(result: "Response | Command[Any] | Bulk") -> Response:
-    if not isinstance(result, Response):
-        raise TypeError("a command route must be a POST")
-    return result
-
-
-def _busy() -> Answer:
-    """A bulk item DynamoDB kept refusing: what the single route would have answered (503 SERVICE_BUSY)."""
-    return Answer(503, busy_body())
-
-
-def _refusal(error: DomainError) -> Answer:
-    return Answer(status_of(error), error_body(error.code, error.message, error.details))

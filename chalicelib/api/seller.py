@@ -1,53 +1,38 @@
-"""The seller's Manage Orders: action-needed counts, tabs, cancellations, actions and SFCR."""
+"""The seller's Manage Orders: action-needed counts, tabs, cancellations, actions and SFCR.
 
-from datetime import timedelta
+Only the declarations load at cold start (Chalice registers routes at import): each view's work is in
+seller_views, loaded with the first seller request, and the bodies and answers are named by "module:Name"."""
 
-import msgspec
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint, Response
 
-from .. import config, obs
-from ..answers import render, shapes
-from ..domain.clock import parse_iso
 from ..domain.enums import CancellationStatus, Tab
 from ..domain.identity import Role
-from ..domain.model import Cancellation, Order
-from ..service import commands, evidence, views
-from ..service.executor import Decision
-from ..service.single import Command
-from . import cursors, schemas
-from .errors import JSON, ApiError
-from .parsing import enum_param, instant, limit_param, line_requests
-from .routing import LIMIT_PARAM, PAGE_PARAMS, Ctx, QueryParam, endpoint, ok
+from .routing import LIMIT_PARAM, PAGE_PARAMS, Ctx, QueryParam, endpoint, schema, shape
+
+if TYPE_CHECKING:
+    from ..domain.model import Cancellation, Order
+    from ..service.single import Command
+    from . import schemas
 
 seller = Blueprint(__name__)
 
 CANCELLATION_FILTER = "cancellation"
 
 
-def _answer(outcome: Decision[Cancellation]) -> tuple[int, shapes.CancellationOut]:
-    return (201 if outcome.created else 200), render.cancellation(outcome.subject, config.policy(), evidence.links)
-
-
-def _order_answer(outcome: Decision[Order]) -> tuple[int, shapes.OrderOut]:
-    return 200, render.order(outcome.subject)
-
-
-def _caller(ctx: Ctx[None]) -> str:
-    return f"{ctx.caller.sub}|{ctx.caller.seller_id}"
-
-
-@endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=shapes.ActionNeededOut,
+@endpoint(seller, "/seller/action-needed", "GET", role=Role.SELLER, response=shape("ActionNeededOut"),
           tag="seller", summary="Action Needed: cancellations received, requested and auto-approved")
 def action_needed(ctx: Ctx[None]) -> Response:
     """The counts behind the seller's Action Needed box: pending buyer requests and auto-approved cancellations not yet
     acknowledged, and their total; and due_soon, the pending requests whose respond_by is within DUE_SOON_SECONDS
     (they auto-approve unless answered). Read from indexes, they may lag an answer by a moment."""
-    due_before = ctx.now + timedelta(seconds=config.settings().due_soon_seconds)
-    counts = views.action_needed(ctx.caller, due_before)
-    return ok(render.action_needed(counts.requested, counts.auto_approved, counts.due_soon, counts.awaiting_buyer))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.action_needed(ctx)
 
 
-@endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=shapes.OrderPage, errors=(400,),
+@endpoint(seller, "/seller/orders", "GET", role=Role.SELLER, response=shape("OrderPage"), errors=(400,),
           tag="seller", summary="Orders of a tab, newest first, each with its handover warning; "
                                 "filter=cancellation keeps those needing attention",
           query=(
@@ -61,33 +46,22 @@ def list_orders(ctx: Ctx[None]) -> Response:
     whether to hand the parcel to logistics and the warning to show, as the order detail says it.
     filter=cancellation, on the All tab only, keeps the orders with a pending request or an unacknowledged
     auto-approved cancellation. A bad tab, filter, limit or cursor is 400."""
-    tab = enum_param(ctx.query, "tab", Tab, Tab.ALL)
-    attention = ctx.query.get("filter")
-    if attention not in (None, CANCELLATION_FILTER):
-        raise ApiError(400, "UNKNOWN_ENUM_VALUE", f"Unknown filter {attention[:64]!r}.",
-                       details={"allowed": [CANCELLATION_FILTER]})
-    if attention and tab is not Tab.ALL:
-        raise ApiError(400, "FILTER_NEEDS_ALL_TAB", "filter=cancellation applies to the All tab.",
-                       details={"tab": tab.value})
-    limit = limit_param(ctx.query)
-    query = f"orders|{tab.value}|{attention or ''}"
-    after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
-    page = views.orders(ctx.caller, tab, attention is not None, limit, after)
-    return ok(shapes.OrderPage(items=[render.seller_listed_order(o) for o in page.items],
-                                next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.list_orders(ctx)
 
 
-@endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=shapes.SellerOrderOut,
+@endpoint(seller, "/seller/orders/{order_id}", "GET", role=Role.SELLER, response=shape("SellerOrderOut"),
           errors=(404,), tag="seller", summary="Order, its cancellations, its history and the handover warning")
 def order_detail(ctx: Ctx[None], order_id: str) -> Response:
     """One of the seller's orders with its cancellations, its history (every change: when, who, what) and whether to
     hand the parcel to logistics, with the warning to show. Another shop's order is 404."""
-    detail = views.seller_order(ctx.caller, order_id)
-    return ok(render.seller_order(detail.order, detail.cancellations, detail.history, config.policy(),
-                                 evidence.links))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.order_detail(ctx, order_id)
 
 
-@endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=shapes.CancellationPage,
+@endpoint(seller, "/seller/cancellations", "GET", role=Role.SELLER, response=shape("CancellationPage"),
           errors=(400,), tag="seller",
           summary="Cancellations; REQUESTED by deadline (most urgent first), the others newest first",
           query=(
@@ -97,79 +71,75 @@ def order_detail(ctx: Ctx[None], order_id: str) -> Response:
 def list_cancellations(ctx: Ctx[None]) -> Response:
     """The seller's cancellations, optionally of one status, a page at a time. Pending requests come most urgent first
     (by respond_by); the others newest first."""
-    status = enum_param(ctx.query, "status", CancellationStatus)
-    limit = limit_param(ctx.query)
-    query = f"cancellations|{status.value if status else ''}"
-    after = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
-    page = views.cancellations(ctx.caller, status, limit, after)
-    policy = config.policy()
-    return ok(shapes.CancellationPage(items=[render.cancellation(c, policy, evidence.links) for c in page.items],
-                                       next_cursor=cursors.encode(page.last_key, caller=_caller(ctx), query=query)))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.list_cancellations(ctx)
 
 
-@endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=shapes.CancellationOut,
+@endpoint(seller, "/seller/cancellations/{cancel_id}", "GET", role=Role.SELLER, response=shape("CancellationOut"),
           errors=(404,), tag="seller", summary="One cancellation")
 def get_cancellation(ctx: Ctx[None], cancel_id: str) -> Response:
     """One of the seller's cancellations. Another shop's is 404 CANCELLATION_NOT_FOUND."""
-    return ok(render.cancellation(views.cancellation(ctx.caller, cancel_id), config.policy(), evidence.links))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.get_cancellation(ctx, cancel_id)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/approve", "POST", role=Role.SELLER,
-          response=shapes.CancellationOut, errors=(404, 409), tag="seller",
+          response=shape("CancellationOut"), errors=(404, 409), tag="seller",
           summary="Approve a pending request: the order is cancelled")
-def approve(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+def approve(ctx: Ctx["schemas.EmptyIn"], cancel_id: str) -> "Command[Cancellation]":
     """Accepts a buyer's pending request: REQUESTED to APPROVED, and the order is CANCELLED. A request no longer
     pending, or past respond_by, is 409."""
-    return Command(decide=commands.approve(ctx.caller, cancel_id, ctx.now), answer=_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.approve(ctx, cancel_id)
 
 
-@endpoint(seller, "/seller/cancellations/{cancel_id}/reject", "POST", role=Role.SELLER, body=schemas.RejectIn,
-          response=shapes.CancellationOut, errors=(400, 404, 409), tag="seller",
+@endpoint(seller, "/seller/cancellations/{cancel_id}/reject", "POST", role=Role.SELLER, body=schema("RejectIn"),
+          response=shape("CancellationOut"), errors=(400, 404, 409), tag="seller",
           summary="Reject a pending request with a reason; the order goes on")
-def reject(ctx: Ctx[schemas.RejectIn], cancel_id: str) -> Command[Cancellation]:
+def reject(ctx: Ctx["schemas.RejectIn"], cancel_id: str) -> "Command[Cancellation]":
     """Refuses a buyer's pending request with a reason (and an optional comment): REQUESTED to REJECTED; the order goes
     on and the buyer may not ask again. evidence_ids attaches up to {MAX_EVIDENCE_FILES} uploaded files (POST
     /seller/evidence); {EVIDENCE_REQUIRED} need at least one (400 EVIDENCE_REQUIRED). A file not uploaded (or another
     shop's), too large, not of its type or attached before is 400 INVALID_EVIDENCE naming it and the problem. A reason
     not allowed for a rejection is 400 REASON_NOT_ALLOWED; a request no longer pending, or past respond_by, is 409."""
-    body = ctx.body
-    decide = commands.reject(ctx.caller, cancel_id, body.reason, body.comment, ctx.now,
-                             evidence_ids=body.evidence_ids or ())
-    return Command(decide=decide, answer=_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.reject(ctx, cancel_id)
 
 
-@endpoint(seller, "/seller/cancellations/{cancel_id}/offer", "POST", role=Role.SELLER, body=schemas.OfferIn,
-          response=shapes.CancellationOut, errors=(400, 404, 409), tag="seller",
+@endpoint(seller, "/seller/cancellations/{cancel_id}/offer", "POST", role=Role.SELLER, body=schema("OfferIn"),
+          response=shape("CancellationOut"), errors=(400, 404, 409), tag="seller",
           summary="Make the request's one offer: the seller's clock stops until the buyer answers")
-def make_offer(ctx: Ctx[schemas.OfferIn], cancel_id: str) -> Command[Cancellation]:
+def make_offer(ctx: Ctx["schemas.OfferIn"], cancel_id: str) -> "Command[Cancellation]":
     """Offers the buyer a reason to keep the order, once per pending request: PARTIAL_REFUND with amount (1 to the
     order's remaining total), SHIP_BY with ship_by (after now, at most {SHIP_BY_AHEAD} ahead), or KEEP_ORDER with the
     message alone. The request stays REQUESTED with respond_by null and response_seconds_left holding what the
     seller had left; the buyer answers by offer.answer_by (BUYER_OFFER_WINDOW_SECONDS). A field of another kind
     or out of range is 400 INVALID_OFFER; a second offer 409 OFFER_ALREADY_MADE; after the deadline 409
     RESPONSE_DEADLINE_PASSED; a request no longer pending 409 CANCELLATION_NOT_PENDING."""
-    from ..domain.offers import OfferTerms
+    from . import seller_views as views  # the seller's work loads on first use
 
-    body = ctx.body
-    terms = OfferTerms(kind=body.kind, message=body.message, amount=body.amount,
-                       ship_by=instant(body.ship_by, "ship_by"))
-    return Command(decide=commands.make_offer(ctx.caller, cancel_id, terms, ctx.now, config.policy()),
-                   answer=_answer)
+    return views.make_offer(ctx, cancel_id)
 
 
 @endpoint(seller, "/seller/cancellations/{cancel_id}/acknowledge", "POST", role=Role.SELLER,
-          response=shapes.CancellationOut, errors=(404, 409), tag="seller",
+          response=shape("CancellationOut"), errors=(404, 409), tag="seller",
           summary="Mark an auto-approved cancellation seen; again: 200, no change")
-def acknowledge(ctx: Ctx[schemas.EmptyIn], cancel_id: str) -> Command[Cancellation]:
+def acknowledge(ctx: Ctx["schemas.EmptyIn"], cancel_id: str) -> "Command[Cancellation]":
     """Marks an auto-approved cancellation as seen, which takes it out of the Action Needed count. Acknowledging it
     again answers 200 and changes nothing; any other status is 409."""
-    return Command(decide=commands.acknowledge(ctx.caller, cancel_id, ctx.now), answer=_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.acknowledge(ctx, cancel_id)
 
 
-@endpoint(seller, "/seller/orders/{order_id}/cancel", "POST", role=Role.SELLER, body=schemas.SellerCancelIn,
-          response=shapes.CancellationOut, status=201, errors=(400, 404, 409), tag="seller",
+@endpoint(seller, "/seller/orders/{order_id}/cancel", "POST", role=Role.SELLER, body=schema("SellerCancelIn"),
+          response=shape("CancellationOut"), status=201, errors=(400, 404, 409), tag="seller",
           summary="Cancel an order before it ships, with a reason valid for its status")
-def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Cancellation]:
+def seller_cancel(ctx: Ctx["schemas.SellerCancelIn"], order_id: str) -> "Command[Cancellation]":
     """Cancels an order before it ships, with a reason allowed for its status, and answers 201 with a SELLER_CANCELLED
     cancellation saying who is at fault and whether it counts toward the seller-fault rate. A reason not allowed is 400
     REASON_NOT_ALLOWED (details.allowed lists the allowed ones); a shipped or cancelled order, or one with a pending
@@ -177,43 +147,46 @@ def seller_cancel(ctx: Ctx[schemas.SellerCancelIn], order_id: str) -> Command[Ca
     {PARTIAL_CANCEL_REASONS} (otherwise 400 PARTIAL_CANCEL_NOT_ALLOWED): the order goes on with what remains, and is
     CANCELLED once nothing does. Leaving line_items out, or listing every remaining item, cancels the whole order. A
     line not in the order, listed twice, or over what remains of it is 400 INVALID_LINE_ITEMS naming the line."""
-    body = ctx.body
-    decide = commands.seller_cancel(ctx.caller, order_id, body.reason, body.comment, ctx.now, config.policy(),
-                                    line_requests(body.line_items))
-    return Command(decide=decide, answer=_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.seller_cancel(ctx, order_id)
 
 
 @endpoint(seller, "/seller/orders/{order_id}/arrange-shipment", "POST", role=Role.SELLER,
-          response=shapes.OrderOut, errors=(404, 409), tag="seller",
+          response=shape("OrderOut"), errors=(404, 409), tag="seller",
           summary="AWAITING_SHIPMENT to AWAITING_COLLECTION (optional step)")
-def arrange_shipment(ctx: Ctx[schemas.EmptyIn], order_id: str) -> Command[Order]:
+def arrange_shipment(ctx: Ctx["schemas.EmptyIn"], order_id: str) -> "Command[Order]":
     """Books the pickup: AWAITING_SHIPMENT to AWAITING_COLLECTION. The step is optional: an order can ship straight
     from AWAITING_SHIPMENT. Any other status, or a request past its deadline, is 409."""
-    return Command(decide=commands.arrange_shipment(ctx.caller, order_id, ctx.now), answer=_order_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.arrange_shipment(ctx, order_id)
 
 
-@endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schemas.ShipIn,
-          response=shapes.OrderOut, errors=(400, 404, 409), tag="seller",
+@endpoint(seller, "/seller/orders/{order_id}/ship", "POST", role=Role.SELLER, body=schema("ShipIn"),
+          response=shape("OrderOut"), errors=(400, 404, 409), tag="seller",
           summary="Ship: IN_TRANSIT; a pending request is rejected with {SHIPPING_REJECT_REASON}")
-def ship(ctx: Ctx[schemas.ShipIn], order_id: str) -> Command[Order]:
+def ship(ctx: Ctx["schemas.ShipIn"], order_id: str) -> "Command[Order]":
     """Hands the order to the carrier with a tracking number: AWAITING_SHIPMENT or AWAITING_COLLECTION to IN_TRANSIT. A
     pending buyer request is rejected with {SHIPPING_REJECT_REASON}. An unpaid, shipped or cancelled order, or one whose
     request passed its deadline, is 409."""
-    body = ctx.body
-    return Command(decide=commands.ship(ctx.caller, order_id, body.tracking_number, ctx.now), answer=_order_answer)
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.ship(ctx, order_id)
 
 
-@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=shapes.SellerSfcrOut, tag="seller",
+@endpoint(seller, "/seller/metrics/sfcr", "GET", role=Role.SELLER, response=shape("SellerSfcrOut"), tag="seller",
           summary="Seller-fault cancellation rate over the last N market days, standing and volume cap")
 def seller_sfcr(ctx: Ctx[None]) -> Response:
     """The seller-fault cancellation rate over the orders placed in the last N market days: the counts, the rate
     against the target, the standing it earns and the order volume cap that goes with it; and appeals_open, the
     seller's appeals waiting for an operator (an overturned one leaves the count of seller-fault cancellations)."""
-    return ok(render.seller_sfcr(views.seller_sfcr(ctx.caller, ctx.now, config.policy()),
-                                 views.appeals_open(ctx.caller)))
+    from . import seller_views as views  # the seller's work loads on first use
+
+    return views.seller_sfcr(ctx)
 
 
-@endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=shapes.EventPage, errors=(400,), tag="seller",
+@endpoint(seller, "/seller/events", "GET", role=Role.SELLER, response=shape("EventPage"), errors=(400,), tag="seller",
           summary="The shop's events, oldest first; poll with next_cursor to get only what is new",
           query=(
               QueryParam("types", {"type": "string", "maxLength": 1024,
@@ -228,31 +201,6 @@ def list_events(ctx: Ctx[None]) -> Response:
     EVENT_FEED_SETTLE_SECONDS ({EVENT_FEED_SETTLE}), longer than any write takes. types keeps only those types (the page
     may then hold fewer than limit; keep polling with next_cursor). An unknown type, a bad limit or cursor is
     400."""
-    from ..domain.event_types import TYPES
-    from ..events import feed
+    from . import seller_views as views  # the seller's work loads on first use
 
-    types = _types(ctx.query.get("types"), TYPES)
-    limit = limit_param(ctx.query)
-    query = "events|" + ",".join(sorted(types or ()))
-    key = cursors.decode(ctx.query.get("cursor"), caller=_caller(ctx), query=query)
-    assert ctx.caller.seller_id is not None
-    page = feed.page(ctx.caller.seller_id, after=(key or {}).get("after"), limit=limit, types=types, now=ctx.now)
-    if page.newest is not None:
-        lag = (ctx.now - parse_iso(page.newest)).total_seconds()
-        obs.metrics("events.feed_page", {"FeedLagSeconds": (lag, "Seconds")}, served=len(page.bodies))
-    next_cursor = cursors.encode({"after": page.after}, caller=_caller(ctx), query=query)
-    assert next_cursor is not None
-    # The envelopes go out as stored: the same bytes as on the bus.
-    body = '{"items":[' + ",".join(page.bodies) + '],"next_cursor":' + msgspec.json.encode(next_cursor).decode() + "}"
-    return Response(body=body, status_code=200, headers=dict(JSON))
-
-
-def _types(raw: str | None, known: tuple[str, ...]) -> frozenset[str] | None:
-    if raw is None:
-        return None
-    given = frozenset(part.strip() for part in raw.split(","))
-    unknown = sorted(given - set(known))
-    if unknown or not given:
-        raise ApiError(400, "UNKNOWN_ENUM_VALUE", f"Unknown event type {(unknown or [''])[0][:64]!r}.",
-                       details={"allowed": list(known)})
-    return given
+    return views.list_events(ctx)

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from chalice.app import Blueprint, Response
 
 from .. import config
-from ..store import evidence_objects
 from .errors import FRAMEWORK_ERRORS, error_response
 
 seller_center = Blueprint(__name__)
@@ -65,6 +64,8 @@ def content_security_policy() -> str:
     """Everything from the app itself; the API (if configured elsewhere) and the provider's endpoints for fetches;
     the evidence bucket for the photos' uploads and links (docs/evidence.md), and the previews of the photos chosen
     (`blob:`, object URLs of files that never left the browser)."""
+    from ..store import evidence_objects  # the bucket's address loads with the page's first request
+
     current = config.settings()
     connect = ["'self'"]
     extra = [current.seller_center_api_base_url]

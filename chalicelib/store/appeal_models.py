@@ -7,7 +7,7 @@ from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .models import EvidenceMap, _Meta, _TableName
+from .base_models import EvidenceMap, _Meta, _TableName
 
 # Open appeals are spread over this many partitions of the queue's index, as pending requests are over the
 # due-time index: every marketplace's open appeal would otherwise sit under one key. The queue reads each shard

@@ -12,8 +12,8 @@ from ..domain.enums import AppealStatus
 from ..domain.evidence import ContentType, Evidence
 from ..domain.model import Appeal
 from .appeal_models import AppealItem, queue_shard, queue_shards
+from .base_models import EvidenceMap
 from .mapping import Raw
-from .models import EvidenceMap
 from .reads import Key, Page, _page
 
 

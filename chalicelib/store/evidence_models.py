@@ -3,7 +3,7 @@
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .models import _Meta, _TableName
+from .base_models import _Meta, _TableName
 
 
 class EvidenceItem(Model):

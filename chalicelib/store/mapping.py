@@ -23,13 +23,13 @@ from ..domain.enums import (
 from ..domain.evidence import ContentType, Evidence
 from ..domain.model import AppealRef, Cancellation, CancelledLine, HistoryEntry, LineItem, Offer, Order
 from ..domain.support import ActedBy
+from .base_models import EvidenceMap
 from .models import (
     DUE_SHARDS,
     ActorMap,
     AppealRefMap,
     CancellationItem,
     CancelledLineMap,
-    EvidenceMap,
     HistoryItem,
     LineItemMap,
     OfferMap,

@@ -17,26 +17,11 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .. import config
+from .base_models import EvidenceMap, _Meta, _TableName
 
 # Pending requests are spread over this many partitions of the due-time index, so no single key
 # carries every pending request; the expiry job queries each shard.
 DUE_SHARDS = 4
-
-
-class _TableName:
-    """`Meta.table_name` resolved from an environment variable on every access."""
-
-    def __init__(self, variable: str):
-        self.variable = variable
-
-    def __get__(self, instance: object, owner: type) -> str:
-        return config.table_name(self.variable)
-
-
-class _Meta:
-    billing_mode = "PAY_PER_REQUEST"
-    max_retry_attempts = 3
 
 
 # --- orders -------------------------------------------------------------------------------------------
@@ -53,12 +38,6 @@ class CancelledLineMap(MapAttribute[str, object]):
     sku = UnicodeAttribute()
     quantity = NumberAttribute()
     amount = NumberAttribute()
-
-
-class EvidenceMap(MapAttribute[str, object]):
-    evidence_id = UnicodeAttribute()
-    content_type = UnicodeAttribute()
-    size = NumberAttribute()
 
 
 class ActorMap(MapAttribute[str, object]):
@@ -423,7 +402,7 @@ def reset_connections() -> None:
         model._connection = None
 
 
-# The webhooks', evidence and appeals tables build on _Meta above; every table the stack declares is in MODELS.
+# Every table the stack declares is in MODELS, the webhooks', evidence files' and appeals' too.
 from .appeal_models import APPEAL_MODELS  # noqa: E402
 from .evidence_models import EVIDENCE_MODELS  # noqa: E402
 from .webhook_models import WEBHOOK_MODELS  # noqa: E402

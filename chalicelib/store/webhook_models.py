@@ -7,7 +7,7 @@ webhook's delivery log another, newest first.
 from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .models import _Meta, _TableName
+from .base_models import _Meta, _TableName
 
 WEBHOOK_PREFIX = "wh_"
 COUNT_KEY = "#count"  # the item holding how many webhooks the seller has (W2)

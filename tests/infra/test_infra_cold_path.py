@@ -13,8 +13,13 @@ from scripts import cold_path
 
 
 @pytest.fixture(scope="module")
-def found(package: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    return cold_path.measure(package, cold_path.unzip(package, tmp_path_factory.mktemp("task")))
+def task(package: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return cold_path.unzip(package, tmp_path_factory.mktemp("task"))
+
+
+@pytest.fixture(scope="module")
+def found(package: Path, task: Path) -> dict[str, list[str]]:
+    return cold_path.measure(package, task)
 
 
 def test_each_handler_loads_exactly_the_listed_modules(found: dict[str, list[str]]) -> None:
@@ -38,6 +43,39 @@ def test_the_handlers_other_than_the_api_load_neither_pynamodb_nor_the_api(found
         assert top <= {"chalice", "chalicelib", "msgspec"}, (handler, top)
         assert not [m for m in modules if m.startswith(("chalicelib.api.", "chalicelib.store", "chalicelib.service"))
                     and m != "chalicelib.api.auth"], handler
+
+
+# What each route family's first request loads: the request pipeline, and the family's work and schemas.
+FIRST_REQUEST = ("chalicelib.store", "chalicelib.service", "chalicelib.answers", "chalicelib.api.serving", "pynamodb",
+                 "botocore")
+
+
+def test_the_api_loads_only_the_route_declarations_at_a_cold_start(found: dict[str, list[str]]) -> None:
+    """Chalice registers every route at import, so the route modules load; their work (each family's `*_views`),
+    the request pipeline (`serving`), the service, the store, the answers, PynamoDB and botocore load with the
+    first request that needs them."""
+    api = found["app.app"]
+    assert "chalicelib.api.seller" in api
+    assert not [m for m in api if m.startswith(FIRST_REQUEST) or m.endswith("_views")]
+
+
+def test_one_familys_views_load_no_other_familys(task: Path) -> None:
+    """A cold start that serves requests of one route family never loads another family's work."""
+    views = sorted(f"chalicelib.api.{path.stem}" for path in (task / "chalicelib" / "api").glob("*_views.py"))
+    assert {"chalicelib.api.seller_views", "chalicelib.api.buyer_views", "chalicelib.api.webhook_views"} <= set(views)
+    for family in views:
+        modules = cold_path.loaded(task, "app.app", family)
+        assert family in modules
+        assert not [m for m in modules if m.endswith("_views") and m != family], family
+
+
+def test_any_module_of_the_store_or_the_service_may_be_the_first_one_imported(task: Path) -> None:
+    """Which of them a cold start imports first depends on its first request: none may need another to load
+    before it (a circular import would answer that request with a 500)."""
+    for layer in ("store", "service"):
+        for path in sorted((task / "chalicelib" / layer).glob("*.py")):
+            module = f"chalicelib.{layer}" + ("" if path.stem == "__init__" else f".{path.stem}")
+            assert module in cold_path.loaded(task, "app.app", module)
 
 
 def test_a_module_joining_or_leaving_is_named() -> None:

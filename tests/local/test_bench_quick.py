@@ -34,5 +34,13 @@ def test_quick_benchmark_keeps_every_call_count_at_its_floor(tmp_path, package):
     rows = {row["strategy"]: row for row in result["bulk"]}
     assert rows["as built"]["conflicts"] == 0 and rows["as built"]["approved"] == rows["as built"]["items"]
     assert all(row["problems"] == [] for row in rows.values())
+    # Each first request was served from the package, and imported its own family's views.
+    firsts = result["coldstart_first_requests"]
+    assert [row["status"] for row in firsts] == [200, 404, 201, 200], firsts
+    assert ["chalicelib.api.seller_views" in row["modules"] for row in firsts] == [True, True, False, False]
+    assert "chalicelib.api.platform_views" in firsts[2]["modules"]
+    # An open route that reads no table loads neither the store nor PynamoDB.
+    assert "chalicelib.api.public_views" in firsts[3]["modules"]
+    assert not [m for m in firsts[3]["modules"] if m.startswith(("pynamodb", "chalicelib.store"))], firsts[3]
     # Importing the app reads no file and makes no DynamoDB client (architecture.md: settings are lazy).
     assert result["import_side_effects"] == {"files_opened": [], "connections": []}
