@@ -8,6 +8,9 @@
   test process shares one loader: a client then costs a sixth as much to build (the tests build thousands).
 - moto's answers to the item calls are written straight to JSON, and a handler's method names listed once
   (devtools/moto_shortcuts.py): moto's generic serializer was a third of the CPU of a test that drives the API.
+- moto's in-process stub checks no request's signature, so the calls it answers (DynamoDB, SQS, EventBridge)
+  go unsigned: SigV4 signing was an eighth of the CPU of a DynamoDB call against moto. The local stage's calls
+  to its embedded moto server, S3's calls and presigned URLs and POSTs stay signed.
 - API Gateway answers a missing token or an unknown route itself; the stack shapes those answers, and
   `chalice.test.Client` is made to answer them the same way.
 """
@@ -15,6 +18,8 @@
 import functools
 import os
 
+import botocore.auth
+import botocore.awsrequest
 import botocore.session
 from chalice.test import HTTPResponse, TestHTTPClient
 
@@ -28,6 +33,17 @@ for _name, _value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "t
 stage.apply("dev")
 
 
+_signed = botocore.auth.SigV4Auth.add_auth
+
+
+def _unsigned(self: botocore.auth.SigV4Auth, request: botocore.awsrequest.AWSRequest) -> None:
+    """A call to AWS's own endpoint, which moto's in-process stub answers, goes unsigned; the local stage's
+    embedded moto server reads the service from the signature, and S3's calls and every presigned URL or POST
+    (their own classes) are signed as ever, since the evidence tests read their signatures."""
+    if type(self) is not botocore.auth.SigV4Auth or not request.url.split("/")[2].endswith(".amazonaws.com"):
+        _signed(self, request)
+
+
 def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPResponse:
     status, headers, body = gateway.shape(error)
     return HTTPResponse(headers=headers, body=body, status_code=status)
@@ -36,6 +52,7 @@ def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPRespo
 moto_serial.install()
 moto_shortcuts.install()
 botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+botocore.auth.SigV4Auth.add_auth = _unsigned  # type: ignore[method-assign]
 # Webhook URLs in tests name test hosts: resolved from a table, never by DNS.
 from chalicelib.webhooks import sender  # noqa: E402
 from tests.support.hooks import fake_resolve  # noqa: E402
