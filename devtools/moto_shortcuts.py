@@ -8,6 +8,9 @@
   calls and other services go through moto's serializer as before.
 - A handler class's method names, listed once. moto lists them (`inspect.getmembers` over a class of hundreds
   of members) on every request to find the action's method.
+- moto's own modules, listed once. moto's server lists its package folder (a directory read and a stat of each
+  of its ~200 entries) on every request to find the backend a request's host names: half the CPU of the
+  local stage's requests.
 - A transaction's backup holds only the items it names. moto deep-copies every table a TransactWriteItems
   names, items and stream records, before applying it, so each transaction cost in proportion to the tables'
   size: half the CPU of a test that drives the API, and more on the local desk's full tables. moto's own code
@@ -27,6 +30,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import moto.backends
 import moto.core.responses
 import moto.dynamodb.models
 from moto.core.responses import ActionContext, ActionResult
@@ -62,6 +66,13 @@ def _execute_result(self: ActionResult, context: ActionContext) -> Any:
 
 
 _original_transact = DynamoDBBackend.transact_write_items
+_original_modules = moto.backends.list_of_moto_modules
+
+
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    return tuple(_original_modules())
+
 
 
 class _TablesKept:
@@ -135,6 +146,7 @@ def install() -> None:
     ActionResult.execute_result = _execute_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
     moto.dynamodb.models.copy = _TablesKept  # type: ignore[attr-defined,assignment]
+    moto.backends.list_of_moto_modules = _moto_modules
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
 
 
@@ -142,4 +154,5 @@ def uninstall() -> None:
     ActionResult.execute_result = _original_result  # type: ignore[method-assign]
     moto.core.responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
     moto.dynamodb.models.copy = copy  # type: ignore[attr-defined]
+    moto.backends.list_of_moto_modules = _original_modules
     DynamoDBBackend.transact_write_items = _original_transact  # type: ignore[method-assign]

@@ -1,6 +1,9 @@
 """devtools/moto_shortcuts.py writes moto's answers to the item calls without moto's serializer: botocore
-reads exactly what it read before, for every item call and every kind of attribute value."""
+reads exactly what it read before, for every item call and every kind of attribute value. A cancelled
+transaction leaves the tables as moto's own backup did, and the embedded server finds a backend without
+reading moto's folder again."""
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -8,6 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from moto import mock_aws
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from devtools import moto_shortcuts
 
@@ -182,3 +186,19 @@ def test_a_failed_transaction_leaves_the_tables_as_moto_does_and_writes_no_strea
     # stream, so a reader already on the stream (its iterator holds the stream) read the cancelled writes' records.
     assert all(records == records_before for _, (_, records) in refused)
     assert applied == by_moto[-1] and len(applied[1]) == len(records_before) + 4  # put, update, delete, put
+
+
+def test_the_embedded_server_finds_a_hosts_backend_without_reading_motos_folder_again(monkeypatch):
+    server = DomainDispatcherApplication(create_backend_app)
+    assert server.get_backend_for_host("dynamodb") == "dynamodb"  # the folder read once, if not yet
+    reads: list[str] = []
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: reads.append(path) or listdir(path))
+    assert [server.get_backend_for_host(host) for host in ("dynamodb", "sqs", "events", "s3")] == [
+        "dynamodb", "sqs", "events", "s3"]
+    assert reads == []
+    moto_shortcuts.uninstall()
+    try:
+        assert server.get_backend_for_host("dynamodb") == "dynamodb" and reads  # moto's own reads it per request
+    finally:
+        moto_shortcuts.install()
