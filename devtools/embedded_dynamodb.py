@@ -14,7 +14,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devtools import events_local, moto_shortcuts
 from devtools.local_environment import HOST
 from devtools.s3_post_policy import S3PostGate
-from devtools.serving import shut_down
+from devtools.serving import serve, shut_down
 
 
 class SerializedDispatcher(DomainDispatcherApplication):
@@ -103,7 +103,7 @@ class EmbeddedDynamoDB:
         self._dispatcher = SerializedDispatcher()
         self._server = make_server(self.host, 0, S3PostGate(self._dispatcher, self._dispatcher.serial), threaded=True,
                                    request_handler=QuietMotoRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
+        self._thread = threading.Thread(target=serve, args=(self._server,), name="moto-dynamodb", daemon=True)
         self._thread.start()
         return self.endpoint
 

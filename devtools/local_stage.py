@@ -19,7 +19,7 @@ from devtools.embedded_dynamodb import EmbeddedDynamoDB, StoredObject
 from devtools.local_api import CallerLimit, chalice_config, handler_for, local_app
 from devtools.local_environment import HOST, prepare_environment
 from devtools.local_schedule import Scheduler
-from devtools.serving import shut_down
+from devtools.serving import serve, shut_down
 
 
 def say(line: str) -> None:
@@ -116,7 +116,7 @@ class LocalStage:
             # After a restore, the stream holds the restored items' records: published in the earlier run.
             self.events = events_local.LocalEvents(served, self.dynamodb.endpoint).start(
                 from_latest=self.restored is not None)
-            self._http_thread = threading.Thread(target=self.server.server.serve_forever, name="local-api",
+            self._http_thread = threading.Thread(target=serve, args=(self.server.server,), name="local-api",
                                                  daemon=True)
             self._http_thread.start()
             self.scheduler = Scheduler(served, interval)

@@ -16,6 +16,8 @@ from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from devtools.serving import serve
+
 HOST = "127.0.0.1"
 FAILING_PATH = "/always-500"  # answers 500 to everything: register a webhook here to watch the retries
 
@@ -84,7 +86,7 @@ class Receiver:
                 raise
             self._server = ThreadingHTTPServer((HOST, 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True)
+        self._thread = threading.Thread(target=serve, args=(self._server,), name="webhook-receiver", daemon=True)
         self._thread.start()
         return self
 
