@@ -6,7 +6,7 @@ Precedence: a variable set in the environment wins over the dev stage's value in
 
 import os
 
-from devtools import events_local, stage, webhooks_local
+from devtools import botocore_loader, events_local, stage, webhooks_local
 
 STAGE = "dev"
 HOST = "127.0.0.1"
@@ -24,7 +24,8 @@ STRAY_AWS = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE", "AW
 
 
 def prepare_environment() -> None:
-    """Dev-stage defaults under the environment, no stray endpoint, dummy credentials."""
+    """Dev-stage defaults under the environment, no stray endpoint, dummy credentials, one botocore loader."""
+    botocore_loader.share()
     stage.apply(STAGE)
     os.environ.setdefault("WEBHOOK_RETRY_SCHEDULE_SECONDS", webhooks_local.LOCAL_RETRY_SCHEDULE)
     for name in STRAY_AWS:

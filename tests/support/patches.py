@@ -5,7 +5,8 @@
 - DynamoDB applies one request to an item at a time; moto's in-process stub does not under threads, so every
   stubbed call is serialized.
 - botocore loads a service's JSON models again for every session, and PynamoDB makes a session per table, so a
-  test process shares one loader: a client then costs a sixth as much to build (the tests build thousands).
+  test process shares one loader (devtools/botocore_loader.py, which the local stage uses too): a client then
+  costs a sixth as much to build (the tests build thousands).
 - moto's answers to the item calls are written straight to JSON, and a handler's method names listed once
   (devtools/moto_shortcuts.py): moto's generic serializer was a third of the CPU of a test that drives the API.
 - moto's in-process stub checks no request's signature, so the calls it answers (DynamoDB, SQS, EventBridge)
@@ -15,7 +16,6 @@
   `chalice.test.Client` is made to answer them the same way.
 """
 
-import functools
 import os
 
 import botocore.auth
@@ -23,7 +23,7 @@ import botocore.awsrequest
 import botocore.session
 from chalice.test import HTTPResponse, TestHTTPClient
 
-from devtools import gateway, moto_serial, moto_shortcuts, stage
+from devtools import botocore_loader, gateway, moto_serial, moto_shortcuts, stage
 
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -51,7 +51,7 @@ def _gateway_error_response(self: TestHTTPClient, error: Exception) -> HTTPRespo
 
 moto_serial.install()
 moto_shortcuts.install()
-botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+botocore_loader.share()
 botocore.auth.SigV4Auth.add_auth = _unsigned  # type: ignore[method-assign]
 # Webhook URLs in tests name test hosts: resolved from a table, never by DNS.
 from chalicelib.webhooks import sender  # noqa: E402
