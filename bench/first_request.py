@@ -16,16 +16,13 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from devtools.order_bodies import order_body
+from devtools.stand_in_aws import stand_in_aws
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,38 +68,6 @@ class FirstRequest:
         views = [m for m in self.modules if m.startswith("chalicelib.api.") and m.endswith("_views")]
         entry = [SERVING, *views] if SERVING in self.modules else views
         return f"import app\nfor _name in {[*entry, *self.modules]!r}:\n    __import__(_name)"
-
-
-_EMPTY = {"Query": {"Items": [], "Count": 0, "ScannedCount": 0}, "Scan": {"Items": [], "Count": 0, "ScannedCount": 0},
-          "BatchGetItem": {"Responses": {}, "UnprocessedKeys": {}}}
-
-
-@contextmanager
-def stand_in_dynamodb() -> Iterator[str]:
-    """DynamoDB on loopback: every read finds nothing, every write succeeds. Yields its URL."""
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            body = json.dumps(_EMPTY.get(self.headers["X-Amz-Target"].split(".")[-1], {})).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-amz-json-1.0")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("x-amzn-RequestId", "bench")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def event(route: Route) -> dict[str, Any]:
@@ -173,5 +138,5 @@ def serve_first(root: Path, route: Route, dynamodb: str) -> FirstRequest:
 
 
 def first_requests(root: Path) -> list[FirstRequest]:
-    with stand_in_dynamodb() as url:
-        return [serve_first(root, route, url) for route in ROUTES]
+    with stand_in_aws() as aws:
+        return [serve_first(root, route, aws.url) for route in ROUTES]

@@ -15,12 +15,10 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,6 +26,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from devtools.stand_in_aws import StandInAws, stand_in_aws
 from infra import policies, template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,52 +37,10 @@ FUNCTIONS = {policies.API_HANDLER: template.API_FUNCTION, policies.AUTHORIZER: t
              policies.EXPIRY: template.EXPIRY_FUNCTION}
 
 
-@dataclass
-class FakeAws:
-    """DynamoDB answering every read with nothing found and every write with success, and a JWKS."""
-
-    url: str
-    jwks: dict[str, Any]
-    targets: list[str] = field(default_factory=list)
-
-
-_EMPTY = {"Query": {"Items": [], "Count": 0, "ScannedCount": 0}, "Scan": {"Items": [], "Count": 0, "ScannedCount": 0},
-          "BatchGetItem": {"Responses": {}, "UnprocessedKeys": {}}}
-
-
 @pytest.fixture(scope="module")
-def aws() -> Iterator[FakeAws]:
-    fake = FakeAws(url="", jwks={"keys": []})
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._send(200, "application/json", fake.jwks)
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            target = self.headers["X-Amz-Target"].split(".")[-1]
-            fake.targets.append(target)
-            self._send(200, "application/x-amz-json-1.0", _EMPTY.get(target, {}))
-
-        def _send(self, status: int, kind: str, payload: object) -> None:
-            body = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("x-amzn-RequestId", "probe")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    thread.join(timeout=10)
+def aws() -> Iterator[StandInAws]:
+    with stand_in_aws() as stand_in:
+        yield stand_in
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +72,7 @@ class Run:
     dynamodb_calls: list[str]  # the operations the fake DynamoDB answered
 
 
-def run_function(task_root: Path, handler: str, events: list[Any], aws: FakeAws) -> Run:
+def run_function(task_root: Path, handler: str, events: list[Any], aws: StandInAws) -> Run:
     aws.targets.clear()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
            "PYTHONDONTWRITEBYTECODE": "1", "LAMBDA_TASK_ROOT": str(task_root), "AWS_REGION": "us-east-1",
@@ -145,7 +102,7 @@ def rest_event(path: str, authorizer: dict[str, str] | None = None) -> dict[str,
 
 
 @pytest.fixture(scope="module")
-def runs(package: Path, task_root: Path, aws: FakeAws) -> Iterator[dict[str, Run]]:
+def runs(package: Path, task_root: Path, aws: StandInAws) -> Iterator[dict[str, Run]]:
     """Each function once, in its own process, with the events it gets in the stack."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())) | {"kid": "k1", "use": "sig",
